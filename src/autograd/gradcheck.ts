@@ -1,0 +1,90 @@
+// @file gradcheck: compares analytic gradients with central finite differences in float64.
+import { NeuriteError, fmtShape } from '../errors.js';
+import { isFloat } from '../tensor/dtype.js';
+import { zeros } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from './grad-mode.js';
+
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-5). */
+  atol?: number;
+  /** Relative tolerance (default 1e-3). */
+  rtol?: number;
+}
+
+/**
+ * Checks `fn`'s backward pass against numerical derivatives, like torch.autograd.gradcheck.
+ *
+ * Every floating-point input that requires grad (all floating-point inputs if none does) is copied to float64.
+ * For each output element o and input element x the analytic ∂o/∂x (one backward pass per output element) is
+ * compared with the central difference (f(x + ε) − f(x − ε)) / 2ε; they agree when
+ * |analytic − numeric| ≤ atol + rtol·|numeric|.
+ * @returns true when every entry agrees.
+ * @throws NeuriteError naming the input, the output and the element where they first disagree.
+ */
+export function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): boolean {
+  const eps = options.eps ?? 1e-6;
+  const atol = options.atol ?? 1e-5;
+  const rtol = options.rtol ?? 1e-3;
+  const anyRequires = inputs.some((t) => t.requiresGrad);
+  const checked = inputs.map((t) => isFloat(t.dtype) && (t.requiresGrad || !anyRequires));
+  const prepared = inputs.map((t, i) => {
+    if (!isFloat(t.dtype)) return t;
+    const copy = noGrad(() => t.to('float64'));
+    return checked[i] ? copy.requiresGrad_(true) : copy;
+  });
+  const output = fn(...prepared);
+  const outCount = output.numel();
+  if (!output.requiresGrad)
+    throw new NeuriteError('gradcheck', 'the function output does not require grad; nothing to check');
+
+  // Analytic Jacobian, one row per output element: J[o][x] = ∂out_o/∂x.
+  const analytic = prepared.map((t, i) => (checked[i] ? new Float64Array(outCount * t.numel()) : null));
+  for (let o = 0; o < outCount; o++) {
+    for (const t of prepared) t.grad = null;
+    const seed = zeros(output.shape, { dtype: output.dtype });
+    seed.storage[o] = 1;
+    output.backward(seed, { retainGraph: true });
+    prepared.forEach((t, i) => {
+      const row = analytic[i];
+      if (!row) return;
+      const n = t.numel();
+      if (t.grad) row.set(t.grad.storage, o * n);
+    });
+  }
+  for (const t of prepared) t.grad = null;
+
+  prepared.forEach((t, i) => {
+    const row = analytic[i];
+    if (!row) return;
+    const data = t.storage;
+    const n = t.numel();
+    for (let x = 0; x < n; x++) {
+      const original = data[x]!;
+      data[x] = original + eps;
+      const plus = noGrad(() => fn(...prepared)).storage.slice();
+      data[x] = original - eps;
+      const minus = noGrad(() => fn(...prepared)).storage;
+      data[x] = original;
+      for (let o = 0; o < outCount; o++) {
+        const numeric = (plus[o]! - minus[o]!) / (2 * eps);
+        const exact = row[o * n + x]!;
+        if (!(Math.abs(exact - numeric) <= atol + rtol * Math.abs(numeric))) {
+          throw new NeuriteError(
+            'gradcheck',
+            `Jacobian mismatch for output element ${o} (output shape ${fmtShape(output.shape)}) with respect to input ${i} ` +
+              `element ${x} (input shape ${fmtShape(t.shape)}): numerical ${numeric}, analytical ${exact} ` +
+              `(atol ${atol}, rtol ${rtol}; gradFn ${output.gradFn?.toString() ?? 'none'})`,
+          );
+        }
+      }
+    }
+  });
+  return true;
+}

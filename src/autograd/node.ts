@@ -1,0 +1,63 @@
+// @file Graph nodes: each op's result remembers its inputs and a closure computing their gradients.
+import type { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled } from './grad-mode.js';
+
+/**
+ * The vector-Jacobian product of an op: given ∂L/∂output, returns ∂L/∂input for each input (null where an
+ * input gets no gradient). Results may have the broadcast shape; the engine sums them back to each input's shape.
+ */
+export type BackwardFn = (gradOutput: Tensor) => readonly (Tensor | null)[];
+
+/** A recorded op application (PyTorch's grad_fn). */
+export class Node {
+  /** The op's name, e.g. 'mul' (printed as MulBackward). */
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  private backwardFn: BackwardFn | null;
+  /** Set by retainGrad(): the non-leaf tensor whose `.grad` should be filled. */
+  retained: Tensor | null = null;
+
+  constructor(name: string, inputs: readonly Tensor[], backward: BackwardFn) {
+    this.name = name;
+    this.inputs = inputs;
+    this.backwardFn = backward;
+  }
+
+  apply(gradOutput: Tensor): readonly (Tensor | null)[] {
+    if (!this.backwardFn) {
+      throw new Error(
+        `backward: trying to backward through the graph a second time (through ${this.toString()}); ` +
+          'pass { retainGraph: true } to the first backward() to keep it',
+      );
+    }
+    return this.backwardFn(gradOutput);
+  }
+
+  /** Drops the closure and what it captured, so a finished graph can be garbage-collected. */
+  release(): void {
+    this.backwardFn = null;
+  }
+
+  toString(): string {
+    return `${this.name.charAt(0).toUpperCase()}${this.name.slice(1)}Backward`;
+  }
+}
+
+/**
+ * Attaches a graph node to `output` when grad mode is on and any input requires grad, then returns `output`.
+ * Every differentiable op ends with this call; its `backward` argument is required, so an op without a
+ * gradient rule does not compile.
+ */
+export function record(
+  output: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  backward: BackwardFn,
+): Tensor {
+  if (!isGradEnabled()) return output;
+  let needed = false;
+  for (const t of inputs) if (t.requiresGrad) needed = true;
+  if (!needed) return output;
+  output.attachGradFn(new Node(name, inputs, backward));
+  return output;
+}

@@ -1,0 +1,32 @@
+// @file Public entry of neurite: tensors, ops, autograd, random, errors.
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  fullLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+  randLike,
+  randnLike,
+  type TensorOptions,
+  type RandomOptions,
+} from './tensor/create.js';
+export { broadcastShapes } from './tensor/shape.js';
+export * from './ops/index.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
+export { detectAnomaly } from './autograd/anomaly.js';
+export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
+export type { BackwardOptions } from './autograd/engine.js';
+export { Node as GradFn } from './autograd/node.js';
+export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';
+export { NeuriteError, ShapeError, DTypeError, ValueError, FormatError } from './errors.js';
+export { getBackend, setBackend } from './backend/index.js';

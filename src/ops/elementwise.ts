@@ -1,0 +1,411 @@
+// @file Elementwise ops (arithmetic, math functions, activations, comparisons, where), forward and backward.
+import { record } from '../autograd/node.js';
+import { backend, type BinaryOp, type UnaryOp } from '../backend/index.js';
+import { DTypeError, ValueError } from '../errors.js';
+import { scalar } from '../tensor/create.js';
+import {
+  allocate,
+  floatResult,
+  isFloat,
+  promoteTypes,
+  promoteWithScalar,
+  type DType,
+} from '../tensor/dtype.js';
+import { broadcastShapes, numel } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** A tensor or a plain number (or boolean) standing for a 0-d tensor. */
+export type Operand = Tensor | number | boolean;
+
+// ---- plumbing -----------------------------------------------------------------------------------------
+
+/** The result dtype of a binary op and both operands as tensors of a compatible dtype. */
+function operands(a: Operand, b: Operand): [Tensor, Tensor, DType] {
+  if (a instanceof Tensor && b instanceof Tensor) return [a, b, promoteTypes(a.dtype, b.dtype)];
+  if (a instanceof Tensor) {
+    const dtype = promoteWithScalar(a.dtype, b as number | boolean);
+    return [a, scalar(b as number, dtype), dtype];
+  }
+  if (b instanceof Tensor) {
+    const dtype = promoteWithScalar(b.dtype, a);
+    return [scalar(a, dtype), b, dtype];
+  }
+  const dtype = typeof a === 'number' && !Number.isInteger(a) ? 'float32' : 'float32';
+  return [scalar(a, dtype), scalar(b, dtype), dtype];
+}
+
+function runBinary(op: BinaryOp, name: string, a: Tensor, b: Tensor, dtype: DType): Tensor {
+  const shape = broadcastShapes(name, a.shape, b.shape);
+  const out = allocate(dtype, numel(shape));
+  backend().binary(op, a.storage, a.shape, b.storage, b.shape, out, shape);
+  return new Tensor(out, shape, dtype);
+}
+
+function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
+  const out = allocate(dtype, x.numel());
+  backend().unary(op, x.storage, out, p0, p1);
+  return new Tensor(out, x.shape, dtype);
+}
+
+/** Arithmetic never computes in bool (1 + 1 would wrap to 0/1 storage): bool operands act as int32. */
+function arithmeticType(dtype: DType): DType {
+  return dtype === 'bool' ? 'int32' : dtype;
+}
+
+/** A math function of a float: ints and bools compute in float32 (torch.exp(int) is float). */
+function mathUnary(
+  op: UnaryOp,
+  name: string,
+  x: Tensor,
+  grad: (g: Tensor, out: Tensor) => Tensor,
+  p0?: number,
+  p1?: number,
+): Tensor {
+  const out = runUnary(op, x, floatResult(x.dtype), p0, p1);
+  return record(out, name, [x], (g) => [grad(g, out)]);
+}
+
+/** A function that keeps the input's dtype (neg, abs, relu, clamp…). */
+function sameTypeUnary(
+  op: UnaryOp,
+  name: string,
+  x: Tensor,
+  grad: (g: Tensor, out: Tensor) => Tensor,
+  p0?: number,
+  p1?: number,
+): Tensor {
+  const out = runUnary(op, x, arithmeticType(x.dtype), p0, p1);
+  return record(out, name, [x], (g) => [grad(g, out)]);
+}
+
+// ---- arithmetic ---------------------------------------------------------------------------------------
+
+/** a + b, broadcast. ∂/∂a = g, ∂/∂b = g. */
+export function add(a: Operand, b: Operand): Tensor {
+  const [x, y, dtype] = operands(a, b);
+  return record(runBinary('add', 'add', x, y, arithmeticType(dtype)), 'add', [x, y], (g) => [g, g]);
+}
+
+/** a − b, broadcast. ∂/∂a = g, ∂/∂b = −g. */
+export function sub(a: Operand, b: Operand): Tensor {
+  const [x, y, dtype] = operands(a, b);
+  return record(runBinary('sub', 'sub', x, y, arithmeticType(dtype)), 'sub', [x, y], (g) => [g, neg(g)]);
+}
+
+/** a · b, broadcast. ∂/∂a = g·b, ∂/∂b = g·a. */
+export function mul(a: Operand, b: Operand): Tensor {
+  const [x, y, dtype] = operands(a, b);
+  return record(runBinary('mul', 'mul', x, y, arithmeticType(dtype)), 'mul', [x, y], (g) => [
+    x.requiresGrad ? mul(g, y) : null,
+    y.requiresGrad ? mul(g, x) : null,
+  ]);
+}
+
+/** a / b (true division: ints give float32). ∂/∂a = g/b, ∂/∂b = −g·a/b². */
+export function div(a: Operand, b: Operand): Tensor {
+  const [x, y, dtype] = operands(a, b);
+  return record(runBinary('div', 'div', x, y, floatResult(dtype)), 'div', [x, y], (g) => [
+    x.requiresGrad ? div(g, y) : null,
+    y.requiresGrad ? neg(div(mul(g, x), square(y))) : null,
+  ]);
+}
+
+/**
+ * aᵇ, broadcast. ∂/∂a = g·b·aᵇ⁻¹; ∂/∂b = g·aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch does).
+ */
+export function pow(a: Operand, b: Operand): Tensor {
+  if (a instanceof Tensor && typeof b === 'number') {
+    const exponent = b;
+    const dtype = arithmeticType(promoteWithScalar(a.dtype, exponent));
+    const out = runUnary('powScalar', a, exponent < 0 && !isFloat(dtype) ? 'float32' : dtype, exponent);
+    return record(out, 'pow', [a], (g) => [
+      exponent === 0 ? null : mul(g, mul(pow(a, exponent - 1), exponent)),
+    ]);
+  }
+  if (typeof a === 'number' && b instanceof Tensor) {
+    const base = a;
+    const out = runUnary('scalarPow', b, floatResult(promoteWithScalar(b.dtype, base)), base);
+    return record(out, 'pow', [b], (g) => [mul(g, mul(out, Math.log(base)))]);
+  }
+  const [x, y, dtype] = operands(a, b);
+  const out = runBinary('pow', 'pow', x, y, arithmeticType(dtype));
+  return record(out, 'pow', [x, y], (g) => [
+    x.requiresGrad ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
+    y.requiresGrad ? where(logicalAnd(eq(x, 0), ge(y, 0)), 0, mul(g, mul(out, log(x)))) : null,
+  ]);
+}
+
+function extremum(op: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
+  const [x, y, dtype] = operands(a, b);
+  const out = runBinary(op, op, x, y, dtype);
+  // Ties split the gradient evenly, as PyTorch does.
+  return record(out, op, [x, y], (g) => {
+    const xWins = op === 'maximum' ? gt(x, y) : lt(x, y);
+    const tie = eq(x, y);
+    const half = mul(g, 0.5);
+    return [where(xWins, g, where(tie, half, 0)), where(xWins, 0, where(tie, half, g))];
+  });
+}
+
+/** Elementwise max of a and b (NaN propagates). */
+export function maximum(a: Operand, b: Operand): Tensor {
+  return extremum('maximum', a, b);
+}
+
+/** Elementwise min of a and b (NaN propagates). */
+export function minimum(a: Operand, b: Operand): Tensor {
+  return extremum('minimum', a, b);
+}
+
+// ---- math functions -----------------------------------------------------------------------------------
+
+/** −x. */
+export function neg(x: Tensor): Tensor {
+  return sameTypeUnary('neg', 'neg', x, (g) => neg(g));
+}
+
+/** |x|; ∂ = g·sign(x). */
+export function abs(x: Tensor): Tensor {
+  return sameTypeUnary('abs', 'abs', x, (g) => mul(g, sign(x)));
+}
+
+/** eˣ; ∂ = g·eˣ. */
+export function exp(x: Tensor): Tensor {
+  return mathUnary('exp', 'exp', x, (g, out) => mul(g, out));
+}
+
+/** ln x; ∂ = g/x. */
+export function log(x: Tensor): Tensor {
+  return mathUnary('log', 'log', x, (g) => div(g, x));
+}
+
+/** ln(1 + x), accurate near 0; ∂ = g/(1 + x). */
+export function log1p(x: Tensor): Tensor {
+  return mathUnary('log1p', 'log1p', x, (g) => div(g, add(x, 1)));
+}
+
+/** eˣ − 1, accurate near 0; ∂ = g·eˣ. */
+export function expm1(x: Tensor): Tensor {
+  return mathUnary('expm1', 'expm1', x, (g, out) => mul(g, add(out, 1)));
+}
+
+/** √x; ∂ = g/(2√x). */
+export function sqrt(x: Tensor): Tensor {
+  return mathUnary('sqrt', 'sqrt', x, (g, out) => div(g, mul(out, 2)));
+}
+
+/** 1/√x; ∂ = −g/(2·x^{3/2}). */
+export function rsqrt(x: Tensor): Tensor {
+  return mathUnary('rsqrt', 'rsqrt', x, (g, out) => mul(g, mul(pow(out, 3), -0.5)));
+}
+
+/** x²; ∂ = 2·g·x. */
+export function square(x: Tensor): Tensor {
+  return sameTypeUnary('square', 'square', x, (g) => mul(g, mul(x, 2)));
+}
+
+/** 1/x; ∂ = −g/x². */
+export function reciprocal(x: Tensor): Tensor {
+  return mathUnary('reciprocal', 'reciprocal', x, (g, out) => neg(mul(g, square(out))));
+}
+
+/** sin x; ∂ = g·cos x. */
+export function sin(x: Tensor): Tensor {
+  return mathUnary('sin', 'sin', x, (g) => mul(g, cos(x)));
+}
+
+/** cos x; ∂ = −g·sin x. */
+export function cos(x: Tensor): Tensor {
+  return mathUnary('cos', 'cos', x, (g) => neg(mul(g, sin(x))));
+}
+
+/** tanh x; ∂ = g·(1 − tanh²x). */
+export function tanh(x: Tensor): Tensor {
+  return mathUnary('tanh', 'tanh', x, (g, out) => mul(g, sub(1, square(out))));
+}
+
+/** σ(x) = 1/(1 + e⁻ˣ), evaluated stably; ∂ = g·σ(x)(1 − σ(x)). */
+export function sigmoid(x: Tensor): Tensor {
+  return mathUnary('sigmoid', 'sigmoid', x, (g, out) => mul(g, mul(out, sub(1, out))));
+}
+
+/** log σ(x) = min(x, 0) − log1p(e^{−|x|}), finite everywhere; ∂ = g·σ(−x). */
+export function logSigmoid(x: Tensor): Tensor {
+  return mathUnary('logSigmoid', 'logSigmoid', x, (g) => mul(g, sigmoid(neg(x))));
+}
+
+/** max(x, 0); ∂ = g·[x > 0]. */
+export function relu(x: Tensor): Tensor {
+  return sameTypeUnary('relu', 'relu', x, (g) => mul(g, gt(x, 0)));
+}
+
+/** x for x > 0, negativeSlope·x otherwise (default 0.01). */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return mathUnary(
+    'leakyRelu',
+    'leakyRelu',
+    x,
+    (g) => mul(g, where(gt(x, 0), 1, negativeSlope)),
+    negativeSlope,
+  );
+}
+
+/** x for x > 0, α(eˣ − 1) otherwise (default α = 1); ∂ = g for x > 0, g·(out + α) otherwise. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return mathUnary('elu', 'elu', x, (g, out) => mul(g, where(gt(x, 0), 1, add(out, alpha))), alpha);
+}
+
+/**
+ * GELU: x·Φ(x) with Φ the standard normal CDF ('none'), or the tanh approximation
+ * 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) ('tanh').
+ */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  }
+  const tanhForm = approximate === 'tanh';
+  return mathUnary(tanhForm ? 'geluTanh' : 'gelu', 'gelu', x, (g) =>
+    mul(g, runUnary(tanhForm ? 'geluTanhGrad' : 'geluGrad', x, floatResult(x.dtype))),
+  );
+}
+
+/** SiLU (swish): x·σ(x); ∂ = g·σ(x)(1 + x(1 − σ(x))). */
+export function silu(x: Tensor): Tensor {
+  return mathUnary('silu', 'silu', x, (g) => {
+    const s = sigmoid(x);
+    return mul(g, mul(s, add(mul(x, sub(1, s)), 1)));
+  });
+}
+
+/** (1/β)·log(1 + e^{βx}), linear where βx > threshold (defaults β = 1, threshold = 20); ∂ = g·σ(βx). */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  return mathUnary(
+    'softplus',
+    'softplus',
+    x,
+    (g) => mul(g, where(gt(mul(x, beta), threshold), 1, sigmoid(mul(x, beta)))),
+    beta,
+    threshold,
+  );
+}
+
+/** Clamps into [min, max] (either may be null/undefined); ∂ = g where min ≤ x ≤ max, else 0. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if (min == null && max == null) throw new ValueError('clamp', 'at least one of min and max must be given');
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  const dtype = promoteWithScalar(promoteWithScalar(x.dtype, min ?? 0), max ?? 0);
+  const out = runUnary('clamp', x, arithmeticType(dtype), lo, hi);
+  return record(out, 'clamp', [x], (g) => [mul(g, logicalAnd(ge(x, lo), le(x, hi)))]);
+}
+
+function piecewiseConstant(op: UnaryOp, x: Tensor): Tensor {
+  // Derivative is 0 almost everywhere; recorded so that graphs through it stay connected (as in PyTorch).
+  return sameTypeUnary(op, op, x, (g) => mul(g, 0));
+}
+
+/** −1, 0 or 1 by the sign of x (NaN stays NaN). */
+export function sign(x: Tensor): Tensor {
+  return piecewiseConstant('sign', x);
+}
+
+export function floor(x: Tensor): Tensor {
+  return piecewiseConstant('floor', x);
+}
+
+export function ceil(x: Tensor): Tensor {
+  return piecewiseConstant('ceil', x);
+}
+
+/** Rounds half to even, like torch.round. */
+export function round(x: Tensor): Tensor {
+  return piecewiseConstant('round', x);
+}
+
+// ---- selection ----------------------------------------------------------------------------------------
+
+/** condition ? a : b elementwise, all three broadcast; ∂/∂a = g where condition, ∂/∂b = g elsewhere. */
+export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
+  if (condition.dtype !== 'bool') {
+    throw new DTypeError('where', `condition must be a bool tensor, got dtype ${condition.dtype}`);
+  }
+  const [x, y, dtype] = operands(a, b);
+  const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, x.shape), y.shape);
+  const out = allocate(dtype, numel(shape));
+  backend().where(condition.storage, condition.shape, x.storage, x.shape, y.storage, y.shape, out, shape);
+  return record(new Tensor(out, shape, dtype), 'where', [x, y], (g) => [
+    x.requiresGrad ? where(condition, g, 0) : null,
+    y.requiresGrad ? where(condition, 0, g) : null,
+  ]);
+}
+
+// ---- comparisons and logic (bool results, no gradient) -------------------------------------------------
+
+function compare(op: BinaryOp, a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(a, b);
+  return runBinary(op, op, x, y, 'bool');
+}
+
+/** a == b → bool. */
+export function eq(a: Operand, b: Operand): Tensor {
+  return compare('eq', a, b);
+}
+/** a != b → bool. */
+export function ne(a: Operand, b: Operand): Tensor {
+  return compare('ne', a, b);
+}
+/** a < b → bool. */
+export function lt(a: Operand, b: Operand): Tensor {
+  return compare('lt', a, b);
+}
+/** a ≤ b → bool. */
+export function le(a: Operand, b: Operand): Tensor {
+  return compare('le', a, b);
+}
+/** a > b → bool. */
+export function gt(a: Operand, b: Operand): Tensor {
+  return compare('gt', a, b);
+}
+/** a ≥ b → bool. */
+export function ge(a: Operand, b: Operand): Tensor {
+  return compare('ge', a, b);
+}
+/** a ∧ b (non-zero is true) → bool. */
+export function logicalAnd(a: Operand, b: Operand): Tensor {
+  return compare('logicalAnd', a, b);
+}
+/** a ∨ b (non-zero is true) → bool. */
+export function logicalOr(a: Operand, b: Operand): Tensor {
+  return compare('logicalOr', a, b);
+}
+/** ¬x (zero is false) → bool. */
+export function logicalNot(x: Tensor): Tensor {
+  return runUnary('logicalNot', x, 'bool');
+}
+/** True where x is NaN. */
+export function isNaN(x: Tensor): Tensor {
+  return runUnary('isNaN', x, 'bool');
+}
+/** True where x is neither NaN nor ±Inf. */
+export function isFinite(x: Tensor): Tensor {
+  return runUnary('isFinite', x, 'bool');
+}
+
+// ---- copies and casts ---------------------------------------------------------------------------------
+
+/** A copy in `dtype`; differentiable when both dtypes are floating point. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  const out = allocate(dtype, x.numel());
+  if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = x.storage[i] !== 0 ? 1 : 0;
+  else if (dtype === 'int32' && isFloat(x.dtype))
+    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x.storage[i]!);
+  else out.set(x.storage);
+  const result = new Tensor(out, x.shape, dtype);
+  if (!isFloat(dtype)) return result;
+  return record(result, 'to', [x], (g) => [g.to(x.dtype)]);
+}
+
+/** A copy with its own storage; ∂ = g. */
+export function clone(x: Tensor): Tensor {
+  return record(runUnary('copy', x, x.dtype), 'clone', [x], (g) => [g]);
+}

@@ -1,0 +1,128 @@
+// @file In-place ops (add_, mul_, zero_, fill_, copy_, clamp_, uniform_, normal_…): write into the tensor's storage.
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { NeuriteError, ShapeError, fmtShape } from '../errors.js';
+import { defaultGenerator, type Generator } from '../random/generator.js';
+import { shapesEqual } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { add, clamp, div, mul, sub, type Operand } from './elementwise.js';
+import { expand } from './shape.js';
+
+/**
+ * In-place updates would silently corrupt a recorded graph, so they are refused on tensors that require grad
+ * while grad mode is on; optimizers update parameters inside noGrad().
+ */
+function checkWritable(op: string, target: Tensor): void {
+  if (target.requiresGrad && isGradEnabled()) {
+    throw new NeuriteError(
+      op,
+      `a ${target.isLeaf ? 'leaf ' : ''}tensor that requires grad cannot be modified in place while grad mode is on ` +
+        '(wrap the update in noGrad(() => …), or use the out-of-place op)',
+    );
+  }
+}
+
+/** Writes `result` (computed out of place) into target's storage, casting to its dtype. */
+function writeInto<T extends Tensor>(op: string, target: T, result: Tensor): T {
+  if (!shapesEqual(result.shape, target.shape)) {
+    throw new ShapeError(
+      op,
+      `the result of shape ${fmtShape(result.shape)} does not fit the tensor of shape ${fmtShape(target.shape)} in place`,
+    );
+  }
+  const out = target.storage;
+  const src = result.storage;
+  if (target.dtype === 'int32' && result.dtype !== 'int32')
+    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!);
+  else if (target.dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+  else out.set(src);
+  return target;
+}
+
+function binaryInPlace<T extends Tensor>(
+  op: string,
+  target: T,
+  other: Operand,
+  f: (a: Tensor, b: Operand) => Tensor,
+): T {
+  checkWritable(op, target);
+  return writeInto(
+    op,
+    target,
+    noGrad(() => f(target, other)),
+  );
+}
+
+/** x ← x + other. */
+export function add_<T extends Tensor>(x: T, other: Operand): T {
+  return binaryInPlace('add_', x, other, add);
+}
+/** x ← x − other. */
+export function sub_<T extends Tensor>(x: T, other: Operand): T {
+  return binaryInPlace('sub_', x, other, sub);
+}
+/** x ← x · other. */
+export function mul_<T extends Tensor>(x: T, other: Operand): T {
+  return binaryInPlace('mul_', x, other, mul);
+}
+/** x ← x / other. */
+export function div_<T extends Tensor>(x: T, other: Operand): T {
+  return binaryInPlace('div_', x, other, div);
+}
+
+/** x ← 0. */
+export function zero_<T extends Tensor>(x: T): T {
+  return fill_(x, 0);
+}
+
+/** x ← value everywhere. */
+export function fill_<T extends Tensor>(x: T, value: number): T {
+  checkWritable('fill_', x);
+  x.storage.fill(x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
+  return x;
+}
+
+/** x ← src (broadcast to x's shape, cast to x's dtype). */
+export function copy_<T extends Tensor>(x: T, src: Tensor): T {
+  checkWritable('copy_', x);
+  return writeInto(
+    'copy_',
+    x,
+    noGrad(() => expand(src, x.shape)),
+  );
+}
+
+/** x ← clamp(x, min, max). */
+export function clamp_<T extends Tensor>(x: T, min?: number | null, max?: number | null): T {
+  checkWritable('clamp_', x);
+  return writeInto(
+    'clamp_',
+    x,
+    noGrad(() => clamp(x, min, max)),
+  );
+}
+
+/** x ← samples of U(low, high) from the seeded generator. */
+export function uniform_<T extends Tensor>(
+  x: T,
+  low = 0,
+  high = 1,
+  generator: Generator = defaultGenerator,
+): T {
+  checkWritable('uniform_', x);
+  const data = x.storage;
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
+  return x;
+}
+
+/** x ← samples of N(mean, std²) from the seeded generator. */
+export function normal_<T extends Tensor>(
+  x: T,
+  mean = 0,
+  std = 1,
+  generator: Generator = defaultGenerator,
+): T {
+  checkWritable('normal_', x);
+  const data = x.storage;
+  for (let i = 0; i < data.length; i++) data[i] = mean + std * generator.normal();
+  return x;
+}

@@ -1,0 +1,167 @@
+// @file Linear algebra: matmul (1-D, 2-D, batched with broadcast batch dims), linear and outer.
+import { record } from '../autograd/node.js';
+import { backend } from '../backend/index.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { allocate, isFloat, promoteTypes, type FloatArray } from '../tensor/dtype.js';
+import { broadcastShapes, numel, stridesOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { add, mul } from './elementwise.js';
+import { reshape } from './shape.js';
+
+function floatOperands(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
+  if (!isFloat(a.dtype) || !isFloat(b.dtype)) {
+    throw new DTypeError(op, `expected floating-point tensors, got ${a.dtype} and ${b.dtype}`);
+  }
+  const dtype = promoteTypes(a.dtype, b.dtype);
+  return [a.dtype === dtype ? a : a.to(dtype), b.dtype === dtype ? b : b.to(dtype)];
+}
+
+/**
+ * op(a)·op(b) over the last two dims of tensors with ≥ 2 dims, broadcasting the leading (batch) dims;
+ * op transposes the last two dims when its flag is set, without copying. ∂ is again a transposed product,
+ * so the backward pass never materialises a transpose.
+ */
+export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, op = 'matmul'): Tensor {
+  const [m, ka] = transA
+    ? [a.shape[a.ndim - 1]!, a.shape[a.ndim - 2]!]
+    : [a.shape[a.ndim - 2]!, a.shape[a.ndim - 1]!];
+  const [kb, n] = transB
+    ? [b.shape[b.ndim - 1]!, b.shape[b.ndim - 2]!]
+    : [b.shape[b.ndim - 2]!, b.shape[b.ndim - 1]!];
+  if (ka !== kb) {
+    const flags = transA || transB ? ` with transA=${transA}, transB=${transB}` : '';
+    throw new ShapeError(
+      op,
+      `cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}${flags} (${ka} ≠ ${kb})`,
+    );
+  }
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(op, aBatch, bBatch);
+  } catch {
+    throw new ShapeError(
+      op,
+      `batch dims of shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together`,
+    );
+  }
+  const count = numel(batch);
+  const aOffsets = batchOffsets(aBatch, batch, m * ka);
+  const bOffsets = batchOffsets(bBatch, batch, ka * n);
+  const dtype = a.dtype;
+  const out = allocate(dtype, count * m * n) as FloatArray;
+  backend().matmul(
+    a.storage as FloatArray,
+    aOffsets,
+    b.storage as FloatArray,
+    bOffsets,
+    out,
+    m,
+    ka,
+    n,
+    transA,
+    transB,
+  );
+  const result = new Tensor(out, [...batch, m, n], dtype);
+  return record(result, op, [a, b], (g) => [
+    a.requiresGrad
+      ? transA
+        ? batchedMatmul(b, g, transB, true)
+        : batchedMatmul(g, b, false, !transB)
+      : null,
+    b.requiresGrad
+      ? transB
+        ? batchedMatmul(g, a, true, transA)
+        : batchedMatmul(a, g, !transA, false)
+      : null,
+  ]);
+}
+
+/** Storage offset of each matrix of a tensor with batch dims `own`, read as broadcast to `batch`. */
+function batchOffsets(own: readonly number[], batch: readonly number[], matrixSize: number): number[] {
+  const count = numel(batch);
+  const offsets = new Array<number>(count);
+  const strides = stridesOf(own);
+  const lead = batch.length - own.length;
+  for (let i = 0; i < count; i++) {
+    let rest = i;
+    let offset = 0;
+    for (let d = batch.length - 1; d >= 0; d--) {
+      const size = batch[d]!;
+      const idx = rest % size;
+      rest = Math.floor(rest / size);
+      const ownDim = d - lead;
+      if (ownDim >= 0 && own[ownDim] !== 1) offset += idx * strides[ownDim]!;
+    }
+    offsets[i] = offset * matrixSize;
+  }
+  return offsets;
+}
+
+/**
+ * Matrix product with torch.matmul's rules: 1-D·1-D is a dot product, 2-D·2-D a matrix product, a 1-D
+ * operand is treated as a row (left) or column (right) vector and that dim removed, and ≥3-D operands are
+ * batches of matrices whose batch dims broadcast.
+ * @throws ShapeError `matmul: cannot multiply shapes [64, 784] and [128, 10] (784 ≠ 128)`.
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(
+      'matmul',
+      `both arguments need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  }
+  const [x, y] = floatOperands('matmul', a, b);
+  const left = x.ndim === 1 ? reshape(x, [1, x.shape[0]!]) : x;
+  const right = y.ndim === 1 ? reshape(y, [y.shape[0]!, 1]) : y;
+  if (left.shape[left.ndim - 1] !== right.shape[right.ndim - 2]) {
+    const ka = x.shape[x.ndim - 1]!;
+    const kb = y.ndim === 1 ? y.shape[0]! : y.shape[y.ndim - 2]!;
+    throw new ShapeError(
+      'matmul',
+      `cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (${ka} ≠ ${kb})`,
+    );
+  }
+  let out = batchedMatmul(left, right, false, false);
+  if (x.ndim === 1) out = reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]!]);
+  if (y.ndim === 1) out = reshape(out, out.shape.slice(0, -1));
+  return out;
+}
+
+/**
+ * y = x·Wᵀ + b (torch.nn.functional.linear): x is [..., in], weight [out, in], bias [out]. Computed as one
+ * matrix product with the weight read transposed (no copy).
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2)
+    throw new ShapeError('linear', `weight must be 2-D [out, in], got shape ${fmtShape(weight.shape)}`);
+  const inFeatures = weight.shape[1]!;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new ShapeError(
+      'linear',
+      `input shape ${fmtShape(x.shape)} does not fit weight shape ${fmtShape(weight.shape)} (last dim ${x.shape[x.ndim - 1] ?? 'none'} ≠ in_features ${inFeatures})`,
+    );
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new ShapeError(
+      'linear',
+      `bias shape ${fmtShape(bias.shape)} does not fit weight shape ${fmtShape(weight.shape)} (expected [${weight.shape[0]}])`,
+    );
+  }
+  const [input, w] = floatOperands('linear', x, weight);
+  const flat = input.ndim === 2 ? input : reshape(input, [-1, inFeatures]);
+  let out = batchedMatmul(flat, w, false, true, 'linear');
+  if (bias) out = add(out, bias);
+  return input.ndim === 2 ? out : reshape(out, [...input.shape.slice(0, -1), weight.shape[0]!]);
+}
+
+/** Outer product of two 1-D tensors: out[i][j] = a[i]·b[j]. */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new ShapeError(
+      'outer',
+      `expected two 1-D tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  return mul(reshape(a, [-1, 1]), reshape(b, [1, -1]));
+}

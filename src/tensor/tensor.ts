@@ -1,0 +1,515 @@
+// @file The Tensor class: contiguous typed-array storage, shape, dtype, autograd fields and chainable ops.
+import { backward, type BackwardOptions } from '../autograd/engine.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import type { Node } from '../autograd/node.js';
+import { NeuriteError, ValueError, fmtShape } from '../errors.js';
+import * as ops from '../ops/index.js';
+import type { IndexSpec, PadMode } from '../ops/index.js';
+import { dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
+import { formatTensor } from './print.js';
+import { numel, type Shape } from './shape.js';
+
+/** A nested JS array of numbers (or booleans for bool tensors), as returned by `toArray()`. */
+export type NestedArray = number | boolean | NestedArray[];
+
+type Operand = Tensor | number | boolean;
+
+/**
+ * An n-dimensional array with reverse-mode autograd (torch.Tensor).
+ *
+ * Storage is one contiguous row-major typed array; `reshape`/`view` share it, other ops allocate. Every op is
+ * available as a method (`x.add(y)`) and as a top-level function (`add(x, y)`); binary ops broadcast and
+ * accept plain numbers.
+ */
+export class Tensor {
+  /** The flat row-major elements. Shared with views; do not resize. */
+  readonly storage: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Accumulated ∂L/∂this after `backward()`, for leaves that require grad and tensors that `retainGrad()`. */
+  grad: Tensor | null = null;
+  private _requiresGrad = false;
+  private _gradFn: Node | null = null;
+
+  constructor(storage: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(storage)) {
+    if (storage.length !== numel(shape)) {
+      throw new NeuriteError(
+        'Tensor',
+        `storage has ${storage.length} elements but shape ${fmtShape(shape)} needs ${numel(shape)}`,
+      );
+    }
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+  }
+
+  // ---- properties -------------------------------------------------------------------------------------
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  numel(): number {
+    return this.storage.length;
+  }
+
+  /** The shape, or the size of one dim (negative dims count from the end). */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this.shape;
+    return this.shape[ops.normalizeDim('size', dim, this.ndim)]!;
+  }
+
+  /** Whether ops on this tensor are recorded for backward. Settable on leaves only. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    this.requiresGrad_(value);
+  }
+
+  /** The node that created this tensor (null for leaves), e.g. `MulBackward`. */
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+
+  /** True for tensors created by the user rather than by a recorded op. */
+  get isLeaf(): boolean {
+    return this._gradFn === null;
+  }
+
+  /** @internal Called by autograd's `record` on an op's fresh output. */
+  attachGradFn(node: Node): void {
+    this._gradFn = node;
+    this._requiresGrad = true;
+  }
+
+  // ---- conversion -------------------------------------------------------------------------------------
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.storage.length !== 1) {
+      throw new ValueError(
+        'item',
+        `only a tensor with one element can be converted to a number, got shape ${fmtShape(this.shape)}`,
+      );
+    }
+    return this.storage[0]!;
+  }
+
+  /** A copy of the elements as a typed array of this dtype (bool → Uint8Array). */
+  dataSync(): TypedArray {
+    return this.storage.slice();
+  }
+
+  /** The elements as nested JS arrays (booleans for bool tensors; a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const data = this.storage;
+    const asBool = this.dtype === 'bool';
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.ndim) return asBool ? data[offset] !== 0 : data[offset]!;
+      const size = this.shape[dim]!;
+      const stride = numel(this.shape.slice(dim + 1));
+      const out: NestedArray[] = new Array(size);
+      for (let i = 0; i < size; i++) out[i] = build(dim + 1, offset + i * stride);
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** PyTorch-like print: `tensor([[1., 2.], [3., 4.]], requiresGrad=true)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /** A copy converted to `dtype` (differentiable between float dtypes). */
+  to(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
+
+  float(): Tensor {
+    return this.to('float32');
+  }
+
+  double(): Tensor {
+    return this.to('float64');
+  }
+
+  int(): Tensor {
+    return this.to('int32');
+  }
+
+  bool(): Tensor {
+    return this.to('bool');
+  }
+
+  /** A copy with its own storage; gradients flow back to this tensor. */
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+
+  // ---- autograd ---------------------------------------------------------------------------------------
+
+  /** Sets requiresGrad in place and returns this (torch.Tensor.requires_grad_). */
+  requiresGrad_(value = true): this {
+    if (this._gradFn !== null && !value) {
+      throw new NeuriteError(
+        'requiresGrad_',
+        'cannot turn off requiresGrad on a non-leaf tensor; use detach()',
+      );
+    }
+    if (value && !isFloat(this.dtype)) {
+      throw new NeuriteError(
+        'requiresGrad_',
+        `only floating-point tensors can require grad, got dtype ${this.dtype}`,
+      );
+    }
+    this._requiresGrad = value;
+    return this;
+  }
+
+  /**
+   * Backpropagates from this tensor: adds ∂this/∂leaf to `leaf.grad` for every leaf that requires grad.
+   * `gradient` (∂L/∂this) is required unless this tensor has one element.
+   */
+  backward(gradient?: Tensor, options?: BackwardOptions): void {
+    backward(this, gradient, options);
+  }
+
+  /** Asks backward() to fill this non-leaf tensor's `.grad` too. */
+  retainGrad(): void {
+    if (!this._requiresGrad)
+      throw new NeuriteError('retainGrad', 'cannot retain the grad of a tensor that does not require grad');
+    if (this._gradFn) this._gradFn.retained = this;
+  }
+
+  /** A tensor sharing this storage, cut from the graph (requiresGrad false). */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.dtype);
+  }
+
+  // ---- elementwise ------------------------------------------------------------------------------------
+  add(other: Operand): Tensor {
+    return ops.add(this, other);
+  }
+  sub(other: Operand): Tensor {
+    return ops.sub(this, other);
+  }
+  mul(other: Operand): Tensor {
+    return ops.mul(this, other);
+  }
+  div(other: Operand): Tensor {
+    return ops.div(this, other);
+  }
+  pow(exponent: Operand): Tensor {
+    return ops.pow(this, exponent);
+  }
+  maximum(other: Operand): Tensor {
+    return ops.maximum(this, other);
+  }
+  minimum(other: Operand): Tensor {
+    return ops.minimum(this, other);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  log1p(): Tensor {
+    return ops.log1p(this);
+  }
+  expm1(): Tensor {
+    return ops.expm1(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ops.rsqrt(this);
+  }
+  square(): Tensor {
+    return ops.square(this);
+  }
+  reciprocal(): Tensor {
+    return ops.reciprocal(this);
+  }
+  sin(): Tensor {
+    return ops.sin(this);
+  }
+  cos(): Tensor {
+    return ops.cos(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  logSigmoid(): Tensor {
+    return ops.logSigmoid(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  leakyRelu(negativeSlope?: number): Tensor {
+    return ops.leakyRelu(this, negativeSlope);
+  }
+  elu(alpha?: number): Tensor {
+    return ops.elu(this, alpha);
+  }
+  gelu(approximate?: 'none' | 'tanh'): Tensor {
+    return ops.gelu(this, approximate);
+  }
+  silu(): Tensor {
+    return ops.silu(this);
+  }
+  softplus(beta?: number, threshold?: number): Tensor {
+    return ops.softplus(this, beta, threshold);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ops.clamp(this, min, max);
+  }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
+  floor(): Tensor {
+    return ops.floor(this);
+  }
+  ceil(): Tensor {
+    return ops.ceil(this);
+  }
+  round(): Tensor {
+    return ops.round(this);
+  }
+  /** Elements of this where `condition` holds, else of `other` (torch.Tensor.where). */
+  where(condition: Tensor, other: Operand): Tensor {
+    return ops.where(condition, this, other);
+  }
+  eq(other: Operand): Tensor {
+    return ops.eq(this, other);
+  }
+  ne(other: Operand): Tensor {
+    return ops.ne(this, other);
+  }
+  lt(other: Operand): Tensor {
+    return ops.lt(this, other);
+  }
+  le(other: Operand): Tensor {
+    return ops.le(this, other);
+  }
+  gt(other: Operand): Tensor {
+    return ops.gt(this, other);
+  }
+  ge(other: Operand): Tensor {
+    return ops.ge(this, other);
+  }
+  logicalAnd(other: Operand): Tensor {
+    return ops.logicalAnd(this, other);
+  }
+  logicalOr(other: Operand): Tensor {
+    return ops.logicalOr(this, other);
+  }
+  logicalNot(): Tensor {
+    return ops.logicalNot(this);
+  }
+  isNaN(): Tensor {
+    return ops.isNaN(this);
+  }
+  isFinite(): Tensor {
+    return ops.isFinite(this);
+  }
+
+  // ---- reductions -------------------------------------------------------------------------------------
+  sum(dim?: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.sum(this, dim, keepdim);
+  }
+  mean(dim?: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.mean(this, dim, keepdim);
+  }
+  prod(dim?: number, keepdim?: boolean): Tensor {
+    return ops.prod(this, dim, keepdim);
+  }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  max(dim?: number, keepdim?: boolean): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.max(this) : ops.max(this, dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  min(dim?: number, keepdim?: boolean): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.min(this) : ops.min(this, dim, keepdim);
+  }
+  argmax(dim?: number, keepdim?: boolean): Tensor {
+    return ops.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number, keepdim?: boolean): Tensor {
+    return ops.argmin(this, dim, keepdim);
+  }
+  var(dim?: number | readonly number[], options?: ops.VarOptions): Tensor {
+    return ops.variance(this, dim, options);
+  }
+  std(dim?: number | readonly number[], options?: ops.VarOptions): Tensor {
+    return ops.std(this, dim, options);
+  }
+  logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.logsumexp(this, dim, keepdim);
+  }
+  norm(p?: number, dim?: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.norm(this, p, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return ops.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return ops.logSoftmax(this, dim);
+  }
+
+  // ---- linear algebra ---------------------------------------------------------------------------------
+  matmul(other: Tensor): Tensor {
+    return ops.matmul(this, other);
+  }
+  outer(other: Tensor): Tensor {
+    return ops.outer(this, other);
+  }
+
+  // ---- shape ------------------------------------------------------------------------------------------
+  reshape(...shape: number[]): Tensor;
+  reshape(shape: readonly number[]): Tensor;
+  reshape(...args: (number | readonly number[])[]): Tensor {
+    return ops.reshape(this, flattenArgs(args));
+  }
+  view(...shape: number[]): Tensor;
+  view(shape: readonly number[]): Tensor;
+  view(...args: (number | readonly number[])[]): Tensor {
+    return ops.view(this, flattenArgs(args));
+  }
+  flatten(startDim?: number, endDim?: number): Tensor {
+    return ops.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return ops.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return ops.unsqueeze(this, dim);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return ops.transpose(this, dim0, dim1);
+  }
+  permute(...dims: number[]): Tensor;
+  permute(dims: readonly number[]): Tensor;
+  permute(...args: (number | readonly number[])[]): Tensor {
+    return ops.permute(this, flattenArgs(args));
+  }
+  /** The transpose of a 2-D tensor (reverses the dims of an n-D one, like torch's deprecated .T). */
+  get T(): Tensor {
+    return ops.permute(
+      this,
+      this.shape.map((_, i) => this.ndim - 1 - i),
+    );
+  }
+  expand(...sizes: number[]): Tensor;
+  expand(sizes: readonly number[]): Tensor;
+  expand(...args: (number | readonly number[])[]): Tensor {
+    return ops.expand(this, flattenArgs(args));
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return ops.broadcastTo(this, shape);
+  }
+  split(splitSizeOrSections: number | readonly number[], dim?: number): Tensor[] {
+    return ops.split(this, splitSizeOrSections, dim);
+  }
+  chunk(chunks: number, dim?: number): Tensor[] {
+    return ops.chunk(this, chunks, dim);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return ops.narrow(this, dim, start, length);
+  }
+  select(dim: number, index: number): Tensor {
+    return ops.select(this, dim, index);
+  }
+  /** NumPy-style indexing: numbers pick, null keeps a dim, slices cut, int tensors gather (x[0], x[:, idx]). */
+  index(...indices: IndexSpec[]): Tensor {
+    return ops.index(this, ...indices);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return ops.gather(this, dim, index);
+  }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return ops.scatter(this, dim, index, src);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return ops.scatterAdd(this, dim, index, src);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return ops.indexSelect(this, dim, index);
+  }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return ops.maskedFill(this, mask, value);
+  }
+  pad(pad: readonly number[], mode?: PadMode, value?: number): Tensor {
+    return ops.pad(this, pad, mode, value);
+  }
+  repeat(...sizes: number[]): Tensor;
+  repeat(sizes: readonly number[]): Tensor;
+  repeat(...args: (number | readonly number[])[]): Tensor {
+    return ops.repeat(this, flattenArgs(args));
+  }
+  flip(dims: number | readonly number[]): Tensor {
+    return ops.flip(this, dims);
+  }
+  oneHot(numClasses?: number): Tensor {
+    return ops.oneHot(this, numClasses);
+  }
+
+  // ---- in place (names end in _) ----------------------------------------------------------------------
+  add_(other: Operand): this {
+    return ops.add_(this, other);
+  }
+  sub_(other: Operand): this {
+    return ops.sub_(this, other);
+  }
+  mul_(other: Operand): this {
+    return ops.mul_(this, other);
+  }
+  div_(other: Operand): this {
+    return ops.div_(this, other);
+  }
+  zero_(): this {
+    return ops.zero_(this);
+  }
+  fill_(value: number): this {
+    return ops.fill_(this, value);
+  }
+  copy_(src: Tensor): this {
+    return ops.copy_(this, src);
+  }
+  clamp_(min?: number | null, max?: number | null): this {
+    return ops.clamp_(this, min, max);
+  }
+  uniform_(low?: number, high?: number): this {
+    return ops.uniform_(this, low, high);
+  }
+  normal_(mean?: number, std?: number): this {
+    return ops.normal_(this, mean, std);
+  }
+}
+
+function flattenArgs(args: readonly (number | readonly number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
+  return args as number[];
+}
+
+/** @internal Whether an op's inputs need a graph node (grad mode on and some input requires grad). */
+export function needsGrad(...inputs: Tensor[]): boolean {
+  return isGradEnabled() && inputs.some((t) => t.requiresGrad);
+}
