@@ -30,8 +30,7 @@ function operands(a: Operand, b: Operand): [Tensor, Tensor, DType] {
     const dtype = promoteWithScalar(b.dtype, a);
     return [scalar(a, dtype), b, dtype];
   }
-  const dtype = typeof a === 'number' && !Number.isInteger(a) ? 'float32' : 'float32';
-  return [scalar(a, dtype), scalar(b, dtype), dtype];
+  return [scalar(a, 'float32'), scalar(b, 'float32'), 'float32'];
 }
 
 function runBinary(op: BinaryOp, name: string, a: Tensor, b: Tensor, dtype: DType): Tensor {

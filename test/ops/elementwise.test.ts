@@ -1,0 +1,173 @@
+// @file Elementwise ops against PyTorch fixtures, gradcheck, dtype rules and broadcasting errors.
+import { describe, expect, it } from 'vitest';
+import * as nt from '../../src/index.js';
+import { ShapeError, gradcheck, randn, tensor, type Tensor } from '../../src/index.js';
+import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
+
+const num = (p: Params, key: string): number => p[key] as number;
+const binary =
+  (f: (a: Tensor, b: Tensor | number) => Tensor): Runner =>
+  ([a, b], p) =>
+    p.scalar !== undefined ? f(a!, num(p, 'scalar')) : f(a!, b!);
+const unary =
+  (f: (x: Tensor) => Tensor): Runner =>
+  ([x]) =>
+    f(x!);
+
+goldenSuite('elementwise', {
+  add: binary(nt.add),
+  sub: binary(nt.sub),
+  mul: binary(nt.mul),
+  div: binary(nt.div),
+  maximum: binary(nt.maximum),
+  minimum: binary(nt.minimum),
+  pow: ([a, b], p) =>
+    p.exponent !== undefined
+      ? nt.pow(a!, num(p, 'exponent'))
+      : p.base !== undefined
+        ? nt.pow(num(p, 'base'), a!)
+        : nt.pow(a!, b!),
+  neg: unary(nt.neg),
+  abs: unary(nt.abs),
+  exp: unary(nt.exp),
+  log: unary(nt.log),
+  log1p: unary(nt.log1p),
+  expm1: unary(nt.expm1),
+  sqrt: unary(nt.sqrt),
+  rsqrt: unary(nt.rsqrt),
+  square: unary(nt.square),
+  reciprocal: unary(nt.reciprocal),
+  sin: unary(nt.sin),
+  cos: unary(nt.cos),
+  tanh: unary(nt.tanh),
+  sigmoid: unary(nt.sigmoid),
+  logSigmoid: unary(nt.logSigmoid),
+  relu: unary(nt.relu),
+  silu: unary(nt.silu),
+  sign: unary(nt.sign),
+  floor: unary(nt.floor),
+  ceil: unary(nt.ceil),
+  round: unary(nt.round),
+  leakyRelu: ([x], p) => nt.leakyRelu(x!, num(p, 'negativeSlope')),
+  elu: ([x], p) => nt.elu(x!, num(p, 'alpha')),
+  gelu: ([x], p) => nt.gelu(x!, p.approximate as 'none' | 'tanh'),
+  softplus: ([x], p) => nt.softplus(x!, num(p, 'beta'), num(p, 'threshold')),
+  clamp: ([x], p) => nt.clamp(x!, p.min as number | null, p.max as number | null),
+  eq: binary(nt.eq),
+  ne: binary(nt.ne),
+  lt: binary(nt.lt),
+  le: binary(nt.le),
+  gt: binary(nt.gt),
+  ge: binary(nt.ge),
+  logicalAnd: binary(nt.logicalAnd),
+  logicalOr: binary(nt.logicalOr),
+  logicalNot: unary(nt.logicalNot),
+  where: ([c, x, y]) => (y ? nt.where(c!, x!, y) : nt.where(c!, x!, 0)),
+});
+
+describe('elementwise gradcheck (float64 central differences)', () => {
+  const x = () => randn([3, 4], { dtype: 'float64' });
+  const pos = () => nt.rand([3, 4], { dtype: 'float64' }).add(0.5);
+  // Inputs keep away from kinks (0 for relu/abs/clamp edges) so finite differences are meaningful.
+  const awayFromZero = () => x().add(x().sign().mul(0.2));
+  const cases: [string, (...t: Tensor[]) => Tensor, () => Tensor[]][] = [
+    ['add', (a, b) => nt.add(a!, b!), () => [x(), randn([4], { dtype: 'float64' })]],
+    ['sub', (a, b) => nt.sub(a!, b!), () => [x(), randn([3, 1], { dtype: 'float64' })]],
+    ['mul', (a, b) => nt.mul(a!, b!), () => [x(), randn([1, 4], { dtype: 'float64' })]],
+    ['div', (a, b) => nt.div(a!, b!), () => [x(), pos()]],
+    ['pow', (a, b) => nt.pow(a!, b!), () => [pos(), x()]],
+    ['powScalar', (a) => nt.pow(a!, 2.5), () => [pos()]],
+    ['scalarPow', (a) => nt.pow(3, a!), () => [x()]],
+    ['maximum', (a, b) => nt.maximum(a!, b!), () => [x(), x()]],
+    ['minimum', (a, b) => nt.minimum(a!, b!), () => [x(), x()]],
+    ['neg', (a) => nt.neg(a!), () => [x()]],
+    ['abs', (a) => nt.abs(a!), () => [awayFromZero()]],
+    ['exp', (a) => nt.exp(a!), () => [x()]],
+    ['log', (a) => nt.log(a!), () => [pos()]],
+    ['log1p', (a) => nt.log1p(a!), () => [pos()]],
+    ['expm1', (a) => nt.expm1(a!), () => [x()]],
+    ['sqrt', (a) => nt.sqrt(a!), () => [pos()]],
+    ['rsqrt', (a) => nt.rsqrt(a!), () => [pos()]],
+    ['square', (a) => nt.square(a!), () => [x()]],
+    ['reciprocal', (a) => nt.reciprocal(a!), () => [pos()]],
+    ['sin', (a) => nt.sin(a!), () => [x()]],
+    ['cos', (a) => nt.cos(a!), () => [x()]],
+    ['tanh', (a) => nt.tanh(a!), () => [x()]],
+    ['sigmoid', (a) => nt.sigmoid(a!), () => [x()]],
+    ['logSigmoid', (a) => nt.logSigmoid(a!), () => [x()]],
+    ['relu', (a) => nt.relu(a!), () => [awayFromZero()]],
+    ['leakyRelu', (a) => nt.leakyRelu(a!, 0.1), () => [awayFromZero()]],
+    ['elu', (a) => nt.elu(a!, 0.7), () => [awayFromZero()]],
+    ['gelu', (a) => nt.gelu(a!), () => [x()]],
+    ['geluTanh', (a) => nt.gelu(a!, 'tanh'), () => [x()]],
+    ['silu', (a) => nt.silu(a!), () => [x()]],
+    ['softplus', (a) => nt.softplus(a!, 2, 20), () => [x()]],
+    ['clamp', (a) => nt.clamp(a!, -0.5, 0.5), () => [x().mul(0.3).add(0.7)]],
+    ['where', (a, b) => nt.where(nt.gt(a!, 0), a!, b!), () => [x(), x()]],
+  ];
+  for (const [name, fn, make] of cases) {
+    it(name, () => {
+      nt.manualSeed(name.length);
+      expect(gradcheck(fn, make())).toBe(true);
+    });
+  }
+});
+
+describe('elementwise dtype rules', () => {
+  it('keeps float32 with numbers and promotes float32 + float64 to float64', () => {
+    expect(tensor([1, 2]).add(1).dtype).toBe('float32');
+    expect(tensor([1, 2]).add(tensor([1, 2], { dtype: 'float64' })).dtype).toBe('float64');
+  });
+  it('keeps int32 with integral numbers, becomes float32 with fractional ones, and divides truly', () => {
+    const i = tensor([1, 2, 3], { dtype: 'int32' });
+    expect(i.add(1).dtype).toBe('int32');
+    expect(i.mul(0.5).dtype).toBe('float32');
+    expect(i.div(2).toArray()).toEqual([0.5, 1, 1.5]);
+  });
+  it('compares to bool and does arithmetic on bools as int32', () => {
+    const b = tensor([1, 2, 3]).gt(1);
+    expect(b.dtype).toBe('bool');
+    expect(b.toArray()).toEqual([false, true, true]);
+    expect(b.add(b).toArray()).toEqual([0, 2, 2]);
+  });
+  it('where demands a bool condition', () => {
+    expect(() => nt.where(tensor([1, 0]), tensor([1, 2]), 0)).toThrow(
+      /where: condition must be a bool tensor/,
+    );
+  });
+  it('propagates NaN through relu, maximum and clamp like PyTorch', () => {
+    const x = tensor([NaN, 1]);
+    expect(Number.isNaN(nt.relu(x).storage[0]!)).toBe(true);
+    expect(Number.isNaN(nt.maximum(x, 0).storage[0]!)).toBe(true);
+    expect(Number.isNaN(nt.clamp(x, 0, 1).storage[0]!)).toBe(true);
+  });
+  it('sigmoid, logSigmoid and softplus stay finite at ±1e4', () => {
+    const x = tensor([-1e4, 1e4]);
+    expect(nt.sigmoid(x).toArray()).toEqual([0, 1]);
+    expect(nt.logSigmoid(x).toArray()).toEqual([-1e4, 0]);
+    expect(nt.softplus(x).toArray()).toEqual([0, 1e4]);
+  });
+});
+
+describe('cast', () => {
+  it('passes the gradient back in the input dtype', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const y = x.double().mul(2).sum();
+    y.backward();
+    expect(x.grad!.dtype).toBe('float32');
+    expect(x.grad!.toArray()).toEqual([2, 2, 2]);
+  });
+  it('truncates floats to int32 and maps non-zero to true', () => {
+    expect(tensor([1.7, -1.7, 0]).int().toArray()).toEqual([1, -1, 0]);
+    expect(tensor([1.7, -1.7, 0]).bool().toArray()).toEqual([true, true, false]);
+  });
+});
+
+describe('broadcasting errors', () => {
+  it('names the op and both shapes', () => {
+    expect(() => nt.add(randn([2, 3]), randn([4]))).toThrow(ShapeError);
+    expect(() => nt.mul(randn([2, 3]), randn([4]))).toThrow(
+      'mul: shapes [2, 3] and [4] cannot be broadcast together (size 3 vs 4 at dim -1)',
+    );
+  });
+});

@@ -1,0 +1,85 @@
+// @file matmul, linear and outer against PyTorch fixtures, gradcheck, and shape errors.
+import { describe, expect, it } from 'vitest';
+import {
+  DTypeError,
+  ShapeError,
+  gradcheck,
+  linear,
+  matmul,
+  outer,
+  randn,
+  tensor,
+  type Tensor,
+} from '../../src/index.js';
+import { goldenSuite } from '../helpers/golden.js';
+
+goldenSuite('matmul', {
+  matmul: ([a, b]) => matmul(a!, b!),
+  linear: ([x, w, b]) => linear(x!, w!, b),
+  outer: ([a, b]) => outer(a!, b!),
+});
+
+describe('matmul gradcheck', () => {
+  const f64 = (...shape: number[]) => randn(shape, { dtype: 'float64' });
+  const cases: [string, number[], number[]][] = [
+    ['dot', [4], [4]],
+    ['matrix-vector', [3, 4], [4]],
+    ['vector-matrix', [4], [4, 2]],
+    ['matrix', [3, 4], [4, 2]],
+    ['batched', [2, 3, 4], [2, 4, 2]],
+    ['broadcast batch', [2, 1, 3, 4], [3, 4, 2]],
+    ['blocked kernel', [50, 60], [60, 50]],
+  ];
+  for (const [name, a, b] of cases) {
+    it(name, () => {
+      // Large products are reduced to one number with fixed weights, so one backward pass checks them.
+      const weights = name === 'blocked kernel' ? f64(a[0]!, b[1]!) : null;
+      const fn = (x: Tensor, y: Tensor) => (weights ? matmul(x, y).mul(weights).sum() : matmul(x, y));
+      expect(gradcheck((x, y) => fn(x!, y!), [f64(...a), f64(...b)])).toBe(true);
+    });
+  }
+  it('linear', () => {
+    expect(gradcheck((x, w, b) => linear(x!, w!, b!), [f64(5, 4), f64(3, 4), f64(3)])).toBe(true);
+  });
+});
+
+describe('matmul kernel agrees with a naive product on every transpose path', () => {
+  it('blocked sizes with edges (m, n not multiples of the tile)', () => {
+    const a = randn([67, 130], { dtype: 'float64' });
+    const b = randn([130, 45], { dtype: 'float64' });
+    const c = matmul(a, b);
+    for (const [i, j] of [
+      [0, 0],
+      [66, 44],
+      [33, 17],
+      [65, 43],
+    ] as const) {
+      let s = 0;
+      for (let p = 0; p < 130; p++) s += a.storage[i * 130 + p]! * b.storage[p * 45 + j]!;
+      expect(c.storage[i * 45 + j]!).toBeCloseTo(s, 9);
+    }
+  });
+});
+
+describe('matmul errors', () => {
+  it('names both shapes and the mismatched sizes', () => {
+    expect(() => matmul(randn([64, 784]), randn([128, 10]))).toThrow(ShapeError);
+    expect(() => matmul(randn([64, 784]), randn([128, 10]))).toThrow(
+      'matmul: cannot multiply shapes [64, 784] and [128, 10] (784 ≠ 128)',
+    );
+    expect(() => matmul(randn([2, 3, 4]), randn([3, 4, 5]))).toThrow(
+      /batch dims of shapes \[2, 3, 4\] and \[3, 4, 5\]/,
+    );
+    expect(() => matmul(tensor(1), randn([2]))).toThrow(/at least 1 dimension/);
+  });
+  it('refuses integer tensors', () => {
+    expect(() => matmul(tensor([[1]], { dtype: 'int32' }), tensor([[1]], { dtype: 'int32' }))).toThrow(
+      DTypeError,
+    );
+  });
+  it('linear names input and weight shapes', () => {
+    expect(() => linear(randn([8, 5]), randn([3, 4]))).toThrow(
+      'linear: input shape [8, 5] does not fit weight shape [3, 4]',
+    );
+  });
+});
