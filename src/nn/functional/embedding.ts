@@ -1,0 +1,2 @@
+// @file (placeholder: being written)
+export {};
