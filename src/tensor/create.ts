@@ -168,7 +168,8 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric evaluation as in PyTorch: the second half counts back from `end` so both ends are exact.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) t.storage[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  for (let i = 0; i < steps; i++)
+    t.storage[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
   return t;
 }
 

@@ -28,10 +28,9 @@ export function formatTensor(t: Tensor): string {
   const intLike = finite.every((v) => Number.isInteger(v));
   const maxAbs = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const minAbs = finite.filter((v) => v !== 0).reduce((m, v) => Math.min(m, Math.abs(v)), Infinity);
-  const useSci =
-    !intLike &&
-    finite.length > 0 &&
-    (maxAbs >= 1e8 || (minAbs < 1e-4 && minAbs !== Infinity) || maxAbs / minAbs > 1000);
+  // torch's _Formatter: scientific when the range spans over 1000× or exceeds 1e8, or (non-integral) has values below 1e-4.
+  const wide = minAbs !== Infinity && (maxAbs / minAbs > 1000 || maxAbs > 1e8);
+  const useSci = wide || (!intLike && minAbs < 1e-4);
   const strings = Array.from(data, (v) => formatNumber(v, t.dtype, 4, useSci, intLike));
   const width = strings.reduce((w, s) => Math.max(w, s.length), 0);
   const shape = t.shape;
@@ -45,7 +44,7 @@ export function formatTensor(t: Tensor): string {
     const cut = summarise && size > 2 * EDGE;
     for (let i = 0; i < size; i++) {
       if (cut && i === EDGE) {
-        parts.push('...');
+        parts.push(dim === shape.length - 1 ? ' ...' : '...');
         i = size - EDGE - 1;
         continue;
       }
