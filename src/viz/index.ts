@@ -1,0 +1,8 @@
+// @file viz: SVG renderers with no native dependency (decision boundary, training curves, confusion matrix).
+export {
+  decisionBoundarySvg,
+  type BoundaryPanel,
+  type DecisionBoundaryOptions,
+} from './decision-boundary.js';
+export { curvesSvg, type CurveOptions, type CurveSeries } from './curves.js';
+export { confusionMatrixSvg, type ConfusionMatrixOptions } from './confusion-matrix.js';
