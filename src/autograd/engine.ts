@@ -10,7 +10,7 @@ import { enableGrad, noGrad } from './grad-mode.js';
 import type { Node } from './node.js';
 
 export interface BackwardOptions {
-  /** Keep the graph so backward can run through it again (default false: the graph is freed). */
+  /** Keep the graph so backward can run through it again (default: createGraph, as in PyTorch; else freed). */
   retainGraph?: boolean;
   /** Record the backward pass itself, for higher-order gradients (default false). */
   createGraph?: boolean;
@@ -45,7 +45,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     }
     seed = gradient.detach();
   }
-  const run = (): void => walk(root, seed, options.retainGraph ?? false);
+  const run = (): void => walk(root, seed, options.retainGraph ?? options.createGraph ?? false);
   if (options.createGraph) enableGrad(run);
   else noGrad(run);
 }
