@@ -1,2 +1,30 @@
-// @file (placeholder: being written)
-export {};
+// @file train: fit/evaluate/predict, callbacks (EarlyStopping, ProgressBar, History, LambdaCallback) and metrics.
+export {
+  fit,
+  evaluate,
+  predict,
+  type FitOptions,
+  type EvaluateOptions,
+  type OptimizerLike,
+  type SchedulerLike,
+  type LossFn,
+  type MetricSpec,
+  type Batches,
+} from './loop.js';
+export type { Callback, Logs, TrainContext } from './callbacks/callback.js';
+export { History } from './callbacks/history.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { ProgressBar, type ProgressBarOptions, type Writable } from './callbacks/progress-bar.js';
+export { LambdaCallback } from './callbacks/lambda.js';
+export * as metrics from './metrics.js';
+export {
+  accuracy,
+  binaryAccuracy,
+  confusionMatrix,
+  precision,
+  recall,
+  f1,
+  mae,
+  type MetricFn,
+  type Average,
+} from './metrics.js';

@@ -1,0 +1,262 @@
+// @file fit(), evaluate() and predict(): the training loop of the lecture (init, gradient, update, repeat) as one call.
+import { noGrad } from '../autograd/grad-mode.js';
+import { ValueError } from '../errors.js';
+import type { Module } from '../nn/module.js';
+import { allocate } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Callback, Logs, TrainContext } from './callbacks/callback.js';
+import { EarlyStopping } from './callbacks/early-stopping.js';
+import { History } from './callbacks/history.js';
+import { ProgressBar } from './callbacks/progress-bar.js';
+import { METRICS, type MetricFn } from './metrics.js';
+
+/** Batches of [input, target] tensors, e.g. a DataLoader. */
+export type Batches = Iterable<readonly Tensor[]> & { readonly length?: number };
+
+/** What fit() needs of an optimizer. */
+export interface OptimizerLike {
+  zeroGrad(): void;
+  step(): unknown;
+  paramGroups?: readonly { lr: number }[];
+}
+
+/** What fit() needs of a learning-rate scheduler; ReduceLROnPlateau-style schedulers take the monitored value. */
+export interface SchedulerLike {
+  step(metric?: number): unknown;
+}
+
+export type LossFn = Module<[Tensor, Tensor], Tensor> | ((output: Tensor, target: Tensor) => Tensor);
+
+/** Metrics by name ('accuracy', 'binaryAccuracy', 'precision', 'recall', 'f1', 'mae') or as [name, fn]. */
+export type MetricSpec = string | readonly [string, MetricFn];
+
+export interface FitOptions {
+  train: Batches;
+  val?: Batches;
+  epochs: number;
+  optimizer: OptimizerLike;
+  loss: LossFn;
+  metrics?: readonly MetricSpec[];
+  callbacks?: readonly Callback[];
+  scheduler?: SchedulerLike;
+  /** When the scheduler steps: after each epoch (default) or after each batch (OneCycleLR). */
+  schedulerInterval?: 'epoch' | 'batch';
+  /** The log a ReduceLROnPlateau-style scheduler receives (default valLoss, or loss without validation data). */
+  schedulerMonitor?: string;
+  /** Show a ProgressBar (default true). */
+  verbose?: boolean;
+  /** Epoch to start counting from, when resuming (default 0). */
+  initialEpoch?: number;
+}
+
+function lossOf(loss: LossFn, output: Tensor, target: Tensor): Tensor {
+  return typeof loss === 'function' ? loss(output, target) : loss.forward(output, target);
+}
+
+function resolveMetrics(specs: readonly MetricSpec[] = []): [string, MetricFn][] {
+  return specs.map((spec) => {
+    if (typeof spec !== 'string') return [spec[0], spec[1]];
+    const fn = METRICS[spec];
+    if (!fn)
+      throw new ValueError('fit', `unknown metric '${spec}' (known: ${Object.keys(METRICS).join(', ')})`);
+    return [spec, fn];
+  });
+}
+
+function split(op: string, batch: readonly Tensor[]): [Tensor, Tensor] {
+  if (batch.length < 2)
+    throw new ValueError(op, `each batch must be [input, target], got ${batch.length} tensor(s)`);
+  return [batch[0]!, batch[1]!];
+}
+
+/** Concatenates detached batch tensors along dim 0 with plain typed-array copies. */
+function concatRows(parts: Tensor[]): Tensor {
+  const first = parts[0]!;
+  const rows = parts.reduce((n, p) => n + (p.shape[0] ?? 1), 0);
+  const storage = allocate(
+    first.dtype,
+    parts.reduce((n, p) => n + p.numel(), 0),
+  );
+  let offset = 0;
+  for (const p of parts) {
+    storage.set(p.storage, offset);
+    offset += p.numel();
+  }
+  return new Tensor(storage, [rows, ...first.shape.slice(1)], first.dtype);
+}
+
+/** Runs `model` over batches without recording gradients; returns the mean loss (when given) and metrics. */
+function runEpochEval(
+  model: Module<[Tensor], Tensor>,
+  batches: Batches,
+  loss: LossFn | undefined,
+  metrics: [string, MetricFn][],
+): Logs {
+  const outputs: Tensor[] = [];
+  const targets: Tensor[] = [];
+  let lossSum = 0;
+  let count = 0;
+  noGrad(() => {
+    for (const batch of batches) {
+      const [x, y] = split('evaluate', batch);
+      const out = model.forward(x);
+      const n = x.shape[0] ?? 1;
+      if (loss) lossSum += lossOf(loss, out, y).item() * n;
+      count += n;
+      outputs.push(out);
+      targets.push(y);
+    }
+  });
+  const logs: Logs = {};
+  if (loss) logs.loss = count > 0 ? lossSum / count : NaN;
+  if (metrics.length > 0 && outputs.length > 0) {
+    const output = concatRows(outputs);
+    const target = concatRows(targets);
+    for (const [name, fn] of metrics) logs[name] = fn(output, target);
+  }
+  return logs;
+}
+
+/**
+ * Trains `model` for `epochs` passes over `train` (torch-style loop: zeroGrad, forward, loss, backward, step
+ * for every batch), evaluating on `val` after each epoch in eval mode. Logs per epoch: `loss` (the mean
+ * training loss), each metric, `valLoss` and `val<Metric>` with validation data, and `lr`. Callbacks see every
+ * batch and epoch; EarlyStopping can end training early. Returns the History of all epochs.
+ */
+export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): History {
+  const { train, val, optimizer, loss } = options;
+  if (!Number.isInteger(options.epochs) || options.epochs < 0)
+    throw new ValueError('fit', `epochs must be a non-negative integer, got ${options.epochs}`);
+  const metrics = resolveMetrics(options.metrics);
+  const history = new History();
+  const callbacks: Callback[] = [history];
+  if (options.verbose ?? true) callbacks.push(new ProgressBar());
+  for (const cb of options.callbacks ?? []) {
+    if (cb instanceof EarlyStopping && !cb.history) cb.history = history;
+    callbacks.push(cb);
+  }
+  const initialEpoch = options.initialEpoch ?? 0;
+  const context: TrainContext = {
+    model,
+    epochs: options.epochs,
+    steps: train.length ?? NaN,
+    stopTraining: false,
+  };
+  const monitor = options.schedulerMonitor ?? (val ? 'valLoss' : 'loss');
+  const interval = options.schedulerInterval ?? 'epoch';
+  for (const cb of callbacks) cb.onTrainBegin?.(context);
+  for (let epoch = initialEpoch; epoch < options.epochs && !context.stopTraining; epoch++) {
+    model.train();
+    for (const cb of callbacks) cb.onEpochBegin?.(epoch, context);
+    let lossSum = 0;
+    let count = 0;
+    let batchIndex = 0;
+    const outputs: Tensor[] = [];
+    const targets: Tensor[] = [];
+    for (const batch of train) {
+      const [x, y] = split('fit', batch);
+      optimizer.zeroGrad();
+      const output = model.forward(x);
+      const value = lossOf(loss, output, y);
+      if (value.numel() !== 1)
+        throw new ValueError(
+          'fit',
+          `the loss must be a scalar (reduction 'mean' or 'sum'), got ${value.numel()} elements`,
+        );
+      value.backward();
+      optimizer.step();
+      if (options.scheduler && interval === 'batch') options.scheduler.step();
+      const n = x.shape[0] ?? 1;
+      const item = value.item();
+      if (!Number.isFinite(item)) {
+        throw new ValueError(
+          'fit',
+          `the loss became ${item} at epoch ${epoch + 1}, batch ${batchIndex + 1}; lower the learning rate or check the data`,
+        );
+      }
+      lossSum += item * n;
+      count += n;
+      if (metrics.length > 0) {
+        outputs.push(output.detach());
+        targets.push(y);
+      }
+      for (const cb of callbacks) cb.onBatchEnd?.(batchIndex, { loss: lossSum / count }, context);
+      batchIndex++;
+    }
+    const logs: Logs = { loss: count > 0 ? lossSum / count : NaN };
+    if (metrics.length > 0 && outputs.length > 0) {
+      const output = concatRows(outputs);
+      const target = concatRows(targets);
+      for (const [name, fn] of metrics) logs[name] = fn(output, target);
+    }
+    if (val) {
+      model.eval();
+      const valLogs = runEpochEval(model, val, loss, metrics);
+      for (const [key, value] of Object.entries(valLogs))
+        logs[`val${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
+      model.train();
+    }
+    const lr = optimizer.paramGroups?.[0]?.lr;
+    if (lr !== undefined) logs.lr = lr;
+    if (options.scheduler && interval === 'epoch') {
+      if ('patience' in options.scheduler) options.scheduler.step(logs[monitor]);
+      else options.scheduler.step();
+    }
+    for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, context);
+  }
+  for (const cb of callbacks) cb.onTrainEnd?.(context);
+  model.eval();
+  return history;
+}
+
+export interface EvaluateOptions {
+  loss?: LossFn;
+  metrics?: readonly MetricSpec[];
+}
+
+/** Mean loss and metrics of `model` over `batches`, in eval mode and without gradients. */
+export function evaluate(
+  model: Module<[Tensor], Tensor>,
+  batches: Batches,
+  options: EvaluateOptions = {},
+): Logs {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return runEpochEval(model, batches, options.loss, resolveMetrics(options.metrics));
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/**
+ * The model's outputs for `input` (one tensor, processed in chunks of `batchSize` rows, or batches whose first
+ * tensor is the input), in eval mode and without gradients, concatenated along dim 0.
+ */
+export function predict(
+  model: Module<[Tensor], Tensor>,
+  input: Tensor | Batches,
+  options: { batchSize?: number } = {},
+): Tensor {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const outputs: Tensor[] = [];
+      if (input instanceof Tensor) {
+        const rows = input.shape[0] ?? 1;
+        const size = options.batchSize ?? 1024;
+        if (input.ndim === 0) return model.forward(input);
+        for (let start = 0; start < rows; start += size)
+          outputs.push(model.forward(input.narrow(0, start, Math.min(size, rows - start))));
+        if (rows === 0) return model.forward(input);
+      } else {
+        for (const batch of input) outputs.push(model.forward(batch[0]!));
+      }
+      if (outputs.length === 0) throw new ValueError('predict', 'no input batches');
+      return outputs.length === 1 ? outputs[0]! : concatRows(outputs);
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
