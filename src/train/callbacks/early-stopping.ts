@@ -90,7 +90,7 @@ export class EarlyStopping implements Callback {
       return;
     }
     this.wait++;
-    if (this.wait > this.patience) {
+    if (this.wait >= this.patience) {
       this.stoppedEpoch = epoch;
       context.stopTraining = true;
     }
