@@ -70,7 +70,7 @@ export function gradcheck(
       data[x] = original + eps;
       const plus = noGrad(() => fn(...prepared)).storage.slice();
       data[x] = original - eps;
-      const minus = noGrad(() => fn(...prepared)).storage;
+      const minus = noGrad(() => fn(...prepared)).storage.slice();
       data[x] = original;
       for (let o = 0; o < outCount; o++) {
         const numeric = (plus[o]! - minus[o]!) / (2 * eps);

@@ -62,6 +62,36 @@ export type BinaryOp =
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
 /**
+ * A 2-D sliding window over [inH, inW] planes (convolution and max pooling). `padH`/`padW` are the padding
+ * before the first row/column; the caller picks outH/outW, which may imply a different padding after.
+ * Output position (oh, ow) reads input rows oh·strideH − padH + ki·dilationH for ki < kernelH (likewise columns).
+ */
+export interface Window2d {
+  readonly inH: number;
+  readonly inW: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padH: number;
+  readonly padW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+}
+
+/**
+ * Averaging windows along one axis: output position o averages inputs [start[o], end[o]) and contributes the
+ * factor divisor[o] to the divisor (the 2-D divisor is the product of the row and column factors).
+ */
+export interface AxisWindows {
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly divisor: Float64Array;
+}
+
+/**
  * A backend: typed arrays in, typed arrays out. Every kernel writes into a caller-allocated `out` of the right
  * dtype and size; none allocates tensors or knows about autograd.
  */
@@ -136,4 +166,112 @@ export interface Backend {
 
   /** out = x broadcast to `outShape` (materialised). */
   expand(x: TypedArray, shape: Shape, out: TypedArray, outShape: Shape): void;
+
+  /**
+   * Strided window copy: out[i₀, i₁, …] = x[starts₀ + i₀·steps₀, starts₁ + i₁·steps₁, …] over `outShape`.
+   * Steps may be negative (flip); narrow, split, index slices and constant-pad crops use it.
+   */
+  slice(
+    x: TypedArray,
+    shape: Shape,
+    starts: readonly number[],
+    steps: readonly number[],
+    out: TypedArray,
+    outShape: Shape,
+  ): void;
+
+  /** The inverse of slice: out[starts₀ + i₀·steps₀, …] = src[i₀, …] over `srcShape`; the rest of `out` is kept. */
+  sliceAssign(
+    src: TypedArray,
+    srcShape: Shape,
+    out: TypedArray,
+    outShape: Shape,
+    starts: readonly number[],
+    steps: readonly number[],
+  ): void;
+
+  /**
+   * torch.gather: out[…, i, …] = x[…, index[…, i, …], …] along `dim`, over every position of `indexShape`
+   * (each of its dims ≤ x's except `dim`). Indices are already validated to lie in [0, shape[dim]).
+   */
+  gather(
+    x: TypedArray,
+    shape: Shape,
+    dim: number,
+    index: Int32Array,
+    indexShape: Shape,
+    out: TypedArray,
+  ): void;
+
+  /**
+   * torch.scatter / scatter_add into `out` in place: out[…, index[…, i, …], …] = src[…, i, …] (+= when
+   * `accumulate`) over every position of `indexShape`; `src` has `srcShape`, each dim ≥ the index's.
+   */
+  scatter(
+    src: TypedArray,
+    srcShape: Shape,
+    dim: number,
+    index: Int32Array,
+    indexShape: Shape,
+    out: TypedArray,
+    outShape: Shape,
+    accumulate: boolean,
+  ): void;
+
+  /** torch.index_select along the middle axis: x is [outer, size, inner], out is [outer, index.length, inner]. */
+  indexSelect(
+    x: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+    index: Int32Array,
+    out: TypedArray,
+  ): void;
+
+  /** torch.index_add_ into `out` [outer, size, inner] from src [outer, index.length, inner]; repeats add up. */
+  indexAdd(
+    src: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+    index: Int32Array,
+    out: TypedArray,
+  ): void;
+
+  /**
+   * im2col: x holds `images` images [channels, inH, inW]; cols receives [images, channels·kH·kW, outH·outW],
+   * row (c, ki, kj) and column (oh, ow) holding the input the kernel tap reads there (0 in padding).
+   */
+  im2col(x: FloatArray, images: number, channels: number, window: Window2d, cols: FloatArray): void;
+
+  /** col2im, the adjoint of im2col: adds each column entry onto its input position in `out` (not zeroed here). */
+  col2im(cols: FloatArray, images: number, channels: number, window: Window2d, out: FloatArray): void;
+
+  /**
+   * Max pooling of `planes` planes [inH, inW] into [outH, outW], with each winner's in-plane flat index h·inW + w.
+   * Ties go to the first maximum in row-major order; NaN wins (as in PyTorch's CPU kernel).
+   */
+  maxPool2d(x: FloatArray, planes: number, window: Window2d, out: FloatArray, indices: Int32Array): void;
+
+  /** Windowed average of `planes` planes [inH, inW]: out[p, oh, ow] = Σ over rows[oh] × cols[ow] / divisor. */
+  avgPool2d(
+    x: FloatArray,
+    planes: number,
+    inH: number,
+    inW: number,
+    rows: AxisWindows,
+    cols: AxisWindows,
+    out: FloatArray,
+  ): void;
+
+  /** The adjoint of avgPool2d: adds gradOut/divisor over each window into `gradIn` (not zeroed here). */
+  avgPool2dBackward(
+    gradOut: FloatArray,
+    planes: number,
+    inH: number,
+    inW: number,
+    rows: AxisWindows,
+    cols: AxisWindows,
+    gradIn: FloatArray,
+  ): void;
 }

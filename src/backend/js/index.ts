@@ -1,9 +1,12 @@
 // @file The reference backend: plain TypeScript kernels, always available, the oracle for faster backends.
 import type { Backend } from '../types.js';
 import { binary, expand, where } from './binary.js';
+import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d } from './conv.js';
+import { gather, indexAdd, indexSelect, scatter } from './gather.js';
 import { permute } from './layout.js';
 import { matmul } from './matmul.js';
 import { argReduce, reduce } from './reduce.js';
+import { slice, sliceAssign } from './slice.js';
 import { softmax } from './softmax.js';
 import { unary } from './unary.js';
 
@@ -18,4 +21,15 @@ export const jsBackend: Backend = {
   matmul,
   permute,
   expand,
+  slice,
+  sliceAssign,
+  gather,
+  scatter,
+  indexSelect,
+  indexAdd,
+  im2col,
+  col2im,
+  maxPool2d,
+  avgPool2d,
+  avgPool2dBackward,
 };
