@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+// @file The `neurite` command: demo, train, eval, predict and resume, with one-line errors and --help everywhere.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { NeuriteError } from '../errors.js';
+import { demoCommand } from './commands/demo.js';
+import { evalCommand, predictCommand } from './commands/eval.js';
+import { resumeCommand } from './commands/resume.js';
+import { trainCommand, type Print } from './commands/train.js';
+import { TOY_SETS } from './datasets.js';
+import { ACTIVATIONS } from './models.js';
+import { OPTIMIZERS, SCHEDULERS, VERSION, type RunConfig } from './run.js';
+
+function number(name: string, check: (v: number) => boolean, rule: string): (text: string) => number {
+  return (text) => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v) || !check(v))
+      throw new InvalidArgumentError(`${name} must be ${rule}, got '${text}'`);
+    return v;
+  };
+}
+
+const positiveInt = (name: string) => number(name, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+const nonNegativeInt = (name: string) =>
+  number(name, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+const positive = (name: string) => number(name, (v) => v > 0, 'a positive number');
+const fraction = (name: string) => number(name, (v) => v >= 0 && v < 1, 'in [0, 1)');
+
+interface TrainFlags {
+  model: string;
+  activation: RunConfig['activation'];
+  optimizer: RunConfig['optimizer'];
+  lr?: number;
+  batchSize: number;
+  epochs: number;
+  dropout: number;
+  weightDecay: number;
+  valSplit?: number;
+  earlyStopping?: number;
+  scheduler: RunConfig['scheduler'];
+  seed: number;
+  out: string;
+  n?: number;
+  noise?: number;
+  data?: string;
+  target?: string;
+  task?: 'classification' | 'regression';
+  limit?: number;
+  quiet?: boolean;
+}
+
+/** Builds the command tree; `print` receives every line of normal output. */
+export function buildProgram(print: Print): Command {
+  const program = new Command('neurite')
+    .description('Deep learning in TypeScript, from MIT 6.S191 lecture 1 to Fashion-MNIST.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('demo')
+    .description(
+      'the lecture end to end: "Will I pass this class?" with a perceptron and a hidden layer; writes SVG plots',
+    )
+    .option('--out <dir>', 'where to write decision-boundary.svg and loss.svg', 'neurite-demo')
+    .option('--epochs <n>', 'epochs per model', positiveInt('--epochs'), 40)
+    .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 0)
+    .option('--quiet', 'no progress bars')
+    .action((flags: { out: string; epochs: number; seed: number; quiet?: boolean }) =>
+      demoCommand({ out: flags.out, epochs: flags.epochs, seed: flags.seed, verbose: !flags.quiet }, print),
+    );
+
+  program
+    .command('train')
+    .description('train a model on a dataset and save the run (model.safetensors, run.json, plots)')
+    .argument('<dataset>', `${TOY_SETS.join(' | ')} | fashion-mnist | csv:PATH`)
+    .option('--model <spec>', "'perceptron', 'mlp:256,128' (hidden sizes) or 'dense:64,dense:32'", 'mlp:64')
+    .addOption(
+      new Option('--activation <name>', 'hidden-layer activation').choices([...ACTIVATIONS]).default('relu'),
+    )
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZERS]).default('adam'))
+    .option(
+      '--lr <rate>',
+      'learning rate (default: 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad, 1 for adadelta, 0.05 for sgd)',
+      positive('--lr'),
+    )
+    .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), 64)
+    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 10)
+    .option('--dropout <p>', 'dropout after each hidden layer', fraction('--dropout'), 0)
+    .option(
+      '--weight-decay <λ>',
+      'weight decay (L2 for sgd/adam, decoupled for adamw)',
+      number('--weight-decay', (v) => v >= 0, 'non-negative'),
+      0,
+    )
+    .option(
+      '--val-split <share>',
+      'share of the training data held out for validation (default 0.2; 0.1 for fashion-mnist)',
+      fraction('--val-split'),
+    )
+    .option(
+      '--early-stopping <patience>',
+      'stop when the validation loss has not improved for this many epochs',
+      nonNegativeInt('--early-stopping'),
+    )
+    .addOption(
+      new Option('--scheduler <name>', 'learning-rate schedule').choices([...SCHEDULERS]).default('none'),
+    )
+    .option('--seed <n>', 'random seed (data split, weights, shuffles, dropout)', nonNegativeInt('--seed'), 0)
+    .option('--out <dir>', 'run directory to write', 'neurite-run')
+    .option('--n <count>', 'points to generate (toy sets)', positiveInt('--n'))
+    .option(
+      '--noise <level>',
+      'noise of the generated data (toy sets)',
+      number('--noise', (v) => v >= 0, 'non-negative'),
+    )
+    .option(
+      '--data <dir>',
+      'directory of the Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)',
+    )
+    .option('--target <column>', 'target column (csv; default: the last column)')
+    .addOption(
+      new Option('--task <task>', 'force classification or regression (csv)').choices([
+        'classification',
+        'regression',
+      ]),
+    )
+    .option(
+      '--limit <n>',
+      'use only the first n images of each split (fashion-mnist; for quick runs)',
+      positiveInt('--limit'),
+    )
+    .option('--quiet', 'no progress bar')
+    .action((dataset: string, flags: TrainFlags) =>
+      trainCommand(configFrom(dataset, flags), flags.out, print, !flags.quiet),
+    );
+
+  program
+    .command('eval')
+    .description("score a saved run's model on its dataset's splits, or on another dataset")
+    .argument('<run-dir>', 'a directory written by neurite train')
+    .argument('[dataset]', 'dataset to score on (default: the one it was trained on)')
+    .option('--data <dir>', 'directory of the Fashion-MNIST IDX files')
+    .action((dir: string, dataset: string | undefined, flags: { data?: string }) =>
+      evalCommand(dir, dataset, print, flags.data ? { dataDir: flags.data } : {}),
+    );
+
+  program
+    .command('predict')
+    .description("print a saved model's predictions for new inputs")
+    .argument('<run-dir>', 'a directory written by neurite train')
+    .option('--input <json>', "rows of raw feature values, e.g. '[[4, 5], [10, 2]]'")
+    .option(
+      '--csv <path>',
+      'a CSV file of feature columns (header row, the last column is ignored as the target)',
+    )
+    .option('--data <dir>', 'directory of the Fashion-MNIST IDX files')
+    .action((dir: string, flags: { input?: string; csv?: string; data?: string }) =>
+      predictCommand(dir, print, {
+        ...(flags.input !== undefined ? { input: flags.input } : {}),
+        ...(flags.csv ? { csv: flags.csv } : {}),
+        ...(flags.data ? { dataDir: flags.data } : {}),
+      }),
+    );
+
+  program
+    .command('resume')
+    .description('continue a saved run for more epochs with its optimizer, schedule and generator state')
+    .argument('<run-dir>', 'a directory written by neurite train')
+    .requiredOption('--epochs <n>', 'additional epochs', positiveInt('--epochs'))
+    .option('--out <dir>', 'write the continued run here instead of updating run-dir')
+    .option('--data <dir>', 'directory of the Fashion-MNIST IDX files')
+    .option('--quiet', 'no progress bar')
+    .action((dir: string, flags: { epochs: number; out?: string; data?: string; quiet?: boolean }) =>
+      resumeCommand(dir, flags.epochs, print, {
+        ...(flags.out ? { out: flags.out } : {}),
+        verbose: !flags.quiet,
+        ...(flags.data ? { dataDir: flags.data } : {}),
+      }),
+    );
+  return program;
+}
+
+const DEFAULT_LR: Record<RunConfig['optimizer'], number> = {
+  sgd: 0.05,
+  momentum: 0.01,
+  nesterov: 0.01,
+  adam: 1e-3,
+  adamw: 1e-3,
+  adagrad: 1e-2,
+  adadelta: 1,
+  rmsprop: 1e-3,
+};
+
+function configFrom(dataset: string, flags: TrainFlags): RunConfig {
+  const toy = (TOY_SETS as readonly string[]).includes(dataset);
+  return {
+    dataset,
+    model: flags.model,
+    activation: flags.activation,
+    optimizer: flags.optimizer,
+    lr: flags.lr ?? (toy && flags.optimizer === 'adam' ? 0.01 : DEFAULT_LR[flags.optimizer]),
+    batchSize: flags.batchSize,
+    epochs: flags.epochs,
+    dropout: flags.dropout,
+    weightDecay: flags.weightDecay,
+    valSplit: flags.valSplit ?? (dataset === 'fashion-mnist' ? 0.1 : 0.2),
+    earlyStopping: flags.earlyStopping ?? null,
+    scheduler: flags.scheduler,
+    seed: flags.seed,
+    ...(flags.n !== undefined ? { n: flags.n } : {}),
+    ...(flags.noise !== undefined ? { noise: flags.noise } : {}),
+    ...(flags.data !== undefined ? { dataDir: flags.data } : {}),
+    ...(flags.target !== undefined ? { target: flags.target } : {}),
+    ...(flags.task !== undefined ? { task: flags.task } : {}),
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+  };
+}
+
+/**
+ * Runs the command line and returns the exit code. Usage errors and NeuriteErrors print one line to stderr
+ * (no stack trace) and give 1; `--help` and `--version` give 0.
+ */
+export function run(argv: readonly string[], io: { print?: Print; error?: Print } = {}): number {
+  const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const error = io.error ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const program = buildProgram(print);
+  const configure = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.configureOutput({
+      writeOut: (s) => print(s.trimEnd()),
+      writeErr: (s) => error(s.trimEnd()),
+      outputError: (s, write) => write(s),
+    });
+    cmd.commands.forEach(configure);
+  };
+  configure(program);
+  if (argv.length === 0) {
+    print(program.helpInformation().trimEnd());
+    return 0;
+  }
+  try {
+    program.parse(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError)
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
+        ? 0
+        : 1;
+    if (e instanceof NeuriteError) {
+      error(`neurite: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).code === 'string') {
+      error(`neurite: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) process.exitCode = run(process.argv.slice(2));

@@ -1,0 +1,474 @@
+// @file A training run of the command line: build data, model, loss, optimizer and scheduler from a config, train, save.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { noGrad } from '../autograd/grad-mode.js';
+import { DataLoader } from '../data/dataloader.js';
+import { TensorDataset } from '../data/tensor-dataset.js';
+import { ValueError } from '../errors.js';
+import { load, save, writeFileAtomic } from '../io/files.js';
+import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss } from '../nn/losses.js';
+import type { Module } from '../nn/module.js';
+import type { Sequential } from '../nn/layers/container.js';
+import * as optim from '../optim/index.js';
+import { ReduceLROnPlateau } from '../optim/lr-scheduler/plateau.js';
+import { defaultGenerator, Generator, manualSeed, type GeneratorState } from '../random/generator.js';
+import { Tensor } from '../tensor/tensor.js';
+import { EarlyStopping } from '../train/callbacks/early-stopping.js';
+import type { Callback, Logs } from '../train/callbacks/callback.js';
+import { evaluate, fit, predict } from '../train/loop.js';
+import { confusionMatrix } from '../train/metrics.js';
+import { confusionMatrixSvg } from '../viz/confusion-matrix.js';
+import { curvesSvg } from '../viz/curves.js';
+import { decisionBoundarySvg } from '../viz/decision-boundary.js';
+import { prepareData, type PreparedData, type Split } from './datasets.js';
+import { buildModel, type Activation } from './models.js';
+
+export const OPTIMIZERS = [
+  'sgd',
+  'momentum',
+  'nesterov',
+  'adam',
+  'adamw',
+  'adagrad',
+  'adadelta',
+  'rmsprop',
+] as const;
+export const SCHEDULERS = ['none', 'step', 'exponential', 'cosine', 'onecycle', 'plateau'] as const;
+
+/** Everything that defines a run; saved in run.json so eval and resume rebuild the same objects. */
+export interface RunConfig {
+  dataset: string;
+  model: string;
+  activation: Activation;
+  optimizer: (typeof OPTIMIZERS)[number];
+  lr: number;
+  batchSize: number;
+  epochs: number;
+  dropout: number;
+  weightDecay: number;
+  valSplit: number;
+  earlyStopping: number | null;
+  scheduler: (typeof SCHEDULERS)[number];
+  seed: number;
+  n?: number;
+  noise?: number;
+  dataDir?: string;
+  target?: string;
+  task?: 'classification' | 'regression';
+  limit?: number;
+}
+
+type Scheduler = {
+  step(metric?: number): void;
+  stateDict(): Record<string, unknown>;
+  loadStateDict(s: Record<string, unknown>): void;
+};
+
+/** The live objects of a run. */
+export interface Session {
+  config: RunConfig;
+  data: PreparedData;
+  model: Sequential;
+  binary: boolean;
+  loss: Module<[Tensor, Tensor], Tensor>;
+  optimizer: optim.Optimizer;
+  scheduler: Scheduler | null;
+  loader: DataLoader<[Tensor, Tensor]>;
+  valLoader: DataLoader<[Tensor, Tensor]> | null;
+  metric: 'accuracy' | 'mae';
+}
+
+/** Binary classification uses one logit and BCEWithLogitsLoss, so targets become float32 [n, 1]. */
+function targetsFor(split: Split, binary: boolean): Tensor {
+  if (!binary) return split.y;
+  return new Tensor(Float32Array.from(split.y.storage), [split.y.shape[0]!, 1]);
+}
+
+function makeOptimizer(config: RunConfig, model: Module<[Tensor], Tensor>): optim.Optimizer {
+  const params = model.parameters();
+  const lr = config.lr;
+  const weightDecay = config.weightDecay;
+  switch (config.optimizer) {
+    case 'sgd':
+      return new optim.SGD(params, { lr, weightDecay });
+    case 'momentum':
+      return new optim.SGD(params, { lr, weightDecay, momentum: 0.9 });
+    case 'nesterov':
+      return new optim.SGD(params, { lr, weightDecay, momentum: 0.9, nesterov: true });
+    case 'adam':
+      return new optim.Adam(params, { lr, weightDecay });
+    case 'adamw':
+      return new optim.AdamW(params, { lr, weightDecay });
+    case 'adagrad':
+      return new optim.Adagrad(params, { lr, weightDecay });
+    case 'adadelta':
+      return new optim.Adadelta(params, { lr, weightDecay });
+    case 'rmsprop':
+      return new optim.RMSprop(params, { lr, weightDecay });
+    default:
+      throw new ValueError(
+        '--optimizer',
+        `unknown optimizer '${String(config.optimizer)}' (expected ${OPTIMIZERS.join(', ')})`,
+      );
+  }
+}
+
+function makeScheduler(config: RunConfig, optimizer: optim.Optimizer, steps: number): Scheduler | null {
+  const { lrScheduler } = optim;
+  switch (config.scheduler) {
+    case 'none':
+      return null;
+    case 'step':
+      return new lrScheduler.StepLR(optimizer, {
+        stepSize: Math.max(1, Math.floor(config.epochs / 3)),
+        gamma: 0.1,
+      });
+    case 'exponential':
+      return new lrScheduler.ExponentialLR(optimizer, { gamma: 0.9 });
+    case 'cosine':
+      return new lrScheduler.CosineAnnealingLR(optimizer, { tMax: Math.max(1, config.epochs) });
+    case 'onecycle':
+      return new lrScheduler.OneCycleLR(optimizer, {
+        maxLr: config.lr,
+        totalSteps: Math.max(1, config.epochs * steps),
+      });
+    case 'plateau':
+      return new ReduceLROnPlateau(optimizer, { patience: 2 }) as unknown as Scheduler;
+    default:
+      throw new ValueError(
+        '--scheduler',
+        `unknown scheduler '${String(config.scheduler)}' (expected ${SCHEDULERS.join(', ')})`,
+      );
+  }
+}
+
+/** Builds every object of a run from its config; the seed makes data, weights and shuffles reproducible. */
+export function createSession(config: RunConfig): Session {
+  if (!Number.isInteger(config.batchSize) || config.batchSize <= 0)
+    throw new ValueError('--batch-size', `must be a positive integer, got ${config.batchSize}`);
+  if (!(config.lr > 0)) throw new ValueError('--lr', `must be a positive number, got ${config.lr}`);
+  manualSeed(config.seed);
+  const data = prepareData(config.dataset, {
+    valSplit: config.valSplit,
+    seed: config.seed,
+    ...(config.n !== undefined ? { n: config.n } : {}),
+    ...(config.noise !== undefined ? { noise: config.noise } : {}),
+    ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
+    ...(config.target !== undefined ? { target: config.target } : {}),
+    ...(config.task !== undefined ? { task: config.task } : {}),
+    ...(config.limit !== undefined ? { limit: config.limit } : {}),
+  });
+  const binary = data.task === 'classification' && data.outputs === 2;
+  const outputs = binary ? 1 : data.outputs;
+  const model = buildModel({
+    spec: config.model,
+    activation: config.activation,
+    dropout: config.dropout,
+    inputShape: data.inputShape,
+    outputs,
+  });
+  const loss =
+    data.task === 'regression' ? new MSELoss() : binary ? new BCEWithLogitsLoss() : new CrossEntropyLoss();
+  const loader = new DataLoader(
+    new TensorDataset<[Tensor, Tensor]>(data.train.x, targetsFor(data.train, binary)),
+    {
+      batchSize: config.batchSize,
+      shuffle: true,
+      generator: new Generator(config.seed + 2),
+    },
+  );
+  const valLoader = data.val
+    ? new DataLoader(new TensorDataset<[Tensor, Tensor]>(data.val.x, targetsFor(data.val, binary)), {
+        batchSize: 1024,
+      })
+    : null;
+  const optimizer = makeOptimizer(config, model);
+  const scheduler = makeScheduler(config, optimizer, loader.length);
+  return {
+    config,
+    data,
+    model,
+    binary,
+    loss,
+    optimizer,
+    scheduler,
+    loader,
+    valLoader,
+    metric: data.task === 'regression' ? 'mae' : 'accuracy',
+  };
+}
+
+/** Trains epochs [from, to) and returns the per-epoch logs and early-stopping outcome. */
+export function trainSession(
+  session: Session,
+  from: number,
+  to: number,
+  options: { verbose?: boolean; callbacks?: Callback[] } = {},
+): { logs: Logs[]; stoppedEpoch: number | null; bestEpoch: number | null } {
+  const { config } = session;
+  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  const metricName = session.binary ? 'binaryAccuracy' : session.metric;
+  if (config.earlyStopping !== null && config.earlyStopping !== undefined) {
+    callbacks.push(
+      new EarlyStopping({
+        monitor: session.valLoader ? 'valLoss' : 'loss',
+        patience: config.earlyStopping,
+        restoreBestWeights: true,
+      }),
+    );
+  }
+  const history = fit(session.model, {
+    train: session.loader,
+    ...(session.valLoader ? { val: session.valLoader } : {}),
+    epochs: to,
+    initialEpoch: from,
+    optimizer: session.optimizer,
+    loss: session.loss,
+    metrics: [[session.metric, metricFn(metricName)]],
+    callbacks,
+    ...(session.scheduler
+      ? {
+          scheduler: session.scheduler,
+          schedulerInterval: config.scheduler === 'onecycle' ? 'batch' : 'epoch',
+        }
+      : {}),
+    verbose: options.verbose ?? true,
+  });
+  const logs = history.epochs.map((_, i) =>
+    Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]!])),
+  );
+  return { logs, stoppedEpoch: history.stoppedEpoch, bestEpoch: history.bestEpoch };
+}
+
+function metricFn(name: string): (output: Tensor, target: Tensor) => number {
+  return (output, target) => {
+    if (name === 'mae')
+      return (
+        Array.from(output.storage).reduce((s, v, i) => s + Math.abs(v - target.storage[i]!), 0) /
+        Math.max(1, output.numel())
+      );
+    if (name === 'binaryAccuracy') {
+      let correct = 0;
+      for (let i = 0; i < output.numel(); i++)
+        if ((output.storage[i]! > 0 ? 1 : 0) === target.storage[i]) correct++;
+      return correct / Math.max(1, output.numel());
+    }
+    return evaluateAccuracy(output, target);
+  };
+}
+
+function evaluateAccuracy(output: Tensor, target: Tensor): number {
+  const n = target.numel();
+  const c = output.shape[1]!;
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < c; k++) if (output.storage[i * c + k]! > output.storage[i * c + best]!) best = k;
+    if (best === target.storage[i]) correct++;
+  }
+  return correct / Math.max(1, n);
+}
+
+/** Probabilities of a session's model: σ(logit) for binary, softmax for several classes. */
+export function probabilities(session: Session, x: Tensor): Tensor {
+  const out = predict(session.model, x);
+  return noGrad(() => (session.binary ? out.sigmoid() : out.softmax(1)));
+}
+
+/** Predicted class indices (classification) or values (regression). */
+export function predictions(session: Session, x: Tensor): Tensor {
+  const out = predict(session.model, x);
+  if (session.data.task === 'regression') return out;
+  if (session.binary)
+    return new Tensor(
+      Int32Array.from(out.storage, (v) => (v > 0 ? 1 : 0)),
+      [out.shape[0]!],
+    );
+  return out.argmax(1);
+}
+
+/** Loss and metric of the model on a split. */
+export function score(session: Session, split: Split): Logs {
+  const loader = new DataLoader(
+    new TensorDataset<[Tensor, Tensor]>(split.x, targetsFor(split, session.binary)),
+    { batchSize: 1024 },
+  );
+  return evaluate(session.model, loader, {
+    loss: session.loss,
+    metrics: [[session.metric, metricFn(session.binary ? 'binaryAccuracy' : session.metric)]],
+  });
+}
+
+// ---- the run directory ----------------------------------------------------------------------------------
+
+/** What run.json holds. */
+export interface RunRecord {
+  neurite: string;
+  config: RunConfig;
+  epochsDone: number;
+  history: Logs[];
+  stoppedEpoch: number | null;
+  bestEpoch: number | null;
+  final: Record<string, Logs>;
+  files: string[];
+}
+
+interface TrainingState {
+  optimizer: optim.OptimizerStateDictJSON;
+  scheduler: Record<string, unknown> | null;
+  loader: ReturnType<DataLoader<[Tensor, Tensor]>['getState']>;
+  generator: GeneratorState;
+}
+
+export const VERSION = '0.1.0';
+
+/** Writes model.safetensors, training-state.json (optimizer, scheduler, shuffle and dropout generators) and run.json. */
+export function saveRun(
+  dir: string,
+  session: Session,
+  record: Omit<RunRecord, 'neurite' | 'config' | 'files'>,
+  extraFiles: string[] = [],
+): RunRecord {
+  mkdirSync(dir, { recursive: true });
+  save(session.model.stateDict(), join(dir, 'model.safetensors'), {
+    metadata: {
+      format: 'pt',
+      producer: `neurite ${VERSION}`,
+      model: session.config.model,
+      dataset: session.config.dataset,
+    },
+  });
+  const state: TrainingState = {
+    optimizer: optim.stateDictToJSON(session.optimizer.stateDict()),
+    scheduler: session.scheduler ? session.scheduler.stateDict() : null,
+    loader: session.loader.getState(),
+    generator: defaultGenerator.getState(),
+  };
+  writeFileAtomic(join(dir, 'training-state.json'), [new TextEncoder().encode(JSON.stringify(state))]);
+  const full: RunRecord = {
+    neurite: VERSION,
+    config: session.config,
+    ...record,
+    files: ['model.safetensors', 'training-state.json', 'run.json', ...extraFiles],
+  };
+  writeFileAtomic(join(dir, 'run.json'), [new TextEncoder().encode(JSON.stringify(full, null, 2) + '\n')]);
+  return full;
+}
+
+/** Reads run.json and rebuilds the session with the saved weights (and, with `training`, the training state). */
+export function loadRun(
+  dir: string,
+  options: { training?: boolean; dataDir?: string } = {},
+): { session: Session; record: RunRecord } {
+  let record: RunRecord;
+  try {
+    record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+  } catch (error) {
+    throw new ValueError(
+      'neurite',
+      `${dir} is not a neurite run directory (cannot read run.json: ${(error as Error).message})`,
+    );
+  }
+  const config = { ...record.config, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
+  const session = createSession(config);
+  session.model.loadStateDict(load(join(dir, 'model.safetensors')).tensors);
+  if (options.training) {
+    const state = JSON.parse(readFileSync(join(dir, 'training-state.json'), 'utf8')) as TrainingState;
+    session.optimizer.loadStateDict(optim.stateDictFromJSON(state.optimizer));
+    if (session.scheduler && state.scheduler) session.scheduler.loadStateDict(state.scheduler);
+    session.loader.setState(state.loader);
+    defaultGenerator.setState(state.generator);
+  }
+  return { session, record };
+}
+
+/** Writes the plots of a run and returns their file names. */
+export function writePlots(
+  dir: string,
+  session: Session,
+  record: { history: Logs[]; stoppedEpoch: number | null; bestEpoch: number | null },
+): string[] {
+  const files: string[] = [];
+  const { history } = record;
+  if (history.length > 0) {
+    const series = [{ name: 'train loss', values: history.map((h) => h.loss ?? NaN) }];
+    if (history.some((h) => h.valLoss !== undefined))
+      series.push({ name: 'validation loss', values: history.map((h) => h.valLoss ?? NaN) });
+    const markers =
+      record.stoppedEpoch !== null
+        ? [
+            {
+              x: (record.bestEpoch ?? record.stoppedEpoch) + 1,
+              label: `early stop: best epoch ${(record.bestEpoch ?? record.stoppedEpoch) + 1}`,
+            },
+          ]
+        : [];
+    writeFileSync(
+      join(dir, 'loss.svg'),
+      curvesSvg({
+        series,
+        markers,
+        title: `${session.config.model} on ${session.config.dataset}`,
+        yLabel: 'loss',
+        xLabel: 'epoch',
+      }),
+    );
+    files.push('loss.svg');
+  }
+  const { data } = session;
+  if (data.task === 'classification') {
+    const split = data.test ?? data.val ?? data.train;
+    const matrix = confusionMatrix(
+      oneHotScores(predictions(session, split.x), data.outputs),
+      split.y,
+      data.outputs,
+    );
+    writeFileSync(
+      join(dir, 'confusion-matrix.svg'),
+      confusionMatrixSvg({
+        matrix,
+        labels: data.classNames,
+        title: `Confusion matrix (${data.test ? 'test' : data.val ? 'validation' : 'training'} set)`,
+      }),
+    );
+    files.push('confusion-matrix.svg');
+    if (data.inputShape.length === 1 && data.inputShape[0] === 2) {
+      writeFileSync(
+        join(dir, 'decision-boundary.svg'),
+        decisionBoundarySvg({
+          panels: [
+            {
+              title: `${session.config.model} (${session.config.activation})`,
+              predict: (x) => probabilities(session, x),
+            },
+          ],
+          x: data.train.x,
+          y: data.train.y,
+          ...(data.val ? { validation: { x: data.val.x, y: data.val.y } } : {}),
+          xLabel: data.featureNames[0] ?? 'x₁',
+          yLabel: data.featureNames[1] ?? 'x₂',
+          classNames: data.classNames,
+          title: `Decision boundary: ${session.config.dataset}`,
+        }),
+      );
+      files.push('decision-boundary.svg');
+    }
+  }
+  return files;
+}
+
+/** Class indices as one-hot rows, so confusionMatrix (which takes scores) can read them. */
+function oneHotScores(classes: Tensor, k: number): Tensor {
+  const out = new Float32Array(classes.numel() * k);
+  classes.storage.forEach((c, i) => (out[i * k + c] = 1));
+  return new Tensor(out, [classes.numel(), k]);
+}
+
+/** Shared across commands: a readable one-line summary of logs. */
+export function describeLogs(logs: Logs): string {
+  return Object.entries(logs)
+    .map(
+      ([k, v]) => `${k} ${k.toLowerCase().includes('accuracy') ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`,
+    )
+    .join(', ');
+}
