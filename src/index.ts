@@ -35,3 +35,4 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as viz from './viz/index.js';
+export * as io from './io/index.js';
