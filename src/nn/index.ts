@@ -2,6 +2,8 @@
 export { Module, type AnyModule, type StateDict, type LoadResult } from './module.js';
 export { Parameter } from './parameter.js';
 export * from './layers/linear.js';
+export * from './layers/conv.js';
+export * from './layers/pooling.js';
 export * from './layers/activation.js';
 export * from './layers/container.js';
 export * from './layers/dropout.js';

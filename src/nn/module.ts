@@ -1,6 +1,6 @@
 // @file nn.Module: parameters, buffers and submodules found by walking fields; train/eval, state dicts, printing.
 import { noGrad } from '../autograd/grad-mode.js';
-import { NeuriteError, fmtShape } from '../errors.js';
+import { NeuriteError, ValueError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Parameter } from './parameter.js';
@@ -67,20 +67,25 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and all descendants, depth first, with dotted names ('' for this one). */
-  namedModules(prefix = ''): [string, AnyModule][] {
+  /**
+   * This module and all descendants, depth first, with dotted names ('' for this one). A module reachable
+   * under several names is listed once, under the first, unless `removeDuplicate` is false (as in PyTorch,
+   * where stateDict lists a shared layer under every name). A module inside itself is never re-entered.
+   */
+  namedModules(prefix = '', removeDuplicate = true): [string, AnyModule][] {
     const out: [string, AnyModule][] = [];
     const seen = new Set<AnyModule>();
-    const stack: [string, AnyModule][] = [[prefix, this]];
+    const stack: [string, AnyModule, readonly AnyModule[]][] = [[prefix, this, []]];
     while (stack.length > 0) {
-      const [name, module] = stack.pop()!;
-      if (seen.has(module)) continue;
+      const [name, module, ancestors] = stack.pop()!;
+      if (removeDuplicate ? seen.has(module) : ancestors.includes(module)) continue;
       seen.add(module);
       out.push([name, module]);
       const kids = module.namedChildren();
+      const path = removeDuplicate ? ancestors : [...ancestors, module];
       for (let i = kids.length - 1; i >= 0; i--) {
         const [childName, child] = kids[i]!;
-        stack.push([name ? `${name}.${childName}` : childName, child]);
+        stack.push([name ? `${name}.${childName}` : childName, child, path]);
       }
     }
     return out;
@@ -186,10 +191,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /**
    * Parameters and persistent buffers keyed by PyTorch names, each module's parameters before its buffers,
    * parents before children. Values are detached tensors sharing storage with the model (clone to snapshot).
+   * A layer used at several places appears under each of its names, as in PyTorch.
    */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, module] of this.namedModules()) {
+    for (const [name, module] of this.namedModules('', false)) {
       for (const [key, p] of module.ownParameters()) out[name ? `${name}.${key}` : key] = p.detach();
       for (const [key, b] of module.ownBuffers(true)) out[name ? `${name}.${key}` : key] = b.detach();
     }
@@ -263,3 +269,43 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
 /** A module of any signature, as found in a tree (its forward is not callable through this type). */
 export type AnyModule = Module<never[], unknown>;
+
+// ---- helpers for extraRepr(): Python's spelling of values, so prints match PyTorch's ------------------
+
+/**
+ * A number as Python's `repr(float)` spells it: shortest round-trip digits, `.0` on whole numbers, and
+ * scientific notation below 1e-4 or from 1e16 on (`1e-05`, `0.1`, `1.0`, `1e+16`, `nan`, `inf`).
+ */
+export function reprFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  const [mantissa, exponentText] = Math.abs(x).toExponential().split('e') as [string, string];
+  const exponent = Number(exponentText);
+  const digits = mantissa.replace('.', '');
+  if (exponent < -4 || exponent >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+  if (exponent >= digits.length - 1) return `${sign}${digits}${'0'.repeat(exponent - digits.length + 1)}.0`;
+  return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+}
+
+/** A boolean as Python prints it (`True`, `False`). */
+export function reprBool(value: boolean): string {
+  return value ? 'True' : 'False';
+}
+
+/** A list of ints as a Python tuple: `(4,)`, `(2, 3)`. */
+export function reprTuple(values: readonly number[]): string {
+  return values.length === 1 ? `(${values[0]},)` : `(${values.join(', ')})`;
+}
+
+/** @internal Throws a ValueError naming the layer unless `value` is an integer ≥ `min`. */
+export function checkInteger(op: string, name: string, value: number, min = 1): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new ValueError(op, `${name} must be an integer ≥ ${min}, got ${String(value)}`);
+  }
+}

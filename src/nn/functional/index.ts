@@ -18,3 +18,5 @@ export * from './dropout.js';
 export * from './normalization.js';
 export * from './embedding.js';
 export * from './loss.js';
+export * from './conv.js';
+export * from './pooling.js';

@@ -1,2 +1,139 @@
-// @file (placeholder: being written)
-export {};
+// @file layerNorm and batchNorm, composed from differentiable ops (F.layer_norm, F.batch_norm).
+import { noGrad } from '../../autograd/grad-mode.js';
+import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { add, mean, mul, reshape, rsqrt, square, sub } from '../../ops/index.js';
+import { shapesEqual } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+/** The normalized shape as a list, checked to be non-empty positive integers. */
+export function toNormalizedShape(op: string, normalizedShape: number | readonly number[]): number[] {
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  if (shape.length === 0) throw new ValueError(op, 'normalizedShape must have at least one dimension');
+  if (!shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new ValueError(op, `normalizedShape must hold positive integers, got ${fmtShape(shape)}`);
+  }
+  return shape;
+}
+
+/**
+ * Layer normalization over the last dims (torch.nn.functional.layer_norm; Ba et al., 2016):
+ * y = (x − E[x])/√(Var[x] + ε)·γ + β, with mean and biased variance taken over the trailing
+ * `normalizedShape` dims of each sample; γ (`weight`) and β (`bias`) have shape `normalizedShape`.
+ * @throws ShapeError when x does not end with `normalizedShape`, or weight/bias have another shape.
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  const shape = toNormalizedShape('layerNorm', normalizedShape);
+  const k = shape.length;
+  if (x.ndim < k || !shapesEqual(x.shape.slice(x.ndim - k), shape)) {
+    throw new ShapeError(
+      'layerNorm',
+      `expected input with shape [*, ${shape.join(', ')}] (normalizedShape ${fmtShape(shape)}), got shape ${fmtShape(x.shape)}`,
+    );
+  }
+  for (const [name, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (t && !shapesEqual(t.shape, shape)) {
+      throw new ShapeError(
+        'layerNorm',
+        `${name} of shape ${fmtShape(t.shape)} does not match normalizedShape ${fmtShape(shape)}`,
+      );
+    }
+  }
+  const dims = shape.map((_, i) => x.ndim - k + i);
+  const centered = sub(x, mean(x, dims, true));
+  const variance = mean(square(centered), dims, true);
+  let out = mul(centered, rsqrt(add(variance, eps)));
+  if (weight) out = mul(out, weight);
+  if (bias) out = add(out, bias);
+  return out;
+}
+
+/**
+ * Batch normalization over dim 1 (torch.nn.functional.batch_norm; Ioffe & Szegedy, 2015) for inputs
+ * [N, C, *]: y = (x − μ)/√(σ² + ε)·γ + β per channel.
+ *
+ * - `training`: μ and σ² (biased) are the batch statistics over every dim but 1, and the running buffers,
+ *   when given, are updated in place: r ← (1 − momentum)·r + momentum·s, with the unbiased batch variance
+ *   (·n/(n − 1)) for runningVar.
+ * - otherwise μ and σ² are `runningMean` and `runningVar`, which must then be given.
+ * @throws ShapeError for inputs with fewer than 2 dims or statistics/affine tensors without C elements;
+ *   ValueError when training with one value per channel.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  training = false,
+  momentum = 0.1,
+  eps = 1e-5,
+): Tensor {
+  if (x.ndim < 2) {
+    throw new ShapeError(
+      'batchNorm',
+      `expected an input [N, C, *] with at least 2 dims, got shape ${fmtShape(x.shape)}`,
+    );
+  }
+  const channels = x.shape[1]!;
+  for (const [name, t] of [
+    ['runningMean', runningMean],
+    ['runningVar', runningVar],
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== channels)) {
+      throw new ShapeError(
+        'batchNorm',
+        `${name} should have shape [${channels}] for input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`,
+      );
+    }
+  }
+  // Per-channel vectors broadcast against [N, C, *] as [C, 1, …, 1].
+  const channelShape = [channels, ...x.shape.slice(2).map(() => 1)];
+  const perChannel = (t: Tensor): Tensor => reshape(t, channelShape);
+  let out: Tensor;
+  if (training) {
+    const count = x.numel() / channels;
+    if (count <= 1) {
+      throw new ValueError(
+        'batchNorm',
+        `expected more than 1 value per channel when training, got input shape ${fmtShape(x.shape)}`,
+      );
+    }
+    const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    const batchMean = mean(x, dims, true);
+    const centered = sub(x, batchMean);
+    const batchVar = mean(square(centered), dims, true);
+    out = mul(centered, rsqrt(add(batchVar, eps)));
+    noGrad(() => {
+      if (runningMean) {
+        const update = add(
+          mul(runningMean, 1 - momentum),
+          mul(reshape(batchMean.detach(), [channels]), momentum),
+        );
+        runningMean.copy_(update);
+      }
+      if (runningVar) {
+        const unbiased = mul(reshape(batchVar.detach(), [channels]), count / (count - 1));
+        runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(unbiased, momentum)));
+      }
+    });
+  } else {
+    if (!runningMean || !runningVar) {
+      throw new ValueError('batchNorm', 'runningMean and runningVar must be given when not training');
+    }
+    out = mul(sub(x, perChannel(runningMean)), rsqrt(add(perChannel(runningVar), eps)));
+  }
+  if (weight) out = mul(out, perChannel(weight));
+  if (bias) out = add(out, perChannel(bias));
+  return out;
+}
