@@ -58,11 +58,7 @@ export interface RunConfig {
   limit?: number;
 }
 
-type Scheduler = {
-  step(metric?: number): void;
-  stateDict(): Record<string, unknown>;
-  loadStateDict(s: Record<string, unknown>): void;
-};
+type Scheduler = optim.lrScheduler.LRScheduler | ReduceLROnPlateau;
 
 /** The live objects of a run. */
 export interface Session {
@@ -133,7 +129,7 @@ function makeScheduler(config: RunConfig, optimizer: optim.Optimizer, steps: num
         totalSteps: Math.max(1, config.epochs * steps),
       });
     case 'plateau':
-      return new ReduceLROnPlateau(optimizer, { patience: 2 }) as unknown as Scheduler;
+      return new ReduceLROnPlateau(optimizer, { patience: 2 });
     default:
       throw new ValueError(
         '--scheduler',

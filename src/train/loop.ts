@@ -20,10 +20,8 @@ export interface OptimizerLike {
   paramGroups?: readonly { lr: number }[];
 }
 
-/** What fit() needs of a learning-rate scheduler; ReduceLROnPlateau-style schedulers take the monitored value. */
-export interface SchedulerLike {
-  step(metric?: number): unknown;
-}
+/** What fit() needs of a learning-rate scheduler; ReduceLROnPlateau-style schedulers (with `patience`) take the monitored value. */
+export type SchedulerLike = { step(): unknown } | { step(metric: number): unknown; patience: number };
 
 export type LossFn = Module<[Tensor, Tensor], Tensor> | ((output: Tensor, target: Tensor) => Tensor);
 
@@ -165,7 +163,8 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
         );
       value.backward();
       optimizer.step();
-      if (options.scheduler && interval === 'batch') options.scheduler.step();
+      if (options.scheduler && interval === 'batch' && !('patience' in options.scheduler))
+        options.scheduler.step();
       const n = x.shape[0] ?? 1;
       const item = value.item();
       if (!Number.isFinite(item)) {
@@ -199,8 +198,16 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
     const lr = optimizer.paramGroups?.[0]?.lr;
     if (lr !== undefined) logs.lr = lr;
     if (options.scheduler && interval === 'epoch') {
-      if ('patience' in options.scheduler) options.scheduler.step(logs[monitor]);
-      else options.scheduler.step();
+      const scheduler = options.scheduler;
+      if ('patience' in scheduler) {
+        const value = logs[monitor];
+        if (value === undefined)
+          throw new ValueError(
+            'fit',
+            `schedulerMonitor '${monitor}' is not in the logs (${Object.keys(logs).join(', ')})`,
+          );
+        scheduler.step(value);
+      } else scheduler.step();
     }
     for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, context);
   }
