@@ -29,22 +29,19 @@ export function im2col(x: FloatArray, images: number, channels: number, w: Windo
         for (let kj = 0; kj < kernelW; kj++) {
           const colOffset = kj * dilationW - padW;
           const [owLo, owHi] = validRange(colOffset, strideW, inW, outW);
-          cols.fill(0, dst, dst + ohLo * outW);
-          dst += ohLo * outW;
+          // Rows above and below the input read padding; so do columns left of owLo and from owHi on.
+          for (let end = dst + ohLo * outW; dst < end;) cols[dst++] = 0;
           for (let oh = ohLo; oh < ohHi; oh++) {
             const rowBase = src + (oh * strideH + rowOffset) * inW + colOffset;
-            cols.fill(0, dst, dst + owLo);
-            dst += owLo;
+            for (let ow = 0; ow < owLo; ow++) cols[dst++] = 0;
             if (strideW === 1) {
               for (let ow = owLo; ow < owHi; ow++) cols[dst++] = x[rowBase + ow]!;
             } else {
               for (let ow = owLo; ow < owHi; ow++) cols[dst++] = x[rowBase + ow * strideW]!;
             }
-            cols.fill(0, dst, dst + outW - owHi);
-            dst += outW - owHi;
+            for (let ow = owHi; ow < outW; ow++) cols[dst++] = 0;
           }
-          cols.fill(0, dst, dst + (outH - ohHi) * outW);
-          dst += (outH - ohHi) * outW;
+          for (let end = dst + (outH - ohHi) * outW; dst < end;) cols[dst++] = 0;
         }
       }
     }
@@ -55,7 +52,13 @@ export function im2col(x: FloatArray, images: number, channels: number, w: Windo
  * The adjoint of im2col: adds every column entry back onto the input position it was read from, so `out`
  * ([images, channels, inH, inW], zeroed by the caller) receives the sum over all windows; padding is dropped.
  */
-export function col2im(cols: FloatArray, images: number, channels: number, w: Window2d, out: FloatArray): void {
+export function col2im(
+  cols: FloatArray,
+  images: number,
+  channels: number,
+  w: Window2d,
+  out: FloatArray,
+): void {
   const { inH, inW, outH, outW, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW } = w;
   const plane = inH * inW;
   let src = 0;
