@@ -75,7 +75,11 @@ export function buildProgram(print: Print): Command {
     .command('train')
     .description('train a model on a dataset and save the run (model.safetensors, run.json, plots)')
     .argument('<dataset>', `${TOY_SETS.join(' | ')} | fashion-mnist | csv:PATH`)
-    .option('--model <spec>', "'perceptron', 'mlp:256,128' (hidden sizes) or 'dense:64,dense:32'", 'mlp:64')
+    .option(
+      '--model <spec>',
+      "'perceptron', 'mlp:256,128' (hidden sizes), 'cnn' (LeNet-style), or layers like 'conv:32x3,pool:2,dense:128'",
+      'mlp:64',
+    )
     .addOption(
       new Option('--activation <name>', 'hidden-layer activation').choices([...ACTIVATIONS]).default('relu'),
     )

@@ -21,7 +21,7 @@ import { confusionMatrixSvg } from '../viz/confusion-matrix.js';
 import { curvesSvg } from '../viz/curves.js';
 import { decisionBoundarySvg } from '../viz/decision-boundary.js';
 import { prepareData, type PreparedData, type Split } from './datasets.js';
-import { buildModel, type Activation } from './models.js';
+import { buildModel, isConvolutional, type Activation } from './models.js';
 
 export const OPTIMIZERS = [
   'sgd',
@@ -153,6 +153,7 @@ export function createSession(config: RunConfig): Session {
     ...(config.target !== undefined ? { target: config.target } : {}),
     ...(config.task !== undefined ? { task: config.task } : {}),
     ...(config.limit !== undefined ? { limit: config.limit } : {}),
+    layout: isConvolutional(config.model) ? 'image' : 'flat',
   });
   const binary = data.task === 'classification' && data.outputs === 2;
   const outputs = binary ? 1 : data.outputs;
