@@ -48,6 +48,10 @@ export interface DataOptions {
   limit?: number;
 }
 
+/** Fashion-MNIST's training-set pixel mean and std (pixels scaled to [0, 1]). */
+const FASHION_MEAN = 0.286;
+const FASHION_STD = 0.353;
+
 export const TOY_SETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'pass-the-class'] as const;
 
 function rows(x: Tensor, indices: Int32Array): Tensor {
@@ -91,7 +95,10 @@ export function prepareData(spec: string, options: DataOptions): PreparedData {
       layout,
       ...(options.limit ? { limit: options.limit } : {}),
     });
-    const [x, y] = train.tensors;
+    // Pixels in [0, 1] are standardized with the training set's mean and std (0.2860, 0.3530), as is usual for MLPs.
+    const normalize = (t: Tensor): Tensor => new Tensor(Float32Array.from(t.storage, (v) => (v - FASHION_MEAN) / FASHION_STD), t.shape);
+    const x = normalize(train.tensors[0]);
+    const y = train.tensors[1];
     const split = holdOut({ x, y }, options.valSplit, options.seed);
     return {
       name: spec,
@@ -101,8 +108,8 @@ export function prepareData(spec: string, options: DataOptions): PreparedData {
       featureNames: [],
       classNames: [...train.classNames],
       ...split,
-      test: { x: test.tensors[0], y: test.tensors[1] },
-      encode: (input) => new Tensor(Float32Array.from(input.flat()), [input.length, ...x.shape.slice(1)]),
+      test: { x: normalize(test.tensors[0]), y: test.tensors[1] },
+      encode: (input) => normalize(new Tensor(Float32Array.from(input.flat()), [input.length, ...x.shape.slice(1)])),
     };
   }
   if (spec.startsWith('csv:')) {

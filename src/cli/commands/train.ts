@@ -1,4 +1,5 @@
 // @file `neurite train DATASET`: train a model from the command line and save the run directory.
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logs } from '../../train/callbacks/callback.js';
 import {
@@ -59,6 +60,7 @@ export function report(
     final,
   };
   const dir = resolve(out);
+  mkdirSync(dir, { recursive: true });
   const plots = writePlots(dir, session, record);
   saveRun(dir, session, record, plots);
   print(
