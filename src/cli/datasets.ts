@@ -96,7 +96,11 @@ export function prepareData(spec: string, options: DataOptions): PreparedData {
       ...(options.limit ? { limit: options.limit } : {}),
     });
     // Pixels in [0, 1] are standardized with the training set's mean and std (0.2860, 0.3530), as is usual for MLPs.
-    const normalize = (t: Tensor): Tensor => new Tensor(Float32Array.from(t.storage, (v) => (v - FASHION_MEAN) / FASHION_STD), t.shape);
+    const normalize = (t: Tensor): Tensor =>
+      new Tensor(
+        Float32Array.from(t.storage, (v) => (v - FASHION_MEAN) / FASHION_STD),
+        t.shape,
+      );
     const x = normalize(train.tensors[0]);
     const y = train.tensors[1];
     const split = holdOut({ x, y }, options.valSplit, options.seed);
@@ -109,7 +113,8 @@ export function prepareData(spec: string, options: DataOptions): PreparedData {
       classNames: [...train.classNames],
       ...split,
       test: { x: normalize(test.tensors[0]), y: test.tensors[1] },
-      encode: (input) => normalize(new Tensor(Float32Array.from(input.flat()), [input.length, ...x.shape.slice(1)])),
+      encode: (input) =>
+        normalize(new Tensor(Float32Array.from(input.flat()), [input.length, ...x.shape.slice(1)])),
     };
   }
   if (spec.startsWith('csv:')) {
