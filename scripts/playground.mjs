@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// @file `npm run playground`: builds the browser playground (web/) with Vite and serves it on localhost.
+// Options: --port N (default 5173; 0 picks a free port), --host H (default 127.0.0.1), --no-build.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const webDir = join(root, 'web');
+const distDir = join(webDir, 'dist');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.safetensors': 'application/octet-stream',
+};
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 && index + 1 < process.argv.length ? process.argv[index + 1] : fallback;
+}
+
+const host = option('host', '127.0.0.1');
+const requestedPort = Number(option('port', '5173'));
+if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+  console.error(`playground: --port must be an integer 0…65535, got ${option('port')}`);
+  process.exit(2);
+}
+
+if (!process.argv.includes('--no-build') && !existsSync(join(root, 'node_modules', '.bin', 'vite'))) {
+  console.log('playground: installing dependencies (npm ci) because vite is missing...');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!process.argv.includes('--no-build')) {
+  const { build } = await import('vite');
+  const started = Date.now();
+  await build({ configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+  console.log(`playground: built web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+if (!existsSync(join(distDir, 'index.html'))) {
+  console.error('playground: web/dist/index.html is missing; run without --no-build');
+  process.exit(1);
+}
+
+/** Serves web/dist: static files only, no directory listings, nothing outside the folder. */
+const server = createServer((request, response) => {
+  const path = decodeURIComponent(new globalThis.URL(request.url ?? '/', 'http://localhost').pathname);
+  let file = resolve(distDir, `.${normalize(path)}`);
+  if (file !== distDir && !file.startsWith(distDir + sep)) {
+    response.writeHead(403).end('forbidden');
+    return;
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  if (!existsSync(file)) {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-store',
+  });
+  createReadStream(file).pipe(response);
+});
+
+function listen(port) {
+  server.once('error', (error) => {
+    if (error.code === 'EADDRINUSE' && port !== 0) {
+      console.log(`playground: port ${port} is busy, picking a free one`);
+      listen(0);
+    } else {
+      console.error(`playground: ${error.message}`);
+      process.exit(1);
+    }
+  });
+  server.listen(port, host, () => {
+    const address = server.address();
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    console.log(`neurite playground: http://${shownHost}:${address.port}/`);
+    console.log('playground: press Ctrl+C to stop');
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  });
+}
+listen(requestedPort);

@@ -1,0 +1,137 @@
+// Unit tests of the playground's pure parts (settings in the URL, CSV import, the Trainer): fast, in Node.
+import { describe, expect, it } from 'vitest';
+import { deserialize } from '../../src/io/safetensors.js';
+import { parseCsv } from '../../web/src/csv.js';
+import { buildData } from '../../web/src/data.js';
+import { inferSettingsFromWeights } from '../../web/src/import.js';
+import {
+  defaultSettings,
+  settingsFromQuery,
+  settingsToQuery,
+  type Settings,
+} from '../../web/src/settings.js';
+import { Trainer } from '../../web/src/trainer.js';
+
+function settings(patch: Partial<Settings>): Settings {
+  return { ...defaultSettings(), ...patch };
+}
+
+describe('playground settings in the URL', () => {
+  it('round-trips every setting, added points and a CSV data set', () => {
+    const s = settings({
+      dataset: 'csv',
+      noise: 15,
+      trainPercent: 70,
+      points: 200,
+      seed: 1234,
+      features: ['x1', 'x2', 'x1x2', 'sinx2'],
+      hidden: [
+        { units: 5, activation: 'relu' },
+        { units: 3, activation: 'gelu' },
+        { units: 2, activation: 'linear' },
+      ],
+      dropout: 0.2,
+      loss: 'mse',
+      optimizer: 'sgd',
+      lr: 0.3,
+      momentum: 0.95,
+      batchSize: 17,
+      weightDecay: 0.001,
+      patience: 20,
+      added: [{ x: 1.25, y: -3.5, label: 1 }],
+      csv: {
+        points: [
+          { x: 0.5, y: 2, label: 0 },
+          { x: -1, y: 7.125, label: 2 },
+        ],
+        axisNames: ['a b', 'c'],
+        classNames: ['lo', 'mid', 'hi'],
+      },
+    });
+    expect(settingsFromQuery(settingsToQuery(s))).toEqual(s);
+  });
+
+  it('keeps defaults for missing or invalid values', () => {
+    const s = settingsFromQuery('data=nope&lr=-1&hidden=99t.4x.3s&features=x9.x2&batch=2.5');
+    expect(s.dataset).toBe('circle');
+    expect(s.lr).toBe(defaultSettings().lr);
+    expect(s.hidden).toEqual([{ units: 3, activation: 'sigmoid' }]);
+    expect(s.features).toEqual(['x2']);
+    expect(s.batchSize).toBe(defaultSettings().batchSize);
+    expect(settingsFromQuery('hidden=').hidden).toEqual([]);
+  });
+});
+
+describe('playground CSV import', () => {
+  it('reads a header, string labels and the first two numeric columns', () => {
+    const csv = parseCsv('name;lectures;hours;result\nann;4;5;fail\nbob;10;8;pass\ncy;"2";1;fail\n');
+    expect(csv.axisNames).toEqual(['lectures', 'hours']);
+    expect(csv.classNames).toEqual(['fail', 'pass']);
+    expect(csv.points).toEqual([
+      { x: 4, y: 5, label: 0 },
+      { x: 10, y: 8, label: 1 },
+      { x: 2, y: 1, label: 0 },
+    ]);
+  });
+
+  it('keeps numeric class indices without a header and refuses bad files', () => {
+    expect(parseCsv('1,2,0\n3,4,2\n5,6,1').classNames).toEqual(['class 0', 'class 1', 'class 2']);
+    expect(() => parseCsv('1,2\n3,4')).toThrow(/at least 3 columns/);
+    expect(() => parseCsv('a,b,c\n1,2,0\n3,4,0')).toThrow(/single class/);
+  });
+});
+
+describe('playground Trainer', () => {
+  it('splits the data by the seed and puts clicked points in the training set', () => {
+    const data = buildData(
+      settings({ dataset: 'spiral', classes: 3, trainPercent: 70, added: [{ x: 0, y: 0, label: 2 }] }),
+    );
+    expect(data.train.length).toBe(281);
+    expect(data.validation.length).toBe(120);
+    expect(data.classes).toBe(3);
+    expect(buildData(settings({ dataset: 'pass' })).axisNames).toEqual([
+      'lectures attended',
+      'hours on final project',
+    ]);
+  });
+
+  it('learns circle, and the same seed gives the same run', () => {
+    const a = new Trainer(settings({ dataset: 'circle', seed: 5 }));
+    const b = new Trainer(settings({ dataset: 'circle', seed: 5 }));
+    let log = a.trainEpoch();
+    for (let i = 1; i < 40; i++) log = a.trainEpoch();
+    for (let i = 0; i < 40; i++) b.trainEpoch();
+    expect(log.valAccuracy).toBeGreaterThan(0.9);
+    expect(b.metrics()).toEqual(a.metrics());
+  });
+
+  it('exports safetensors that load back into a fresh model, with the settings in the metadata', () => {
+    const s = settings({
+      dataset: 'gauss',
+      classes: 4,
+      hidden: [{ units: 3, activation: 'relu' }],
+      dropout: 0.1,
+    });
+    const trained = new Trainer(s);
+    for (let i = 0; i < 5; i++) trained.trainEpoch();
+    const { tensors, metadata } = deserialize(trained.exportModel());
+    expect(Object.keys(tensors).sort()).toEqual(['0.bias', '0.weight', '3.bias', '3.weight']);
+    const restored = new Trainer(settingsFromQuery(metadata['playground.query']!));
+    restored.model.loadStateDict(tensors);
+    expect(restored.metrics()).toEqual({ ...trained.metrics(), epoch: 0 });
+    expect(inferSettingsFromWeights(settings({ dataset: 'gauss', classes: 4 }), tensors).hidden).toEqual([
+      { units: 3, activation: 'tanh' },
+    ]);
+  });
+
+  it('stops early, restores the best weights and reports both epochs', () => {
+    const t = new Trainer(settings({ dataset: 'gauss', noise: 50, patience: 3, seed: 2 }));
+    for (let i = 0; i < 500 && !t.stopped; i++) t.trainEpoch();
+    expect(t.stopped).toBe(true);
+    expect(t.bestEpoch).toBe(t.stoppedEpoch! - 3);
+    const snapshot = t.snapshot(1, false, [], 10);
+    expect(snapshot.stoppedEpoch).toBe(t.stoppedEpoch);
+    expect(snapshot.output.length).toBe(100 * 2);
+    expect(snapshot.neurons.map((n) => n.length)).toEqual([800, 800]);
+  });
+});

@@ -1,0 +1,90 @@
+// @file CSV import: two numeric feature columns and a label column become a playground data set.
+import type { CsvData, Point } from './settings.js';
+
+const LABEL_NAMES = ['label', 'class', 'target', 'y', 'category'];
+
+/** Splits one CSV line on `delimiter`, honouring double quotes ("a,b" and "" inside quotes). */
+function splitLine(line: string, delimiter: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      out.push(field.trim());
+      field = '';
+    } else field += ch;
+  }
+  out.push(field.trim());
+  return out;
+}
+
+function isNumber(text: string): boolean {
+  return text !== '' && Number.isFinite(Number(text));
+}
+
+/**
+ * Parses CSV text into points. The delimiter (comma, semicolon or tab) and a header row are detected.
+ * Features: the first two numeric columns that are not the label; label: the column named label, class,
+ * target, y or category, else the last column. Numeric labels 0…k−1 stay class indices; other labels are
+ * numbered in order of first appearance (numbers sorted ascending). Throws an Error that says what is wrong.
+ */
+export function parseCsv(text: string): CsvData {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length === 0) throw new Error('CSV import: the file is empty');
+  const first = lines[0]!;
+  const delimiter = [',', ';', '\t'].reduce((best, d) =>
+    first.split(d).length > first.split(best).length ? d : best,
+  );
+  let rows = lines.map((l) => splitLine(l, delimiter));
+  const width = rows[0]!.length;
+  if (width < 3) {
+    throw new Error(`CSV import: expected at least 3 columns (two features and a label), found ${width}`);
+  }
+  const hasHeader = rows[0]!.some((cell, i) => i < width - 1 && !isNumber(cell));
+  const header = hasHeader ? rows[0]! : rows[0]!.map((_, i) => (i === width - 1 ? 'label' : `x${i + 1}`));
+  if (hasHeader) rows = rows.slice(1);
+  rows = rows.filter((r) => r.length === width);
+  if (rows.length === 0) throw new Error('CSV import: no data rows with as many columns as the first row');
+
+  const named = header.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase()));
+  const labelColumn = named >= 0 ? named : width - 1;
+  const numericColumns = header
+    .map((_, i) => i)
+    .filter((i) => i !== labelColumn && rows.every((r) => isNumber(r[i]!)));
+  if (numericColumns.length < 2) {
+    throw new Error('CSV import: need two columns whose every value is a number (the features)');
+  }
+  const [cx, cy] = numericColumns as [number, number];
+
+  const rawLabels = rows.map((r) => r[labelColumn]!);
+  const numeric = rawLabels.every(isNumber);
+  let distinct = [...new Set(rawLabels)];
+  if (numeric) distinct = distinct.sort((a, b) => Number(a) - Number(b));
+  const indices = distinct.every((l, i) => numeric && Number(l) === i)
+    ? null
+    : new Map(distinct.map((l, i) => [l, i]));
+  if (distinct.length < 2) throw new Error('CSV import: the label column has a single class');
+  if (distinct.length > 6) {
+    throw new Error(
+      `CSV import: the label column has ${distinct.length} classes; the playground shows up to 6`,
+    );
+  }
+  const points: Point[] = rows.map((r) => ({
+    x: Number(r[cx]),
+    y: Number(r[cy]),
+    label: indices ? indices.get(r[labelColumn]!)! : Number(r[labelColumn]),
+  }));
+  const classNames = indices ? distinct : distinct.map((l) => `class ${l}`);
+  return { points, axisNames: [header[cx]!, header[cy]!], classNames };
+}

@@ -1,0 +1,354 @@
+// @file The training run behind the playground: a neurite model, optimizer and loss on the chosen data,
+// one epoch at a time, plus the snapshot the page draws. Pure TypeScript: runs in the worker and in Node tests.
+import { noGrad } from '../../src/autograd/grad-mode.js';
+import { DataLoader } from '../../src/data/dataloader.js';
+import { TensorDataset } from '../../src/data/tensor-dataset.js';
+import { serialize } from '../../src/io/safetensors.js';
+import * as nn from '../../src/nn/index.js';
+import * as optim from '../../src/optim/index.js';
+import { Generator, manualSeed } from '../../src/random/generator.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { EarlyStopping } from '../../src/train/callbacks/early-stopping.js';
+import type { TrainContext } from '../../src/train/callbacks/callback.js';
+import { confusionMatrix } from '../../src/train/metrics.js';
+import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
+import type { EpochLog, LayerWeights, Snapshot } from './protocol.js';
+import { settingsToQuery, type ActivationName, type Point, type Settings } from './settings.js';
+
+type Layer = nn.Module<[Tensor], Tensor>;
+
+function activation(name: ActivationName): Layer {
+  switch (name) {
+    case 'relu':
+      return new nn.ReLU();
+    case 'tanh':
+      return new nn.Tanh();
+    case 'sigmoid':
+      return new nn.Sigmoid();
+    case 'gelu':
+      return new nn.GELU();
+    case 'linear':
+      return new nn.Identity();
+  }
+}
+
+/** What the training loop needs of an optimizer. */
+interface Stepper {
+  zeroGrad(): void;
+  step(): void;
+}
+
+function makeOptimizer(settings: Settings, params: nn.Parameter[]): Stepper {
+  const { lr, weightDecay } = settings;
+  switch (settings.optimizer) {
+    case 'sgd':
+      return new optim.SGD(params, { lr, momentum: settings.momentum, weightDecay });
+    case 'adam':
+      return new optim.Adam(params, { lr, weightDecay });
+    case 'adamw':
+      return new optim.AdamW(params, { lr, weightDecay });
+    case 'adagrad':
+      return new optim.Adagrad(params, { lr, weightDecay });
+    case 'adadelta':
+      return new optim.Adadelta(params, { lr, weightDecay });
+    case 'rmsprop':
+      return new optim.RMSprop(params, { lr, weightDecay });
+  }
+}
+
+/**
+ * The network of the settings: per hidden layer Linear → activation (→ Dropout), then a Linear output with
+ * one logit for two classes (p = σ(z)) or one logit per class (p = softmax(z)).
+ */
+export function buildModel(settings: Settings, classes: number): nn.Sequential {
+  const layers: Layer[] = [];
+  let width = settings.features.length;
+  for (const layer of settings.hidden) {
+    layers.push(new nn.Linear(width, layer.units), activation(layer.activation));
+    if (settings.dropout > 0) layers.push(new nn.Dropout(settings.dropout));
+    width = layer.units;
+  }
+  layers.push(new nn.Linear(width, classes === 2 ? 1 : classes));
+  return new nn.Sequential(...layers);
+}
+
+/** Class probabilities [N, classes] from logits ([N, 1] binary or [N, classes]). */
+function probabilities(logits: Tensor, classes: number): Tensor {
+  return classes === 2 ? logits.sigmoid() : logits.softmax(1);
+}
+
+interface Split {
+  x: Tensor;
+  /** Targets in the form the loss wants. */
+  target: Tensor;
+  /** Class indices, int32 [N]. */
+  labels: Tensor;
+}
+
+export class Trainer {
+  readonly data: PlaygroundData;
+  readonly model: nn.Sequential;
+  readonly classes: number;
+  epoch = 0;
+  /** True once early stopping ended the run (cleared by resume()). */
+  stopped = false;
+  stoppedEpoch: number | null = null;
+  bestEpoch: number | null = null;
+  private readonly optimizer: Stepper;
+  private readonly lossFn: (logits: Tensor, target: Tensor) => Tensor;
+  private train: Split;
+  private readonly validation: Split;
+  private loader: DataLoader<[Tensor, Tensor], [Tensor, Tensor]>;
+  private readonly shuffle: Generator;
+  private readonly earlyStopping: EarlyStopping | null;
+  private readonly context: TrainContext;
+  private readonly hiddenLayers: { linear: Layer; activation: Layer }[] = [];
+  private readonly outputLayer: nn.Linear;
+
+  constructor(readonly settings: Settings) {
+    this.data = buildData(settings);
+    this.classes = this.data.classes;
+    manualSeed(settings.seed);
+    this.model = buildModel(settings, this.classes);
+    const children = [...this.model];
+    const stride = settings.dropout > 0 ? 3 : 2;
+    for (let i = 0; i < settings.hidden.length; i++) {
+      this.hiddenLayers.push({ linear: children[i * stride]!, activation: children[i * stride + 1]! });
+    }
+    this.outputLayer = children[children.length - 1] as nn.Linear;
+    this.optimizer = makeOptimizer(settings, this.model.parameters());
+    this.lossFn = this.makeLoss();
+    this.train = this.split(this.data.train);
+    this.validation = this.split(this.data.validation);
+    this.shuffle = new Generator(settings.seed + 1);
+    this.loader = this.makeLoader();
+    this.earlyStopping =
+      settings.patience > 0
+        ? new EarlyStopping({
+            monitor: this.data.validation.length > 0 ? 'valLoss' : 'loss',
+            patience: settings.patience,
+            restoreBestWeights: true,
+          })
+        : null;
+    this.context = { model: this.model, epochs: Infinity, steps: 0, stopTraining: false };
+    this.earlyStopping?.onTrainBegin();
+  }
+
+  private makeLoss(): (logits: Tensor, target: Tensor) => Tensor {
+    const k = this.classes;
+    if (this.settings.loss === 'mse') {
+      const mse = new nn.MSELoss();
+      return (logits, target) => mse.forward(probabilities(logits, k), target);
+    }
+    const ce = k === 2 ? new nn.BCEWithLogitsLoss() : new nn.CrossEntropyLoss();
+    return (logits, target) => ce.forward(logits, target);
+  }
+
+  private split(points: readonly Point[]): Split {
+    const n = points.length;
+    const k = this.classes;
+    const x = new Tensor(encodePoints(this.data, this.settings.features, points), [
+      n,
+      this.settings.features.length,
+    ]);
+    const labels = new Tensor(
+      Int32Array.from(points, (p) => p.label),
+      [n],
+      'int32',
+    );
+    let target: Tensor;
+    if (k === 2)
+      target = new Tensor(
+        Float32Array.from(points, (p) => p.label),
+        [n, 1],
+      );
+    else if (this.settings.loss === 'mse') {
+      const onehot = new Float32Array(n * k);
+      points.forEach((p, i) => (onehot[i * k + p.label] = 1));
+      target = new Tensor(onehot, [n, k]);
+    } else target = labels;
+    return { x, target, labels };
+  }
+
+  private makeLoader(): DataLoader<[Tensor, Tensor], [Tensor, Tensor]> {
+    const dataset = new TensorDataset(this.train.x, this.train.target);
+    return new DataLoader(dataset, {
+      batchSize: this.settings.batchSize,
+      shuffle: true,
+      generator: this.shuffle,
+    });
+  }
+
+  /** Adds a point to the training set (from the next epoch on). */
+  addPoint(point: Point): void {
+    if (point.label >= this.classes) return;
+    this.data.train.push(point);
+    this.train = this.split(this.data.train);
+    this.loader = this.makeLoader();
+  }
+
+  /** Loss and accuracy of the model (eval mode) on a split; null for an empty split. */
+  private evaluate(split: Split): { loss: number; accuracy: number; logits: Tensor } | null {
+    if (split.labels.numel() === 0) return null;
+    return noGrad(() => {
+      const logits = this.model.forward(split.x);
+      const loss = this.lossFn(logits, split.target).item();
+      const p = probabilities(logits, this.classes);
+      const predicted = this.argmax(p);
+      let correct = 0;
+      predicted.forEach((c, i) => (correct += c === split.labels.storage[i] ? 1 : 0));
+      return { loss, accuracy: correct / predicted.length, logits };
+    });
+  }
+
+  private argmax(p: Tensor): Int32Array {
+    const [n, k] = p.shape as [number, number];
+    const out = new Int32Array(n);
+    if (k === 1) {
+      for (let i = 0; i < n; i++) out[i] = p.storage[i]! > 0.5 ? 1 : 0;
+      return out;
+    }
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (p.storage[i * k + c]! > p.storage[i * k + best]!) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /** After early stopping, lets training go on with a fresh patience counter. */
+  resume(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.context.stopTraining = false;
+    this.earlyStopping?.onTrainBegin();
+  }
+
+  /** Losses and accuracies of the model as it is now, in eval mode. */
+  metrics(): EpochLog {
+    this.model.eval();
+    const train = this.evaluate(this.train);
+    const validation = this.evaluate(this.validation);
+    return {
+      epoch: this.epoch,
+      loss: train?.loss ?? NaN,
+      accuracy: train?.accuracy ?? NaN,
+      valLoss: validation?.loss ?? null,
+      valAccuracy: validation?.accuracy ?? null,
+    };
+  }
+
+  /** One pass over the training set in shuffled mini-batches, then the epoch's losses and accuracies. */
+  trainEpoch(): EpochLog {
+    this.model.train();
+    for (const [x, target] of this.loader) {
+      this.optimizer.zeroGrad();
+      const loss = this.lossFn(this.model.forward(x), target);
+      loss.backward();
+      this.optimizer.step();
+    }
+    this.epoch++;
+    const log = this.metrics();
+    if (this.earlyStopping) {
+      const logs: Record<string, number> = { loss: log.loss };
+      if (log.valLoss !== null) logs['valLoss'] = log.valLoss;
+      this.earlyStopping.onEpochEnd(this.epoch, logs, this.context);
+      if (this.context.stopTraining) {
+        this.earlyStopping.onTrainEnd(this.context);
+        this.stopped = true;
+        this.stoppedEpoch = this.epoch;
+        this.bestEpoch = this.earlyStopping.bestEpoch;
+      }
+    }
+    return log;
+  }
+
+  /** Class probabilities and every hidden neuron's activation over a gridSize × gridSize grid. */
+  private gridViews(gridSize: number): { output: Float32Array; neurons: Float32Array[] } {
+    const cells = gridSize * gridSize;
+    const x = new Tensor(
+      encodePoints(this.data, this.settings.features, gridPoints(this.data.domain, gridSize)),
+      [cells, this.settings.features.length],
+    );
+    return noGrad(() => {
+      this.model.eval();
+      let h = x;
+      const neurons: Float32Array[] = [];
+      for (const layer of this.hiddenLayers) {
+        h = layer.activation.forward(layer.linear.forward(h));
+        const units = h.shape[1]!;
+        const unitMajor = new Float32Array(units * cells);
+        for (let i = 0; i < cells; i++)
+          for (let j = 0; j < units; j++) unitMajor[j * cells + i] = h.storage[i * units + j]!;
+        neurons.push(unitMajor);
+      }
+      const p = probabilities(this.outputLayer.forward(h), this.classes);
+      const k = this.classes;
+      const output = new Float32Array(cells * k);
+      if (k === 2) {
+        for (let i = 0; i < cells; i++) {
+          output[2 * i] = 1 - p.storage[i]!;
+          output[2 * i + 1] = p.storage[i]!;
+        }
+      } else output.set(p.storage);
+      return { output, neurons };
+    });
+  }
+
+  weights(): LayerWeights[] {
+    const linears = [...this.hiddenLayers.map((l) => l.linear as nn.Linear), this.outputLayer];
+    return linears.map((linear) => ({
+      inFeatures: linear.inFeatures,
+      outFeatures: linear.outFeatures,
+      weight: Float32Array.from(linear.weight.storage),
+      bias: linear.bias ? Float32Array.from(linear.bias.storage) : new Float32Array(linear.outFeatures),
+    }));
+  }
+
+  snapshot(runId: number, running: boolean, logs: EpochLog[], gridSize: number): Snapshot {
+    const { output, neurons } = this.gridViews(gridSize);
+    const useValidation = this.validation.labels.numel() > 0;
+    const split = useValidation ? this.validation : this.train;
+    const logits = split.labels.numel() > 0 ? noGrad(() => this.model.forward(split.x)) : null;
+    const confusion =
+      logits === null
+        ? Array.from({ length: this.classes }, () => new Array<number>(this.classes).fill(0))
+        : confusionMatrix(logits, split.labels, this.classes);
+    return {
+      runId,
+      epoch: this.epoch,
+      running,
+      logs,
+      metrics: !this.stopped && logs.length > 0 ? logs[logs.length - 1]! : this.metrics(),
+      gridSize,
+      classes: this.classes,
+      output,
+      neurons,
+      weights: this.weights(),
+      confusion,
+      confusionOf: useValidation ? 'validation' : 'training',
+      stoppedEpoch: this.stoppedEpoch,
+      bestEpoch: this.bestEpoch,
+      trainCount: this.data.train.length,
+      validationCount: this.data.validation.length,
+    };
+  }
+
+  /**
+   * The trained weights as a safetensors file (PyTorch key names such as `0.weight`); the metadata holds
+   * the playground settings that rebuild the model (`playground.query`) and the input encoding.
+   */
+  exportModel(): Uint8Array {
+    return serialize(this.model.stateDict(), {
+      format: 'pt',
+      'playground.query': settingsToQuery(this.settings),
+      'playground.epoch': String(this.epoch),
+      'playground.inputs': JSON.stringify({
+        features: this.settings.features,
+        center: this.data.center,
+        scale: this.data.scale,
+        output: this.classes === 2 ? 'sigmoid' : 'softmax',
+      }),
+    });
+  }
+}

@@ -1,0 +1,119 @@
+// @file The training worker: runs the Trainer in time slices so the page never freezes, and posts
+// snapshots (heatmap grid, neuron activations, weights, losses) at a bounded rate.
+import { deserialize } from '../../src/io/safetensors.js';
+import type { EpochLog, FromWorker, ToWorker } from './protocol.js';
+import { Trainer } from './trainer.js';
+
+/** Longest stretch of training between two looks at the message queue, in ms. */
+const SLICE_MS = 30;
+/** Least time between two snapshots while training, in ms (about 8 frames a second). */
+const SNAPSHOT_INTERVAL_MS = 120;
+/** Heatmap and neuron thumbnails are computed on a GRID × GRID grid. */
+const GRID = 50;
+
+interface WorkerScope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+let trainer: Trainer | null = null;
+let runId = 0;
+let running = false;
+let pending: EpochLog[] = [];
+let lastSnapshot = 0;
+let scheduled = false;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+function postSnapshot(): void {
+  if (!trainer) return;
+  const snapshot = trainer.snapshot(runId, running, pending, GRID);
+  pending = [];
+  lastSnapshot = performance.now();
+  const buffers = [snapshot.output, ...snapshot.neurons].map((a) => a.buffer as ArrayBuffer);
+  post({ type: 'snapshot', snapshot }, buffers);
+}
+
+function fail(error: unknown): void {
+  running = false;
+  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(loop, 0);
+}
+
+function loop(): void {
+  scheduled = false;
+  if (!running || !trainer) return;
+  try {
+    const start = performance.now();
+    do {
+      pending.push(trainer.trainEpoch());
+      if (trainer.stopped) running = false;
+    } while (running && performance.now() - start < SLICE_MS);
+    if (!running || performance.now() - lastSnapshot >= SNAPSHOT_INTERVAL_MS) postSnapshot();
+    if (running) schedule();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  try {
+    switch (message.type) {
+      case 'reset':
+        runId = message.runId;
+        pending = [];
+        trainer = new Trainer(message.settings);
+        postSnapshot();
+        if (running) schedule();
+        break;
+      case 'play':
+        if (!trainer) return;
+        trainer.resume();
+        running = true;
+        schedule();
+        break;
+      case 'pause':
+        running = false;
+        postSnapshot();
+        break;
+      case 'step':
+        if (!trainer) return;
+        running = false;
+        trainer.resume();
+        pending.push(trainer.trainEpoch());
+        postSnapshot();
+        break;
+      case 'addPoint':
+        trainer?.addPoint(message.point);
+        if (!running) postSnapshot();
+        break;
+      case 'export':
+        if (trainer) {
+          const bytes = trainer.exportModel();
+          post({ type: 'exported', bytes }, [bytes.buffer as ArrayBuffer]);
+        }
+        break;
+      case 'import': {
+        if (!trainer) return;
+        const { tensors, metadata } = deserialize(message.bytes);
+        trainer.model.loadStateDict(tensors);
+        const epoch = Number(metadata['playground.epoch']);
+        if (Number.isSafeInteger(epoch) && epoch >= 0) trainer.epoch = epoch;
+        postSnapshot();
+        post({ type: 'imported', message: `Loaded ${Object.keys(tensors).length} tensors` });
+        break;
+      }
+    }
+  } catch (error) {
+    fail(error);
+  }
+};

@@ -1,0 +1,16 @@
+// @file Vitest configuration of the playground's browser tests (`npm run test:e2e`), kept apart from the
+// fast unit suite: they build the app, serve it on 127.0.0.1 and drive Debian's chromium.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  test: {
+    include: ['test/web/**/*.e2e.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: process.env.CI ? { json: 'test-artifacts/vitest-e2e.json' } : {},
+  },
+});
