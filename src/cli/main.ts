@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // @file The `neurite` command: demo, train, eval, predict and resume, with one-line errors and --help everywhere.
-import { realpathSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NeuriteError } from '../errors.js';
@@ -183,7 +185,30 @@ export function buildProgram(print: Print): Command {
         ...(flags.data ? { dataDir: flags.data } : {}),
       }),
     );
+  program
+    .command('playground')
+    .description(
+      'build and serve the browser playground on localhost, and print its URL (a checkout of the repository)',
+    )
+    .option('--port <n>', 'port (0 picks a free one)', nonNegativeInt('--port'), 5173)
+    .option('--no-build', 'serve the last build')
+    .action((flags: { port: number; build: boolean }) => playgroundCommand(flags.port, flags.build));
   return program;
+}
+
+/** Runs scripts/playground.mjs of this checkout, which builds web/ with Vite and serves it until interrupted. */
+function playgroundCommand(port: number, build: boolean): void {
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'playground.mjs');
+  if (!existsSync(script)) {
+    throw new NeuriteError(
+      'playground',
+      `cannot find ${script}: the playground runs from a checkout of the neurite repository (npm run playground)`,
+    );
+  }
+  const args = [script, '--port', String(port), ...(build ? [] : ['--no-build'])];
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.status !== 0)
+    throw new NeuriteError('playground', `the playground server exited with status ${result.status}`);
 }
 
 const DEFAULT_LR: Record<RunConfig['optimizer'], number> = {
