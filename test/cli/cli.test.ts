@@ -1,5 +1,5 @@
 // @file The neurite command in-process: help, one-line errors, train/eval/predict, resume equivalence, demo.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -131,6 +131,59 @@ describe('train, eval, predict', () => {
     expect(code).toBe(0);
     expect(lines.join('\n')).toMatch(/Early stopping after epoch \d+; restored the weights of epoch \d+/);
     expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toContain('early stop: best epoch');
+  });
+});
+
+describe('csv datasets', () => {
+  it('classifies a labelled CSV and regresses a numeric target', () => {
+    const dir = tmp();
+    const rows = ['height,weight,kind'];
+    const reg = ['x1,x2,y'];
+    for (let i = 0; i < 120; i++) {
+      const a = (i % 12) / 2;
+      const b = Math.floor(i / 12) / 2;
+      rows.push(`${a},${b},${a + b > 5 ? 'big' : 'small'}`);
+      reg.push(`${a},${b},${(2 * a - b + 1).toFixed(3)}`);
+    }
+    writeFileSync(join(dir, 'kinds.csv'), rows.join('\n'));
+    writeFileSync(join(dir, 'reg.csv'), reg.join('\n'));
+    const cls = cli(
+      'train',
+      `csv:${join(dir, 'kinds.csv')}`,
+      '--model',
+      'mlp:8',
+      '--epochs',
+      '60',
+      '--quiet',
+      '--out',
+      join(dir, 'cls'),
+    );
+    expect(cls.code).toBe(0);
+    expect(cls.out.join('\n')).toMatch(/validation loss [\d.]+, accuracy/);
+    expect(cli('predict', join(dir, 'cls'), '--input', '[[5, 5]]').out[0]).toMatch(
+      /height 5, weight 5 → big/,
+    );
+    const r = cli(
+      'train',
+      `csv:${join(dir, 'reg.csv')}`,
+      '--target',
+      'y',
+      '--model',
+      'perceptron',
+      '--lr',
+      '0.05',
+      '--epochs',
+      '80',
+      '--quiet',
+      '--out',
+      join(dir, 'reg'),
+    );
+    expect(r.code).toBe(0);
+    const record = JSON.parse(readFileSync(join(dir, 'reg', 'run.json'), 'utf8')) as {
+      final: { validation: { mae: number } };
+    };
+    expect(record.final.validation.mae).toBeLessThan(0.2);
+    expect(readdirSync(join(dir, 'reg'))).not.toContain('confusion-matrix.svg');
   });
 });
 
