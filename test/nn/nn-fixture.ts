@@ -74,6 +74,19 @@ const floats =
   (...shape: number[]) =>
   (dtype: FloatDType): Tensor =>
     randn(shape, { dtype });
+/**
+ * A shuffled grid of distinct values 0.05 apart (the shuffle drawn from the seeded generator), so max pooling
+ * has no ties and finite differences never move a window's maximum.
+ */
+const distinct =
+  (...shape: number[]) =>
+  (dtype: FloatDType): Tensor => {
+    const noise = randn([shape.reduce((a, b) => a * b, 1)]).storage;
+    const order = Array.from(noise.keys()).sort((a, b) => noise[a]! - noise[b]!);
+    const values = new Float64Array(noise.length);
+    order.forEach((at, rank) => (values[at] = (rank - noise.length / 2) * 0.05));
+    return tensor(values, { shape, dtype });
+  };
 const ints = (data: number[][] | number[]) => (): Tensor => tensor(data, { dtype: 'int32' });
 
 /**
@@ -106,7 +119,50 @@ export const LAYERS: Record<string, LayerSpec> = {
     make: (dtype) => new nn.BatchNorm1d(3, { affine: false, trackRunningStats: false, dtype }),
     input: floats(5, 3),
   },
-  'BatchNorm2d(3)': { make: (dtype) => new nn.BatchNorm2d(3, { dtype }), input: floats(2, 3, 2, 2) },
+  'BatchNorm2d(3)': { make: (dtype) => new nn.BatchNorm2d(3, { dtype }), input: floats(2, 3, 5, 5) },
+  'BatchNorm2d(2, eps=0.001, momentum=0.3, affine=False)': {
+    make: (dtype) => new nn.BatchNorm2d(2, { eps: 0.001, momentum: 0.3, affine: false, dtype }),
+    input: floats(3, 2, 4, 5),
+  },
+  'Conv2d(2, 3, 3, padding=1)': {
+    make: (dtype) => new nn.Conv2d(2, 3, 3, { padding: 1, dtype }),
+    input: floats(2, 2, 5, 5),
+  },
+  'Conv2d(2, 4, 3, stride=2, groups=2)': {
+    make: (dtype) => new nn.Conv2d(2, 4, 3, { stride: 2, groups: 2, dtype }),
+    input: floats(2, 2, 6, 6),
+  },
+  "Conv2d(2, 3, 3, padding='same', dilation=2, bias=False)": {
+    make: (dtype) => new nn.Conv2d(2, 3, 3, { padding: 'same', dilation: 2, bias: false, dtype }),
+    input: floats(2, 2, 5, 6),
+  },
+  "Conv2d(2, 3, (2, 3), padding=(1, 0), padding_mode='reflect')": {
+    make: (dtype) => new nn.Conv2d(2, 3, [2, 3], { padding: [1, 0], paddingMode: 'reflect', dtype }),
+    input: floats(2, 2, 5, 5),
+  },
+  'Conv1d(2, 3, 3)': { make: (dtype) => new nn.Conv1d(2, 3, 3, { dtype }), input: floats(2, 2, 7) },
+  'Conv1d(2, 4, 2, stride=2, padding=1, groups=2)': {
+    make: (dtype) => new nn.Conv1d(2, 4, 2, { stride: 2, padding: 1, groups: 2, dtype }),
+    input: floats(2, 2, 7),
+  },
+  'MaxPool2d(2)': { make: () => new nn.MaxPool2d(2), input: distinct(2, 3, 6, 6) },
+  'MaxPool2d(3, stride=2, padding=1)': {
+    make: () => new nn.MaxPool2d(3, { stride: 2, padding: 1 }),
+    input: distinct(2, 2, 5, 5),
+  },
+  'MaxPool2d((2, 3), stride=1, dilation=2)': {
+    make: () => new nn.MaxPool2d([2, 3], { stride: 1, dilation: 2 }),
+    input: distinct(2, 2, 5, 6),
+  },
+  'AvgPool2d(2)': { make: () => new nn.AvgPool2d(2), input: floats(2, 3, 5, 5) },
+  'AvgPool2d(3, stride=2, padding=1, count_include_pad=False)': {
+    make: () => new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }),
+    input: floats(2, 2, 5, 5),
+  },
+  'AdaptiveAvgPool2d((3, 2))': { make: () => new nn.AdaptiveAvgPool2d([3, 2]), input: floats(2, 3, 5, 5) },
+  'AdaptiveAvgPool2d(1)': { make: () => new nn.AdaptiveAvgPool2d(1), input: floats(2, 3, 4, 5) },
+  'Dropout2d()': { make: () => new nn.Dropout2d(), input: floats(2, 3, 5, 5) },
+  'Dropout2d(p=0.25)': { make: () => new nn.Dropout2d(0.25), input: floats(2, 3, 5, 5) },
   'Embedding(10, 4)': { make: (dtype) => new nn.Embedding(10, 4, { dtype }), input: ints([[0, 2, 9]]) },
   'Embedding(10, 4, padding_idx=1)': {
     make: (dtype) => new nn.Embedding(10, 4, { paddingIdx: 1, dtype }),
