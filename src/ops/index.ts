@@ -1,9 +1,43 @@
-// @file Every op, as plain functions; the Tensor methods and the public API re-export these.
+// @file Every op, as plain functions; the Tensor methods and the public API re-export these (internal helpers stay out).
 export * from './elementwise.js';
-export * from './reduce.js';
+export {
+  sum,
+  mean,
+  sumTo,
+  prod,
+  max,
+  min,
+  argmax,
+  argmin,
+  variance,
+  std,
+  logsumexp,
+  norm,
+  type ValuesIndices,
+  type VarOptions,
+} from './reduce.js';
 export * from './softmax.js';
 export * from './matmul.js';
-export * from './shape.js';
+export {
+  reshape,
+  view,
+  flatten,
+  squeeze,
+  unsqueeze,
+  permute,
+  transpose,
+  expand,
+  broadcastTo,
+  cat,
+  stack,
+  split,
+  chunk,
+  narrow,
+  flip,
+  repeat,
+  pad,
+  type PadMode,
+} from './shape.js';
 export * from './indexing.js';
 export * from './inplace.js';
 export {
