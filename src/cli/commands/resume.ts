@@ -6,6 +6,9 @@ import { report, type Print } from './train.js';
 /**
  * Continues training for `epochs` more epochs. The saved optimizer state, learning-rate schedule, shuffle
  * generator and global generator are restored, so 3 + 2 epochs give the same weights as 5 uninterrupted ones.
+ * Schedules whose shape depends on the planned epoch count (step, cosine, onecycle) keep the horizon of the
+ * original `train --epochs`; resuming past it continues their formula, so only epoch-independent settings
+ * (none, exponential, plateau) give exactly the uninterrupted run of the longer length.
  */
 export function resumeCommand(
   dir: string,
