@@ -197,7 +197,7 @@ describe('neurite resume', () => {
       '--optimizer',
       'adam',
       '--scheduler',
-      'step',
+      'exponential',
       '--quiet',
       '--seed',
       '7',
