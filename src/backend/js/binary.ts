@@ -5,14 +5,18 @@ import type { BinaryOp } from '../types.js';
 
 type Fn = (a: number, b: number) => number;
 
+// NaN if either is NaN (a NaN `a` is returned, a NaN `b` fails the comparison and is returned), else the larger.
+const maximum: Fn = (a, b) => (a > b || a !== a ? a : b);
+const minimum: Fn = (a, b) => (a < b || a !== a ? a : b);
+
 export const BINARY: Record<BinaryOp, Fn> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
   pow: Math.pow,
-  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
-  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  maximum,
+  minimum,
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
@@ -23,7 +27,7 @@ export const BINARY: Record<BinaryOp, Fn> = {
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
 };
 
-/** Same-shape loops for the ops that dominate training, free of a per-element call. */
+/** Same shapes: the arithmetic ops with one index for all three arrays, the rest through stridedLoop. */
 function sameShape(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): void {
   const n = out.length;
   switch (op) {
@@ -39,9 +43,94 @@ function sameShape(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray):
     case 'div':
       for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
       return;
+    default:
+      stridedLoop(op, a, 0, 1, b, 0, 1, out, 0, n);
+  }
+}
+
+/** A scalar right operand: the arithmetic ops with the scalar in a register, the rest through stridedLoop. */
+function scalarRight(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): void {
+  const n = out.length;
+  const s = b[0]!;
+  switch (op) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[i]! + s;
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = a[i]! - s;
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[i]! * s;
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = a[i]! / s;
+      return;
+    default:
+      stridedLoop(op, a, 0, 1, b, 0, 0, out, 0, n);
+  }
+}
+
+/**
+ * out[o] = BINARY[op](a[ia], b[ib]) for o in [start, start + length), stepping ia by `sa` and ib by `sb`: the
+ * loop that every layout reduces to (same shapes: steps 1 and 1; a scalar operand: step 0). Each op has a loop
+ * of its own so that no element pays for an indirect call.
+ */
+function stridedLoop(
+  op: BinaryOp,
+  a: TypedArray,
+  ia: number,
+  sa: number,
+  b: TypedArray,
+  ib: number,
+  sb: number,
+  out: TypedArray,
+  start: number,
+  length: number,
+): void {
+  const end = start + length;
+  switch (op) {
+    case 'add':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! + b[ib]!;
+      return;
+    case 'sub':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! - b[ib]!;
+      return;
+    case 'mul':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! * b[ib]!;
+      return;
+    case 'div':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! / b[ib]!;
+      return;
+    case 'pow':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = Math.pow(a[ia]!, b[ib]!);
+      return;
+    case 'maximum':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = maximum(a[ia]!, b[ib]!);
+      return;
+    case 'minimum':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = minimum(a[ia]!, b[ib]!);
+      return;
+    case 'eq':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! === b[ib]! ? 1 : 0;
+      return;
+    case 'ne':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! !== b[ib]! ? 1 : 0;
+      return;
+    case 'lt':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! < b[ib]! ? 1 : 0;
+      return;
+    case 'le':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! <= b[ib]! ? 1 : 0;
+      return;
+    case 'gt':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! > b[ib]! ? 1 : 0;
+      return;
+    case 'ge':
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! >= b[ib]! ? 1 : 0;
+      return;
     default: {
       const f = BINARY[op];
-      for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = f(a[ia]!, b[ib]!);
     }
   }
 }
@@ -97,21 +186,14 @@ export function binary(
   out: TypedArray,
   outShape: Shape,
 ): void {
+  const n = out.length;
   if (shapesEqual(aShape, bShape)) return sameShape(op, a, b, out);
-  const f = BINARY[op];
-  if (b.length === 1 && a.length === out.length) {
-    const s = b[0]!;
-    if (op === 'add') for (let i = 0; i < out.length; i++) out[i] = a[i]! + s;
-    else if (op === 'mul') for (let i = 0; i < out.length; i++) out[i] = a[i]! * s;
-    else for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, s);
-    return;
-  }
+  if (b.length === 1 && a.length === n) return scalarRight(op, a, b, out);
+  if (a.length === 1 && b.length === n) return stridedLoop(op, a, 0, 0, b, 0, 1, out, 0, n);
   const strides = [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
-  forEachRow(outShape, strides, (start, length, [oa, ob], [sa, sb]) => {
-    let ia = oa!;
-    let ib = ob!;
-    for (let i = 0; i < length; i++, ia += sa!, ib += sb!) out[start + i] = f(a[ia]!, b[ib]!);
-  });
+  forEachRow(outShape, strides, (start, length, [oa, ob], [sa, sb]) =>
+    stridedLoop(op, a, oa!, sa!, b, ob!, sb!, out, start, length),
+  );
 }
 
 export function where(
