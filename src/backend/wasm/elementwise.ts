@@ -1,0 +1,121 @@
+// @file The wasm backend's elementwise kernels: broadcast binary arithmetic and unary functions on float32.
+import type { TypedArray } from '../../tensor/dtype.js';
+import { broadcastStrides, shapesEqual, type Shape } from '../../tensor/shape.js';
+import { jsBackend } from '../js/index.js';
+import type { Backend, BinaryOp, UnaryOp } from '../types.js';
+import type { WasmLimits } from './limits.js';
+import type { WasmRuntime } from './runtime.js';
+
+/** Operation codes of assembly/elementwise.ts; the other ops (pow, comparisons, logic) stay on js. */
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+};
+
+/**
+ * Unary operation codes. Exact (to the bit, like the js kernels in float32): neg, abs, relu, square, sqrt,
+ * reciprocal, clamp. Within a few float32 ulps: rsqrt (rounded twice), leakyRelu (slope in float32), and
+ * exp, sigmoid, tanh (SIMD polynomials, ≤ 2 ulps measured).
+ */
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0,
+  abs: 1,
+  relu: 2,
+  square: 3,
+  sqrt: 4,
+  rsqrt: 5,
+  reciprocal: 6,
+  exp: 7,
+  sigmoid: 8,
+  tanh: 9,
+  leakyRelu: 10,
+  clamp: 11,
+};
+
+const MAX_DIMS = 4; // the wasm binary kernel walks four dims
+
+/**
+ * The fewest dims that walk `shape` in the same order: size-1 dims dropped and neighbours merged where every
+ * operand's strides are contiguous across them. Returns [sizes, strides per operand], padded in front to
+ * MAX_DIMS, or null when more dims remain.
+ */
+export function mergeDims(
+  shape: Shape,
+  strides: readonly (readonly number[])[],
+): [number[], number[][]] | null {
+  const sizes: number[] = [];
+  const merged: number[][] = strides.map(() => []);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    if (sizes.length > 0 && strides.every((s, o) => s[d] === merged[o]![0]! * sizes[0]!)) {
+      sizes[0]! *= size; // the merged dim keeps its inner strides
+      continue;
+    }
+    sizes.unshift(size);
+    for (let o = 0; o < strides.length; o++) merged[o]!.unshift(strides[o]![d]!);
+  }
+  if (sizes.length > MAX_DIMS) return null;
+  while (sizes.length < MAX_DIMS) {
+    sizes.unshift(1);
+    for (const s of merged) s.unshift(0);
+  }
+  return [sizes, merged];
+}
+
+/** mergeDims' answer for operands of the output's shape: one contiguous run. */
+const SAME_SHAPE = (n: number): [number[], number[][]] => [
+  [1, 1, 1, n],
+  [
+    [0, 0, 0, 1],
+    [0, 0, 0, 1],
+  ],
+];
+
+function allFloat32(...arrays: TypedArray[]): boolean {
+  return arrays.every((a) => a instanceof Float32Array);
+}
+
+export function wasmBinary(runtime: WasmRuntime, limits: WasmLimits): Backend['binary'] {
+  return (op, a, aShape, b, bShape, out, outShape) => {
+    const code = BINARY_CODES[op];
+    const n = out.length;
+    const dims =
+      code === undefined || n < limits.minSize || !allFloat32(a, b, out)
+        ? null
+        : shapesEqual(aShape, outShape) && shapesEqual(bShape, outShape)
+          ? SAME_SHAPE(n)
+          : mergeDims(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+    if (code === undefined || !dims) {
+      jsBackend.binary(op, a, aShape, b, bShape, out, outShape);
+      return;
+    }
+    const [sizes, [aStrides, bStrides]] = dims;
+    const [aAt, bAt, outAt] = runtime.layout(a.length * 4, b.length * 4, n * 4);
+    const heap = runtime.f32;
+    heap.set(a, aAt >> 2);
+    heap.set(b, bAt >> 2);
+    runtime.kernels.binary(code, aAt, bAt, outAt, ...sizes, ...aStrides!, ...bStrides!);
+    out.set(heap.subarray(outAt >> 2, (outAt >> 2) + n));
+  };
+}
+
+export function wasmUnary(runtime: WasmRuntime, limits: WasmLimits): Backend['unary'] {
+  return (op, x, out, p0 = 0, p1 = 0) => {
+    const code = UNARY_CODES[op];
+    const n = out.length;
+    if (code === undefined || n < limits.minSize || x.length !== n || !allFloat32(x, out)) {
+      jsBackend.unary(op, x, out, p0, p1);
+      return;
+    }
+    const [at] = runtime.layout(n * 4);
+    const heap = runtime.f32;
+    heap.set(x, at >> 2);
+    runtime.kernels.unary(code, at, at, n, p0, p1);
+    out.set(heap.subarray(at >> 2, (at >> 2) + n));
+  };
+}

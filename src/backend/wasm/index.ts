@@ -1,0 +1,52 @@
+// @file The wasm backend: WebAssembly SIMD kernels where they pay off, the js kernels for everything else.
+import { jsBackend } from '../js/index.js';
+import type { Backend } from '../types.js';
+import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from './conv.js';
+import { wasmBinary, wasmUnary } from './elementwise.js';
+import { DEFAULT_LIMITS, type WasmLimits } from './limits.js';
+import { wasmMatmul } from './matmul.js';
+import { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
+import { wasmReduce, wasmSoftmax } from './reduce.js';
+import { loadRuntime, loadRuntimeAsync, type WasmRuntime } from './runtime.js';
+
+export { DEFAULT_LIMITS, NO_LIMITS, type WasmLimits } from './limits.js';
+export { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
+
+/**
+ * The wasm backend over a loaded runtime: the js backend with SIMD kernels overriding the entries that dominate
+ * training (matmul, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling). Each
+ * override handles float32 inputs large enough to repay copying them into linear memory and hands anything
+ * else (float64, other dtypes and ops, inputs below `limits`) to the js kernel, which stays the oracle.
+ */
+export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAULT_LIMITS): Backend {
+  return {
+    ...jsBackend,
+    name: 'wasm',
+    matmul: wasmMatmul(runtime, limits),
+    binary: wasmBinary(runtime, limits),
+    unary: wasmUnary(runtime, limits),
+    reduce: wasmReduce(runtime, limits),
+    softmax: wasmSoftmax(runtime, limits),
+    im2col: wasmIm2col(runtime, limits),
+    col2im: wasmCol2im(runtime, limits),
+    maxPool2d: wasmMaxPool2d(runtime, limits),
+  };
+}
+
+/**
+ * The wasm backend if this engine validates WebAssembly SIMD and compiles the kernels synchronously, else
+ * null (the caller keeps the js backend). `validate` replaces WebAssembly.validate in the probe (tests use it
+ * to simulate an engine without SIMD).
+ */
+export function createWasmBackend(validate?: Validate): Backend | null {
+  const runtime = loadRuntime(probeFeatures(validate));
+  return runtime ? wasmBackendFrom(runtime) : null;
+}
+
+/** As createWasmBackend, compiling asynchronously (browsers' main threads refuse large synchronous compiles). */
+export async function createWasmBackendAsync(
+  features: WasmFeatures = probeFeatures(),
+): Promise<Backend | null> {
+  const runtime = await loadRuntimeAsync(features);
+  return runtime ? wasmBackendFrom(runtime) : null;
+}
