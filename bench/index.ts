@@ -1,196 +1,70 @@
-// @file `npm run bench`: neurite's public ops against TensorFlow.js (cpu and wasm backends), timed in one run.
+// @file `npm run bench`: neurite (js and wasm backends) against TensorFlow.js (cpu and wasm) and PyTorch (one
+// thread, where /usr/bin/python3, or $NEURITE_BENCH_PYTHON, has torch), timed in one run: a 1024² matmul and
+// three Adam training steps (MLP, LeNet, a tiny 2-3-1 net) first, then a table of single ops.
 //
-// Usage: npm run bench [-- FILTER… --budget=MS]. FILTERs keep the cases whose name contains one of them;
-// MS is each library's timing budget per case and round (default 300). Prints a table and writes
-// bench/results.json. Each case is warmed up, then timed in 3 interleaved rounds so that a burst of load from
-// other processes hits every library; the best batch is reported.
+// Usage: npm run bench [-- FILTER… --scale=F]. FILTERs keep the workloads and ops whose name contains one of
+// them; F scales every timing budget (default 1; 0.3 for a quick look). Prints Markdown tables and writes
+// bench/results.json. Each workload is warmed up, then timed in 3 interleaved rounds (every library in turn,
+// PyTorch included, so that a burst of load from other processes hits all of them); the best batch is reported.
 //
 // Two phases, because of a process-wide V8 switch: once any ArrayBuffer has been detached (growing
 // WebAssembly memory does it, and tfjs-wasm grows its memory), optimised code re-checks typed arrays for
 // detachment on access, which slows every typed-array loop in the process by up to ~35%. Phase 1 times neurite
-// and tfjs-cpu before that happens; phase 2 starts tfjs-wasm, detaches a buffer for certain, and times
-// tfjs-wasm and neurite again ("neurite, detached").
+// (whose wasm backend never detaches: it moves to a new memory instead), tfjs-cpu and PyTorch (another process)
+// before that happens; phase 2 starts tfjs-wasm, detaches a buffer for certain, and times tfjs-wasm and
+// neurite again ("js, detached", "wasm, detached").
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { add, exp, getBackend, matmul, randn, relu, sigmoid, sum, type Tensor } from '../src/index.js';
-import { formatTable, type Row } from './report.js';
-import { initTfjs, initWasm, tf, useBackend, type TfBackend, type TfTensor } from './tfjs.js';
-import { combine, timeBatches, type Timing } from './timing.js';
+import { getBackend, setBackend } from '../src/index.js';
+import { OP_CASES, type OpCase } from './ops.js';
+import { PyTorchProcess } from './pytorch.js';
+import { localContender, race, type Contender, type Outcome, type Workload } from './race.js';
+import {
+  checkTargets,
+  formatBenchmarks,
+  formatDetached,
+  formatOps,
+  formatTargets,
+  ratio,
+  type BenchmarkRow,
+  type Library,
+  type OpRow,
+} from './report.js';
+import { initTfjs, initWasm, useBackend, type TfBackend } from './tfjs.js';
+import { BENCHMARKS, rate, type Benchmark } from './workloads.js';
 
-/** One library's side of a case: `run` does one op, `finish` forces completion, `dispose` frees inputs. */
-interface Workload {
-  run(): void;
-  finish(): void;
-  dispose(): void;
-}
-
-export interface Case {
-  name: string;
-  kind: 'matmul' | 'elementwise';
-  /** Floating-point operations (matmul) or bytes read and written (elementwise) per op. */
-  work: number;
-  neurite(): Workload;
-  tfjs(): Workload;
-}
-
-export const LIBRARIES = ['neurite', 'tfjs-cpu', 'tfjs-wasm', 'neurite, detached'] as const;
-export type Library = (typeof LIBRARIES)[number];
-const PHASE_1: readonly Library[] = ['neurite', 'tfjs-cpu'];
-const PHASE_2: readonly Library[] = ['tfjs-wasm', 'neurite, detached'];
 const ROUNDS = 3;
-const WARMUP_MS = 150;
+const WARMUP_MS = 300;
+const OP_BUDGET_MS = 300;
+const OP_WARMUP_MS = 150;
 
-function neuriteWorkload(op: () => Tensor): Workload {
-  let last: Tensor | null = null;
-  return {
-    run: () => {
-      last = op();
-    },
-    finish: () => {
-      if (last === null) throw new Error('bench: no result');
-    },
-    dispose: () => {
-      last = null;
-    },
-  };
-}
+const PHASE_1 = ['js', 'wasm', 'tfjs-cpu', 'pytorch'] as const satisfies readonly Library[];
+const PHASE_2 = ['tfjs-wasm', 'js, detached', 'wasm, detached'] as const satisfies readonly Library[];
 
-/** A tfjs op whose result is disposed by the next call; the last one is read back (dataSync) to finish. */
-function tfjsWorkload(inputs: TfTensor[], op: () => TfTensor): Workload {
-  let last: TfTensor | null = null;
-  return {
-    run: () => {
-      last?.dispose();
-      last = op();
-    },
-    finish: () => {
-      last?.dataSync();
-    },
-    dispose: () => {
-      last?.dispose();
-      last = null;
-      tf.dispose(inputs);
-    },
-  };
-}
-
-function matmulCase(n: number): Case {
-  return {
-    name: `matmul ${n}×${n}·${n}×${n}`,
-    kind: 'matmul',
-    work: 2 * n ** 3,
-    neurite: () => {
-      const a = randn([n, n]);
-      const b = randn([n, n]);
-      return neuriteWorkload(() => matmul(a, b));
-    },
-    tfjs: () => {
-      const a = tf.randomNormal([n, n]);
-      const b = tf.randomNormal([n, n]);
-      return tfjsWorkload([a, b], () => tf.matMul(a, b));
-    },
-  };
-}
-
-const SIDE = 1000;
-const ELEMENTS = SIDE * SIDE;
-const FLOAT_BYTES = 4;
-
-function unaryCase(
-  name: string,
-  neuriteOp: (x: Tensor) => Tensor,
-  tfjsOp: (x: TfTensor) => TfTensor,
-  outputElements = ELEMENTS,
-): Case {
-  return {
-    name: `${name} [${SIDE},${SIDE}]`,
-    kind: 'elementwise',
-    work: (ELEMENTS + outputElements) * FLOAT_BYTES,
-    neurite: () => {
-      const x = randn([SIDE, SIDE]);
-      return neuriteWorkload(() => neuriteOp(x));
-    },
-    tfjs: () => {
-      const x = tf.randomNormal([SIDE, SIDE]);
-      return tfjsWorkload([x], () => tfjsOp(x));
-    },
-  };
-}
-
-function addCase(bShape: number[]): Case {
-  const bElements = bShape.reduce((p, d) => p * d, 1);
-  return {
-    name: `add [${SIDE},${SIDE}]+[${bShape.join(',')}]`,
-    kind: 'elementwise',
-    work: (2 * ELEMENTS + bElements) * FLOAT_BYTES,
-    neurite: () => {
-      const a = randn([SIDE, SIDE]);
-      const b = randn(bShape);
-      return neuriteWorkload(() => add(a, b));
-    },
-    tfjs: () => {
-      const a = tf.randomNormal([SIDE, SIDE]);
-      const b = tf.randomNormal(bShape);
-      return tfjsWorkload([a, b], () => tf.add(a, b));
-    },
-  };
-}
-
-const CASES: Case[] = [
-  matmulCase(128),
-  matmulCase(256),
-  matmulCase(512),
-  matmulCase(1024),
-  addCase([SIDE, SIDE]),
-  addCase([SIDE]),
-  unaryCase('relu', relu, (x) => tf.relu(x)),
-  unaryCase('exp', exp, (x) => tf.exp(x)),
-  unaryCase('sigmoid', sigmoid, (x) => tf.sigmoid(x)),
-  unaryCase(
-    'sum',
-    (x) => sum(x),
-    (x) => tf.sum(x),
-    1,
-  ),
-];
-
-/** Makes `library` current (the tfjs backend it names) and builds its workload for `c`. */
-async function prepare(library: Library, c: Case): Promise<Workload> {
-  if (!library.startsWith('tfjs-')) return c.neurite();
-  await useBackend(library.slice('tfjs-'.length) as TfBackend);
-  return c.tfjs();
-}
-
+/** Selects the backend (neurite's or tfjs's) that `library` runs on; PyTorch runs elsewhere. */
 async function activate(library: Library): Promise<void> {
+  if (library === 'pytorch') return;
   if (library.startsWith('tfjs-')) await useBackend(library.slice('tfjs-'.length) as TfBackend);
+  else setBackend(library.startsWith('wasm') ? 'wasm' : 'js');
 }
 
-/** Warms up, then times `libraries` on `c` in interleaved rounds. */
-async function measure(
-  c: Case,
-  libraries: readonly Library[],
-  budgetMs: number,
-): Promise<Map<Library, Timing>> {
-  const workloads = new Map<Library, Workload>();
-  for (const library of libraries) {
-    const w = await prepare(library, c);
-    timeBatches(w.run, w.finish, WARMUP_MS);
-    workloads.set(library, w);
-  }
-  const rounds = new Map<Library, Timing[]>(libraries.map((l) => [l, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const library of libraries) {
-      await activate(library);
-      const w = workloads.get(library)!;
-      rounds.get(library)!.push(timeBatches(w.run, w.finish, budgetMs));
+/** How `library` runs a workload that neurite and tfjs both implement (and PyTorch, under `pytorchId`). */
+function contender(
+  library: Library,
+  make: { neurite(): Workload; tfjs(): Workload },
+  pytorch: PyTorchProcess | null,
+  pytorchId?: string,
+): () => Promise<Contender> {
+  return async () => {
+    if (library === 'pytorch') {
+      if (!pytorch || !pytorchId) throw new Error('PyTorch is not available');
+      return pytorch.contender(pytorchId);
     }
-  }
-  for (const library of libraries) {
     await activate(library);
-    workloads.get(library)!.dispose();
-  }
-  return new Map(libraries.map((l) => [l, combine(rounds.get(l)!)]));
+    const workload = library.startsWith('tfjs-') ? make.tfjs() : make.neurite();
+    return localContender(() => activate(library), workload);
+  };
 }
 
 /**
@@ -202,14 +76,26 @@ function detachArrayBuffer(): void {
   structuredClone(buffer, { transfer: [buffer] });
 }
 
+function serialise(outcome: Outcome | undefined, toRate: (ms: number) => number, unit: string) {
+  if (outcome === undefined) return null;
+  if ('error' in outcome) return outcome;
+  return { ...outcome, [unit]: toRate(outcome.bestMs) };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const budgetArg = args.find((a) => a.startsWith('--budget='));
-  const budgetMs = budgetArg ? Number(budgetArg.slice('--budget='.length)) : 300;
+  const scaleArg = args.find((a) => a.startsWith('--scale='));
+  const scale = scaleArg ? Number(scaleArg.slice('--scale='.length)) : 1;
   const filters = args.filter((a) => !a.startsWith('--'));
-  const cases = CASES.filter((c) => filters.length === 0 || filters.some((f) => c.name.includes(f)));
+  const keep = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));
+  const benchmarks = BENCHMARKS.filter((b) => keep(b.name));
+  const ops = OP_CASES.filter((c) => keep(c.name));
 
+  const defaultBackend = getBackend();
   const tfjsVersion = await initTfjs();
+  const started = performance.now();
+  const pytorchStart = await PyTorchProcess.start();
+  const pytorch = pytorchStart instanceof PyTorchProcess ? pytorchStart : null;
   const machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
@@ -221,11 +107,28 @@ async function main(): Promise<void> {
   console.log(
     `neurite bench: ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date}`,
   );
-  console.log(`neurite backend '${getBackend()}'; TensorFlow.js ${tfjsVersion}; float32`);
-  console.log(`best of ${ROUNDS} interleaved rounds of ~${budgetMs} ms per library and case\n`);
+  console.log(`neurite default backend '${defaultBackend}'; TensorFlow.js ${tfjsVersion}; float32`);
+  let pytorchNote: string;
+  if (pytorch) {
+    const { torch, threads, blas_info: blasInfo, blas_libraries: blas } = pytorch.info;
+    const reference = blas.some((path) => /\/blas\/libblas\.so/.test(path));
+    pytorchNote =
+      `PyTorch ${torch}, ${threads} thread (built with BLAS_INFO=${blasInfo}); BLAS loaded: ` +
+      `${blas.join(', ') || 'none found'}` +
+      (reference
+        ? '. WARNING: that is the reference (netlib) BLAS, ~15× slower at matmul than OpenBLAS or the MKL of ' +
+          "pip wheels, so PyTorch's matmul, MLP and CNN numbers understate it. For a representative PyTorch: " +
+          "apt-get install libopenblas0-pthread, or run with LD_LIBRARY_PATH=<a directory with OpenBLAS's " +
+          'libblas.so.3>, or NEURITE_BENCH_PYTHON=<a python with a pip torch>.'
+        : '.');
+  } else {
+    pytorchNote = `PyTorch: n/a (${'unavailable' in pytorchStart ? pytorchStart.unavailable : ''}).`;
+  }
+  console.log(pytorchNote);
+  console.log(`best of ${ROUNDS} interleaved rounds per library and workload (budgets × ${scale})\n`);
 
-  const started = performance.now();
-  const timings = new Map<Case, Map<Library, Timing>>(cases.map((c) => [c, new Map()]));
+  const benchmarkRows: BenchmarkRow[] = benchmarks.map((benchmark) => ({ benchmark, outcomes: {} }));
+  const opRows: OpRow[] = ops.map((op) => ({ op, outcomes: {} }));
   const phases: [string, readonly Library[]][] = [
     ['phase 1 (no detached ArrayBuffer yet)', PHASE_1],
     ['phase 2 (tfjs-wasm started, an ArrayBuffer detached)', PHASE_2],
@@ -236,51 +139,78 @@ async function main(): Promise<void> {
       wasm = await initWasm();
       detachArrayBuffer();
     }
-    console.log(`${title}: ${libraries.join(', ')}`);
-    for (const c of cases) {
-      for (const [library, timing] of await measure(c, libraries, budgetMs))
-        timings.get(c)!.set(library, timing);
-      console.log(`  measured ${c.name}`);
+    const present = libraries.filter((l) => l !== 'pytorch' || pytorch);
+    console.log(`${title}: ${present.join(', ')}`);
+    for (const row of benchmarkRows) {
+      const b: Benchmark = row.benchmark;
+      const entries = present.map((l) => [l, contender(l, b, pytorch, b.id)] as const);
+      const options = { rounds: ROUNDS, warmupMs: WARMUP_MS * scale, budgetMs: b.budgetMs * scale };
+      for (const [library, outcome] of await race(entries, options)) row.outcomes[library] = outcome;
+      console.log(`  measured ${b.name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
+    for (const row of opRows) {
+      const entries = libraries
+        .filter((l) => l !== 'pytorch')
+        .map((l) => [l, contender(l, row.op, null)] as const);
+      const options = { rounds: ROUNDS, warmupMs: OP_WARMUP_MS * scale, budgetMs: OP_BUDGET_MS * scale };
+      for (const [library, outcome] of await race(entries, options)) row.outcomes[library] = outcome;
+    }
+    if (opRows.length > 0) console.log(`  measured ${opRows.length} single ops`);
   }
-  const rows: Row[] = cases.map((c) => ({
-    name: c.name,
-    kind: c.kind,
-    work: c.work,
-    timings: Object.fromEntries(timings.get(c)!) as Record<Library, Timing>,
-  }));
-  console.log(`\n${formatTable(rows)}`);
-  console.log(`tfjs-wasm ran with SIMD ${wasm.simd ? 'on' : 'off'}, threads ${wasm.threads ? 'on' : 'off'}.`);
+  pytorch?.close();
+
+  const targets = checkTargets(benchmarkRows);
+  if (benchmarkRows.length > 0) {
+    console.log(`\n## Training and matmul\n\n${formatBenchmarks(benchmarkRows, pytorchNote)}`);
+    console.log(`\nThe issue's targets:\n${formatTargets(targets)}`);
+    console.log(`\n## neurite before and after an ArrayBuffer detach\n\n${formatDetached(benchmarkRows)}`);
+  }
+  if (opRows.length > 0) console.log(`\n## Single ops\n\n${formatOps(opRows)}`);
+  console.log(
+    `\ntfjs-wasm ran with SIMD ${wasm.simd ? 'on' : 'off'}, threads ${wasm.threads ? 'on' : 'off'}.`,
+  );
   console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 
   const results = {
     machine,
-    neuriteBackend: getBackend(),
+    neurite: { defaultBackend, wasmThreads: 'not implemented' },
     tfjs: { version: tfjsVersion, wasm },
+    pytorch: pytorch
+      ? pytorch.info
+      : { unavailable: 'unavailable' in pytorchStart ? pytorchStart.unavailable : '' },
     method: {
       rounds: ROUNDS,
-      budgetMsPerRound: budgetMs,
-      warmupMs: WARMUP_MS,
-      reported: 'best batch (ms per op); medians alongside',
+      warmupMs: WARMUP_MS * scale,
+      budgetMsPerRound: Object.fromEntries(benchmarks.map((b) => [b.id, b.budgetMs * scale])),
+      opBudgetMsPerRound: OP_BUDGET_MS * scale,
+      reported: 'best batch (ms per call) and its throughput; median of the rounds’ medians alongside',
+      data: 'random, Fashion-MNIST-shaped: float32 [64, 784] / [64, 1, 28, 28] (tfjs: [64, 28, 28, 1]), labels 0..9',
       phases: { 1: PHASE_1, 2: PHASE_2 },
     },
-    results: rows.map((r) => ({
-      case: r.name,
-      kind: r.kind,
-      ...Object.fromEntries(
-        LIBRARIES.map((l) => [
+    benchmarks: benchmarkRows.map(({ benchmark: b, outcomes }) => ({
+      id: b.id,
+      workload: b.name,
+      metric: b.metric,
+      results: Object.fromEntries(
+        Object.entries(outcomes).map(([l, o]) => [l, serialise(o, (ms) => rate(b, ms), b.metric)]),
+      ),
+      neuriteOver: {
+        'tfjs-cpu': ratio(outcomes, 'tfjs-cpu'),
+        'tfjs-wasm': ratio(outcomes, 'tfjs-wasm'),
+        pytorch: ratio(outcomes, 'pytorch'),
+      },
+    })),
+    targets,
+    ops: opRows.map(({ op, outcomes }: { op: OpCase; outcomes: OpRow['outcomes'] }) => ({
+      case: op.name,
+      kind: op.kind,
+      results: Object.fromEntries(
+        Object.entries(outcomes).map(([l, o]) => [
           l,
-          {
-            bestMs: r.timings[l].bestMs,
-            medianMs: r.timings[l].medianMs,
-            calls: r.timings[l].calls,
-            [r.kind === 'matmul' ? 'gflops' : 'gbPerS']: r.work / r.timings[l].bestMs / 1e6,
-          },
+          serialise(o, (ms) => op.work / ms / 1e6, op.kind === 'matmul' ? 'gflops' : 'gbPerS'),
         ]),
       ),
-      speedupVsTfjsCpu: r.timings['tfjs-cpu'].bestMs / r.timings.neurite.bestMs,
-      speedupVsTfjsWasm: r.timings['tfjs-wasm'].bestMs / r.timings.neurite.bestMs,
-      detachedSpeedupVsTfjsWasm: r.timings['tfjs-wasm'].bestMs / r.timings['neurite, detached'].bestMs,
+      neuriteOver: { 'tfjs-cpu': ratio(outcomes, 'tfjs-cpu'), 'tfjs-wasm': ratio(outcomes, 'tfjs-wasm') },
     })),
   };
   const path = fileURLToPath(new URL('results.json', import.meta.url));

@@ -1,48 +1,235 @@
-// @file The benchmark's table: throughput per library and neurite's speed relative to each TensorFlow.js backend.
-import type { Case, Library } from './index.js';
-import type { Timing } from './timing.js';
+// @file The benchmark's tables (Markdown, so that they paste into the README) and the issue's speed targets.
+import type { OpCase } from './ops.js';
+import { failed, type Outcome } from './race.js';
+import { rate, type Benchmark, type WorkloadId } from './workloads.js';
 
-export interface Row {
-  name: string;
-  kind: Case['kind'];
-  work: Case['work'];
-  timings: Record<Library, Timing>;
+/** Every contender: neurite's backends (again after an ArrayBuffer detach: see index.ts), tfjs, PyTorch. */
+export type Library =
+  'js' | 'wasm' | 'tfjs-cpu' | 'pytorch' | 'tfjs-wasm' | 'js, detached' | 'wasm, detached';
+
+export type Outcomes = Partial<Record<Library, Outcome>>;
+
+export interface BenchmarkRow {
+  benchmark: Benchmark;
+  outcomes: Outcomes;
+}
+
+export interface OpRow {
+  op: OpCase;
+  outcomes: Outcomes;
+}
+
+/** neurite's faster backend on this row (phase 1), or null if neither ran. */
+export function bestNeurite(outcomes: Outcomes): { backend: 'js' | 'wasm'; ms: number } | null {
+  const candidates = (['js', 'wasm'] as const).flatMap((backend) => {
+    const outcome = outcomes[backend];
+    return failed(outcome) ? [] : [{ backend, ms: outcome.bestMs }];
+  });
+  return candidates.sort((a, b) => a.ms - b.ms)[0] ?? null;
+}
+
+/** neurite's best throughput over `other`'s (above 1: neurite is faster), or null if either did not run. */
+export function ratio(outcomes: Outcomes, other: Library): number | null {
+  const best = bestNeurite(outcomes);
+  const theirs = outcomes[other];
+  return best === null || failed(theirs) ? null : theirs.bestMs / best.ms;
+}
+
+function number(x: number): string {
+  if (x >= 1000) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2);
+}
+
+/** Breaks a paragraph into lines of at most `width` characters. */
+export function wrap(text: string, width = 112): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line].join('\n');
+}
+
+const times = (r: number | null) => (r === null ? 'n/a' : `${r.toFixed(2)}×`);
+
+/** A Markdown table with padded columns; the first column is left-aligned, the others right-aligned. */
+function markdown(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, 3, ...body.map((line) => line[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
+
+/** Footnotes collect what failed, once per message. */
+class Notes {
+  private readonly lines: string[] = [];
+
+  mark(what: string, outcome: Outcome | undefined): string {
+    if (outcome === undefined || !failed(outcome)) return '';
+    const note = `${what}: ${outcome.error}`;
+    if (!this.lines.includes(note)) this.lines.push(note);
+    return ` [${this.lines.indexOf(note) + 1}]`;
+  }
+
+  get empty(): boolean {
+    return this.lines.length === 0;
+  }
+
+  toString(): string {
+    return this.lines.map((l, i) => `[${i + 1}] ${l}`).join('\n');
+  }
+}
+
+function benchmarkCell(row: BenchmarkRow, library: Library, notes: Notes, best: string | null): string {
+  const outcome = row.outcomes[library];
+  if (outcome === undefined) return 'n/a';
+  if (failed(outcome)) {
+    const training = row.benchmark.metric !== 'GFLOPS';
+    return `${training ? 'cannot train' : 'failed'}${notes.mark(`${library}, ${row.benchmark.id}`, outcome)}`;
+  }
+  return `${number(rate(row.benchmark, outcome.bestMs))}${library === best ? '*' : ''}`;
+}
+
+/** The headline table: the four workloads in every library, with neurite's ratios. */
+export function formatBenchmarks(rows: readonly BenchmarkRow[], pytorchNote: string): string {
+  const notes = new Notes();
+  const header = [
+    'workload',
+    'metric',
+    'neurite js',
+    'neurite wasm',
+    'wasm + threads',
+    'tfjs cpu',
+    'tfjs wasm',
+    'PyTorch 1 thread',
+    '÷ tfjs cpu',
+    '÷ tfjs wasm',
+    '÷ PyTorch',
+  ];
+  const body = rows.map((row) => {
+    const best = bestNeurite(row.outcomes)?.backend ?? null;
+    return [
+      row.benchmark.name,
+      row.benchmark.metric,
+      benchmarkCell(row, 'js', notes, best),
+      benchmarkCell(row, 'wasm', notes, best),
+      'n/a',
+      benchmarkCell(row, 'tfjs-cpu', notes, best),
+      benchmarkCell(row, 'tfjs-wasm', notes, best),
+      benchmarkCell(row, 'pytorch', notes, best),
+      times(ratio(row.outcomes, 'tfjs-cpu')),
+      times(ratio(row.outcomes, 'tfjs-wasm')),
+      times(ratio(row.outcomes, 'pytorch')),
+    ];
+  });
+  return [
+    markdown(header, body),
+    '',
+    wrap(
+      'Higher is better. * neurite\'s faster backend on the row; "÷ X" is its throughput over X\'s, measured in ' +
+        "the same run (above 1: neurite is faster; neurite's numbers from phase 1, as in a process without " +
+        'tfjs-wasm). wasm + threads: not implemented yet. Training rows time full steps (zeroGrad, forward, ' +
+        'loss, backward, Adam lr 1e-3) on one fixed batch of random Fashion-MNIST-shaped data: MLP ' +
+        '784-256-128-10 with ReLU and cross-entropy; LeNet: conv 6×5×5 "same", maxpool 2, conv 16×5×5, maxpool ' +
+        '2, linear 120, 84, 10, ReLU, cross-entropy; tiny: Linear(2,3), ReLU, Linear(3,1), BCE with logits. ' +
+        'tfjs runs the same models written with tfjs-core ops (fused matMul and conv2d, as tfjs-layers uses; ' +
+        'NHWC) and tf.train.adam with minimize.',
+    ),
+    wrap(pytorchNote),
+    ...(notes.empty ? [] : [notes.toString()]),
+  ].join('\n');
+}
+
+/** neurite's throughput before and after an ArrayBuffer detach (phase 1 vs phase 2). */
+export function formatDetached(rows: readonly BenchmarkRow[]): string {
+  const cell = (row: BenchmarkRow, library: Library) => {
+    const outcome = row.outcomes[library];
+    return failed(outcome) ? 'n/a' : number(rate(row.benchmark, outcome.bestMs));
+  };
+  const body = rows.map((row) => [
+    row.benchmark.name,
+    row.benchmark.metric,
+    cell(row, 'js'),
+    cell(row, 'js, detached'),
+    cell(row, 'wasm'),
+    cell(row, 'wasm, detached'),
+  ]);
+  return markdown(['workload', 'metric', 'js', 'js, detached', 'wasm', 'wasm, detached'], body);
 }
 
 /** "12.34 GFLOPS" for a matmul; "1.234 ms 9.7 GB/s" for an elementwise op (bytes read and written / time). */
-function cell(row: Row, library: Library): string {
-  const ms = row.timings[library].bestMs;
-  const rate = row.work / ms / 1e6;
-  if (row.kind === 'matmul') return `${rate.toFixed(2)} GFLOPS`;
-  return `${ms.toFixed(3)} ms ${rate.toFixed(1)} GB/s`;
+function opCell(row: OpRow, library: Library): string {
+  const outcome = row.outcomes[library];
+  if (failed(outcome)) return 'n/a';
+  const ms = outcome.bestMs;
+  const speed = row.op.work / ms / 1e6;
+  if (row.op.kind === 'matmul') return `${speed.toFixed(2)} GFLOPS`;
+  return `${ms.toFixed(3)} ms ${speed.toFixed(1)} GB/s`;
 }
 
-/** neurite's throughput over the other library's: above 1 means neurite is faster. */
-function speedup(row: Row, other: Library): string {
-  return `${(row.timings[other].bestMs / row.timings.neurite.bestMs).toFixed(2)}×`;
-}
-
-export function formatTable(rows: readonly Row[]): string {
-  const header = ['case', 'neurite', 'tfjs-cpu', 'tfjs-wasm', 'vs cpu', 'vs wasm', 'neurite, detached†'];
+/** The single-op table: neurite's two backends against tfjs's, and neurite again after a detach. */
+export function formatOps(rows: readonly OpRow[]): string {
+  const header = ['op', 'js', 'wasm', 'tfjs cpu', 'tfjs wasm', '÷ cpu', '÷ wasm', 'js†', 'wasm†'];
   const body = rows.map((r) => [
-    r.name,
-    cell(r, 'neurite'),
-    cell(r, 'tfjs-cpu'),
-    cell(r, 'tfjs-wasm'),
-    speedup(r, 'tfjs-cpu'),
-    speedup(r, 'tfjs-wasm'),
-    cell(r, 'neurite, detached'),
+    r.op.name,
+    opCell(r, 'js'),
+    opCell(r, 'wasm'),
+    opCell(r, 'tfjs-cpu'),
+    opCell(r, 'tfjs-wasm'),
+    times(ratio(r.outcomes, 'tfjs-cpu')),
+    times(ratio(r.outcomes, 'tfjs-wasm')),
+    opCell(r, 'js, detached'),
+    opCell(r, 'wasm, detached'),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...body.map(line),
+    markdown(header, body),
     '',
-    'vs cpu, vs wasm: neurite throughput ÷ tfjs throughput in the same run (above 1: neurite is faster).',
-    '† neurite again, in phase 2: after an ArrayBuffer has been detached in the process (as growing',
-    '  WebAssembly memory does), V8 re-checks typed arrays on access, which slows all typed-array code.',
+    wrap(
+      "÷ cpu, ÷ wasm: neurite's faster backend over tfjs in the same run. † neurite again in phase 2, after an " +
+        'ArrayBuffer has been detached in the process (as growing WebAssembly memory does): V8 then re-checks ' +
+        'typed arrays on access, which slows typed-array loops everywhere in the process.',
+    ),
   ].join('\n');
+}
+
+/** One of the issue's speed targets: neurite's best throughput ≥ `factor` × `other`'s on `workload`. */
+export interface Target {
+  workload: WorkloadId;
+  other: Library;
+  factor: number;
+}
+
+export const TARGETS: readonly Target[] = [
+  { workload: 'tiny', other: 'pytorch', factor: 3 },
+  { workload: 'mlp', other: 'tfjs-wasm', factor: 5 },
+  { workload: 'mlp', other: 'pytorch', factor: 0.5 },
+  { workload: 'lenet', other: 'pytorch', factor: 0.5 },
+  { workload: 'matmul', other: 'tfjs-wasm', factor: 1 },
+];
+
+export interface TargetResult extends Target {
+  ratio: number | null;
+  met: boolean | null;
+}
+
+export function checkTargets(rows: readonly BenchmarkRow[]): TargetResult[] {
+  return TARGETS.flatMap((target) => {
+    const row = rows.find((r) => r.benchmark.id === target.workload);
+    if (!row) return [];
+    const r = ratio(row.outcomes, target.other);
+    return [{ ...target, ratio: r, met: r === null ? null : r >= target.factor }];
+  });
+}
+
+export function formatTargets(results: readonly TargetResult[]): string {
+  return results
+    .map((t) => {
+      const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met';
+      return `- ${t.workload}: neurite ≥ ${t.factor}× ${t.other}: ${times(t.ratio)} → ${verdict}`;
+    })
+    .join('\n');
 }

@@ -1,4 +1,6 @@
-// @file TensorFlow.js for the benchmarks: its cpu and wasm backends in Node, quiet, wasm binaries read from disk.
+// @file TensorFlow.js for the benchmarks: its cpu and wasm backends in Node, quiet, wasm binaries read from disk,
+// and its gradients, which tfjs-core's bundle leaves out (the `@tensorflow/tfjs` umbrella package registers them).
+import { buildSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
@@ -35,6 +37,31 @@ const [core, , wasmBackend] = requirePlain([
 ]);
 const tf = core as typeof TfCore;
 const { setWasmPaths } = wasmBackend as typeof TfWasm;
+
+/**
+ * Registers tfjs's gradient functions, as `import '@tensorflow/tfjs-core/dist/register_all_gradients'` in the
+ * `@tensorflow/tfjs` package does: without them, training fails ("gradient function not found for RealDiv").
+ * That module is ES2017 with extensionless imports, so esbuild (which tsx and vite bring) bundles it to CommonJS
+ * in memory; it is compiled with Node's plain loader, as above. Its own copy of tfjs-core's modules shares the
+ * engine and the kernel and gradient registries, which tfjs keeps on globalThis.
+ */
+function registerGradients(): void {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  const { outputFiles } = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    write: false,
+    logLevel: 'error',
+  });
+  const gradients = new Module(entry) as Module & { _compile(source: string, filename: string): void };
+  gradients.filename = entry;
+  gradients._compile(outputFiles[0]!.text, entry);
+}
+
+registerGradients();
 
 export { tf };
 export type TfTensor = TfCore.Tensor;

@@ -10,7 +10,7 @@ export interface Timing {
 
 /**
  * Times `run` in batches long enough (≥ `minBatchMs`) for the clock's resolution, until `budgetMs` is spent
- * (at least `minBatches` batches). `finish` runs once at the end of each batch, inside the timing: it is how
+ * (at least `minBatches` batches; the calibrating batches count, so a call slower than the budget runs once). `finish` runs once at the end of each batch, inside the timing: it is how
  * a library that may defer work is made to complete it (e.g. tfjs's dataSync on the batch's last result).
  */
 export function timeBatches(
@@ -26,6 +26,7 @@ export function timeBatches(
     finish();
     return performance.now() - start;
   };
+  const deadline = performance.now() + budgetMs;
   // Calibrate: double the batch size until one batch lasts minBatchMs.
   let reps = 1;
   let elapsed = once();
@@ -38,7 +39,6 @@ export function timeBatches(
   }
   const perCall: number[] = [elapsed / reps];
   let calls = reps;
-  const deadline = performance.now() + budgetMs;
   while (perCall.length < minBatches || performance.now() < deadline) {
     const start = performance.now();
     for (let r = 0; r < reps; r++) run();
