@@ -1,12 +1,12 @@
 // @file The backward pass: an iterative reverse topological walk that accumulates gradients into leaves.
 import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { onesLike } from '../tensor/create.js';
+import { allocate } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
 import { sumTo } from '../ops/reduce.js';
 import { isAnomalyEnabled } from './anomaly.js';
-import { enableGrad, noGrad } from './grad-mode.js';
+import { setGradEnabled } from './grad-mode.js';
 import type { Node } from './node.js';
 
 export interface BackwardOptions {
@@ -35,7 +35,9 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
         `a gradient can be created implicitly only for a tensor of one element, got shape ${fmtShape(root.shape)}; pass gradient`,
       );
     }
-    seed = onesLike(root);
+    const one = allocate(root.dtype, 1);
+    one[0] = 1;
+    seed = new Tensor(one, root.shape, root.dtype);
   } else {
     if (!shapesEqual(gradient.shape, root.shape)) {
       throw new ShapeError(
@@ -45,9 +47,13 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     }
     seed = gradient.detach();
   }
-  const run = (): void => walk(root, seed, options.retainGraph ?? options.createGraph ?? false);
-  if (options.createGraph) enableGrad(run);
-  else noGrad(run);
+  // Grad mode is on while the backward pass is recorded (createGraph), off otherwise.
+  const previous = setGradEnabled(options.createGraph ?? false);
+  try {
+    walk(root, seed, options.retainGraph ?? options.createGraph ?? false);
+  } finally {
+    setGradEnabled(previous);
+  }
 }
 
 function walk(root: Tensor, seed: Tensor, retainGraph: boolean): void {
@@ -57,30 +63,39 @@ function walk(root: Tensor, seed: Tensor, retainGraph: boolean): void {
     return;
   }
   const order = topologicalOrder(rootNode);
-  const grads = new Map<Node, Tensor>([[rootNode, seed]]);
   const anomaly = isAnomalyEnabled();
-  for (let i = order.length - 1; i >= 0; i--) {
-    const node = order[i]!;
-    const gradOutput = grads.get(node);
-    grads.delete(node);
-    if (gradOutput === undefined) continue;
-    if (node.retained)
-      node.retained.grad = node.retained.grad ? add(node.retained.grad, gradOutput) : gradOutput.clone();
-    const inputGrads = node.apply(gradOutput);
-    if (!retainGraph) node.release();
-    node.inputs.forEach((input, k) => {
-      let g = inputGrads[k];
-      if (!g || !input.requiresGrad) return;
-      if (!shapesEqual(g.shape, input.shape)) g = sumTo(g, input.shape);
-      if (g.dtype !== input.dtype) g = g.to(input.dtype);
-      if (anomaly) checkFinite(node, k, g);
-      const inputNode = input.gradFn;
-      if (inputNode === null) accumulateLeaf(input, g);
-      else {
-        const previous = grads.get(inputNode);
-        grads.set(inputNode, previous ? add(previous, g) : g);
+  // Each node holds the sum of the gradients flowing into it (pendingGrad) until its turn comes.
+  rootNode.pendingGrad = seed;
+  let i = order.length - 1;
+  try {
+    for (; i >= 0; i--) {
+      const node = order[i]!;
+      const gradOutput = node.pendingGrad;
+      node.pendingGrad = null;
+      if (gradOutput === null) continue;
+      if (node.retained)
+        node.retained.grad = node.retained.grad ? add(node.retained.grad, gradOutput) : gradOutput.clone();
+      const inputGrads = node.apply(gradOutput);
+      if (!retainGraph) node.release();
+      const inputs = node.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const input = inputs[k]!;
+        let g = inputGrads[k];
+        if (!g || !input.requiresGrad) continue;
+        if (!shapesEqual(g.shape, input.shape)) g = sumTo(g, input.shape);
+        if (g.dtype !== input.dtype) g = g.to(input.dtype);
+        if (anomaly) checkFinite(node, k, g);
+        const inputNode = input.gradFn;
+        if (inputNode === null) accumulateLeaf(input, g);
+        else {
+          const previous = inputNode.pendingGrad;
+          inputNode.pendingGrad = previous ? add(previous, g) : g;
+        }
       }
-    });
+    }
+  } catch (error) {
+    for (; i >= 0; i--) order[i]!.pendingGrad = null;
+    throw error;
   }
 }
 
@@ -88,23 +103,33 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   leaf.grad = leaf.grad ? add(leaf.grad, g) : g.clone();
 }
 
+/** Numbers the backward passes, so that a node can tell whether this pass has visited it already. */
+let pass = 0;
+
 /** Post-order DFS over gradFn links with an explicit stack: inputs come before the nodes that use them. */
 function topologicalOrder(root: Node): Node[] {
+  const mark = ++pass;
   const order: Node[] = [];
-  const visited = new Set<Node>([root]);
-  const stack: { node: Node; next: number }[] = [{ node: root, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const inputs = top.node.inputs;
-    if (top.next < inputs.length) {
-      const child = inputs[top.next++]!.gradFn;
-      if (child !== null && !visited.has(child)) {
-        visited.add(child);
-        stack.push({ node: child, next: 0 });
+  const nodes: Node[] = [root];
+  const next: number[] = [0]; // per stacked node, the index of the input to look at next
+  root.visitMark = mark;
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const node = nodes[top]!;
+    const inputs = node.inputs;
+    const k = next[top]!;
+    if (k < inputs.length) {
+      next[top] = k + 1;
+      const child = inputs[k]!.gradFn;
+      if (child !== null && child.visitMark !== mark) {
+        child.visitMark = mark;
+        nodes.push(child);
+        next.push(0);
       }
     } else {
-      order.push(top.node);
-      stack.pop();
+      order.push(node);
+      nodes.pop();
+      next.pop();
     }
   }
   return order;

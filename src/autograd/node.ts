@@ -16,6 +16,10 @@ export class Node {
   private backwardFn: BackwardFn | null;
   /** Set by retainGrad(): the non-leaf tensor whose `.grad` should be filled. */
   retained: Tensor | null = null;
+  /** @internal The engine's scratch during a backward pass: ∂L/∂output summed so far. */
+  pendingGrad: Tensor | null = null;
+  /** @internal The engine's scratch: the number of the last backward pass that reached this node. */
+  visitMark = 0;
 
   constructor(name: string, inputs: readonly Tensor[], backward: BackwardFn) {
     this.name = name;
@@ -55,9 +59,11 @@ export function record(
   backward: BackwardFn,
 ): Tensor {
   if (!isGradEnabled()) return output;
-  let needed = false;
-  for (const t of inputs) if (t.requiresGrad) needed = true;
-  if (!needed) return output;
-  output.attachGradFn(new Node(name, inputs, backward));
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i]!.requiresGrad) {
+      output.attachGradFn(new Node(name, inputs, backward));
+      return output;
+    }
+  }
   return output;
 }

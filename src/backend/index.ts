@@ -4,7 +4,7 @@ import { jsBackend } from './js/index.js';
 import type { Backend } from './types.js';
 import { createWasmBackend, createWasmBackendAsync, probeFeatures } from './wasm/index.js';
 
-export type { Backend, BinaryOp, ReduceOp, UnaryOp } from './types.js';
+export type { Backend, BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './types.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend]]);
 const wasmBackend = createWasmBackend();

@@ -40,6 +40,12 @@ export type UnaryOp =
   | 'isNaN'
   | 'isFinite';
 
+/**
+ * Activations whose vector-Jacobian product has a fused kernel (unaryGrad): relu reads the op's input x,
+ * sigmoid and tanh read its output y.
+ */
+export type UnaryGradOp = 'relu' | 'sigmoid' | 'tanh';
+
 /** Elementwise functions of two broadcast inputs. Comparisons and logical ops write 0/1. */
 export type BinaryOp =
   | 'add'
@@ -101,7 +107,18 @@ export interface Backend {
   /** out[i] = f(x[i]; p0, p1). `x` and `out` have the same length. */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, p0?: number, p1?: number): void;
 
-  /** out = a ∘ b with NumPy broadcasting of `aShape` and `bShape` to `outShape`. */
+  /**
+   * out[i] = g[i]·f′ᵢ, the gradient of an activation in one pass: f′ is [x > 0] for relu (`saved` = x),
+   * y(1 − y) for sigmoid and 1 − y² for tanh (`saved` = y). The factor is computed in `saved`'s precision and
+   * the product rounded to `out`'s, exactly as the unfused ops would (g·[x > 0], g·(y·(1 − y)), g·(1 − y²)).
+   * All three arrays have the same length.
+   */
+  unaryGrad(op: UnaryGradOp, g: FloatArray, saved: FloatArray, out: FloatArray): void;
+
+  /**
+   * out = a ∘ b with NumPy broadcasting of `aShape` and `bShape` to `outShape`. `out` may be `a` itself when
+   * `aShape` equals `outShape` (each element is read before it is written).
+   */
   binary(
     op: BinaryOp,
     a: TypedArray,

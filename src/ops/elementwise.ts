@@ -1,6 +1,7 @@
 // @file Elementwise ops (arithmetic, math functions, activations, comparisons, where), forward and backward.
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
-import { backend, type BinaryOp, type UnaryOp } from '../backend/index.js';
+import { backend, type BinaryOp, type UnaryGradOp, type UnaryOp } from '../backend/index.js';
 import { DTypeError, ValueError } from '../errors.js';
 import { scalar } from '../tensor/create.js';
 import {
@@ -10,8 +11,9 @@ import {
   promoteTypes,
   promoteWithScalar,
   type DType,
+  type FloatArray,
 } from '../tensor/dtype.js';
-import { broadcastShapes, numel } from '../tensor/shape.js';
+import { broadcastShapes, numel, shapesEqual, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A tensor or a plain number (or boolean) standing for a 0-d tensor. */
@@ -33,8 +35,15 @@ function operands(a: Operand, b: Operand): [Tensor, Tensor, DType] {
   return [scalar(a, 'float32'), scalar(b, 'float32'), 'float32'];
 }
 
+/** The broadcast shape of a and b; an operand's own (frozen) shape when the other one adds nothing to it. */
+function resultShape(name: string, a: Shape, b: Shape): Shape {
+  if (b.length === 0 || shapesEqual(a, b)) return a;
+  if (a.length === 0) return b;
+  return broadcastShapes(name, a, b);
+}
+
 function runBinary(op: BinaryOp, name: string, a: Tensor, b: Tensor, dtype: DType): Tensor {
-  const shape = broadcastShapes(name, a.shape, b.shape);
+  const shape = resultShape(name, a.shape, b.shape);
   const out = allocate(dtype, numel(shape));
   backend().binary(op, a.storage, a.shape, b.storage, b.shape, out, shape);
   return new Tensor(out, shape, dtype);
@@ -75,6 +84,20 @@ function sameTypeUnary(
 ): Tensor {
   const out = runUnary(op, x, arithmeticType(x.dtype), p0, p1);
   return record(out, name, [x], (g) => [grad(g, out)]);
+}
+
+/**
+ * An activation's vector-Jacobian product (g times its derivative) from the backend's fused kernel: one pass
+ * and one allocation instead of the two or three of the same expression built from ops. Null while grad mode is
+ * on (backward with createGraph), where the caller builds the expression from ops so that it is differentiable.
+ */
+function fusedActivationGrad(op: UnaryGradOp, g: Tensor, saved: Tensor): Tensor | null {
+  if (isGradEnabled() || !isFloat(g.dtype) || !isFloat(saved.dtype) || g.numel() !== saved.numel())
+    return null;
+  const dtype = op === 'relu' ? g.dtype : promoteTypes(g.dtype, saved.dtype);
+  const out = allocate(dtype, saved.numel()) as FloatArray;
+  backend().unaryGrad(op, g.storage as FloatArray, saved.storage as FloatArray, out);
+  return new Tensor(out, saved.shape, dtype);
 }
 
 // ---- arithmetic ---------------------------------------------------------------------------------------
@@ -220,12 +243,22 @@ export function cos(x: Tensor): Tensor {
 
 /** tanh x; ∂ = g·(1 − tanh²x). */
 export function tanh(x: Tensor): Tensor {
-  return mathUnary('tanh', 'tanh', x, (g, out) => mul(g, sub(1, square(out))));
+  return mathUnary(
+    'tanh',
+    'tanh',
+    x,
+    (g, out) => fusedActivationGrad('tanh', g, out) ?? mul(g, sub(1, square(out))),
+  );
 }
 
 /** σ(x) = 1/(1 + e⁻ˣ), evaluated stably; ∂ = g·σ(x)(1 − σ(x)). */
 export function sigmoid(x: Tensor): Tensor {
-  return mathUnary('sigmoid', 'sigmoid', x, (g, out) => mul(g, mul(out, sub(1, out))));
+  return mathUnary(
+    'sigmoid',
+    'sigmoid',
+    x,
+    (g, out) => fusedActivationGrad('sigmoid', g, out) ?? mul(g, mul(out, sub(1, out))),
+  );
 }
 
 /** log σ(x) = min(x, 0) − log1p(e^{−|x|}), finite everywhere; ∂ = g·σ(−x). */
@@ -235,7 +268,7 @@ export function logSigmoid(x: Tensor): Tensor {
 
 /** max(x, 0); ∂ = g·[x > 0]. */
 export function relu(x: Tensor): Tensor {
-  return sameTypeUnary('relu', 'relu', x, (g) => mul(g, gt(x, 0)));
+  return sameTypeUnary('relu', 'relu', x, (g) => fusedActivationGrad('relu', g, x) ?? mul(g, gt(x, 0)));
 }
 
 /** x for x > 0, negativeSlope·x otherwise (default 0.01). */

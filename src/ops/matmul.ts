@@ -6,6 +6,7 @@ import { allocate, isFloat, promoteTypes, type FloatArray } from '../tensor/dtyp
 import { broadcastShapes, numel, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, mul } from './elementwise.js';
+import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 
 function floatOperands(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
@@ -35,20 +36,24 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boo
       `cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}${flags} (${ka} ≠ ${kb})`,
     );
   }
-  const aBatch = a.shape.slice(0, -2);
-  const bBatch = b.shape.slice(0, -2);
-  let batch: number[];
-  try {
-    batch = broadcastShapes(op, aBatch, bBatch);
-  } catch {
-    throw new ShapeError(
-      op,
-      `batch dims of shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together`,
-    );
+  let batch: readonly number[] = NO_BATCH;
+  let aOffsets = ONE_MATRIX;
+  let bOffsets = ONE_MATRIX;
+  if (a.ndim > 2 || b.ndim > 2) {
+    const aBatch = a.shape.slice(0, -2);
+    const bBatch = b.shape.slice(0, -2);
+    try {
+      batch = broadcastShapes(op, aBatch, bBatch);
+    } catch {
+      throw new ShapeError(
+        op,
+        `batch dims of shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together`,
+      );
+    }
+    aOffsets = batchOffsets(aBatch, batch, m * ka);
+    bOffsets = batchOffsets(bBatch, batch, ka * n);
   }
   const count = numel(batch);
-  const aOffsets = batchOffsets(aBatch, batch, m * ka);
-  const bOffsets = batchOffsets(bBatch, batch, ka * n);
   const dtype = a.dtype;
   const out = allocate(dtype, count * m * n) as FloatArray;
   backend().matmul(
@@ -77,6 +82,10 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boo
       : null,
   ]);
 }
+
+/** Two 2-D operands: no batch dims, one matrix each at offset 0. */
+const NO_BATCH: readonly number[] = Object.freeze([]);
+const ONE_MATRIX: readonly number[] = Object.freeze([0]);
 
 /** Storage offset of each matrix of a tensor with batch dims `own`, read as broadcast to `batch`. */
 function batchOffsets(own: readonly number[], batch: readonly number[], matrixSize: number): number[] {
@@ -131,7 +140,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /**
  * y = x·Wᵀ + b (torch.nn.functional.linear): x is [..., in], weight [out, in], bias [out]. Computed as one
- * matrix product with the weight read transposed (no copy).
+ * matrix product with the weight read transposed (no copy); with a bias of the weight's dtype, product and bias
+ * are one op (one graph node, one output array).
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2)
@@ -151,9 +161,46 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const [input, w] = floatOperands('linear', x, weight);
   const flat = input.ndim === 2 ? input : reshape(input, [-1, inFeatures]);
-  let out = batchedMatmul(flat, w, false, true, 'linear');
-  if (bias) out = add(out, bias);
+  let out: Tensor;
+  if (bias && bias.dtype === w.dtype) out = affine(flat, w, bias);
+  else {
+    out = batchedMatmul(flat, w, false, true, 'linear');
+    if (bias) out = add(out, bias); // a bias of another dtype promotes the result
+  }
   return input.ndim === 2 ? out : reshape(out, [...input.shape.slice(0, -1), weight.shape[0]!]);
+}
+
+/**
+ * x·Wᵀ + b for 2-D x [m, k], W [n, k] and b [n] of one dtype, as one op (PyTorch's addmm): the product is
+ * computed, then b is added into it in place, with the same roundings as matmul followed by add.
+ * ∂/∂x = g·W, ∂/∂W = gᵀ·x, ∂/∂b = Σ_rows g.
+ */
+function affine(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
+  const m = x.shape[0]!;
+  const k = x.shape[1]!;
+  const n = weight.shape[0]!;
+  const dtype = x.dtype;
+  const out = allocate(dtype, m * n) as FloatArray;
+  const kernels = backend();
+  kernels.matmul(
+    x.storage as FloatArray,
+    ONE_MATRIX,
+    weight.storage as FloatArray,
+    ONE_MATRIX,
+    out,
+    m,
+    k,
+    n,
+    false,
+    true,
+  );
+  const shape = [m, n];
+  kernels.binary('add', out, shape, bias.storage, bias.shape, out, shape);
+  return record(new Tensor(out, shape, dtype), 'linear', [x, weight, bias], (g) => [
+    x.requiresGrad ? batchedMatmul(g, weight, false, false) : null,
+    weight.requiresGrad ? batchedMatmul(g, x, true, false) : null,
+    bias.requiresGrad ? sum(g, 0) : null,
+  ]);
 }
 
 /** Outer product of two 1-D tensors: out[i][j] = a[i]·b[j]. */

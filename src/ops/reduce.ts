@@ -50,6 +50,8 @@ export function reductionAxes(
 ): number[] {
   const ndim = shape.length;
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dim === 'number' && Number.isInteger(dim) && dim >= -ndim && dim < ndim)
+    return [dim < 0 ? dim + ndim : dim]; // the common case: one valid dim of a tensor with dims
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const rank = Math.max(ndim, 1);
   const axes = list.map((d) => {
@@ -76,10 +78,10 @@ export function reductionAxes(
 /** The shape after reducing `axes`, keeping them as size-1 dims when `keepdim`. */
 export function reducedShape(shape: Shape, axes: readonly number[], keepdim: boolean): number[] {
   const out: number[] = [];
-  shape.forEach((d, i) => {
-    if (!axes.includes(i)) out.push(d);
+  for (let i = 0; i < shape.length; i++) {
+    if (!axes.includes(i)) out.push(shape[i]!);
     else if (keepdim) out.push(1);
-  });
+  }
   return out;
 }
 

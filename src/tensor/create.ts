@@ -234,5 +234,7 @@ export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
 export function scalar(value: number | boolean, dtype: DType): Tensor {
   const storage = allocate(dtype, 1);
   storage[0] = Number(value);
-  return new Tensor(storage, [], dtype);
+  return new Tensor(storage, SCALAR_SHAPE, dtype);
 }
+
+const SCALAR_SHAPE: readonly number[] = Object.freeze([]);

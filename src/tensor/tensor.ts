@@ -31,15 +31,20 @@ export class Tensor {
   private _requiresGrad = false;
   private _gradFn: Node | null = null;
 
+  /**
+   * Wraps `storage` (not copied) as a tensor of `shape`. The shape is copied and frozen, except that a frozen
+   * array (another tensor's `shape`) is immutable already and is shared: ops pass their inputs' shapes on.
+   */
   constructor(storage: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(storage)) {
-    if (storage.length !== numel(shape)) {
+    const frozen = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
+    if (storage.length !== numel(frozen)) {
       throw new NeuriteError(
         'Tensor',
         `storage has ${storage.length} elements but shape ${fmtShape(shape)} needs ${numel(shape)}`,
       );
     }
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
+    this.shape = frozen;
     this.dtype = dtype;
   }
 

@@ -104,6 +104,18 @@ describe('backward', () => {
     expect(b.grad!.toArray()).toEqual([1, 1]);
   });
 
+  it('leaves nothing behind when a backward pass fails half-way', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const s = x.mul(3).sum();
+    const c = x.mul(5);
+    c.sum().backward(); // frees c's node
+    // s's node receives its gradient, then the pass fails at c's freed node before reaching it.
+    expect(() => s.add(c.sum()).backward()).toThrow(/second time/);
+    x.grad = null;
+    s.mul(2).backward();
+    expect(x.grad!.toArray()).toEqual([6, 6]);
+  });
+
   it('computes second derivatives with createGraph', () => {
     const x = tensor([3], { dtype: 'float64', requiresGrad: true });
     const y = x.pow(3).sum();

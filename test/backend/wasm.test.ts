@@ -219,6 +219,28 @@ for (const [label, backend] of VARIANTS) {
       },
     );
 
+    it.runIf(backend === wasm)(
+      'delegates narrow products (fewer than 4 output rows or columns) below their own threshold',
+      () => {
+        const cases: [number, number, number][] = [
+          [64, 2, 3], // a 2-3-1 net's first layer on a batch of 64
+          [3, 64, 2], // the gradient of its weight
+          [256, 3, 1],
+        ];
+        for (const [m, k, n] of cases) {
+          expect(m * k * n).toBeGreaterThanOrEqual(DEFAULT_LIMITS.matmulMinWork);
+          expect(m * k * n).toBeLessThan(DEFAULT_LIMITS.matmulNarrowMinWork);
+          const a = fill(new Float32Array(m * k), 3);
+          const b = fill(new Float32Array(k * n), 4);
+          const got = new Float32Array(m * n);
+          const want = new Float32Array(m * n);
+          backend.matmul(a, [0], b, [0], got, m, k, n, false, true);
+          jsBackend.matmul(a, [0], b, [0], want, m, k, n, false, true);
+          expect(got).toEqual(want);
+        }
+      },
+    );
+
     it('k = 0 writes zeros', () => {
       const out = new Float32Array(2 * 64 * 64).fill(NaN);
       backend.matmul(new Float32Array(0), [0, 0], new Float32Array(0), [0, 0], out, 64, 0, 64, false, false);

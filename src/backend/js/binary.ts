@@ -71,6 +71,30 @@ function scalarRight(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray
 }
 
 /**
+ * b is one row broadcast down a (a bias added to every row): b[j] pairs with a[r·width + j]. The arithmetic ops
+ * loop over rows and columns directly; the rest go through stridedLoop a row at a time.
+ */
+function rowRight(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, width: number): void {
+  const n = out.length;
+  switch (op) {
+    case 'add':
+      for (let r = 0; r < n; r += width) for (let j = 0; j < width; j++) out[r + j] = a[r + j]! + b[j]!;
+      return;
+    case 'sub':
+      for (let r = 0; r < n; r += width) for (let j = 0; j < width; j++) out[r + j] = a[r + j]! - b[j]!;
+      return;
+    case 'mul':
+      for (let r = 0; r < n; r += width) for (let j = 0; j < width; j++) out[r + j] = a[r + j]! * b[j]!;
+      return;
+    case 'div':
+      for (let r = 0; r < n; r += width) for (let j = 0; j < width; j++) out[r + j] = a[r + j]! / b[j]!;
+      return;
+    default:
+      for (let r = 0; r < n; r += width) stridedLoop(op, a, r, 1, b, 0, 1, out, r, width);
+  }
+}
+
+/**
  * out[o] = BINARY[op](a[ia], b[ib]) for o in [start, start + length), stepping ia by `sa` and ib by `sb`: the
  * loop that every layout reduces to (same shapes: steps 1 and 1; a scalar operand: step 0). Each op has a loop
  * of its own so that no element pays for an indirect call.
@@ -189,6 +213,9 @@ export function binary(
   const n = out.length;
   if (shapesEqual(aShape, bShape)) return sameShape(op, a, b, out);
   if (b.length === 1 && a.length === n) return scalarRight(op, a, b, out);
+  const width = outShape[outShape.length - 1];
+  if (a.length === n && b.length === width && bShape[bShape.length - 1] === width && width > 0)
+    return rowRight(op, a, b, out, width);
   if (a.length === 1 && b.length === n) return stridedLoop(op, a, 0, 0, b, 0, 1, out, 0, n);
   const strides = [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
   forEachRow(outShape, strides, (start, length, [oa, ob], [sa, sb]) =>

@@ -8,11 +8,12 @@ import { matmul } from './matmul.js';
 import { argReduce, reduce } from './reduce.js';
 import { slice, sliceAssign } from './slice.js';
 import { softmax } from './softmax.js';
-import { unary } from './unary.js';
+import { unary, unaryGrad } from './unary.js';
 
 export const jsBackend: Backend = {
   name: 'js',
   unary,
+  unaryGrad,
   binary,
   where,
   reduce,

@@ -98,7 +98,33 @@ function dotProducts(
   k: number,
   n: number,
 ): void {
-  for (let i = 0; i < m; i++) {
+  let i = 0;
+  // Narrow outputs (n < 4, e.g. a layer with 1 to 3 units): four rows at a time, so that each b(p, j) is loaded
+  // once per four and four independent sums are in flight.
+  if (n < 4) {
+    for (; i + 4 <= m; i += 4) {
+      const aRow = aOff + i * ars;
+      const cRow = cOff + i * n;
+      for (let j = 0; j < n; j++) {
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
+        for (let p = 0, ia = aRow, ib = bOff + j * bcs; p < k; p++, ia += acs, ib += brs) {
+          const y = b[ib]!;
+          s0 += a[ia]! * y;
+          s1 += a[ia + ars]! * y;
+          s2 += a[ia + 2 * ars]! * y;
+          s3 += a[ia + 3 * ars]! * y;
+        }
+        c[cRow + j] = s0;
+        c[cRow + n + j] = s1;
+        c[cRow + 2 * n + j] = s2;
+        c[cRow + 3 * n + j] = s3;
+      }
+    }
+  }
+  for (; i < m; i++) {
     const aRow = aOff + i * ars;
     const cRow = cOff + i * n;
     let j = 0;
@@ -119,7 +145,18 @@ function dotProducts(
       c[cRow + j + 2] = s2;
       c[cRow + j + 3] = s3;
     }
-    for (; j < n; j++) {
+    for (; j + 2 <= n; j += 2) {
+      let s0 = 0,
+        s1 = 0;
+      for (let p = 0, ia = aRow, ib = bOff + j * bcs; p < k; p++, ia += acs, ib += brs) {
+        const x = a[ia]!;
+        s0 += x * b[ib]!;
+        s1 += x * b[ib + bcs]!;
+      }
+      c[cRow + j] = s0;
+      c[cRow + j + 1] = s1;
+    }
+    if (j < n) {
       let sum = 0;
       for (let p = 0, ia = aRow, ib = bOff + j * bcs; p < k; p++, ia += acs, ib += brs)
         sum += a[ia]! * b[ib]!;

@@ -12,6 +12,19 @@ export function reduce(
   axes: readonly number[],
   out: TypedArray,
 ): void {
+  if (op === 'sum' && axes.length > 0 && axes[axes.length - 1]! - axes[0]! === axes.length - 1) {
+    // One block of consecutive axes: x is [outer, size, inner] with the middle reduced.
+    let outer = 1;
+    let size = 1;
+    let inner = 1;
+    for (let d = 0; d < shape.length; d++) {
+      if (d < axes[0]!) outer *= shape[d]!;
+      else if (d <= axes[axes.length - 1]!) size *= shape[d]!;
+      else inner *= shape[d]!;
+    }
+    sumMiddle(x, outer, size, inner, shape[shape.length - 1]!, out);
+    return;
+  }
   const acc = new Float64Array(out.length).fill(IDENTITY[op]);
   const ndim = shape.length;
   // Strides into `out` for every input dim (0 along reduced axes).
@@ -49,6 +62,45 @@ export function reduce(
     }
   }
   for (let i = 0; i < out.length; i++) out[i] = acc[i]!;
+}
+
+let scratch = new Float64Array(256);
+
+/**
+ * Sums x viewed as [outer, size, inner] over the middle axis into out [outer, inner], in float64 and in the
+ * order of the general loop below: with the last dim reduced (inner = 1), each row of `last` elements is
+ * summed from 0 and the row sums are added up; otherwise each output adds its inputs in index order.
+ */
+function sumMiddle(
+  x: TypedArray,
+  outer: number,
+  size: number,
+  inner: number,
+  last: number,
+  out: TypedArray,
+): void {
+  if (inner === 1) {
+    const rows = last > 0 ? size / last : 0;
+    for (let o = 0, i = 0; o < outer; o++) {
+      let total = 0;
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (const end = i + last; i < end; i++) s += x[i]!;
+        total += s;
+      }
+      out[o] = total;
+    }
+    return;
+  }
+  if (scratch.length < inner) scratch = new Float64Array(Math.max(inner, 2 * scratch.length));
+  const acc = scratch;
+  for (let o = 0, i = 0; o < outer; o++) {
+    acc.fill(0, 0, inner);
+    for (let s = 0; s < size; s++) {
+      for (let j = 0; j < inner; j++, i++) acc[j] = acc[j]! + x[i]!;
+    }
+    for (let j = 0; j < inner; j++) out[o * inner + j] = acc[j]!;
+  }
 }
 
 function accumulate(op: ReduceOp, acc: Float64Array, o: number, v: number): void {

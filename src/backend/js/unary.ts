@@ -1,6 +1,6 @@
 // @file Elementwise kernels of one input for the reference backend.
-import type { TypedArray } from '../../tensor/dtype.js';
-import type { UnaryOp } from '../types.js';
+import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
+import type { UnaryGradOp, UnaryOp } from '../types.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
@@ -120,7 +120,8 @@ export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, p0 = 0, p1 = 
   const n = x.length;
   switch (op) {
     case 'copy':
-      out.set(x);
+      if (n > 64) out.set(x);
+      else for (let i = 0; i < n; i++) out[i] = x[i]!; // TypedArray#set costs more than this below ~64
       return;
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -x[i]!;
@@ -204,5 +205,35 @@ function reluFloat32(x: Float32Array, out: Float32Array): void {
     const v = bits[i]!;
     const notNaN = ~((0x7f800000 - (v & 0x7fffffff)) >> 31); // all ones unless |v| > +∞ (a NaN)
     outBits[i] = v & ~((v >> 31) & notNaN);
+  }
+}
+
+/**
+ * The fused activation gradients (Backend.unaryGrad). For float32 `saved`, Math.fround rounds each intermediate
+ * as the float32 tensors of the unfused expression would.
+ */
+export function unaryGrad(op: UnaryGradOp, g: FloatArray, saved: FloatArray, out: FloatArray): void {
+  const n = out.length;
+  const f32 = saved instanceof Float32Array;
+  switch (op) {
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = g[i]! * (saved[i]! > 0 ? 1 : 0);
+      return;
+    case 'sigmoid':
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          const y = saved[i]!;
+          out[i] = g[i]! * Math.fround(y * Math.fround(1 - y));
+        }
+      } else for (let i = 0; i < n; i++) out[i] = g[i]! * (saved[i]! * (1 - saved[i]!));
+      return;
+    case 'tanh':
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          const y = saved[i]!;
+          out[i] = g[i]! * Math.fround(1 - Math.fround(y * y));
+        }
+      } else for (let i = 0; i < n; i++) out[i] = g[i]! * (1 - saved[i]! * saved[i]!);
+      return;
   }
 }

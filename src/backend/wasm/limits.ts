@@ -4,15 +4,21 @@
 export interface WasmLimits {
   /** Multiply-adds of one matrix product (m·k·n). */
   readonly matmulMinWork: number;
+  /**
+   * Multiply-adds of a narrow product, one whose output has fewer than 4 rows or columns (m < 4 or n < 4, e.g. a
+   * layer of 1 to 3 units): the SIMD kernel's tiles are then mostly padding, and the js kernel keeps up longer.
+   */
+  readonly matmulNarrowMinWork: number;
   /** Elements of the largest array that an elementwise, reduction, softmax or window kernel touches. */
   readonly minSize: number;
 }
 
 /**
- * Measured on x64 (Node 20): the wasm matmul wins from about 6³ multiply-adds, and elementwise kernels from a
- * few hundred elements (a call costs about a microsecond of dispatch and copying).
+ * Measured on x64 (Node 20): the wasm matmul wins from about 6³ multiply-adds (7³: 1.3× faster than js), narrow
+ * products from about 1024 (64×2·2×3: js 1.2× faster; 1×32·32×32: wasm 1.3× faster), and elementwise kernels
+ * from a few hundred elements (a call costs about a microsecond of dispatch and copying).
  */
-export const DEFAULT_LIMITS: WasmLimits = { matmulMinWork: 256, minSize: 1024 };
+export const DEFAULT_LIMITS: WasmLimits = { matmulMinWork: 256, matmulNarrowMinWork: 1024, minSize: 1024 };
 
 /** Limits that send every float32 call to wasm, however small (tests use it to cover tiny shapes). */
-export const NO_LIMITS: WasmLimits = { matmulMinWork: 1, minSize: 0 };
+export const NO_LIMITS: WasmLimits = { matmulMinWork: 1, matmulNarrowMinWork: 1, minSize: 0 };

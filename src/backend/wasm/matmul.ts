@@ -6,15 +6,17 @@ import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
- * Backend.matmul on float32 operands of at least `limits.matmulMinWork` multiply-adds; float64 and smaller
- * products go to the js kernel. Batches run one product at a time: an operand is copied only when its offset
- * changes (a weight shared by every batch entry is copied once), and each result is copied out when done.
- * Copying costs little: 3 × 4 MiB at 1024³ is about 1 ms against 60 ms of arithmetic.
+ * Backend.matmul on float32 operands of at least `limits.matmulMinWork` multiply-adds (`matmulNarrowMinWork`
+ * when the output has fewer than 4 rows or columns); float64 and smaller products go to the js kernel. Batches
+ * run one product at a time: an operand is copied only when its offset changes (a weight shared by every batch
+ * entry is copied once), and each result is copied out when done. Copying costs little: 3 × 4 MiB at 1024³ is about 1 ms against 60 ms of arithmetic.
  */
 export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['matmul'] {
   const scratchBytes = runtime.kernels.gemmScratchBytes();
   return (a, aOffsets, b, bOffsets, out, m, k, n, transA, transB) => {
-    if (!isFloat32(a) || !isFloat32(b) || !isFloat32(out) || m * n * k < limits.matmulMinWork) {
+    const work = m * n * k;
+    const minWork = m < 4 || n < 4 ? limits.matmulNarrowMinWork : limits.matmulMinWork;
+    if (!isFloat32(a) || !isFloat32(b) || !isFloat32(out) || work < minWork) {
       jsBackend.matmul(a, aOffsets, b, bOffsets, out, m, k, n, transA, transB);
       return;
     }

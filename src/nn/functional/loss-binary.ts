@@ -3,7 +3,7 @@ import { record } from '../../autograd/node.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ValueError } from '../../errors.js';
 import { expand } from '../../ops/shape.js';
-import { allocate } from '../../tensor/dtype.js';
+import { allocate, type TypedArray } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import {
   type Reduction,
@@ -20,13 +20,24 @@ import {
 
 // ---- binary classification --------------------------------------------------------------------------------
 
-/** The per-element formulas of a fused elementwise loss (weights included). */
+/**
+ * The per-element formulas of a fused elementwise loss, of input x, target y, weight w and positive weight p
+ * (1 where not given). Rules are module constants, so that a call creates no closures.
+ */
 interface PointwiseRule {
-  loss(i: number): number;
+  loss(x: number, y: number, w: number, p: number): number;
   /** ∂lᵢ/∂xᵢ */
-  inputGrad(i: number): number;
+  inputGrad(x: number, y: number, w: number, p: number): number;
   /** ∂lᵢ/∂yᵢ */
-  targetGrad(i: number): number;
+  targetGrad(x: number, y: number, w: number, p: number): number;
+}
+
+/** The operands of a fused elementwise loss: inputs, targets and the optional weights broadcast to them. */
+interface PointwiseOperands {
+  x: TypedArray;
+  y: TypedArray;
+  w: TypedArray | null;
+  p: TypedArray | null;
 }
 
 /** Runs a fused elementwise loss over input and target of one shape; 'mean' divides by the element count. */
@@ -36,28 +47,42 @@ function pointwiseLoss(
   target: Tensor,
   reduction: Reduction,
   rule: PointwiseRule,
+  { x, y, w, p }: PointwiseOperands,
 ): Tensor {
   const count = input.numel();
-  const losses = new Float64Array(count);
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const loss = rule.loss(i);
-    losses[i] = loss;
-    total += loss;
+  let out: Tensor;
+  if (reduction === 'none') {
+    const losses = new Float64Array(count);
+    for (let i = 0; i < count; i++) losses[i] = rule.loss(x[i]!, y[i]!, w ? w[i]! : 1, p ? p[i]! : 1);
+    out = reduceFused(losses, 0, count, input.shape, reduction, input);
+  } else {
+    let total = 0;
+    for (let i = 0; i < count; i++) total += rule.loss(x[i]!, y[i]!, w ? w[i]! : 1, p ? p[i]! : 1);
+    out = reduceFused(NO_LOSSES, total, count, input.shape, reduction, input);
   }
-  const out = reduceFused(losses, total, count, input.shape, reduction, input);
   return record(out, op, [input, target], (gradOutput) => {
     const g = upstream(gradOutput, reduction === 'none', () => gradOutput);
     const scale = reduction === 'mean' ? 1 / count : 1;
-    return ([input, target] as const).map((t, k) => {
-      if (!t.requiresGrad) return null;
-      const derivative = k === 0 ? rule.inputGrad : rule.targetGrad;
+    const grads: (Tensor | null)[] = [null, null];
+    for (let k = 0; k < 2; k++) {
+      const t = k === 0 ? input : target;
+      if (!t.requiresGrad) continue;
       const local = allocate(t.dtype, count);
-      for (let i = 0; i < count; i++) local[i] = scale * g.at(i) * derivative(i);
-      return g.finish(new Tensor(local, t.shape, t.dtype));
-    });
+      for (let i = 0; i < count; i++) {
+        const wi = w ? w[i]! : 1;
+        const pi = p ? p[i]! : 1;
+        const derivative =
+          k === 0 ? rule.inputGrad(x[i]!, y[i]!, wi, pi) : rule.targetGrad(x[i]!, y[i]!, wi, pi);
+        local[i] = scale * g.at(i) * derivative;
+      }
+      grads[k] = g.finish(new Tensor(local, t.shape, t.dtype));
+    }
+    return grads;
   });
 }
+
+/** reduceFused reads the per-element losses only for reduction 'none'. */
+const NO_LOSSES = new Float64Array(0);
 
 /** An elementwise weight's values broadcast to `shape` (weights are constants: they get no gradient). */
 function elementWeights(op: string, name: string, weight: Tensor | null, shape: readonly number[]) {
@@ -93,15 +118,15 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
     }
   }
   const w = elementWeights(op, 'weight', weight, input.shape);
-  const y = target.storage;
-  return pointwiseLoss(op, input, target, reduction, {
-    loss: (i) =>
-      -(w ? w[i]! : 1) *
-      (y[i]! * Math.max(Math.log(x[i]!), -100) + (1 - y[i]!) * Math.max(Math.log(1 - x[i]!), -100)),
-    inputGrad: (i) => ((w ? w[i]! : 1) * (x[i]! - y[i]!)) / Math.max((1 - x[i]!) * x[i]!, 1e-12),
-    targetGrad: (i) => -(w ? w[i]! : 1) * Math.log(x[i]! / (1 - x[i]!)),
-  });
+  return pointwiseLoss(op, input, target, reduction, BCE, { x, y: target.storage, w, p: null });
 }
+
+/** l = −w·(y·max(log x, −100) + (1 − y)·max(log(1 − x), −100)). */
+const BCE: PointwiseRule = {
+  loss: (x, y, w) => -w * (y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log(1 - x), -100)),
+  inputGrad: (x, y, w) => (w * (x - y)) / Math.max((1 - x) * x, 1e-12),
+  targetGrad: (x, y, w) => -w * Math.log(x / (1 - x)),
+};
 
 /** −log σ(v) = max(−v, 0) + log1p(e^{−|v|}), finite for every finite v. */
 function negLogSigmoid(v: number): number {
@@ -137,15 +162,17 @@ export function binaryCrossEntropyWithLogits(
   checkSameShape(op, input, target);
   const w = elementWeights(op, 'weight', weight, input.shape);
   const p = elementWeights(op, 'posWeight', posWeight, input.shape);
-  const x = input.storage;
-  const y = target.storage;
-  return pointwiseLoss(op, input, target, reduction, {
-    loss: (i) =>
-      (w ? w[i]! : 1) * ((1 - y[i]!) * x[i]! + (1 + ((p ? p[i]! : 1) - 1) * y[i]!) * negLogSigmoid(x[i]!)),
-    inputGrad: (i) => {
-      const pi = p ? p[i]! : 1;
-      return (w ? w[i]! : 1) * ((1 + (pi - 1) * y[i]!) * sigmoidOf(x[i]!) - pi * y[i]!);
-    },
-    targetGrad: (i) => (w ? w[i]! : 1) * (-x[i]! + ((p ? p[i]! : 1) - 1) * negLogSigmoid(x[i]!)),
+  return pointwiseLoss(op, input, target, reduction, BCE_WITH_LOGITS, {
+    x: input.storage,
+    y: target.storage,
+    w,
+    p,
   });
 }
+
+/** l = w·[(1 − y)·x + (1 + (p − 1)·y)·(−log σ(x))]. */
+const BCE_WITH_LOGITS: PointwiseRule = {
+  loss: (x, y, w, p) => w * ((1 - y) * x + (1 + (p - 1) * y) * negLogSigmoid(x)),
+  inputGrad: (x, y, w, p) => w * ((1 + (p - 1) * y) * sigmoidOf(x) - p * y),
+  targetGrad: (x, y, w, p) => w * (-x + (p - 1) * negLogSigmoid(x)),
+};

@@ -2,7 +2,7 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { mul } from '../../ops/elementwise.js';
 import { mean, sum } from '../../ops/reduce.js';
-import { allocate, isFloat } from '../../tensor/dtype.js';
+import { allocate, isFloat, type TypedArray } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -160,7 +160,43 @@ export interface Upstream {
  * result stays differentiable with respect to g; `view` gives g shaped to broadcast over the input.
  */
 export function upstream(gradOutput: Tensor, perPosition: boolean, view: () => Tensor): Upstream {
-  if (gradOutput.requiresGrad) return { at: () => 1, finish: (local) => mul(view(), local) };
-  const g = gradOutput.storage;
-  return { at: perPosition ? (position) => g[position]! : () => g[0]!, finish: (local) => local };
+  return gradOutput.requiresGrad
+    ? new RecordedUpstream(view)
+    : new ConstantUpstream(gradOutput.storage, perPosition ? 1 : 0);
+}
+
+/** g as numbers: g[position] per position ('none'), else the one value g[0]. */
+class ConstantUpstream implements Upstream {
+  private readonly values: TypedArray;
+  private readonly step: number;
+
+  constructor(values: TypedArray, step: number) {
+    this.values = values;
+    this.step = step;
+  }
+
+  at(position: number): number {
+    return this.values[position * this.step]!;
+  }
+
+  finish(local: Tensor): Tensor {
+    return local;
+  }
+}
+
+/** g that requires grad: multiplied in by a recorded op. */
+class RecordedUpstream implements Upstream {
+  private readonly view: () => Tensor;
+
+  constructor(view: () => Tensor) {
+    this.view = view;
+  }
+
+  at(): number {
+    return 1;
+  }
+
+  finish(local: Tensor): Tensor {
+    return mul(this.view(), local);
+  }
 }
