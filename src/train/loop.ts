@@ -41,8 +41,8 @@ export interface FitOptions {
   schedulerInterval?: 'epoch' | 'batch';
   /** The log a ReduceLROnPlateau-style scheduler receives (default valLoss, or loss without validation data). */
   schedulerMonitor?: string;
-  /** Show a ProgressBar (default true). */
-  verbose?: boolean;
+  /** Show a ProgressBar (default true); a number n shows every n-th epoch line when not on a terminal. */
+  verbose?: boolean | number;
   /** Epoch to start counting from, when resuming (default 0). */
   initialEpoch?: number;
 }
@@ -128,7 +128,9 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
   const metrics = resolveMetrics(options.metrics);
   const history = new History();
   const callbacks: Callback[] = [history];
-  if (options.verbose ?? true) callbacks.push(new ProgressBar());
+  const verbose = options.verbose ?? true;
+  if (verbose !== false)
+    callbacks.push(new ProgressBar(typeof verbose === 'number' ? { every: verbose } : {}));
   for (const cb of options.callbacks ?? []) {
     if (cb instanceof EarlyStopping && !cb.history) cb.history = history;
     callbacks.push(cb);

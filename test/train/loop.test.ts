@@ -223,6 +223,22 @@ describe('ProgressBar', () => {
     expect(lines[0]).toMatch(/^Epoch 1\/3 - [\d.]+s - loss: 0\.5000 - accuracy: 0\.7500\n$/);
   });
 
+  it('prints only every n-th epoch line, plus the first and last, when asked', () => {
+    const lines: string[] = [];
+    const bar = new ProgressBar({
+      stream: { write: (t: string) => lines.push(t) },
+      interactive: false,
+      every: 10,
+    });
+    const context = { model: new Affine(), epochs: 25, steps: 1, stopTraining: false };
+    bar.onTrainBegin();
+    for (let e = 0; e < 25; e++) {
+      bar.onEpochBegin();
+      bar.onEpochEnd(e, { loss: 1 }, context);
+    }
+    expect(lines.map((l) => /^Epoch (\d+)/.exec(l)![1])).toEqual(['1', '10', '20', '25']);
+  });
+
   it('redraws a bar with ETA on a terminal', () => {
     const out: string[] = [];
     const bar = new ProgressBar({

@@ -103,7 +103,7 @@ export function demoCommand(options: DemoOptions, print: Print): void {
       optimizer: new Adam(entry.model.parameters(), { lr: 0.05 }),
       loss: lossFn,
       metrics: [['accuracy', (o, t) => binaryAccuracy(o, t)]],
-      verbose: options.verbose,
+      verbose: options.verbose ? 10 : false,
     });
     curves.push({ name: `${entry.name}: train`, values: history.history.loss! });
     curves.push({ name: `${entry.name}: test`, values: history.history.valLoss!, dashed: true });

@@ -13,6 +13,8 @@ export interface ProgressBarOptions {
   interactive?: boolean;
   /** Bar width in characters (default 30). */
   width?: number;
+  /** Off a terminal, print every n-th epoch line (and always the first and last); default 1. */
+  every?: number;
 }
 
 function defaultStream(): Writable {
@@ -49,6 +51,7 @@ export class ProgressBar implements Callback {
   private readonly stream: Writable;
   private readonly interactive: boolean;
   private readonly width: number;
+  private readonly every: number;
   private epochStart = 0;
   private lastDraw = 0;
 
@@ -56,6 +59,7 @@ export class ProgressBar implements Callback {
     this.stream = options.stream ?? defaultStream();
     this.interactive = options.interactive ?? (Boolean(this.stream.isTTY) && !isCI());
     this.width = options.width ?? 30;
+    this.every = Math.max(1, Math.floor(options.every ?? 1));
   }
 
   onEpochBegin(): void {
@@ -85,10 +89,17 @@ export class ProgressBar implements Callback {
   private currentEpoch = 0;
 
   onEpochEnd(epoch: number, logs: Logs, context: TrainContext): void {
+    this.currentEpoch = epoch + 1;
+    const shown =
+      this.interactive ||
+      epoch === 0 ||
+      (epoch + 1) % this.every === 0 ||
+      epoch + 1 === context.epochs ||
+      context.stopTraining;
+    if (!shown) return;
     const elapsed = (performance.now() - this.epochStart) / 1000;
     const line = `Epoch ${epoch + 1}/${context.epochs} - ${duration(elapsed)} - ${formatLogs(logs)}`;
     this.stream.write(this.interactive ? `\r\x1b[2K${line}\n` : `${line}\n`);
-    this.currentEpoch = epoch + 1;
   }
 
   onTrainBegin(): void {
