@@ -16,7 +16,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { EarlyStopping } from '../train/callbacks/early-stopping.js';
 import type { Callback, Logs } from '../train/callbacks/callback.js';
 import { evaluate, fit, predict } from '../train/loop.js';
-import { confusionMatrix } from '../train/metrics.js';
+import { accuracy, binaryAccuracy, confusionMatrix, mae, type MetricFn } from '../train/metrics.js';
 import { confusionMatrixSvg } from '../viz/confusion-matrix.js';
 import { curvesSvg } from '../viz/curves.js';
 import { decisionBoundarySvg } from '../viz/decision-boundary.js';
@@ -237,33 +237,11 @@ export function trainSession(
   return { logs, stoppedEpoch: history.stoppedEpoch, bestEpoch: history.bestEpoch };
 }
 
-function metricFn(name: string): (output: Tensor, target: Tensor) => number {
-  return (output, target) => {
-    if (name === 'mae')
-      return (
-        Array.from(output.storage).reduce((s, v, i) => s + Math.abs(v - target.storage[i]!), 0) /
-        Math.max(1, output.numel())
-      );
-    if (name === 'binaryAccuracy') {
-      let correct = 0;
-      for (let i = 0; i < output.numel(); i++)
-        if ((output.storage[i]! > 0 ? 1 : 0) === target.storage[i]) correct++;
-      return correct / Math.max(1, output.numel());
-    }
-    return evaluateAccuracy(output, target);
-  };
-}
-
-function evaluateAccuracy(output: Tensor, target: Tensor): number {
-  const n = target.numel();
-  const c = output.shape[1]!;
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < c; k++) if (output.storage[i * c + k]! > output.storage[i * c + best]!) best = k;
-    if (best === target.storage[i]) correct++;
-  }
-  return correct / Math.max(1, n);
+/** The metric a session reports, from train/metrics: accuracy (binary on one logit), or MAE for regression. */
+function metricFn(name: string): MetricFn {
+  if (name === 'mae') return mae;
+  if (name === 'binaryAccuracy') return (output, target) => binaryAccuracy(output, target);
+  return accuracy;
 }
 
 /** Probabilities of a session's model: σ(logit) for binary, softmax for several classes. */
