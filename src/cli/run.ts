@@ -81,32 +81,24 @@ function targetsFor(split: Split, binary: boolean): Tensor {
 }
 
 function makeOptimizer(config: RunConfig, model: Module<[Tensor], Tensor>): optim.Optimizer {
-  const params = model.parameters();
-  const lr = config.lr;
-  const weightDecay = config.weightDecay;
-  switch (config.optimizer) {
-    case 'sgd':
-      return new optim.SGD(params, { lr, weightDecay });
-    case 'momentum':
-      return new optim.SGD(params, { lr, weightDecay, momentum: 0.9 });
-    case 'nesterov':
-      return new optim.SGD(params, { lr, weightDecay, momentum: 0.9, nesterov: true });
-    case 'adam':
-      return new optim.Adam(params, { lr, weightDecay });
-    case 'adamw':
-      return new optim.AdamW(params, { lr, weightDecay });
-    case 'adagrad':
-      return new optim.Adagrad(params, { lr, weightDecay });
-    case 'adadelta':
-      return new optim.Adadelta(params, { lr, weightDecay });
-    case 'rmsprop':
-      return new optim.RMSprop(params, { lr, weightDecay });
-    default:
-      throw new ValueError(
-        '--optimizer',
-        `unknown optimizer '${String(config.optimizer)}' (expected ${OPTIMIZERS.join(', ')})`,
-      );
+  const { lr, weightDecay } = config;
+  const name = config.optimizer;
+  if (!(OPTIMIZERS as readonly string[]).includes(name)) {
+    throw new ValueError(
+      '--optimizer',
+      `unknown optimizer '${String(name)}' (expected ${OPTIMIZERS.join(', ')})`,
+    );
   }
+  // 'momentum' and 'nesterov' are SGD with momentum 0.9 (and Nesterov's look-ahead).
+  if (name === 'momentum' || name === 'nesterov') {
+    return optim.createOptimizer('sgd', model.parameters(), {
+      lr,
+      weightDecay,
+      momentum: 0.9,
+      nesterov: name === 'nesterov',
+    });
+  }
+  return optim.createOptimizer(name, model.parameters(), { lr, weightDecay });
 }
 
 function makeScheduler(config: RunConfig, optimizer: optim.Optimizer, steps: number): Scheduler | null {

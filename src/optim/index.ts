@@ -19,3 +19,9 @@ export * from './adagrad.js';
 export * from './adadelta.js';
 export * from './rmsprop.js';
 export * as lrScheduler from './lr-scheduler/index.js';
+export {
+  createOptimizer,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  type NamedOptimizerOptions,
+} from './create.js';

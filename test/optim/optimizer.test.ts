@@ -271,3 +271,19 @@ describe('formatNumber prints like Python', () => {
     expect(formatNumber(value)).toBe(text);
   });
 });
+
+describe('createOptimizer', () => {
+  it('builds each optimizer by name with the given options and PyTorch defaults otherwise', async () => {
+    const { optim, zeros } = await import('../../src/index.js');
+    const p = zeros([2], { requiresGrad: true });
+    for (const name of optim.OPTIMIZER_NAMES) {
+      const opt = optim.createOptimizer(name, [p], { lr: 0.5, weightDecay: 0.1 });
+      expect(opt.constructor.name.toLowerCase()).toBe(name);
+      expect(opt.paramGroups[0]!.lr).toBe(0.5);
+      expect(opt.paramGroups[0]!.weightDecay).toBe(0.1);
+    }
+    const sgd = optim.createOptimizer('sgd', [p], { lr: 0.1, momentum: 0.9, nesterov: true });
+    expect(sgd.paramGroups[0]).toMatchObject({ momentum: 0.9, nesterov: true, dampening: 0 });
+    expect(() => optim.createOptimizer('lion' as never, [p], { lr: 1 })).toThrow(/unknown optimizer 'lion'/);
+  });
+});

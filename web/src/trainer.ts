@@ -39,21 +39,8 @@ interface Stepper {
 }
 
 function makeOptimizer(settings: Settings, params: nn.Parameter[]): Stepper {
-  const { lr, weightDecay } = settings;
-  switch (settings.optimizer) {
-    case 'sgd':
-      return new optim.SGD(params, { lr, momentum: settings.momentum, weightDecay });
-    case 'adam':
-      return new optim.Adam(params, { lr, weightDecay });
-    case 'adamw':
-      return new optim.AdamW(params, { lr, weightDecay });
-    case 'adagrad':
-      return new optim.Adagrad(params, { lr, weightDecay });
-    case 'adadelta':
-      return new optim.Adadelta(params, { lr, weightDecay });
-    case 'rmsprop':
-      return new optim.RMSprop(params, { lr, weightDecay });
-  }
+  const { lr, weightDecay, momentum } = settings;
+  return optim.createOptimizer(settings.optimizer, params, { lr, weightDecay, momentum });
 }
 
 /**
