@@ -16,7 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { getBackend, setBackend } from '../src/index.js';
+import { getBackend, setBackend, setNumThreads } from '../src/index.js';
 import { OP_CASES, type OpCase } from './ops.js';
 import { PyTorchProcess } from './pytorch.js';
 import { localContender, race, type Contender, type Outcome, type Workload } from './race.js';
@@ -45,6 +45,8 @@ const PHASE_2 = ['tfjs-wasm', 'js, detached', 'wasm, detached'] as const satisfi
 /** Selects the backend (neurite's or tfjs's) that `library` runs on; PyTorch runs elsewhere. */
 async function activate(library: Library): Promise<void> {
   if (library === 'pytorch') return;
+  // Every column is single-threaded (PyTorch runs one thread); wasm + threads is not a column yet.
+  setNumThreads(1);
   if (library.startsWith('tfjs-')) await useBackend(library.slice('tfjs-'.length) as TfBackend);
   else setBackend(library.startsWith('wasm') ? 'wasm' : 'js');
 }

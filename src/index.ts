@@ -29,7 +29,7 @@ export type { BackwardOptions } from './autograd/engine.js';
 export { Node as GradFn } from './autograd/node.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';
 export { NeuriteError, ShapeError, DTypeError, ValueError, FormatError } from './errors.js';
-export { getBackend, setBackend } from './backend/index.js';
+export { getBackend, getNumThreads, setBackend, setNumThreads } from './backend/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';

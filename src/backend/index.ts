@@ -4,6 +4,7 @@ import { jsBackend } from './js/index.js';
 import type { Backend } from './types.js';
 import { createWasmBackend, createWasmBackendAsync, probeFeatures } from './wasm/index.js';
 
+export { getNumThreads, setNumThreads } from './wasm/threads.js';
 export type { Backend, BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './types.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend]]);

@@ -80,6 +80,11 @@ export class WasmRuntime {
     return this.exports;
   }
 
+  /** The compiled kernels (worker threads instantiate them too). */
+  get wasmModule(): WebAssembly.Module {
+    return this.module;
+  }
+
   /** Bytes of linear memory now. */
   get byteLength(): number {
     return this.memory.buffer.byteLength;
