@@ -1,6 +1,8 @@
 // @file `npm run bench`: neurite (js and wasm backends) against TensorFlow.js (cpu and wasm) and PyTorch (one
 // thread, where /usr/bin/python3, or $NEURITE_BENCH_PYTHON, has torch), timed in one run: a 1024² matmul and
-// three Adam training steps (MLP, LeNet, a tiny 2-3-1 net) first, then a table of single ops.
+// three Adam training steps (MLP, LeNet, a tiny 2-3-1 net) first, then a table of single ops. neurite's wasm
+// backend runs once on one thread ("wasm") and once on os.availableParallelism() threads ("wasm + threads", the
+// training/matmul table only); every other neurite column and the "÷ X" ratios are single-threaded.
 //
 // Usage: npm run bench [-- FILTER… --scale=F]. FILTERs keep the workloads and ops whose name contains one of
 // them; F scales every timing budget (default 1; 0.3 for a quick look). Prints Markdown tables and writes
@@ -39,14 +41,21 @@ const WARMUP_MS = 300;
 const OP_BUDGET_MS = 300;
 const OP_WARMUP_MS = 150;
 
-const PHASE_1 = ['js', 'wasm', 'tfjs-cpu', 'pytorch'] as const satisfies readonly Library[];
+/** Threads for the 'wasm + threads' column. */
+const THREADS = os.availableParallelism();
+
+const PHASE_1 = ['js', 'wasm', 'wasm + threads', 'tfjs-cpu', 'pytorch'] as const satisfies readonly Library[];
+/** Contenders that only the training/matmul table has. */
+const WORKLOADS_ONLY: readonly Library[] = ['wasm + threads'];
 const PHASE_2 = ['tfjs-wasm', 'js, detached', 'wasm, detached'] as const satisfies readonly Library[];
 
 /** Selects the backend (neurite's or tfjs's) that `library` runs on; PyTorch runs elsewhere. */
 async function activate(library: Library): Promise<void> {
   if (library === 'pytorch') return;
-  // Every column is single-threaded (PyTorch runs one thread); wasm + threads is not a column yet.
-  setNumThreads(1);
+  // Every column but 'wasm + threads' is single-threaded (PyTorch runs one thread). Going back to 1 thread
+  // stops the helper workers; 'wasm + threads' respawns them on its first large matmul (in its warm-up or the
+  // first, calibrating batch of a round, which is never the best batch).
+  setNumThreads(library === 'wasm + threads' ? THREADS : 1);
   if (library.startsWith('tfjs-')) await useBackend(library.slice('tfjs-'.length) as TfBackend);
   else setBackend(library.startsWith('wasm') ? 'wasm' : 'js');
 }
@@ -142,7 +151,8 @@ async function main(): Promise<void> {
       detachArrayBuffer();
     }
     const present = libraries.filter((l) => l !== 'pytorch' || pytorch);
-    console.log(`${title}: ${present.join(', ')}`);
+    const names = present.map((l) => (l === 'wasm + threads' ? `wasm + ${THREADS} threads` : l));
+    console.log(`${title}: ${names.join(', ')}`);
     for (const row of benchmarkRows) {
       const b: Benchmark = row.benchmark;
       const entries = present.map((l) => [l, contender(l, b, pytorch, b.id)] as const);
@@ -152,7 +162,7 @@ async function main(): Promise<void> {
     }
     for (const row of opRows) {
       const entries = libraries
-        .filter((l) => l !== 'pytorch')
+        .filter((l) => l !== 'pytorch' && !WORKLOADS_ONLY.includes(l))
         .map((l) => [l, contender(l, row.op, null)] as const);
       const options = { rounds: ROUNDS, warmupMs: OP_WARMUP_MS * scale, budgetMs: OP_BUDGET_MS * scale };
       for (const [library, outcome] of await race(entries, options)) row.outcomes[library] = outcome;
@@ -163,8 +173,8 @@ async function main(): Promise<void> {
 
   const targets = checkTargets(benchmarkRows);
   if (benchmarkRows.length > 0) {
-    console.log(`\n## Training and matmul\n\n${formatBenchmarks(benchmarkRows, pytorchNote)}`);
-    console.log(`\nThe issue's targets:\n${formatTargets(targets)}`);
+    console.log(`\n## Training and matmul\n\n${formatBenchmarks(benchmarkRows, pytorchNote, THREADS)}`);
+    console.log(`\nThe issue's targets:\n${formatTargets(targets, THREADS)}`);
     console.log(`\n## neurite before and after an ArrayBuffer detach\n\n${formatDetached(benchmarkRows)}`);
   }
   if (opRows.length > 0) console.log(`\n## Single ops\n\n${formatOps(opRows)}`);
@@ -175,7 +185,7 @@ async function main(): Promise<void> {
 
   const results = {
     machine,
-    neurite: { defaultBackend, wasmThreads: 'not implemented' },
+    neurite: { defaultBackend, wasmThreads: THREADS },
     tfjs: { version: tfjsVersion, wasm },
     pytorch: pytorch
       ? pytorch.info
@@ -200,6 +210,11 @@ async function main(): Promise<void> {
         'tfjs-cpu': ratio(outcomes, 'tfjs-cpu'),
         'tfjs-wasm': ratio(outcomes, 'tfjs-wasm'),
         pytorch: ratio(outcomes, 'pytorch'),
+      },
+      threadsOver: {
+        'tfjs-cpu': ratio(outcomes, 'tfjs-cpu', 'wasm + threads'),
+        'tfjs-wasm': ratio(outcomes, 'tfjs-wasm', 'wasm + threads'),
+        pytorch: ratio(outcomes, 'pytorch', 'wasm + threads'),
       },
     })),
     targets,
