@@ -14,7 +14,13 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRIES = ['assembly/gemm.ts', 'assembly/elementwise.ts', 'assembly/reduce.ts', 'assembly/conv.ts'];
+const ENTRIES = [
+  'assembly/gemm.ts',
+  'assembly/elementwise.ts',
+  'assembly/reduce.ts',
+  'assembly/conv.ts',
+  'assembly/optim.ts',
+];
 const OUTPUT = 'src/backend/wasm/kernels.generated.ts';
 const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--importMemory'];
 

@@ -98,6 +98,22 @@ export interface AxisWindows {
 }
 
 /**
+ * The scalars of one Adam/AdamW update (torch.optim.Adam's options at step t). `decoupled` selects AdamW's
+ * θ ← θ·(1 − γλ) instead of the coupled L2 term g + λθ.
+ */
+export interface AdamHyper {
+  readonly step: number;
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly decoupled: boolean;
+  readonly amsgrad: boolean;
+  readonly maximize: boolean;
+}
+
+/**
  * A backend: typed arrays in, typed arrays out. Every kernel writes into a caller-allocated `out` of the right
  * dtype and size; none allocates tensors or knows about autograd.
  */
@@ -290,5 +306,18 @@ export interface Backend {
     rows: AxisWindows,
     cols: AxisWindows,
     gradIn: FloatArray,
+  ): void;
+
+  /**
+   * One Adam/AdamW step in place over arrays of the same length: param, expAvg (m), expAvgSq (v) and, with
+   * amsgrad, maxExpAvgSq (the running max of v, NaN propagating) are updated from grad (see optim/adam.ts).
+   */
+  adamUpdate(
+    param: FloatArray,
+    grad: FloatArray,
+    expAvg: FloatArray,
+    expAvgSq: FloatArray,
+    maxExpAvgSq: FloatArray | null,
+    hyper: AdamHyper,
   ): void;
 }

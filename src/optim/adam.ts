@@ -1,10 +1,10 @@
 // @file optim.Adam: adaptive moment estimation with bias correction, coupled L2 weight decay and AMSGrad.
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { adamStep_ } from '../ops/optim.js';
 import {
   Optimizer,
   checkNonNegative,
-  floatStorage,
   formatNumber,
   stateLike,
   type ParamGroup,
@@ -83,37 +83,19 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const { lr, eps, weightDecay, amsgrad, maximize } = group;
     const [beta1, beta2] = group.betas;
     const step = ++state.step;
-    const p = floatStorage(param);
-    const g = floatStorage(grad);
-    const m = floatStorage(state.exp_avg);
-    const v = floatStorage(state.exp_avg_sq);
-    const n = p.length;
-    const sign = maximize ? -1 : 1;
-    const decay = this.decoupledWeightDecay ? 1 - lr * weightDecay : 1;
-    const l2 = this.decoupledWeightDecay ? 0 : weightDecay;
-    const stepSize = lr / (1 - beta1 ** step);
-    const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
     if (amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = stateLike(param);
-    // decay is 1 for Adam and l2 is 0 for AdamW, so one loop body serves both without a branch.
-    if (!amsgrad) {
-      for (let i = 0; i < n; i++) {
-        const pi = p[i]! * decay;
-        const gi = sign * g[i]! + l2 * pi;
-        m[i] = beta1 * m[i]! + (1 - beta1) * gi;
-        v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
-        p[i] = pi - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / bias2Sqrt + eps);
-      }
-      return;
-    }
-    const vMax = floatStorage(state.max_exp_avg_sq!);
-    for (let i = 0; i < n; i++) {
-      const pi = p[i]! * decay;
-      const gi = sign * g[i]! + l2 * pi;
-      m[i] = beta1 * m[i]! + (1 - beta1) * gi;
-      v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
-      if (v[i]! > vMax[i]! || Number.isNaN(v[i]!)) vMax[i] = v[i]!; // torch.maximum: NaN propagates
-      p[i] = pi - (stepSize * m[i]!) / (Math.sqrt(vMax[i]!) / bias2Sqrt + eps);
-    }
+    // One fused kernel per parameter (ops/optim.ts): float64 in js, float32 SIMD in wasm for large tensors.
+    adamStep_(param, grad, state.exp_avg, state.exp_avg_sq, amsgrad ? state.max_exp_avg_sq! : null, {
+      step,
+      lr,
+      beta1,
+      beta2,
+      eps,
+      weightDecay,
+      decoupled: this.decoupledWeightDecay,
+      amsgrad,
+      maximize,
+    });
   }
 }
 

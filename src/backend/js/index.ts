@@ -5,6 +5,7 @@ import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d } from './conv.
 import { gather, indexAdd, indexSelect, scatter } from './gather.js';
 import { permute } from './layout.js';
 import { matmul } from './matmul.js';
+import { adamUpdate } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
 import { slice, sliceAssign } from './slice.js';
 import { softmax } from './softmax.js';
@@ -33,4 +34,5 @@ export const jsBackend: Backend = {
   maxPool2d,
   avgPool2d,
   avgPool2dBackward,
+  adamUpdate,
 };

@@ -5,6 +5,7 @@ import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from './conv.js';
 import { wasmBinary, wasmUnary } from './elementwise.js';
 import { DEFAULT_LIMITS, type WasmLimits } from './limits.js';
 import { wasmMatmul } from './matmul.js';
+import { wasmAdamUpdate } from './optim.js';
 import { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 import { wasmReduce, wasmSoftmax } from './reduce.js';
 import { loadRuntime, loadRuntimeAsync, type WasmRuntime } from './runtime.js';
@@ -14,7 +15,7 @@ export { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 
 /**
  * The wasm backend over a loaded runtime: the js backend with SIMD kernels overriding the entries that dominate
- * training (matmul, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling). Each
+ * training (matmul, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling, Adam updates). Each
  * override handles float32 inputs large enough to repay copying them into linear memory and hands anything
  * else (float64, other dtypes and ops, inputs below `limits`) to the js kernel, which stays the oracle.
  */
@@ -30,6 +31,7 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
     im2col: wasmIm2col(runtime, limits),
     col2im: wasmCol2im(runtime, limits),
     maxPool2d: wasmMaxPool2d(runtime, limits),
+    adamUpdate: wasmAdamUpdate(runtime, limits),
   };
 }
 

@@ -11,14 +11,28 @@ export interface WasmLimits {
   readonly matmulNarrowMinWork: number;
   /** Elements of the largest array that an elementwise, reduction, softmax or window kernel touches. */
   readonly minSize: number;
+  /** Elements of a parameter that a fused optimizer update (adamUpdate) handles. */
+  readonly optimMinSize: number;
 }
 
 /**
  * Measured on x64 (Node 20): the wasm matmul wins from about 6³ multiply-adds (7³: 1.3× faster than js), narrow
  * products from about 1024 (64×2·2×3: js 1.2× faster; 1×32·32×32: wasm 1.3× faster), and elementwise kernels
- * from a few hundred elements (a call costs about a microsecond of dispatch and copying).
+ * from a few hundred elements (a call costs about a microsecond of dispatch and copying). The fused Adam update
+ * copies four or five arrays in and three or four out; it starts at 4096 elements (MLP 784-256-128-10 Adam step:
+ * 3.7 → 2.8 ms).
  */
-export const DEFAULT_LIMITS: WasmLimits = { matmulMinWork: 256, matmulNarrowMinWork: 1024, minSize: 1024 };
+export const DEFAULT_LIMITS: WasmLimits = {
+  matmulMinWork: 256,
+  matmulNarrowMinWork: 1024,
+  minSize: 1024,
+  optimMinSize: 4096,
+};
 
 /** Limits that send every float32 call to wasm, however small (tests use it to cover tiny shapes). */
-export const NO_LIMITS: WasmLimits = { matmulMinWork: 1, matmulNarrowMinWork: 1, minSize: 0 };
+export const NO_LIMITS: WasmLimits = {
+  matmulMinWork: 1,
+  matmulNarrowMinWork: 1,
+  minSize: 0,
+  optimMinSize: 0,
+};

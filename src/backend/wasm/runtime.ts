@@ -28,6 +28,25 @@ export interface KernelExports {
   im2col(x: number, images: number, channels: number, cols: number, ...window: number[]): void;
   col2im(cols: number, images: number, channels: number, out: number, ...window: number[]): void;
   maxPool2d(x: number, planes: number, out: number, indices: number, ...window: number[]): void;
+  adamUpdate(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    vMax: number,
+    n: number,
+    shrink: number,
+    l2: number,
+    sign: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    stepSize: number,
+    bias2Sqrt: number,
+    eps: number,
+    amsgrad: boolean,
+  ): void;
 }
 
 const PAGE = 65536;
