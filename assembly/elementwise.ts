@@ -192,3 +192,34 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): 
       }
   }
 }
+
+/**
+ * out[i] = g[i]·f′ᵢ, the fused activation gradients (Backend.unaryGrad), in float32 exactly as the js kernel:
+ * RELU: g·(x > 0 ? 1 : 0) from the input x; SIGMOID: g·(y·(1 − y)); TANH: g·(1 − y²) from the output y. Whole
+ * vectors, as `unary` (the host pads each region to 64 bytes); `out` may be `g` itself.
+ */
+export function unaryGrad(op: i32, g: usize, saved: usize, out: usize, n: i32): void {
+  const bytes = ((<usize>(n + 3)) >> 2) << 4;
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  switch (op) {
+    case RELU:
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const factor = v128.bitselect(one, zero, f32x4.gt(v128.load(saved + i), zero));
+        v128.store(out + i, f32x4.mul(v128.load(g + i), factor));
+      }
+      break;
+    case SIGMOID:
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const y = v128.load(saved + i);
+        v128.store(out + i, f32x4.mul(v128.load(g + i), f32x4.mul(y, f32x4.sub(one, y))));
+      }
+      break;
+    case TANH:
+    default:
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const y = v128.load(saved + i);
+        v128.store(out + i, f32x4.mul(v128.load(g + i), f32x4.sub(one, f32x4.mul(y, y))));
+      }
+  }
+}

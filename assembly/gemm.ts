@@ -208,6 +208,24 @@ export function gemm(
   n: i32,
   scratch: usize,
 ): void {
+  gemmInto(a, ars, acs, b, brs, bcs, c, m, k, n, scratch, false);
+}
+
+/** gemm, or C += op(A)·op(B) when `accumulateC` (each tile adds its sum over k to what C holds). */
+export function gemmInto(
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  scratch: usize,
+  accumulateC: bool,
+): void {
   const packedA = scratch;
   const packedB = scratch + PACK_A_BYTES;
   const tile = packedB + PACK_B_BYTES;
@@ -219,7 +237,7 @@ export function gemm(
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += kStep) {
       const kc = min(kStep, k - p0);
-      const accumulate = p0 > 0;
+      const accumulate = accumulateC || p0 > 0;
       packB(b + ((<usize>p0 * brs + <usize>j0 * bcs) << 2), brs, bcs, kc, nc, packedB);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);

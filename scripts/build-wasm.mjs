@@ -19,6 +19,8 @@ const ENTRIES = [
   'assembly/elementwise.ts',
   'assembly/reduce.ts',
   'assembly/conv.ts',
+  'assembly/convolution.ts',
+  'assembly/normalization.ts',
   'assembly/optim.ts',
 ];
 const OUTPUT = 'src/backend/wasm/kernels.generated.ts';

@@ -88,6 +88,18 @@ export interface Window2d {
 }
 
 /**
+ * A batched 2-D convolution: `images` inputs [inChannels, inH, inW], a weight [outChannels, inChannels/groups,
+ * kernelH, kernelW] and outputs [outChannels, outH, outW]; channels split into `groups` blocked groups.
+ */
+export interface ConvGeometry {
+  readonly images: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly groups: number;
+  readonly window: Window2d;
+}
+
+/**
  * Averaging windows along one axis: output position o averages inputs [start[o], end[o]) and contributes the
  * factor divisor[o] to the divisor (the 2-D divisor is the product of the row and column factors).
  */
@@ -272,6 +284,18 @@ export interface Backend {
   ): void;
 
   /**
+   * The convolution y[n, g·m + o] = W[g·m + o] · im2col(x[n])[g] (m = outChannels/groups) without bias, for every
+   * image n and group g; `out` is overwritten.
+   */
+  conv2d(x: FloatArray, weight: FloatArray, out: FloatArray, geo: ConvGeometry): void;
+
+  /** Its input gradient ∂x[n] = col2im(Wᵀ · ∂y[n]) per group; `gradInput` is overwritten. */
+  conv2dInputGrad(gradOut: FloatArray, weight: FloatArray, gradInput: FloatArray, geo: ConvGeometry): void;
+
+  /** Its weight gradient ∂W = Σₙ ∂y[n] · im2col(x[n])ᵀ per group; `gradWeight` is overwritten. */
+  conv2dWeightGrad(x: FloatArray, gradOut: FloatArray, gradWeight: FloatArray, geo: ConvGeometry): void;
+
+  /**
    * im2col: x holds `images` images [channels, inH, inW]; cols receives [images, channels·kH·kW, outH·outW],
    * row (c, ki, kj) and column (oh, ow) holding the input the kernel tap reads there (0 in padding).
    */
@@ -285,6 +309,19 @@ export interface Backend {
    * Ties go to the first maximum in row-major order; NaN wins (as in PyTorch's CPU kernel).
    */
   maxPool2d(x: FloatArray, planes: number, window: Window2d, out: FloatArray, indices: Int32Array): void;
+
+  /**
+   * The adjoint of maxPool2d: gradIn[p, indices[p, o]] += gradOut[p, o] for every plane p < `planes` and output
+   * position o < `positions`; gradIn holds `planes` planes of `inPlane` elements and is not zeroed here.
+   */
+  maxPool2dBackward(
+    gradOut: FloatArray,
+    indices: Int32Array,
+    planes: number,
+    positions: number,
+    inPlane: number,
+    gradIn: FloatArray,
+  ): void;
 
   /** Windowed average of `planes` planes [inH, inW]: out[p, oh, ow] = Σ over rows[oh] × cols[ow] / divisor. */
   avgPool2d(
@@ -306,6 +343,45 @@ export interface Backend {
     rows: AxisWindows,
     cols: AxisWindows,
     gradIn: FloatArray,
+  ): void;
+
+  /**
+   * Training-mode batch normalization of x viewed as [outer, channels, inner] (x is [N, C, *]): per channel c, the
+   * batch mean μ_c and biased variance σ²_c over outer × inner values (accumulated in float64), then
+   * out = (x − μ_c)·invstd_c·γ_c + β_c with invstd_c = 1/√(σ²_c + eps). `weight` (γ) and `bias` (β) may be
+   * null (1 and 0). Writes `out`, and μ, σ² and invstd into the float64 arrays of `channels` entries.
+   */
+  batchNorm(
+    x: FloatArray,
+    outer: number,
+    channels: number,
+    inner: number,
+    weight: FloatArray | null,
+    bias: FloatArray | null,
+    eps: number,
+    out: FloatArray,
+    mean: Float64Array,
+    variance: Float64Array,
+    invstd: Float64Array,
+  ): void;
+
+  /**
+   * The VJP of batchNorm from the saved μ and invstd: with x̂ = (x − μ)·invstd and M = outer·inner values per
+   * channel, ∂β = Σ ∂y, ∂γ = Σ ∂y·x̂ and ∂x = γ·invstd·(∂y − ∂β/M − x̂·∂γ/M). Each output may be null (not
+   * needed); those given are overwritten.
+   */
+  batchNormBackward(
+    gradOut: FloatArray,
+    x: FloatArray,
+    outer: number,
+    channels: number,
+    inner: number,
+    weight: FloatArray | null,
+    mean: Float64Array,
+    invstd: Float64Array,
+    gradInput: FloatArray | null,
+    gradWeight: FloatArray | null,
+    gradBias: FloatArray | null,
   ): void;
 
   /**

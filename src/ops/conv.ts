@@ -1,7 +1,7 @@
-// @file Convolution (conv1d, conv2d; grouped, strided, dilated, padded) via im2col + matmul, with its VJPs.
+// @file Convolution (conv1d, conv2d; grouped, strided, dilated, padded) on the backend's conv kernels, with its VJPs.
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
-import type { Window2d } from '../backend/types.js';
+import type { ConvGeometry } from '../backend/types.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { allocate, isFloat, promoteTypes, type DType, type FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -31,9 +31,6 @@ export interface Conv1dOptions {
   dilation?: number | readonly [number];
   groups?: number;
 }
-
-/** Upper bound on the im2col buffer (elements); larger batches are unfolded a few images at a time. */
-const COLS_LIMIT = 1 << 22;
 
 /** A tuple as Python prints it, as in PyTorch's messages: `(5, 5)`, `(3,)`. */
 export function fmtTuple(values: readonly number[]): string {
@@ -106,76 +103,19 @@ function outputLength(
 
 // ---- the three linear maps (forward, input gradient, weight gradient), each the others' VJP ------------
 
-interface ConvGeometry {
-  images: number;
-  inChannels: number;
-  outChannels: number;
-  groups: number;
-  window: Window2d;
-}
-
-/** Images per im2col chunk, so that the column buffer stays under COLS_LIMIT elements. */
-function chunkSize(geo: ConvGeometry): number {
-  const w = geo.window;
-  const perImage = geo.inChannels * w.kernelH * w.kernelW * w.outH * w.outW;
-  return Math.max(1, Math.min(geo.images, Math.floor(COLS_LIMIT / Math.max(perImage, 1))));
-}
-
-/** Sizes used by all three maps: Kg = rows of one group's columns, L = output positions, m = outputs per group. */
-function groupSizes(geo: ConvGeometry) {
-  const w = geo.window;
-  const kernelGroup = (geo.inChannels / geo.groups) * w.kernelH * w.kernelW;
-  return {
-    kernelGroup,
-    positions: w.outH * w.outW,
-    outPerGroup: geo.outChannels / geo.groups,
-    inPlane: w.inH * w.inW,
-  };
-}
-
-/** Matrix offsets for a chunk of `count` images × groups, each group's matrix `groupStride` apart. */
-function offsets(count: number, groups: number, imageStride: number, groupStride: number): number[] {
-  const out = new Array<number>(count * groups);
-  for (let b = 0; b < count; b++)
-    for (let g = 0; g < groups; g++) out[b * groups + g] = b * imageStride + g * groupStride;
-  return out;
-}
-
 function sameDType(t: Tensor, dtype: DType): Tensor {
   return t.dtype === dtype ? t : t.to(dtype);
 }
 
 /**
- * y[n, g·m + o] = W[g·m + o] · im2col(x[n])[g] for every image n and group g: one matrix product per image
- * and group, run as one batched backend matmul per chunk of images. x is [N, C, H, W], w is [O, C/G, kH, kW].
+ * y[n, g·m + o] = W[g·m + o] · im2col(x[n])[g] for every image n and group g (Backend.conv2d). x is
+ * [N, C, H, W], w is [O, C/G, kH, kW].
  */
 function convForward(x: Tensor, w: Tensor, geo: ConvGeometry): Tensor {
-  const { images, inChannels, outChannels, groups, window } = geo;
-  const { kernelGroup, positions, outPerGroup, inPlane } = groupSizes(geo);
+  const { images, outChannels, window } = geo;
   const dtype = x.dtype;
-  const out = allocate(dtype, images * outChannels * positions) as FloatArray;
-  const chunk = chunkSize(geo);
-  const cols = allocate(
-    dtype,
-    chunk * inChannels * window.kernelH * window.kernelW * positions,
-  ) as FloatArray;
-  const xs = x.storage as FloatArray;
-  for (let n0 = 0; n0 < images; n0 += chunk) {
-    const count = Math.min(chunk, images - n0);
-    backend().im2col(xs.subarray(n0 * inChannels * inPlane), count, inChannels, window, cols);
-    backend().matmul(
-      w.storage as FloatArray,
-      offsets(count, groups, 0, outPerGroup * kernelGroup),
-      cols,
-      offsets(count, groups, groups * kernelGroup * positions, kernelGroup * positions),
-      out.subarray(n0 * outChannels * positions),
-      outPerGroup,
-      kernelGroup,
-      positions,
-      false,
-      false,
-    );
-  }
+  const out = allocate(dtype, images * outChannels * window.outH * window.outW) as FloatArray;
+  backend().conv2d(x.storage as FloatArray, w.storage as FloatArray, out, geo);
   const result = new Tensor(out, [images, outChannels, window.outH, window.outW], dtype);
   return record(result, 'conv2d', [x, w], (g) => {
     const gradOutput = sameDType(g, dtype);
@@ -186,34 +126,12 @@ function convForward(x: Tensor, w: Tensor, geo: ConvGeometry): Tensor {
   });
 }
 
-/** ∂L/∂x = col2im(Wᵀ·∂L/∂y) per image and group (the weight is read transposed by the matmul kernel). */
+/** ∂L/∂x = col2im(Wᵀ·∂L/∂y) per image and group (Backend.conv2dInputGrad). */
 function convInputGrad(g: Tensor, w: Tensor, geo: ConvGeometry): Tensor {
-  const { images, inChannels, outChannels, groups, window } = geo;
-  const { kernelGroup, positions, outPerGroup, inPlane } = groupSizes(geo);
+  const { images, inChannels, window } = geo;
   const dtype = g.dtype;
-  const gradInput = allocate(dtype, images * inChannels * inPlane) as FloatArray;
-  const chunk = chunkSize(geo);
-  const cols = allocate(
-    dtype,
-    chunk * inChannels * window.kernelH * window.kernelW * positions,
-  ) as FloatArray;
-  const gs = g.storage as FloatArray;
-  for (let n0 = 0; n0 < images; n0 += chunk) {
-    const count = Math.min(chunk, images - n0);
-    backend().matmul(
-      w.storage as FloatArray,
-      offsets(count, groups, 0, outPerGroup * kernelGroup),
-      gs.subarray(n0 * outChannels * positions),
-      offsets(count, groups, outChannels * positions, outPerGroup * positions),
-      cols,
-      kernelGroup,
-      outPerGroup,
-      positions,
-      true,
-      false,
-    );
-    backend().col2im(cols, count, inChannels, window, gradInput.subarray(n0 * inChannels * inPlane));
-  }
+  const gradInput = allocate(dtype, images * inChannels * window.inH * window.inW) as FloatArray;
+  backend().conv2dInputGrad(g.storage as FloatArray, w.storage as FloatArray, gradInput, geo);
   const result = new Tensor(gradInput, [images, inChannels, window.inH, window.inW], dtype);
   return record(result, 'conv2dInputGrad', [g, w], (h) => {
     const upstream = sameDType(h, dtype);
@@ -224,39 +142,13 @@ function convInputGrad(g: Tensor, w: Tensor, geo: ConvGeometry): Tensor {
   });
 }
 
-/** ∂L/∂W = Σₙ ∂L/∂y[n] · im2col(x[n])ᵀ per group (columns read transposed, images summed by a reduce kernel). */
+/** ∂L/∂W = Σₙ ∂L/∂y[n] · im2col(x[n])ᵀ per group (Backend.conv2dWeightGrad). */
 function convWeightGrad(x: Tensor, g: Tensor, geo: ConvGeometry): Tensor {
-  const { images, inChannels, outChannels, groups, window } = geo;
-  const { kernelGroup, positions, outPerGroup, inPlane } = groupSizes(geo);
+  const { inChannels, outChannels, groups, window } = geo;
   const dtype = g.dtype;
-  const weightSize = outChannels * kernelGroup;
-  const perImage = allocate(dtype, images * weightSize) as FloatArray;
-  const chunk = chunkSize(geo);
-  const cols = allocate(
-    dtype,
-    chunk * inChannels * window.kernelH * window.kernelW * positions,
-  ) as FloatArray;
-  const xs = x.storage as FloatArray;
-  const gs = g.storage as FloatArray;
-  for (let n0 = 0; n0 < images; n0 += chunk) {
-    const count = Math.min(chunk, images - n0);
-    backend().im2col(xs.subarray(n0 * inChannels * inPlane), count, inChannels, window, cols);
-    backend().matmul(
-      gs.subarray(n0 * outChannels * positions),
-      offsets(count, groups, outChannels * positions, outPerGroup * positions),
-      cols,
-      offsets(count, groups, groups * kernelGroup * positions, kernelGroup * positions),
-      perImage.subarray(n0 * weightSize),
-      outPerGroup,
-      positions,
-      kernelGroup,
-      false,
-      true,
-    );
-  }
-  const gradWeight = allocate(dtype, weightSize);
-  backend().reduce('sum', perImage, [images, weightSize], [0], gradWeight);
   const shape = [outChannels, inChannels / groups, window.kernelH, window.kernelW];
+  const gradWeight = allocate(dtype, shape[0]! * shape[1]! * shape[2]! * shape[3]!) as FloatArray;
+  backend().conv2dWeightGrad(x.storage as FloatArray, g.storage as FloatArray, gradWeight, geo);
   const result = new Tensor(gradWeight, shape, dtype);
   return record(result, 'conv2dWeightGrad', [x, g], (h) => {
     const upstream = sameDType(h, dtype);
@@ -377,8 +269,8 @@ function convolution(
  * where g is o's group. `x` is [N, C, H, W] (or unbatched [C, H, W]), `weight` is [O, C/groups, kH, kW] and
  * `bias` is [O]. Output size per spatial dim: ⌊(in + 2·padding − dilation·(kernel − 1) − 1)/stride⌋ + 1.
  *
- * Computed as im2col + one batched matmul per image chunk; ∂x is col2im of Wᵀ·∂y and ∂W is ∂y·colsᵀ summed
- * over images, both through the backend with transpose flags (no materialised transposes). The gradient
+ * Computed by the backend as im2col + matrix products (the wasm backend keeps the columns in its own memory);
+ * ∂x is col2im of Wᵀ·∂y and ∂W is ∂y·colsᵀ summed over images, both with transpose flags. The gradient
  * functions are themselves differentiable, so double backward works.
  * @throws ShapeError for a wrong input rank, a channel count that does not fit weight and groups, or a
  *   kernel larger than the padded input (`conv2d: kernel size (5, 5) is larger than the padded input (4, 4)`);

@@ -3,11 +3,10 @@ import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import type { AxisWindows, Window2d } from '../backend/types.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { zeros } from '../tensor/create.js';
 import { allocate, isFloat, type FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { expandInts, fmtTuple, type IntOrPair } from './conv.js';
-import { scatterAdd } from './indexing.js';
+import { gather } from './indexing.js';
 import { reshape } from './shape.js';
 
 export interface MaxPool2dOptions {
@@ -169,17 +168,29 @@ export function maxPool2d(
   const indexTensor = new Tensor(indices, outShape, 'int32');
   const flatIndices = reshape(indexTensor, [planes, positions]);
   const result = record(new Tensor(values, outShape, x.dtype), op, [x], (g) => [
-    reshape(
-      scatterAdd(
-        zeros([planes, inH * inW], { dtype: g.dtype }),
-        1,
-        flatIndices,
-        reshape(g, [planes, positions]),
-      ),
-      x.shape,
-    ),
+    reshape(maxPoolBackward(reshape(g, [planes, positions]), flatIndices, inH * inW), x.shape),
   ]);
   return options.returnIndices ? [result, indexTensor] : result;
+}
+
+/**
+ * ∂x of max pooling as planes [planes, inPlane]: ∂x[p, indices[p, o]] += ∂y[p, o] (Backend.maxPool2dBackward).
+ * Its own VJP gathers the upstream gradient at the same indices, so double backward works.
+ */
+function maxPoolBackward(g: Tensor, indices: Tensor, inPlane: number): Tensor {
+  const [planes, positions] = g.shape as [number, number];
+  const out = allocate(g.dtype, planes * inPlane) as FloatArray;
+  backend().maxPool2dBackward(
+    g.storage as FloatArray,
+    indices.storage as Int32Array,
+    planes,
+    positions,
+    inPlane,
+    out,
+  );
+  return record(new Tensor(out, [planes, inPlane], g.dtype), 'maxPool2dBackward', [g], (h) => [
+    gather(h, 1, indices),
+  ]);
 }
 
 // ---- average pooling ----------------------------------------------------------------------------------

@@ -433,6 +433,20 @@ for (const [label, backend] of VARIANTS) {
       }
     });
 
+    it('fused activation gradients (unaryGrad) are bit-identical, at every tail length', () => {
+      for (const n of [1024, 1025, 1026, 1027, 4099, 100]) {
+        const g = values(n, n + 1, 3, true);
+        for (const op of ['relu', 'sigmoid', 'tanh'] as const) {
+          const saved = op === 'relu' ? values(n, n + 2, 3, true) : values(n, n + 2, 1, true);
+          const out = new Float32Array(n).fill(NaN);
+          const want = new Float32Array(n);
+          backend.unaryGrad(op, g, saved, out);
+          jsBackend.unaryGrad(op, g, saved, want);
+          expectSame(out, want, `${op} gradient n=${n}`);
+        }
+      }
+    });
+
     it('clamp with one bound open (±Infinity) is bit-identical', () => {
       const x = values(2048, 9, 3, true);
       for (const [lo, hi] of [
@@ -640,6 +654,163 @@ for (const [label, backend] of VARIANTS) {
         jsBackend.col2im(want.subarray(0, colSize), images, channels, w, outWant);
         expectClose(out, outWant, `col2im ${c}`, 1, 1e-7); // the same sums, added in another order
       });
+    });
+
+    it('whole convolutions (forward, input and weight gradients) agree with js', () => {
+      const cases = [
+        { images: 37, inChannels: 3, outChannels: 8, groups: 1 }, // ∂W spans three 16-image chunks
+        { images: 2, inChannels: 6, outChannels: 4, groups: 2 },
+        { images: 5, inChannels: 4, outChannels: 12, groups: 4 },
+        { images: 1, inChannels: 1, outChannels: 6, groups: 1 },
+      ];
+      windows.map(withOutput).forEach((window, c) => {
+        for (const [i, geometry] of cases.entries()) {
+          const geo = { ...geometry, window };
+          const what = `window ${c}, case ${i}`;
+          const kg = (geo.inChannels / geo.groups) * window.kernelH * window.kernelW;
+          const inSize = geo.images * geo.inChannels * window.inH * window.inW;
+          const outSize = geo.images * geo.outChannels * window.outH * window.outW;
+          const x = values(inSize, 41 + c + i);
+          const weight = values(geo.outChannels * kg, 43 + c + i);
+          const gradOut = values(outSize, 47 + c + i);
+          const forward = [new Float32Array(outSize).fill(NaN), new Float32Array(outSize).fill(NaN)] as const;
+          backend.conv2d(x, weight, forward[0], geo);
+          jsBackend.conv2d(x, weight, forward[1], geo);
+          expectClose(forward[0], forward[1], `conv2d ${what}`, 64, 1e-5);
+          const gradInput = [new Float32Array(inSize).fill(NaN), new Float32Array(inSize).fill(NaN)] as const;
+          backend.conv2dInputGrad(gradOut, weight, gradInput[0], geo);
+          jsBackend.conv2dInputGrad(gradOut, weight, gradInput[1], geo);
+          expectClose(gradInput[0], gradInput[1], `conv2dInputGrad ${what}`, 64, 1e-5);
+          const gradWeight = [
+            new Float32Array(weight.length).fill(NaN),
+            new Float32Array(weight.length),
+          ] as const;
+          backend.conv2dWeightGrad(x, gradOut, gradWeight[0], geo);
+          jsBackend.conv2dWeightGrad(x, gradOut, gradWeight[1], geo);
+          expectClose(gradWeight[0], gradWeight[1], `conv2dWeightGrad ${what}`, 256, 1e-4);
+        }
+      });
+    });
+
+    it('batch norm and its VJP agree with js (float64 statistics; runs of any length)', () => {
+      for (const [outer, channels, inner] of [
+        [64, 16, 49],
+        [5, 3, 7],
+        [300, 4, 1],
+        [2, 2, 1030],
+      ] as const) {
+        const n = outer * channels * inner;
+        const what = `[${outer}, ${channels}, ${inner}]`;
+        const x = values(n, outer + inner).map((v) => 4 * v + 2);
+        const weight = values(channels, 3);
+        const bias = values(channels, 4);
+        const stats = () => [
+          new Float64Array(channels),
+          new Float64Array(channels),
+          new Float64Array(channels),
+        ];
+        const [mean, variance, invstd] = stats();
+        const [wantMean, wantVariance, wantInvstd] = stats();
+        const out = new Float32Array(n).fill(NaN);
+        const want = new Float32Array(n);
+        backend.batchNorm(x, outer, channels, inner, weight, bias, 1e-5, out, mean!, variance!, invstd!);
+        jsBackend.batchNorm(
+          x,
+          outer,
+          channels,
+          inner,
+          weight,
+          bias,
+          1e-5,
+          want,
+          wantMean!,
+          wantVariance!,
+          wantInvstd!,
+        );
+        expectClose(out, want, `batchNorm ${what}`, 2, 1e-6);
+        expectClose(mean!, wantMean!, `mean ${what}`, 0, 1e-12);
+        expectClose(variance!, wantVariance!, `variance ${what}`, 0, 1e-12);
+        const gradOut = values(n, 7 + inner);
+        const grads = () => [
+          new Float32Array(n).fill(NaN),
+          new Float32Array(channels),
+          new Float32Array(channels),
+        ];
+        const [gradInput, gradWeight, gradBias] = grads();
+        const [wantInput, wantWeight, wantBias] = grads();
+        backend.batchNormBackward(
+          gradOut,
+          x,
+          outer,
+          channels,
+          inner,
+          weight,
+          mean!,
+          invstd!,
+          gradInput!,
+          gradWeight!,
+          gradBias!,
+        );
+        jsBackend.batchNormBackward(
+          gradOut,
+          x,
+          outer,
+          channels,
+          inner,
+          weight,
+          mean!,
+          invstd!,
+          wantInput!,
+          wantWeight!,
+          wantBias!,
+        );
+        expectClose(gradInput!, wantInput!, `batchNormBackward ∂x ${what}`, 2, 1e-6);
+        expectClose(gradWeight!, wantWeight!, `batchNormBackward ∂γ ${what}`, 2, 1e-6);
+        expectClose(gradBias!, wantBias!, `batchNormBackward ∂β ${what}`, 2, 1e-6);
+        // Without affine parameters and with only ∂x wanted.
+        backend.batchNorm(x, outer, channels, inner, null, null, 1e-3, out, mean!, variance!, invstd!);
+        jsBackend.batchNorm(
+          x,
+          outer,
+          channels,
+          inner,
+          null,
+          null,
+          1e-3,
+          want,
+          wantMean!,
+          wantVariance!,
+          wantInvstd!,
+        );
+        expectClose(out, want, `batchNorm without affine ${what}`, 2, 1e-6);
+        backend.batchNormBackward(
+          gradOut,
+          x,
+          outer,
+          channels,
+          inner,
+          null,
+          mean!,
+          invstd!,
+          gradInput!,
+          null,
+          null,
+        );
+        jsBackend.batchNormBackward(
+          gradOut,
+          x,
+          outer,
+          channels,
+          inner,
+          null,
+          mean!,
+          invstd!,
+          wantInput!,
+          null,
+          null,
+        );
+        expectClose(gradInput!, wantInput!, `batchNormBackward ∂x only ${what}`, 2, 1e-6);
+      }
     });
 
     it('max pooling values and indices are identical (ties, NaN, padding)', () => {

@@ -130,6 +130,21 @@ export function maxPool2d(
   }
 }
 
+/** Backend.maxPool2dBackward: adds each output gradient onto its window's winner. */
+export function maxPool2dBackward(
+  gradOut: FloatArray,
+  indices: Int32Array,
+  planes: number,
+  positions: number,
+  inPlane: number,
+  gradIn: FloatArray,
+): void {
+  for (let p = 0, o = 0; p < planes; p++) {
+    const base = p * inPlane;
+    for (let end = o + positions; o < end; o++) gradIn[base + indices[o]!]! += gradOut[o]!;
+  }
+}
+
 /**
  * out[p, oh, ow] = Σ x[p, h, w] / (rows.divisor[oh]·cols.divisor[ow]) over h in [rows.start[oh], rows.end[oh])
  * and w in [cols.start[ow], cols.end[ow]): average pooling (windows from kernel, stride and padding) and

@@ -1,10 +1,12 @@
 // @file The reference backend: plain TypeScript kernels, always available, the oracle for faster backends.
 import type { Backend } from '../types.js';
 import { binary, expand, where } from './binary.js';
-import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d } from './conv.js';
+import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from './conv.js';
+import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './convolution.js';
 import { gather, indexAdd, indexSelect, scatter } from './gather.js';
 import { permute } from './layout.js';
 import { matmul } from './matmul.js';
+import { batchNorm, batchNormBackward } from './normalization.js';
 import { adamUpdate } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
 import { slice, sliceAssign } from './slice.js';
@@ -29,10 +31,16 @@ export const jsBackend: Backend = {
   scatter,
   indexSelect,
   indexAdd,
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
   im2col,
   col2im,
   maxPool2d,
+  maxPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
+  batchNorm,
+  batchNormBackward,
   adamUpdate,
 };

@@ -1,27 +1,10 @@
 // @file The wasm backend's window kernels: im2col, col2im and max pooling on float32.
 import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
-import type { Backend, Window2d } from '../types.js';
+import type { Backend } from '../types.js';
+import { windowArgs } from './convolution.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
-
-/** Window2d's fields in the order the wasm kernels take them. */
-function windowArgs(w: Window2d): number[] {
-  return [
-    w.inH,
-    w.inW,
-    w.outH,
-    w.outW,
-    w.kernelH,
-    w.kernelW,
-    w.strideH,
-    w.strideW,
-    w.padH,
-    w.padW,
-    w.dilationH,
-    w.dilationW,
-  ];
-}
 
 function isF32(x: FloatArray): x is Float32Array {
   return x instanceof Float32Array;

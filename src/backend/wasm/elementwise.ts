@@ -2,7 +2,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, shapesEqual, type Shape } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
-import type { Backend, BinaryOp, UnaryOp } from '../types.js';
+import type { Backend, BinaryOp, UnaryGradOp, UnaryOp } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -117,5 +117,25 @@ export function wasmUnary(runtime: WasmRuntime, limits: WasmLimits): Backend['un
     heap.set(x, at >> 2);
     runtime.kernels.unary(code, at, at, n, p0, p1);
     out.set(heap.subarray(at >> 2, (at >> 2) + n));
+  };
+}
+
+/** Operation codes of assembly/elementwise.ts's unaryGrad (the unary codes of the same activations). */
+const UNARY_GRAD_CODES: Record<UnaryGradOp, number> = { relu: 2, sigmoid: 8, tanh: 9 };
+
+/** Backend.unaryGrad on float32 arrays of at least `limits.minSize` elements; bit-identical to the js kernel. */
+export function wasmUnaryGrad(runtime: WasmRuntime, limits: WasmLimits): Backend['unaryGrad'] {
+  return (op, g, saved, out) => {
+    const n = out.length;
+    if (n < limits.minSize || g.length !== n || saved.length !== n || !allFloat32(g, saved, out)) {
+      jsBackend.unaryGrad(op, g, saved, out);
+      return;
+    }
+    const [gAt, savedAt] = runtime.layout(n * 4, n * 4);
+    const heap = runtime.f32;
+    heap.set(g, gAt >> 2);
+    heap.set(saved, savedAt >> 2);
+    runtime.kernels.unaryGrad(UNARY_GRAD_CODES[op], gAt, savedAt, gAt, n);
+    out.set(heap.subarray(gAt >> 2, (gAt >> 2) + n));
   };
 }

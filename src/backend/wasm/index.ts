@@ -2,9 +2,11 @@
 import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from './conv.js';
-import { wasmBinary, wasmUnary } from './elementwise.js';
+import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from './convolution.js';
+import { wasmBinary, wasmUnary, wasmUnaryGrad } from './elementwise.js';
 import { DEFAULT_LIMITS, type WasmLimits } from './limits.js';
 import { wasmMatmul } from './matmul.js';
+import { wasmBatchNorm, wasmBatchNormBackward } from './normalization.js';
 import { wasmAdamUpdate } from './optim.js';
 import { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 import { wasmReduce, wasmSoftmax } from './reduce.js';
@@ -15,7 +17,7 @@ export { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 
 /**
  * The wasm backend over a loaded runtime: the js backend with SIMD kernels overriding the entries that dominate
- * training (matmul, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling, Adam updates). Each
+ * training (matmul, whole convolutions, batch norm, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling, Adam updates). Each
  * override handles float32 inputs large enough to repay copying them into linear memory and hands anything
  * else (float64, other dtypes and ops, inputs below `limits`) to the js kernel, which stays the oracle.
  */
@@ -26,11 +28,17 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
     matmul: wasmMatmul(runtime, limits),
     binary: wasmBinary(runtime, limits),
     unary: wasmUnary(runtime, limits),
+    unaryGrad: wasmUnaryGrad(runtime, limits),
     reduce: wasmReduce(runtime, limits),
     softmax: wasmSoftmax(runtime, limits),
+    conv2d: wasmConv2d(runtime, limits),
+    conv2dInputGrad: wasmConv2dInputGrad(runtime, limits),
+    conv2dWeightGrad: wasmConv2dWeightGrad(runtime, limits),
     im2col: wasmIm2col(runtime, limits),
     col2im: wasmCol2im(runtime, limits),
     maxPool2d: wasmMaxPool2d(runtime, limits),
+    batchNorm: wasmBatchNorm(runtime, limits),
+    batchNormBackward: wasmBatchNormBackward(runtime, limits),
     adamUpdate: wasmAdamUpdate(runtime, limits),
   };
 }

@@ -21,6 +21,7 @@ export interface KernelExports {
   ): void;
   binary(op: number, a: number, b: number, out: number, ...dimsThenStrides: number[]): void;
   unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;
+  unaryGrad(op: number, g: number, saved: number, out: number, n: number): void;
   sumMiddle(x: number, outer: number, size: number, inner: number, acc: number, out: number): void;
   sumOuterInner(x: number, before: number, kept: number, after: number, acc: number, out: number): void;
   softmax(x: number, out: number, outer: number, size: number, inner: number, log: boolean): void;
@@ -28,6 +29,33 @@ export interface KernelExports {
   im2col(x: number, images: number, channels: number, cols: number, ...window: number[]): void;
   col2im(cols: number, images: number, channels: number, out: number, ...window: number[]): void;
   maxPool2d(x: number, planes: number, out: number, indices: number, ...window: number[]): void;
+  /** conv2dForward, conv2dInputGrad and conv2dWeightGrad (assembly/convolution.ts) share this signature. */
+  conv2dForward: ConvKernel;
+  conv2dInputGrad: ConvKernel;
+  conv2dWeightGrad: ConvKernel;
+  batchNorm(
+    x: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    weight: number,
+    bias: number,
+    eps: number,
+    out: number,
+    stats: number,
+  ): void;
+  batchNormBackward(
+    gradOut: number,
+    x: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    weight: number,
+    stats: number,
+    gradInput: number,
+    gradWeight: number,
+    gradBias: number,
+  ): void;
   adamUpdate(
     p: number,
     g: number,
@@ -48,6 +76,24 @@ export interface KernelExports {
     amsgrad: boolean,
   ): void;
 }
+
+/**
+ * A whole convolution map over images [n0, n1): inputs at `a` and `b`, result at `out`; `cols` holds one image's
+ * columns and `scratch` the gemm's scratch; then Window2d's twelve fields.
+ */
+export type ConvKernel = (
+  a: number,
+  b: number,
+  out: number,
+  n0: number,
+  n1: number,
+  channels: number,
+  outChannels: number,
+  groups: number,
+  cols: number,
+  scratch: number,
+  ...window: number[]
+) => void;
 
 const PAGE = 65536;
 const ALIGN = 64; // cache-line alignment for every region handed to a kernel

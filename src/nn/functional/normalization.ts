@@ -1,7 +1,8 @@
 // @file layerNorm and batchNorm, composed from differentiable ops (F.layer_norm, F.batch_norm).
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { add, mean, mul, reshape, rsqrt, square, sub } from '../../ops/index.js';
+import { add, mean, mul, neg, reshape, rsqrt, square, sub } from '../../ops/index.js';
+import { batchNormTraining } from '../../ops/normalization.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -60,8 +61,8 @@ export function layerNorm(
  * Batch normalization over dim 1 (torch.nn.functional.batch_norm; Ioffe & Szegedy, 2015) for inputs
  * [N, C, *]: y = (x − μ)/√(σ² + ε)·γ + β per channel.
  *
- * - `training`: μ and σ² (biased) are the batch statistics over every dim but 1, and the running buffers,
- *   when given, are updated in place: r ← (1 − momentum)·r + momentum·s, with the unbiased batch variance
+ * - `training`: μ and σ² (biased) are the batch statistics over every dim but 1 (one fused op, see
+ *   ops/normalization.ts), and the running buffers, when given, are updated in place: r ← (1 − momentum)·r + momentum·s, with the unbiased batch variance
  *   (·n/(n − 1)) for runningVar.
  * - otherwise μ and σ² are `runningMean` and `runningVar`, which must then be given.
  * @throws ShapeError for inputs with fewer than 2 dims or statistics/affine tensors without C elements;
@@ -97,10 +98,6 @@ export function batchNorm(
       );
     }
   }
-  // Per-channel vectors broadcast against [N, C, *] as [C, 1, …, 1].
-  const channelShape = [channels, ...x.shape.slice(2).map(() => 1)];
-  const perChannel = (t: Tensor): Tensor => reshape(t, channelShape);
-  let out: Tensor;
   if (training) {
     const count = x.numel() / channels;
     if (count <= 1) {
@@ -109,31 +106,25 @@ export function batchNorm(
         `expected more than 1 value per channel when training, got input shape ${fmtShape(x.shape)}`,
       );
     }
-    const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-    const batchMean = mean(x, dims, true);
-    const centered = sub(x, batchMean);
-    const batchVar = mean(square(centered), dims, true);
-    out = mul(centered, rsqrt(add(batchVar, eps)));
+    const stats = batchNormTraining(x, weight ?? null, bias ?? null, eps);
     noGrad(() => {
-      if (runningMean) {
-        const update = add(
-          mul(runningMean, 1 - momentum),
-          mul(reshape(batchMean.detach(), [channels]), momentum),
-        );
-        runningMean.copy_(update);
-      }
+      if (runningMean) runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(stats.mean, momentum)));
       if (runningVar) {
-        const unbiased = mul(reshape(batchVar.detach(), [channels]), count / (count - 1));
+        const unbiased = mul(stats.variance, count / (count - 1));
         runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(unbiased, momentum)));
       }
     });
-  } else {
-    if (!runningMean || !runningVar) {
-      throw new ValueError('batchNorm', 'runningMean and runningVar must be given when not training');
-    }
-    out = mul(sub(x, perChannel(runningMean)), rsqrt(add(perChannel(runningVar), eps)));
+    return stats.out;
   }
-  if (weight) out = mul(out, perChannel(weight));
-  if (bias) out = add(out, perChannel(bias));
-  return out;
+  if (!runningMean || !runningVar) {
+    throw new ValueError('batchNorm', 'runningMean and runningVar must be given when not training');
+  }
+  // An affine map per channel, x·scale + shift, with scale = γ/√(σ² + ε) and shift = β − μ·scale, broadcast
+  // against [N, C, *] as [C, 1, …, 1].
+  let scale = rsqrt(add(runningVar, eps));
+  if (weight) scale = mul(scale, weight);
+  let shift = neg(mul(runningMean, scale));
+  if (bias) shift = add(shift, bias);
+  const channelShape = [channels, ...x.shape.slice(2).map(() => 1)];
+  return add(mul(x, reshape(scale, channelShape)), reshape(shift, channelShape));
 }

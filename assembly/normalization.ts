@@ -1,0 +1,189 @@
+// @file The wasm batch normalization kernels, in AssemblyScript: statistics and arithmetic in float64 (f64x2).
+//
+// x is [outer, channels, inner] float32; per channel the `outer` runs of `inner` floats are strided by
+// channels·inner. Each run is read four floats at a time and widened to two f64x2 (the scalar tail separately),
+// so the results match the js kernels, which compute in float64 too, up to the order of the sums.
+
+/** Lanes 0–1 of a float32 vector widened to f64x2. */
+function low(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+/** Lanes 2–3 of a float32 vector widened to f64x2. */
+function high(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+
+/** Two f64x2 rounded to float32 and packed as one f32x4. */
+function narrow(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
+}
+
+/** Σ x over the channel's runs (f64). */
+function channelSum(x: usize, outer: i32, inner: i32, stride: usize): f64 {
+  let acc = f64x2.splat(0);
+  let tail: f64 = 0;
+  const vectorEnd = inner & ~3;
+  for (let n = 0; n < outer; n++) {
+    const run = x + <usize>n * stride;
+    for (let i = 0; i < vectorEnd; i += 4) {
+      const v = v128.load(run + ((<usize>i) << 2));
+      acc = f64x2.add(acc, f64x2.add(low(v), high(v)));
+    }
+    for (let i = vectorEnd; i < inner; i++) tail += <f64>load<f32>(run + ((<usize>i) << 2));
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail;
+}
+
+/** Σ (x − μ)² over the channel's runs (f64). */
+function channelSquares(x: usize, outer: i32, inner: i32, stride: usize, mu: f64): f64 {
+  const m = f64x2.splat(mu);
+  let acc = f64x2.splat(0);
+  let tail: f64 = 0;
+  const vectorEnd = inner & ~3;
+  for (let n = 0; n < outer; n++) {
+    const run = x + <usize>n * stride;
+    for (let i = 0; i < vectorEnd; i += 4) {
+      const v = v128.load(run + ((<usize>i) << 2));
+      const d0 = f64x2.sub(low(v), m);
+      const d1 = f64x2.sub(high(v), m);
+      acc = f64x2.add(acc, f64x2.add(f64x2.mul(d0, d0), f64x2.mul(d1, d1)));
+    }
+    for (let i = vectorEnd; i < inner; i++) {
+      const d = <f64>load<f32>(run + ((<usize>i) << 2)) - mu;
+      tail += d * d;
+    }
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail;
+}
+
+/** out = a·u + b·x + d over the channel's runs, in f64 (u = x when `u` is 0), rounded to float32. */
+function channelAffine(
+  u: usize,
+  x: usize,
+  out: usize,
+  outer: i32,
+  inner: i32,
+  stride: usize,
+  a: f64,
+  b: f64,
+  d: f64,
+): void {
+  const va = f64x2.splat(a);
+  const vb = f64x2.splat(b);
+  const vd = f64x2.splat(d);
+  const vectorEnd = inner & ~3;
+  for (let n = 0; n < outer; n++) {
+    const offset = <usize>n * stride;
+    for (let i = 0; i < vectorEnd; i += 4) {
+      const at = offset + ((<usize>i) << 2);
+      const xv = v128.load(x + at);
+      let lo = f64x2.add(f64x2.mul(vb, low(xv)), vd);
+      let hi = f64x2.add(f64x2.mul(vb, high(xv)), vd);
+      if (u != 0) {
+        const uv = v128.load(u + at);
+        lo = f64x2.add(f64x2.mul(va, low(uv)), lo);
+        hi = f64x2.add(f64x2.mul(va, high(uv)), hi);
+      }
+      v128.store(out + at, narrow(lo, hi));
+    }
+    for (let i = vectorEnd; i < inner; i++) {
+      const at = offset + ((<usize>i) << 2);
+      let value = b * <f64>load<f32>(x + at) + d;
+      if (u != 0) value = a * <f64>load<f32>(u + at) + value;
+      store<f32>(out + at, <f32>value);
+    }
+  }
+}
+
+/**
+ * Training-mode batch norm (Backend.batchNorm): per channel μ, σ² (biased), invstd = 1/√(σ² + eps), then
+ * out = x·scale + shift with scale = γ·invstd and shift = β − μ·scale. `weight`/`bias` are 0 when absent;
+ * `stats` receives 3·channels f64: μ, then σ², then invstd.
+ */
+export function batchNorm(
+  x: usize,
+  outer: i32,
+  channels: i32,
+  inner: i32,
+  weight: usize,
+  bias: usize,
+  eps: f64,
+  out: usize,
+  stats: usize,
+): void {
+  const stride = (<usize>(channels * inner)) << 2;
+  const count = <f64>outer * <f64>inner;
+  for (let c = 0; c < channels; c++) {
+    const run = x + ((<usize>(c * inner)) << 2);
+    const mu = channelSum(run, outer, inner, stride) / count;
+    const sigma2 = channelSquares(run, outer, inner, stride, mu) / count;
+    const inv = 1 / Math.sqrt(sigma2 + eps);
+    store<f64>(stats + ((<usize>c) << 3), mu);
+    store<f64>(stats + ((<usize>(channels + c)) << 3), sigma2);
+    store<f64>(stats + ((<usize>(2 * channels + c)) << 3), inv);
+    const scale = (weight != 0 ? <f64>load<f32>(weight + ((<usize>c) << 2)) : 1) * inv;
+    const shift = (bias != 0 ? <f64>load<f32>(bias + ((<usize>c) << 2)) : 0) - mu * scale;
+    channelAffine(0, run, out + ((<usize>(c * inner)) << 2), outer, inner, stride, 0, scale, shift);
+  }
+}
+
+/**
+ * Its VJP (Backend.batchNormBackward) from `stats` (μ at [0, C), invstd at [2C, 3C)): writes Σ∂y to gradBias
+ * and Σ∂y·x̂ to gradWeight (each 0 when not wanted), and ∂x = a·∂y + b·x + d to gradInput (when not 0).
+ */
+export function batchNormBackward(
+  gradOut: usize,
+  x: usize,
+  outer: i32,
+  channels: i32,
+  inner: i32,
+  weight: usize,
+  stats: usize,
+  gradInput: usize,
+  gradWeight: usize,
+  gradBias: usize,
+): void {
+  const stride = (<usize>(channels * inner)) << 2;
+  const count = <f64>outer * <f64>inner;
+  const vectorEnd = inner & ~3;
+  for (let c = 0; c < channels; c++) {
+    const offset = (<usize>(c * inner)) << 2;
+    const mu = load<f64>(stats + ((<usize>c) << 3));
+    const inv = load<f64>(stats + ((<usize>(2 * channels + c)) << 3));
+    const m = f64x2.splat(mu);
+    let sumDy = f64x2.splat(0);
+    let sumDyXc = f64x2.splat(0);
+    let tailDy: f64 = 0;
+    let tailDyXc: f64 = 0;
+    for (let n = 0; n < outer; n++) {
+      const at = offset + <usize>n * stride;
+      for (let i = 0; i < vectorEnd; i += 4) {
+        const p = at + ((<usize>i) << 2);
+        const dy = v128.load(gradOut + p);
+        const xv = v128.load(x + p);
+        const dyLo = low(dy);
+        const dyHi = high(dy);
+        sumDy = f64x2.add(sumDy, f64x2.add(dyLo, dyHi));
+        const a = f64x2.mul(dyLo, f64x2.sub(low(xv), m));
+        const b = f64x2.mul(dyHi, f64x2.sub(high(xv), m));
+        sumDyXc = f64x2.add(sumDyXc, f64x2.add(a, b));
+      }
+      for (let i = vectorEnd; i < inner; i++) {
+        const p = at + ((<usize>i) << 2);
+        const dy = <f64>load<f32>(gradOut + p);
+        tailDy += dy;
+        tailDyXc += dy * (<f64>load<f32>(x + p) - mu);
+      }
+    }
+    const totalDy = f64x2.extract_lane(sumDy, 0) + f64x2.extract_lane(sumDy, 1) + tailDy;
+    const sumDyXhat = (f64x2.extract_lane(sumDyXc, 0) + f64x2.extract_lane(sumDyXc, 1) + tailDyXc) * inv;
+    if (gradBias != 0) store<f32>(gradBias + ((<usize>c) << 2), <f32>totalDy);
+    if (gradWeight != 0) store<f32>(gradWeight + ((<usize>c) << 2), <f32>sumDyXhat);
+    if (gradInput == 0) continue;
+    const k = (weight != 0 ? <f64>load<f32>(weight + ((<usize>c) << 2)) : 1) * inv;
+    const slope = (sumDyXhat * inv) / count;
+    const d = -k * (totalDy / count) + k * slope * mu;
+    channelAffine(gradOut + offset, x + offset, gradInput + offset, outer, inner, stride, k, -k * slope, d);
+  }
+}
