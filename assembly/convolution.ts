@@ -8,7 +8,10 @@
 import { col2im, im2col } from './conv';
 import { gemmInto } from './gemm';
 
-/** y[n] = W · im2col(x[n]) per group, for images n0 ≤ n < n1 (out overwritten). */
+/**
+ * y[n] = W · im2col(x[n]) + b per group, for images n0 ≤ n < n1 (out overwritten); `bias` holds outChannels
+ * floats, or is 0 for none.
+ */
 export function conv2dForward(
   x: usize,
   w: usize,
@@ -20,6 +23,7 @@ export function conv2dForward(
   groups: i32,
   cols: usize,
   scratch: usize,
+  bias: usize,
   inH: i32,
   inW: i32,
   outH: i32,
@@ -61,6 +65,26 @@ export function conv2dForward(
       const cg = cols + ((<usize>(g * kg * positions)) << 2);
       const yg = out + ((<usize>n * <usize>(outChannels * positions) + <usize>(g * m * positions)) << 2);
       gemmInto(wg, kg, 1, cg, positions, 1, yg, m, kg, positions, scratch, false);
+    }
+    if (bias != 0)
+      addBias(out + ((<usize>n * <usize>(outChannels * positions)) << 2), bias, outChannels, positions);
+  }
+}
+
+/** Adds bias[o] to the `positions` floats of each channel o of one output image. */
+function addBias(y: usize, bias: usize, channels: i32, positions: i32): void {
+  for (let o = 0; o < channels; o++) {
+    const b = load<f32>(bias + ((<usize>o) << 2));
+    const vb = f32x4.splat(b);
+    const row = y + ((<usize>(o * positions)) << 2);
+    let i = 0;
+    for (; i + 4 <= positions; i += 4) {
+      const at = row + ((<usize>i) << 2);
+      v128.store(at, f32x4.add(v128.load(at), vb));
+    }
+    for (; i < positions; i++) {
+      const at = row + ((<usize>i) << 2);
+      store<f32>(at, load<f32>(at) + b);
     }
   }
 }

@@ -284,10 +284,16 @@ export interface Backend {
   ): void;
 
   /**
-   * The convolution y[n, g·m + o] = W[g·m + o] · im2col(x[n])[g] (m = outChannels/groups) without bias, for every
-   * image n and group g; `out` is overwritten.
+   * The convolution y[n, g·m + o] = W[g·m + o] · im2col(x[n])[g] + b[g·m + o] (m = outChannels/groups) for every
+   * image n and group g, b being `bias` ([outChannels]) or 0 when null; `out` is overwritten.
    */
-  conv2d(x: FloatArray, weight: FloatArray, out: FloatArray, geo: ConvGeometry): void;
+  conv2d(
+    x: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    out: FloatArray,
+    geo: ConvGeometry,
+  ): void;
 
   /** Its input gradient ∂x[n] = col2im(Wᵀ · ∂y[n]) per group; `gradInput` is overwritten. */
   conv2dInputGrad(gradOut: FloatArray, weight: FloatArray, gradInput: FloatArray, geo: ConvGeometry): void;

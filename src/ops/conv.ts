@@ -5,7 +5,7 @@ import type { ConvGeometry } from '../backend/types.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { allocate, isFloat, promoteTypes, type DType, type FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add } from './elementwise.js';
+import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 
 /** One int for every spatial dim, or one per dim (`[h, w]` for 2-D). */
@@ -108,20 +108,22 @@ function sameDType(t: Tensor, dtype: DType): Tensor {
 }
 
 /**
- * y[n, g·m + o] = W[g·m + o] · im2col(x[n])[g] for every image n and group g (Backend.conv2d). x is
- * [N, C, H, W], w is [O, C/G, kH, kW].
+ * y[n, g·m + o] = W[g·m + o] · im2col(x[n])[g] + b[g·m + o] for every image n and group g (Backend.conv2d,
+ * bias added in the same pass); ∂b = Σ ∂y over images and positions. x is [N, C, H, W], w is [O, C/G, kH, kW].
  */
-function convForward(x: Tensor, w: Tensor, geo: ConvGeometry): Tensor {
+function convForward(x: Tensor, w: Tensor, geo: ConvGeometry, bias: Tensor | null = null): Tensor {
   const { images, outChannels, window } = geo;
   const dtype = x.dtype;
   const out = allocate(dtype, images * outChannels * window.outH * window.outW) as FloatArray;
-  backend().conv2d(x.storage as FloatArray, w.storage as FloatArray, out, geo);
+  const b = bias ? (bias.storage as FloatArray) : null;
+  backend().conv2d(x.storage as FloatArray, w.storage as FloatArray, b, out, geo);
   const result = new Tensor(out, [images, outChannels, window.outH, window.outW], dtype);
-  return record(result, 'conv2d', [x, w], (g) => {
+  return record(result, 'conv2d', bias ? [x, w, bias] : [x, w], (g) => {
     const gradOutput = sameDType(g, dtype);
     return [
       x.requiresGrad ? convInputGrad(gradOutput, w, geo) : null,
       w.requiresGrad ? convWeightGrad(x, gradOutput, geo) : null,
+      ...(bias ? [bias.requiresGrad ? sum(gradOutput, [0, 2, 3]) : null] : []),
     ];
   });
 }
@@ -257,8 +259,7 @@ function convolution(
   };
   const x4 = reshape(sameDType(input, dtype), [images, inChannels, inH, inW]);
   const w4 = reshape(sameDType(weight, dtype), [outChannels, inChannels / groups, kernelH, kernelW]);
-  let out = convForward(x4, w4, geo);
-  if (bias) out = add(out, reshape(sameDType(bias, dtype), [outChannels, 1, 1]));
+  const out = convForward(x4, w4, geo, bias ? sameDType(bias, dtype) : null);
   const outShape = [...(batched ? [images] : []), outChannels, ...outSpatial];
   return dims === 2 && batched ? out : reshape(out, outShape);
 }

@@ -674,8 +674,9 @@ for (const [label, backend] of VARIANTS) {
           const weight = values(geo.outChannels * kg, 43 + c + i);
           const gradOut = values(outSize, 47 + c + i);
           const forward = [new Float32Array(outSize).fill(NaN), new Float32Array(outSize).fill(NaN)] as const;
-          backend.conv2d(x, weight, forward[0], geo);
-          jsBackend.conv2d(x, weight, forward[1], geo);
+          const bias = i % 2 === 0 ? values(geo.outChannels, 53 + c + i) : null;
+          backend.conv2d(x, weight, bias, forward[0], geo);
+          jsBackend.conv2d(x, weight, bias, forward[1], geo);
           expectClose(forward[0], forward[1], `conv2d ${what}`, 64, 1e-5);
           const gradInput = [new Float32Array(inSize).fill(NaN), new Float32Array(inSize).fill(NaN)] as const;
           backend.conv2dInputGrad(gradOut, weight, gradInput[0], geo);

@@ -45,7 +45,13 @@ function columns(like: FloatArray, geo: ConvGeometry, chunk: number): FloatArray
   return floats(like, chunk * geo.inChannels * w.kernelH * w.kernelW * w.outH * w.outW);
 }
 
-export function conv2d(x: FloatArray, weight: FloatArray, out: FloatArray, geo: ConvGeometry): void {
+export function conv2d(
+  x: FloatArray,
+  weight: FloatArray,
+  bias: FloatArray | null,
+  out: FloatArray,
+  geo: ConvGeometry,
+): void {
   const { images, inChannels, outChannels, groups, window } = geo;
   const { kernelGroup, positions, outPerGroup, inPlane } = groupSizes(geo);
   const chunk = chunkSize(geo);
@@ -65,6 +71,23 @@ export function conv2d(x: FloatArray, weight: FloatArray, out: FloatArray, geo: 
       false,
       false,
     );
+  }
+  if (bias) addBias(out, bias, images, outChannels, positions);
+}
+
+/** out[n, o, p] += bias[o] over `images` outputs [channels, positions]. */
+function addBias(
+  out: FloatArray,
+  bias: FloatArray,
+  images: number,
+  channels: number,
+  positions: number,
+): void {
+  for (let n = 0, i = 0; n < images; n++) {
+    for (let o = 0; o < channels; o++) {
+      const b = bias[o]!;
+      for (let end = i + positions; i < end; i++) out[i] = out[i]! + b;
+    }
   }
 }
 

@@ -48,67 +48,94 @@ function isF32(x: FloatArray): x is Float32Array {
   return x instanceof Float32Array;
 }
 
-type Pick = (kernels: KernelExports) => ConvKernel;
+/** The three linear maps of a convolution. */
+export type ConvMap = 'forward' | 'inputGrad' | 'weightGrad';
+
+/** One of the three maps, with the layout of its inputs and outputs. */
+interface ConvCall {
+  map: ConvMap;
+  geo: ConvGeometry;
+  /** The per-image input (x, or ∂y for the input gradient), `aImage` floats per image. */
+  a: Float32Array;
+  aImage: number;
+  /** The second input: per image (`bImage` floats each), or shared by every image (`bImage` = 0, `bSize` floats). */
+  b: Float32Array;
+  bImage: number;
+  bSize: number;
+  /** Added per output channel (forward only), or null. */
+  bias: Float32Array | null;
+  /** Output floats per piece, and images per piece (a piece is one kernel call's output). */
+  outPiece: number;
+  imagesPerPiece: number;
+}
 
 /**
- * Copies `a` and `b` in, runs `pick(kernels)` over images [0, images) in `pieces` output pieces (each piece is
- * `outPiece` floats, over `imagesPerPiece` images), and returns the heap offset (in floats) of the outputs.
+ * Copies a call's inputs into linear memory, runs the kernel over every piece, and returns the heap offset (in
+ * floats) of the pieces' outputs, one after another.
  */
-function runInMemory(
-  runtime: WasmRuntime,
-  pick: Pick,
-  geo: ConvGeometry,
-  a: Float32Array,
-  aSize: number,
-  b: Float32Array,
-  bSize: number,
-  outSize: number,
-  imagesPerPiece: number,
-  outPiece: number,
-): number {
+function runInMemory(runtime: WasmRuntime, call: ConvCall): number {
+  const { geo, a, aImage, b, bImage, bias, outPiece, imagesPerPiece } = call;
   const sizes = convSizes(geo);
-  const scratchBytes = runtime.kernels.gemmScratchBytes();
-  const [scratch, cols, aAt, bAt, outAt] = runtime.layout(
-    scratchBytes,
+  const pieces = Math.ceil(geo.images / imagesPerPiece);
+  const aSize = geo.images * aImage;
+  const bSize = bImage > 0 ? geo.images * bImage : call.bSize;
+  const [scratch, cols, aAt, bAt, biasAt, outAt] = runtime.layout(
+    runtime.kernels.gemmScratchBytes(),
     sizes.cols * 4,
     aSize * 4,
     bSize * 4,
-    outSize * 4,
+    bias ? geo.outChannels * 4 : 0,
+    pieces * outPiece * 4,
   );
   const heap = runtime.f32;
   heap.set(a.subarray(0, aSize), aAt >> 2);
   heap.set(b.subarray(0, bSize), bAt >> 2);
-  const kernel = pick(runtime.kernels);
+  if (bias) heap.set(bias.subarray(0, geo.outChannels), biasAt >> 2);
+  const kernels = runtime.kernels;
   const window = windowArgs(geo.window);
-  for (let n0 = 0, piece = 0; n0 < geo.images; n0 += imagesPerPiece, piece++) {
+  const { inChannels, outChannels, groups } = geo;
+  for (let piece = 0; piece < pieces; piece++) {
+    const n0 = piece * imagesPerPiece;
     const n1 = Math.min(geo.images, n0 + imagesPerPiece);
     const out = outAt + piece * outPiece * 4;
-    kernel(aAt, bAt, out, n0, n1, geo.inChannels, geo.outChannels, geo.groups, cols, scratch, ...window);
+    const shape = [n0, n1, inChannels, outChannels, groups, cols, scratch] as const;
+    if (call.map === 'forward') kernels.conv2dForward(aAt, bAt, out, ...shape, bias ? biasAt : 0, ...window);
+    else kernelOf(kernels, call.map)(aAt, bAt, out, ...shape, ...window);
   }
   return outAt >> 2;
 }
 
+/** The kernel of a gradient map. */
+function kernelOf(kernels: KernelExports, map: 'inputGrad' | 'weightGrad'): ConvKernel {
+  return map === 'inputGrad' ? kernels.conv2dInputGrad : kernels.conv2dWeightGrad;
+}
+
 export function wasmConv2d(runtime: WasmRuntime, limits: WasmLimits): Backend['conv2d'] {
-  return (x, weight, out, geo) => {
+  return (x, weight, bias, out, geo) => {
     const sizes = convSizes(geo);
-    if (!isF32(x) || !isF32(weight) || !isF32(out) || sizes.work < limits.matmulMinWork) {
-      jsBackend.conv2d(x, weight, out, geo);
+    if (
+      !isF32(x) ||
+      !isF32(weight) ||
+      !isF32(out) ||
+      (bias && !isF32(bias)) ||
+      sizes.work < limits.matmulMinWork
+    ) {
+      jsBackend.conv2d(x, weight, bias, out, geo);
       return;
     }
-    const outSize = geo.images * sizes.outImage;
-    const at = runInMemory(
-      runtime,
-      (k) => k.conv2dForward,
+    const at = runInMemory(runtime, {
+      map: 'forward',
       geo,
-      x,
-      geo.images * sizes.inImage,
-      weight,
-      sizes.weight,
-      outSize,
-      geo.images,
-      0,
-    );
-    out.set(runtime.f32.subarray(at, at + outSize));
+      a: x,
+      aImage: sizes.inImage,
+      b: weight,
+      bImage: 0,
+      bSize: sizes.weight,
+      bias,
+      outPiece: geo.images * sizes.outImage,
+      imagesPerPiece: geo.images,
+    });
+    out.set(runtime.f32.subarray(at, at + geo.images * sizes.outImage));
   };
 }
 
@@ -120,18 +147,18 @@ export function wasmConv2dInputGrad(runtime: WasmRuntime, limits: WasmLimits): B
       return;
     }
     const inSize = geo.images * sizes.inImage;
-    const at = runInMemory(
-      runtime,
-      (k) => k.conv2dInputGrad,
+    const at = runInMemory(runtime, {
+      map: 'inputGrad',
       geo,
-      gradOut,
-      geo.images * sizes.outImage,
-      weight,
-      sizes.weight,
-      inSize,
-      geo.images,
-      0,
-    );
+      a: gradOut,
+      aImage: sizes.outImage,
+      b: weight,
+      bImage: 0,
+      bSize: sizes.weight,
+      bias: null,
+      outPiece: inSize,
+      imagesPerPiece: geo.images,
+    });
     gradInput.set(runtime.f32.subarray(at, at + inSize));
   };
 }
@@ -144,18 +171,18 @@ export function wasmConv2dWeightGrad(runtime: WasmRuntime, limits: WasmLimits): 
       return;
     }
     const chunks = Math.ceil(geo.images / WEIGHT_GRAD_CHUNK);
-    const at = runInMemory(
-      runtime,
-      (k) => k.conv2dWeightGrad,
+    const at = runInMemory(runtime, {
+      map: 'weightGrad',
       geo,
-      x,
-      geo.images * sizes.inImage,
-      gradOut,
-      geo.images * sizes.outImage,
-      chunks * sizes.weight,
-      WEIGHT_GRAD_CHUNK,
-      sizes.weight,
-    );
+      a: x,
+      aImage: sizes.inImage,
+      b: gradOut,
+      bImage: sizes.outImage,
+      bSize: 0,
+      bias: null,
+      outPiece: sizes.weight,
+      imagesPerPiece: WEIGHT_GRAD_CHUNK,
+    });
     sumPartials(runtime.f32, at, chunks, sizes.weight, gradWeight);
   };
 }

@@ -29,8 +29,8 @@ export interface KernelExports {
   im2col(x: number, images: number, channels: number, cols: number, ...window: number[]): void;
   col2im(cols: number, images: number, channels: number, out: number, ...window: number[]): void;
   maxPool2d(x: number, planes: number, out: number, indices: number, ...window: number[]): void;
-  /** conv2dForward, conv2dInputGrad and conv2dWeightGrad (assembly/convolution.ts) share this signature. */
-  conv2dForward: ConvKernel;
+  /** conv2dInputGrad and conv2dWeightGrad (assembly/convolution.ts) share this signature; conv2dForward takes a bias. */
+  conv2dForward: ConvForwardKernel;
   conv2dInputGrad: ConvKernel;
   conv2dWeightGrad: ConvKernel;
   batchNorm(
@@ -92,6 +92,22 @@ export type ConvKernel = (
   groups: number,
   cols: number,
   scratch: number,
+  ...window: number[]
+) => void;
+
+/** ConvKernel with a bias pointer (0: none) after `scratch`. */
+export type ConvForwardKernel = (
+  x: number,
+  w: number,
+  out: number,
+  n0: number,
+  n1: number,
+  channels: number,
+  outChannels: number,
+  groups: number,
+  cols: number,
+  scratch: number,
+  bias: number,
   ...window: number[]
 ) => void;
 
