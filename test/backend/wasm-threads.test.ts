@@ -1,4 +1,4 @@
-// @file The threaded wasm matmul: bit-identical to one thread on every shape and transpose, the thread-count API,
+// @file The threaded wasm kernels: matmul and convolution bit-identical to one thread, the thread-count API,
 // small products kept on the calling thread, worker errors surfacing as Errors, and workers not holding a process.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -8,11 +8,13 @@ import {
   getNumThreads as publicGetNumThreads,
   setNumThreads as publicSetNumThreads,
 } from '../../src/index.js';
+import type { ConvGeometry } from '../../src/backend/types.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
   failNextThreadedJob,
   getNumThreads,
   setNumThreads,
+  setThreadingThresholds,
   THREADED_MIN_WORK,
 } from '../../src/backend/wasm/threads.js';
 
@@ -63,10 +65,38 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
     [784, 64, 256, true, false, 1], // its weight gradient
     [97, 129, 131, true, true, 2],
     [600, 1030, 40, false, false, 1], // k spans several packed slabs
+    [64, 300, 523, false, false, 1], // fewer rows than columns: split by columns (n not a multiple of 8)
+    [40, 500, 300, true, false, 2],
+    [64, 1568, 130, false, true, 1], // a Linear forward with a transposed weight, split by columns
   ];
   it.each(cases)('%i×%i·%i (transA %s, transB %s, %i batches) equals one thread bit for bit', (...c) => {
-    const single = product(c, 1);
-    for (const threads of [2, 3, 5]) expect(mismatches(product(c, threads), single)).toBe(0);
+    setThreadingThresholds(1, 0); // split whatever the size
+    try {
+      const single = product(c, 1);
+      failNextThreadedJob();
+      expect(() => product(c, 2), 'the product is split').toThrow(/a worker thread failed/);
+      for (const threads of [2, 3, 5]) expect(mismatches(product(c, threads), single)).toBe(0);
+    } finally {
+      setThreadingThresholds();
+    }
+  });
+
+  it('splits only products with enough work per copied float (by default)', () => {
+    const split = (c: Case) => {
+      failNextThreadedJob();
+      try {
+        product(c, 2);
+        return false;
+      } catch {
+        return true;
+      } finally {
+        failNextThreadedJob(false); // in case no job took it
+      }
+    };
+    expect(split([1024, 1024, 1024, false, false, 1])).toBe(true); // 341 multiply-adds per float
+    expect(split([256, 256, 256, false, false, 1])).toBe(true); // 85
+    expect(split([64, 784, 256, false, true, 1])).toBe(false); // 48: copying would cost more than it saves
+    expect(split([32, 64, 64, false, false, 1])).toBe(false); // below THREADED_MIN_WORK
   });
 
   it('defaults to the core count in Node; rejects counts below 1 or fractional', () => {
@@ -118,5 +148,91 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
     expect(result.stdout.trim()).toBe('done 2');
     expect(result.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
+
+/** A convolution's three maps on `threads` threads, through the wasm backend. */
+function convolve(geo: ConvGeometry, threads: number, withBias: boolean): Float32Array[] {
+  const w = geo.window;
+  const kg = (geo.inChannels / geo.groups) * w.kernelH * w.kernelW;
+  const x = fill(geo.images * geo.inChannels * w.inH * w.inW, 3);
+  const weight = fill(geo.outChannels * kg, 4);
+  const bias = withBias ? fill(geo.outChannels, 5) : null;
+  const gradOut = fill(geo.images * geo.outChannels * w.outH * w.outW, 6);
+  setNumThreads(threads);
+  const out = new Float32Array(gradOut.length);
+  wasm!.conv2d(x, weight, bias, out, geo);
+  const gradInput = new Float32Array(x.length);
+  wasm!.conv2dInputGrad(gradOut, weight, gradInput, geo);
+  const gradWeight = new Float32Array(weight.length);
+  wasm!.conv2dWeightGrad(x, gradOut, gradWeight, geo);
+  return [out, gradInput, gradWeight];
+}
+
+function geometry(
+  images: number,
+  inChannels: number,
+  outChannels: number,
+  groups: number,
+  size: number,
+  kernel: number,
+  pad: number,
+  stride = 1,
+): ConvGeometry {
+  const outSize = Math.floor((size + 2 * pad - kernel) / stride) + 1;
+  return {
+    images,
+    inChannels,
+    outChannels,
+    groups,
+    window: {
+      inH: size,
+      inW: size,
+      outH: outSize,
+      outW: outSize,
+      kernelH: kernel,
+      kernelW: kernel,
+      strideH: stride,
+      strideW: stride,
+      padH: pad,
+      padW: pad,
+      dilationH: 1,
+      dilationW: 1,
+    },
+  };
+}
+
+describe.skipIf(!wasm)('threaded wasm convolution', () => {
+  const cases: [string, ConvGeometry, boolean][] = [
+    ['LeNet conv 6→16 5×5, batch 64', geometry(64, 6, 16, 1, 14, 5, 0), true],
+    ['conv 16→32 3×3 same, batch 37 (uneven shares and chunks)', geometry(37, 16, 32, 1, 14, 3, 1), false],
+    ['grouped, strided, batch 50', geometry(50, 8, 32, 2, 33, 3, 1, 2), true],
+  ];
+  it.each(cases)('%s: forward, input and weight gradients equal one thread bit for bit', (_, geo, bias) => {
+    setThreadingThresholds(1, 0); // split whatever the size
+    try {
+      failNextThreadedJob();
+      expect(() => convolve(geo, 2, bias), 'the convolution is split').toThrow(/a worker thread failed/);
+      const single = convolve(geo, 1, bias);
+      for (const threads of [2, 3]) {
+        const threaded = convolve(geo, threads, bias);
+        single.forEach((want, i) =>
+          expect(mismatches(threaded[i]!, want), `map ${i}, ${threads} threads`).toBe(0),
+        );
+      }
+    } finally {
+      setThreadingThresholds();
+    }
+  });
+
+  it("surfaces a worker's error as an Error naming the map, and recovers", () => {
+    const geo = geometry(64, 6, 16, 1, 14, 5, 0);
+    const single = convolve(geo, 1, false);
+    failNextThreadedJob();
+    expect(() => convolve(geo, 2, false)).toThrow(
+      /^conv2d \(forward\): a worker thread failed: deliberate failure/,
+    );
+    const again = convolve(geo, 2, false);
+    single.forEach((want, i) => expect(mismatches(again[i]!, want)).toBe(0));
   });
 });

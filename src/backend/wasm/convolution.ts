@@ -1,9 +1,12 @@
-// @file The wasm backend's convolutions: whole forward and backward maps in linear memory (assembly/convolution.ts).
+// @file The wasm backend's convolutions: whole forward and backward maps in linear memory (assembly/convolution.ts),
+// split by images across worker threads when large.
 import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend, ConvGeometry, Window2d } from '../types.js';
 import type { WasmLimits } from './limits.js';
-import type { ConvKernel, KernelExports, WasmRuntime } from './runtime.js';
+import type { WasmRuntime } from './runtime.js';
+import { kernelPool, type KernelPool } from './threads.js';
+import { CONV, CONV_MAP, JOB } from './worker.js';
 
 /**
  * Images per partial weight gradient: ∂W is summed image by image within a chunk and chunk by chunk after, a
@@ -49,9 +52,13 @@ function isF32(x: FloatArray): x is Float32Array {
 }
 
 /** The three linear maps of a convolution. */
-export type ConvMap = 'forward' | 'inputGrad' | 'weightGrad';
+export type ConvMap = keyof typeof CONV_MAP;
 
-/** One of the three maps, with the layout of its inputs and outputs. */
+/**
+ * One of the three maps, with the layout of its inputs and outputs. The work comes in pieces of
+ * `imagesPerPiece` images: single images for the forward and input-gradient maps (whose outputs are per image),
+ * WEIGHT_GRAD_CHUNK images for the weight gradient (each piece a partial sum).
+ */
 interface ConvCall {
   map: ConvMap;
   geo: ConvGeometry;
@@ -64,53 +71,136 @@ interface ConvCall {
   bSize: number;
   /** Added per output channel (forward only), or null. */
   bias: Float32Array | null;
-  /** Output floats per piece, and images per piece (a piece is one kernel call's output). */
+  /** Output floats per piece, and images per piece. */
   outPiece: number;
   imagesPerPiece: number;
 }
 
+function pieceCount(call: ConvCall): number {
+  return Math.ceil(call.geo.images / call.imagesPerPiece);
+}
+
 /**
- * Copies a call's inputs into linear memory, runs the kernel over every piece, and returns the heap offset (in
- * floats) of the pieces' outputs, one after another.
+ * Pieces [p0, p1) on this thread: copies their images' inputs (and a shared `b`, the bias) into linear memory,
+ * runs the kernel, and returns the heap offset (in floats) of their outputs, one piece after another. Helper
+ * threads run the same steps (worker.ts's runConv).
  */
-function runInMemory(runtime: WasmRuntime, call: ConvCall): number {
+function runPieces(runtime: WasmRuntime, call: ConvCall, p0: number, p1: number): number {
   const { geo, a, aImage, b, bImage, bias, outPiece, imagesPerPiece } = call;
-  const sizes = convSizes(geo);
-  const pieces = Math.ceil(geo.images / imagesPerPiece);
-  const aSize = geo.images * aImage;
-  const bSize = bImage > 0 ? geo.images * bImage : call.bSize;
+  const n0 = p0 * imagesPerPiece;
+  const n1 = Math.min(geo.images, p1 * imagesPerPiece);
+  const aSize = (n1 - n0) * aImage;
+  const bSize = bImage > 0 ? (n1 - n0) * bImage : call.bSize;
   const [scratch, cols, aAt, bAt, biasAt, outAt] = runtime.layout(
     runtime.kernels.gemmScratchBytes(),
-    sizes.cols * 4,
+    convSizes(geo).cols * 4,
     aSize * 4,
     bSize * 4,
     bias ? geo.outChannels * 4 : 0,
-    pieces * outPiece * 4,
+    (p1 - p0) * outPiece * 4,
   );
   const heap = runtime.f32;
-  heap.set(a.subarray(0, aSize), aAt >> 2);
-  heap.set(b.subarray(0, bSize), bAt >> 2);
+  heap.set(a.subarray(n0 * aImage, n0 * aImage + aSize), aAt >> 2);
+  const bFrom = bImage > 0 ? n0 * bImage : 0;
+  heap.set(b.subarray(bFrom, bFrom + bSize), bAt >> 2);
   if (bias) heap.set(bias.subarray(0, geo.outChannels), biasAt >> 2);
   const kernels = runtime.kernels;
   const window = windowArgs(geo.window);
   const { inChannels, outChannels, groups } = geo;
-  for (let piece = 0; piece < pieces; piece++) {
-    const n0 = piece * imagesPerPiece;
-    const n1 = Math.min(geo.images, n0 + imagesPerPiece);
-    const out = outAt + piece * outPiece * 4;
-    const shape = [n0, n1, inChannels, outChannels, groups, cols, scratch] as const;
-    if (call.map === 'forward') kernels.conv2dForward(aAt, bAt, out, ...shape, bias ? biasAt : 0, ...window);
-    else kernelOf(kernels, call.map)(aAt, bAt, out, ...shape, ...window);
+  if (call.map === 'weightGrad') {
+    // One partial per piece, images numbered from n0.
+    for (let p = p0; p < p1; p++) {
+      const s0 = p * imagesPerPiece - n0;
+      const s1 = Math.min(geo.images, (p + 1) * imagesPerPiece) - n0;
+      const out = outAt + (p - p0) * outPiece * 4;
+      kernels.conv2dWeightGrad(
+        aAt,
+        bAt,
+        out,
+        s0,
+        s1,
+        inChannels,
+        outChannels,
+        groups,
+        cols,
+        scratch,
+        ...window,
+      );
+    }
+  } else {
+    // Per-image outputs are contiguous: one call covers every piece.
+    const shape = [0, n1 - n0, inChannels, outChannels, groups, cols, scratch] as const;
+    if (call.map === 'forward')
+      kernels.conv2dForward(aAt, bAt, outAt, ...shape, bias ? biasAt : 0, ...window);
+    else kernels.conv2dInputGrad(aAt, bAt, outAt, ...shape, ...window);
   }
   return outAt >> 2;
 }
 
-/** The kernel of a gradient map. */
-function kernelOf(kernels: KernelExports, map: 'inputGrad' | 'weightGrad'): ConvKernel {
-  return map === 'inputGrad' ? kernels.conv2dInputGrad : kernels.conv2dWeightGrad;
+/**
+ * Runs every piece of `call`, on helper threads too when the pool says so, and hands each piece's output to
+ * `take(piece, source, offset)` (`outPiece` floats of `source` from `offset`), in piece order.
+ */
+function runCall(
+  runtime: WasmRuntime,
+  pool: KernelPool | null,
+  call: ConvCall,
+  take: (piece: number, source: Float32Array, offset: number) => void,
+): void {
+  const pieces = pieceCount(call);
+  const work = convSizes(call.geo).work;
+  const { geo, a, aImage, b, bImage, bSize, bias, outPiece } = call;
+  const aFloats = geo.images * aImage;
+  const bFloats = bImage > 0 ? geo.images * bImage : bSize;
+  const shares = pool?.pieceShares(pieces, work, aFloats + bFloats + pieces * outPiece) ?? 1;
+  if (!pool || shares <= 1) {
+    const at = runPieces(runtime, call, 0, pieces);
+    for (let p = 0; p < pieces; p++) take(p, runtime.f32, at + p * call.outPiece);
+    return;
+  }
+  const biasFloats = bias ? geo.outChannels : 0;
+  const aAt = 0;
+  const bAt = aFloats;
+  const biasAt = bAt + bFloats;
+  const outAt = biasAt + biasFloats;
+  const data = pool.dataFor(outAt + pieces * outPiece);
+  data.set(a.subarray(0, aFloats), aAt);
+  data.set(b.subarray(0, bFloats), bAt);
+  if (bias) data.set(bias.subarray(0, biasFloats), biasAt);
+  const params = new Array<number>(CONV.colsFloats - 1).fill(0);
+  const put = (slot: number, value: number) => (params[slot - 2] = value);
+  put(2, JOB.conv); // CONTROL.kind
+  put(CONV.map, CONV_MAP[call.map]);
+  put(CONV.images, geo.images);
+  put(CONV.inChannels, geo.inChannels);
+  put(CONV.outChannels, geo.outChannels);
+  put(CONV.groups, geo.groups);
+  windowArgs(geo.window).forEach((v, i) => put(CONV.window + i, v));
+  put(CONV.aAt, aAt);
+  put(CONV.aImage, aImage);
+  put(CONV.bAt, bAt);
+  put(CONV.bImage, bImage);
+  put(CONV.bSize, bSize);
+  put(CONV.biasAt, bias ? biasAt : -1);
+  put(CONV.outAt, outAt);
+  put(CONV.outPiece, outPiece);
+  put(CONV.imagesPerPiece, call.imagesPerPiece);
+  put(CONV.colsFloats, convSizes(geo).cols);
+  let ownAt = 0;
+  const own = pool.runPieces(`conv2d (${call.map})`, params, pieces, shares, work, (ownPieces) => {
+    ownAt = runPieces(runtime, call, 0, ownPieces);
+  });
+  for (let p = 0; p < own; p++) take(p, runtime.f32, ownAt + p * outPiece);
+  for (let p = own; p < pieces; p++) take(p, data, outAt + p * outPiece);
+}
+
+/** The thread pool for this runtime's build of the kernels (null where threads are unsupported). */
+function poolOf(runtime: WasmRuntime): KernelPool | null {
+  return kernelPool(runtime.relaxedSimd ? 'relaxed-simd' : 'simd', runtime.wasmModule);
 }
 
 export function wasmConv2d(runtime: WasmRuntime, limits: WasmLimits): Backend['conv2d'] {
+  const pool = poolOf(runtime);
   return (x, weight, bias, out, geo) => {
     const sizes = convSizes(geo);
     if (
@@ -123,7 +213,7 @@ export function wasmConv2d(runtime: WasmRuntime, limits: WasmLimits): Backend['c
       jsBackend.conv2d(x, weight, bias, out, geo);
       return;
     }
-    const at = runInMemory(runtime, {
+    const call: ConvCall = {
       map: 'forward',
       geo,
       a: x,
@@ -132,22 +222,22 @@ export function wasmConv2d(runtime: WasmRuntime, limits: WasmLimits): Backend['c
       bImage: 0,
       bSize: sizes.weight,
       bias,
-      outPiece: geo.images * sizes.outImage,
-      imagesPerPiece: geo.images,
-    });
-    out.set(runtime.f32.subarray(at, at + geo.images * sizes.outImage));
+      outPiece: sizes.outImage,
+      imagesPerPiece: 1,
+    };
+    copyPieces(runtime, pool, call, out);
   };
 }
 
 export function wasmConv2dInputGrad(runtime: WasmRuntime, limits: WasmLimits): Backend['conv2dInputGrad'] {
+  const pool = poolOf(runtime);
   return (gradOut, weight, gradInput, geo) => {
     const sizes = convSizes(geo);
     if (!isF32(gradOut) || !isF32(weight) || !isF32(gradInput) || sizes.work < limits.matmulMinWork) {
       jsBackend.conv2dInputGrad(gradOut, weight, gradInput, geo);
       return;
     }
-    const inSize = geo.images * sizes.inImage;
-    const at = runInMemory(runtime, {
+    const call: ConvCall = {
       map: 'inputGrad',
       geo,
       a: gradOut,
@@ -156,48 +246,50 @@ export function wasmConv2dInputGrad(runtime: WasmRuntime, limits: WasmLimits): B
       bImage: 0,
       bSize: sizes.weight,
       bias: null,
-      outPiece: inSize,
-      imagesPerPiece: geo.images,
-    });
-    gradInput.set(runtime.f32.subarray(at, at + inSize));
+      outPiece: sizes.inImage,
+      imagesPerPiece: 1,
+    };
+    copyPieces(runtime, pool, call, gradInput);
   };
 }
 
+/** Runs a call whose pieces are consecutive blocks of `out`, copying each into place. */
+function copyPieces(runtime: WasmRuntime, pool: KernelPool | null, call: ConvCall, out: Float32Array): void {
+  const size = call.outPiece;
+  runCall(runtime, pool, call, (p, source, offset) =>
+    out.set(source.subarray(offset, offset + size), p * size),
+  );
+}
+
 export function wasmConv2dWeightGrad(runtime: WasmRuntime, limits: WasmLimits): Backend['conv2dWeightGrad'] {
+  const pool = poolOf(runtime);
   return (x, gradOut, gradWeight, geo) => {
     const sizes = convSizes(geo);
     if (!isF32(x) || !isF32(gradOut) || !isF32(gradWeight) || sizes.work < limits.matmulMinWork) {
       jsBackend.conv2dWeightGrad(x, gradOut, gradWeight, geo);
       return;
     }
-    const chunks = Math.ceil(geo.images / WEIGHT_GRAD_CHUNK);
-    const at = runInMemory(runtime, {
-      map: 'weightGrad',
-      geo,
-      a: x,
-      aImage: sizes.inImage,
-      b: gradOut,
-      bImage: sizes.outImage,
-      bSize: 0,
-      bias: null,
-      outPiece: sizes.weight,
-      imagesPerPiece: WEIGHT_GRAD_CHUNK,
-    });
-    sumPartials(runtime.f32, at, chunks, sizes.weight, gradWeight);
+    const size = sizes.weight;
+    // ∂W = Σ of the chunks' partials, added in chunk order in float32.
+    runCall(
+      runtime,
+      pool,
+      {
+        map: 'weightGrad',
+        geo,
+        a: x,
+        aImage: sizes.inImage,
+        b: gradOut,
+        bImage: sizes.outImage,
+        bSize: 0,
+        bias: null,
+        outPiece: size,
+        imagesPerPiece: WEIGHT_GRAD_CHUNK,
+      },
+      (p, source, offset) => {
+        if (p === 0) gradWeight.set(source.subarray(offset, offset + size));
+        else for (let i = 0; i < size; i++) gradWeight[i] = gradWeight[i]! + source[offset + i]!;
+      },
+    );
   };
-}
-
-/** out = Σ_c partial[c] over `chunks` partials of `size` floats at heap offset `at`, in chunk order (float32). */
-export function sumPartials(
-  heap: Float32Array,
-  at: number,
-  chunks: number,
-  size: number,
-  out: Float32Array,
-): void {
-  out.set(heap.subarray(at, at + size));
-  for (let c = 1; c < chunks; c++) {
-    const from = at + c * size;
-    for (let i = 0; i < size; i++) out[i] = out[i]! + heap[from + i]!;
-  }
 }

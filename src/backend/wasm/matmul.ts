@@ -4,7 +4,7 @@ import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
-import { matmulPool } from './threads.js';
+import { kernelPool, scatterColumns } from './threads.js';
 
 /**
  * Backend.matmul on float32 operands of at least `limits.matmulMinWork` multiply-adds (`matmulNarrowMinWork`
@@ -12,12 +12,13 @@ import { matmulPool } from './threads.js';
  * run one product at a time: an operand is copied only when its offset changes (a weight shared by every batch
  * entry is copied once), and each result is copied out when done. Copying costs little: 3 × 4 MiB at 1024³ is about 1 ms against 60 ms of arithmetic.
  *
- * In Node, products of at least THREADED_MIN_WORK multiply-adds are split by rows across getNumThreads()
- * threads (threads.ts), one product at a time; each thread runs the same gemm, so results are bit-identical.
+ * In Node, products of at least THREADED_MIN_WORK multiply-adds are split across getNumThreads() threads
+ * (threads.ts), by rows of C, or by columns when C has fewer rows than columns, one product at a time; each
+ * thread runs the same gemm, so results are bit-identical.
  */
 export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['matmul'] {
   const scratchBytes = runtime.kernels.gemmScratchBytes();
-  const pool = matmulPool(runtime.relaxedSimd ? 'relaxed-simd' : 'simd', runtime.wasmModule);
+  const pool = kernelPool(runtime.relaxedSimd ? 'relaxed-simd' : 'simd', runtime.wasmModule);
   return (a, aOffsets, b, bOffsets, out, m, k, n, transA, transB) => {
     const work = m * n * k;
     const minWork = m < 4 || n < 4 ? limits.matmulNarrowMinWork : limits.matmulMinWork;
@@ -25,7 +26,7 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
       jsBackend.matmul(a, aOffsets, b, bOffsets, out, m, k, n, transA, transB);
       return;
     }
-    const shares = pool?.shares(m, work) ?? 1;
+    const { shares, byColumns } = pool?.split(m, n, work) ?? { shares: 1, byColumns: false };
     if (pool && shares > 1) {
       for (let batch = 0; batch < aOffsets.length; batch++) {
         const job = {
@@ -36,8 +37,8 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
           out,
           outOffset: batch * m * n,
         };
-        pool.run('matmul', { ...job, m, k, n, transA, transB }, shares, (rows) =>
-          gemmRows(
+        pool.run('matmul', { ...job, m, k, n, transA, transB }, shares, byColumns, (count) =>
+          (byColumns ? gemmColumns : gemmRows)(
             runtime,
             scratchBytes,
             job.a,
@@ -51,7 +52,7 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
             n,
             transA,
             transB,
-            rows,
+            count,
           ),
         );
       }
@@ -127,6 +128,45 @@ function gemmRows(
     scratch,
   );
   out.set(heap.subarray(cAt >> 2, (cAt >> 2) + rows * n), outOffset);
+}
+
+/** Columns [0, cols) of C = op(A)·op(B) on the calling thread (written into `out`'s rows, n apart). */
+function gemmColumns(
+  runtime: WasmRuntime,
+  scratchBytes: number,
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array,
+  bOffset: number,
+  out: Float32Array,
+  outOffset: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  cols: number,
+): void {
+  // op(B)'s first columns: the first rows of the stored Bᵀ, or (not transposed) all of B, read with stride n.
+  const bSize = transB ? cols * k : k * n;
+  const [scratch, aAt, bAt, cAt] = runtime.layout(scratchBytes, m * k * 4, bSize * 4, m * cols * 4);
+  const heap = runtime.f32;
+  heap.set(a.subarray(aOffset, aOffset + m * k), aAt >> 2);
+  heap.set(b.subarray(bOffset, bOffset + bSize), bAt >> 2);
+  runtime.kernels.gemm(
+    aAt,
+    transA ? 1 : k,
+    transA ? m : 1,
+    bAt,
+    transB ? 1 : n,
+    transB ? k : 1,
+    cAt,
+    m,
+    k,
+    cols,
+    scratch,
+  );
+  scatterColumns(heap, cAt >> 2, m, cols, out, outOffset, n);
 }
 
 function isFloat32(x: FloatArray): x is Float32Array {

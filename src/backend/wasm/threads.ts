@@ -1,4 +1,5 @@
-// @file Worker threads for large wasm matmuls (Node): the thread count, and a pool that splits C's rows.
+// @file Worker threads for large wasm kernels (Node): the thread count, and a pool that splits a matmul's rows or a
+// convolution's images.
 import type * as WorkerThreads from 'node:worker_threads';
 import { ValueError } from '../../errors.js';
 import { CONTROL, JOB, WORKER_SOURCE } from './worker.js';
@@ -7,8 +8,33 @@ type WorkerModule = typeof WorkerThreads;
 
 /** Rows of a share are a multiple of the register tile's height, so that no share ends in a padded tile. */
 const ROW_GRANULE = 4;
-/** Products below this many multiply-adds stay on the calling thread (waking workers costs tens of µs). */
-export const THREADED_MIN_WORK = 128 ** 3;
+/** Columns of a share are a multiple of the register tile's width, for the same reason. */
+const COLUMN_GRANULE = 8;
+/**
+ * Jobs below this many multiply-adds stay on the calling thread, and so do jobs with fewer than
+ * MIN_WORK_PER_FLOAT multiply-adds per float of their operands and result: a helper copies its share in and out
+ * of its own memory, and waking it costs 0.1–2 ms on a virtual machine whose idle core was descheduled. Measured
+ * on the 2-core bench machine (wasm, 2 threads vs 1, in training steps): matmul 1024³ (341 per float) 1.9×
+ * faster, convolutions 16→32 3×3 on 14×14 and 6→16 5×5 (about 90) 1.3–1.5×, but the MLP's 64×784·256 (48) and
+ * the CNN's 64×1568·128 (42) slower.
+ */
+export const THREADED_MIN_WORK = 2 ** 21;
+export const MIN_WORK_PER_FLOAT = 64;
+
+let thresholds = { minWork: THREADED_MIN_WORK, minWorkPerFloat: MIN_WORK_PER_FLOAT };
+
+/** For tests: other thresholds (e.g. 1 and 0 to split every job), or the defaults when called without. */
+export function setThreadingThresholds(
+  minWork = THREADED_MIN_WORK,
+  minWorkPerFloat = MIN_WORK_PER_FLOAT,
+): void {
+  thresholds = { minWork, minWorkPerFloat };
+}
+
+/** Whether a job of `work` multiply-adds over `floats` floats of operands and result is worth splitting. */
+function worthSplitting(work: number, floats: number): boolean {
+  return work >= thresholds.minWork && work >= thresholds.minWorkPerFloat * floats;
+}
 
 /**
  * node:worker_threads where a synchronous caller may use it: Node (≥ 20.16, for process.getBuiltinModule),
@@ -56,7 +82,7 @@ export function setNumThreads(n: number): void {
   for (const pool of poolsByFlavour.values()) pool.resize(numThreads - 1);
 }
 
-const poolsByFlavour = new Map<string, MatmulPool>();
+const poolsByFlavour = new Map<string, KernelPool>();
 
 interface Helper {
   worker: WorkerThreads.Worker;
@@ -85,7 +111,7 @@ export interface MatmulJob {
  * computes the first block itself (`computeOwnRows`), then the caller sleeps in Atomics.wait until the helpers'
  * count reaches zero and copies their rows out. Helpers are unref'd: they never keep a process alive.
  */
-export class MatmulPool {
+export class KernelPool {
   private readonly module: WebAssembly.Module;
   private readonly helpers: Helper[] = [];
   private control = newControl();
@@ -135,23 +161,118 @@ export class MatmulPool {
     this.hasData.push(false);
   }
 
-  /** How many threads (the caller included) share a product of m rows and `work` multiply-adds: 1 = do not split. */
-  shares(m: number, work: number): number {
-    if (work < THREADED_MIN_WORK || this.size < 1) return 1;
-    return Math.min(this.size + 1, Math.floor(m / ROW_GRANULE));
+  /**
+   * How a product of m×n outputs and `work` multiply-adds is split: across `shares` threads (the caller included;
+   * 1 = not split), by columns when C has fewer rows than columns.
+   */
+  split(m: number, n: number, work: number): { shares: number; byColumns: boolean } {
+    const byColumns = m < n;
+    const k = work / (m * n);
+    const floats = m * k + k * n + m * n;
+    if (!worthSplitting(work, floats) || this.size < 1) return { shares: 1, byColumns };
+    const extent = byColumns ? Math.floor(n / COLUMN_GRANULE) : Math.floor(m / ROW_GRANULE);
+    return { shares: Math.max(1, Math.min(this.size + 1, extent)), byColumns };
   }
 
   /**
-   * Runs `job` on `shares` threads: rows [0, r) on the caller through `computeOwnRows(r)`, the rest on helpers.
-   * Throws an Error naming `op` when a helper fails or does not answer.
+   * The shared data buffer for a piece job (runPieces), of at least `floats` floats: the caller writes the helpers'
+   * inputs into it, and reads their outputs back from it. Valid until the next job.
    */
-  run(op: string, job: MatmulJob, shares: number, computeOwnRows: (rows: number) => void): void {
-    const { m, k, n, transA, transB } = job;
-    // The caller takes the first block of rows, helpers the following ones (the last may be shorter).
-    const rowsPerShare = Math.ceil(m / shares / ROW_GRANULE) * ROW_GRANULE;
-    const helperCount = Math.ceil(m / rowsPerShare) - 1;
+  dataFor(floats: number): Float32Array {
+    this.ensureData(floats);
+    return this.data;
+  }
+
+  /**
+   * How many threads (the caller included) share `pieces` pieces of `work` multiply-adds over `floats` floats of
+   * inputs and outputs: 1 = do not split.
+   */
+  pieceShares(pieces: number, work: number, floats: number): number {
+    if (!worthSplitting(work, floats) || this.size < 1) return 1;
+    return Math.min(this.size + 1, pieces);
+  }
+
+  /**
+   * Runs a job of `pieces` pieces on `shares` threads: pieces [0, ownPieces) on the caller through
+   * `computeOwn(ownPieces)`, the rest in equal ranges on helpers, which read their inputs from and write their
+   * outputs to the buffer of dataFor() as the job's parameters (`params`, written from CONTROL.kind on) say.
+   * Returns the caller's piece count. Throws an Error naming `op` when a helper fails or does not answer.
+   */
+  runPieces(
+    op: string,
+    params: readonly number[],
+    pieces: number,
+    shares: number,
+    work: number,
+    computeOwn: (ownPieces: number) => void,
+  ): number {
+    const perShare = Math.ceil(pieces / shares);
+    const helperCount = Math.ceil(pieces / perShare) - 1;
     while (this.helpers.length < helperCount) this.spawn();
-    const firstHelperRow = rowsPerShare;
+    const control = this.control;
+    params.forEach((value, i) => Atomics.store(control, CONTROL.kind + i, value));
+    if (failNextJob) Atomics.store(control, CONTROL.kind, JOB.fail);
+    failNextJob = false;
+    Atomics.store(control, CONTROL.failed, 0);
+    Atomics.store(control, CONTROL.pending, helperCount);
+    for (let h = 0; h < helperCount; h++) {
+      const start = (h + 1) * perShare;
+      this.wake(h, start, Math.min(pieces, start + perShare));
+    }
+    try {
+      computeOwn(Math.min(pieces, perShare));
+    } finally {
+      this.await(op, work);
+    }
+    this.throwIfFailed(op);
+    return Math.min(pieces, perShare);
+  }
+
+  /** Hands helper h the range [start, end) of the current job and wakes it (sending a new data buffer first). */
+  private wake(h: number, start: number, end: number): void {
+    const helper = this.helpers[h]!;
+    if (!this.hasData[h]) {
+      helper.port.postMessage(this.data.buffer);
+      this.hasData[h] = true;
+    }
+    const slot = CONTROL.workers + CONTROL.slotSize * h;
+    Atomics.store(this.control, slot + 1, start);
+    Atomics.store(this.control, slot + 2, end);
+    Atomics.add(this.control, slot, 1);
+    Atomics.notify(this.control, slot);
+  }
+
+  /** After a job: throws the first helper's error message, if any helper failed. */
+  private throwIfFailed(op: string): void {
+    if (Atomics.load(this.control, CONTROL.failed) === 0) return;
+    const messages: unknown[] = [];
+    for (const helper of this.helpers) {
+      for (let got; (got = threadsModule!.receiveMessageOnPort(helper.port));) messages.push(got.message);
+    }
+    throw new Error(`${op}: a worker thread failed: ${String(messages[0] ?? 'unknown error')}`);
+  }
+
+  /**
+   * Runs `job` on `shares` threads, split by rows of C when `byColumns` is false, else by columns: the caller
+   * computes the first block through `computeOwn(count)` (rows [0, count) or columns [0, count)), helpers the
+   * following ones. By rows, each thread packs all of op(B); by columns, only its block of op(B) (better when C
+   * has few rows, e.g. a batch of 64 through a wide layer). Throws an Error naming `op` when a helper fails.
+   */
+  run(
+    op: string,
+    job: MatmulJob,
+    shares: number,
+    byColumns: boolean,
+    computeOwn: (count: number) => void,
+  ): void {
+    const { m, k, n, transA, transB } = job;
+    const extent = byColumns ? n : m;
+    const granule = byColumns ? COLUMN_GRANULE : ROW_GRANULE;
+    // The caller takes the first block, helpers the following ones (the last may be shorter).
+    const perShare = Math.ceil(extent / shares / granule) * granule;
+    const helperCount = Math.ceil(extent / perShare) - 1;
+    while (this.helpers.length < helperCount) this.spawn();
+    const firstHelper = perShare;
     const aFloats = m * k;
     const bFloats = k * n;
     const cFloats = m * n;
@@ -160,46 +281,40 @@ export class MatmulPool {
     const cAt = bAt + bFloats;
     this.ensureData(cAt + cFloats);
     const data = this.data;
-    if (transA) data.set(job.a.subarray(job.aOffset, job.aOffset + aFloats), aAt);
-    else
-      data.set(
-        job.a.subarray(job.aOffset + firstHelperRow * k, job.aOffset + aFloats),
-        aAt + firstHelperRow * k,
-      );
-    data.set(job.b.subarray(job.bOffset, job.bOffset + bFloats), bAt);
-    const control = this.control;
-    const params = [JOB.gemm, m, k, n, transA ? 1 : 0, transB ? 1 : 0, aAt, bAt, cAt];
+    const a = job.a.subarray(job.aOffset, job.aOffset + aFloats);
+    const b = job.b.subarray(job.bOffset, job.bOffset + bFloats);
+    // What helpers read: by rows, their rows of A (all of A when transposed) and all of B; by columns, all of A
+    // and their columns of B (rows of the stored Bᵀ when transposed, else all of B).
+    if (byColumns || transA) data.set(a, aAt);
+    else data.set(a.subarray(firstHelper * k), aAt + firstHelper * k);
+    if (byColumns && transB) data.set(b.subarray(firstHelper * k), bAt + firstHelper * k);
+    else data.set(b, bAt);
+    const params = [JOB.gemm, m, k, n, transA ? 1 : 0, transB ? 1 : 0, aAt, bAt, cAt, byColumns ? 1 : 0];
     if (failNextJob) params[0] = JOB.fail;
     failNextJob = false;
+    const control = this.control;
     params.forEach((value, i) => Atomics.store(control, CONTROL.kind + i, value));
     Atomics.store(control, CONTROL.failed, 0);
     Atomics.store(control, CONTROL.pending, helperCount);
     for (let h = 0; h < helperCount; h++) {
-      const helper = this.helpers[h]!;
-      if (!this.hasData[h]) {
-        helper.port.postMessage(data.buffer);
-        this.hasData[h] = true;
-      }
-      const slot = CONTROL.workers + CONTROL.slotSize * h;
-      const start = firstHelperRow + h * rowsPerShare;
-      Atomics.store(control, slot + 1, start);
-      Atomics.store(control, slot + 2, Math.min(m, start + rowsPerShare));
-      Atomics.add(control, slot, 1);
-      Atomics.notify(control, slot);
+      const start = firstHelper + h * perShare;
+      this.wake(h, start, Math.min(extent, start + perShare));
     }
     try {
-      computeOwnRows(Math.min(m, rowsPerShare));
+      computeOwn(Math.min(extent, perShare));
     } finally {
       this.await(op, k * m * n);
     }
-    if (Atomics.load(control, CONTROL.failed) !== 0) {
-      const messages: unknown[] = [];
-      for (const helper of this.helpers) {
-        for (let got; (got = threadsModule!.receiveMessageOnPort(helper.port));) messages.push(got.message);
-      }
-      throw new Error(`${op}: a worker thread failed: ${String(messages[0] ?? 'unknown error')}`);
+    this.throwIfFailed(op);
+    if (!byColumns) {
+      job.out.set(data.subarray(cAt + firstHelper * n, cAt + cFloats), job.outOffset + firstHelper * n);
+      return;
     }
-    job.out.set(data.subarray(cAt + firstHelperRow * n, cAt + cFloats), job.outOffset + firstHelperRow * n);
+    // Helper h's block of columns [c0, c1) is stored m × (c1 − c0) from cAt + m·c0.
+    for (let c0 = firstHelper; c0 < n; c0 += perShare) {
+      const width = Math.min(n, c0 + perShare) - c0;
+      scatterColumns(data, cAt + m * c0, m, width, job.out, job.outOffset + c0, n);
+    }
   }
 
   /** Sleeps until every helper has finished; a helper that stays silent far too long is taken for dead. */
@@ -225,6 +340,21 @@ export class MatmulPool {
   }
 }
 
+/** Copies a block of `rows` × `width` floats (row-major, from `from`) into `out` from `at`, rows `stride` apart. */
+export function scatterColumns(
+  source: Float32Array,
+  from: number,
+  rows: number,
+  width: number,
+  out: Float32Array,
+  at: number,
+  stride: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    out.set(source.subarray(from + r * width, from + (r + 1) * width), at + r * stride);
+  }
+}
+
 let failNextJob = false;
 
 /** Room for the job's parameters and 63 helpers' slots, all zero. */
@@ -233,19 +363,19 @@ function newControl(): Int32Array {
 }
 
 /** For tests: makes the helpers of the next threaded job throw, to exercise error reporting. */
-export function failNextThreadedJob(): void {
-  failNextJob = true;
+export function failNextThreadedJob(fail = true): void {
+  failNextJob = fail;
 }
 
 /**
  * The pool for one build of the kernels (`flavour`: which build; every module of a flavour has the same bytes),
  * made with `module` on first request; helpers start on first use. Null where threads are unsupported.
  */
-export function matmulPool(flavour: string, module: WebAssembly.Module): MatmulPool | null {
+export function kernelPool(flavour: string, module: WebAssembly.Module): KernelPool | null {
   if (!threadsModule) return null;
   let pool = poolsByFlavour.get(flavour);
   if (!pool) {
-    pool = new MatmulPool(module);
+    pool = new KernelPool(module);
     poolsByFlavour.set(flavour, pool);
   }
   return pool;
