@@ -182,6 +182,19 @@ export function maxPool2d(
   dilationH: i32,
   dilationW: i32,
 ): void {
+  if (
+    kernelH == 2 &&
+    kernelW == 2 &&
+    strideH == 2 &&
+    strideW == 2 &&
+    padH == 0 &&
+    padW == 0 &&
+    2 * outH <= inH &&
+    2 * outW <= inW
+  ) {
+    maxPool2x2(x, planes, out, indices, inH, inW, outH, outW);
+    return;
+  }
   const plane = (<usize>(inH * inW)) << 2;
   const outPlane = (<usize>(outH * outW)) << 2;
   for (let p = 0; p < planes; p += 4) {
@@ -237,4 +250,82 @@ function gatherSome(at: usize, plane: usize, lanes: i32): v128 {
   if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(at + plane));
   if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(at + 2 * plane));
   return v;
+}
+
+/** The window's element `at` competes with the best so far: it wins if larger or NaN (later NaNs win). */
+function better(best: v128, candidate: v128): v128 {
+  return v128.or(f32x4.gt(candidate, best), f32x4.ne(candidate, candidate));
+}
+
+/**
+ * maxPool2d for the common 2×2 window, stride 2, no padding, every window inside the input: four windows per
+ * step, their rows read as two vectors each and split into left and right elements; candidates are taken in
+ * row-major order (top-left, top-right, bottom-left, bottom-right), so ties and NaNs resolve as in the general
+ * kernel.
+ */
+function maxPool2x2(
+  x: usize,
+  planes: i32,
+  out: usize,
+  indices: usize,
+  inH: i32,
+  inW: i32,
+  outH: i32,
+  outW: i32,
+): void {
+  const step = i32x4(0, 2, 4, 6);
+  for (let p = 0; p < planes; p++) {
+    const plane = x + ((<usize>(p * inH * inW)) << 2);
+    const outBase = (<usize>(p * outH * outW)) << 2;
+    for (let oh = 0; oh < outH; oh++) {
+      const top = 2 * oh * inW;
+      const rowTop = plane + ((<usize>top) << 2);
+      const rowBottom = rowTop + ((<usize>inW) << 2);
+      const outRow = outBase + ((<usize>(oh * outW)) << 2);
+      let ow = 0;
+      // Whole vectors; a ragged end is redone as the last four windows (the overlap stores the same values).
+      for (; ow < outW && outW >= 4; ow += 4) {
+        if (ow + 4 > outW) ow = outW - 4;
+        const at = (<usize>(2 * ow)) << 2;
+        const t0 = v128.load(rowTop + at);
+        const t1 = v128.load(rowTop + at, 16);
+        const b0 = v128.load(rowBottom + at);
+        const b1 = v128.load(rowBottom + at, 16);
+        const first = i32x4.add(i32x4.splat(top + 2 * ow), step);
+        let best = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+        let index = first;
+        let candidate = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        let wins = better(best, candidate);
+        best = v128.bitselect(candidate, best, wins);
+        index = v128.bitselect(i32x4.add(first, i32x4.splat(1)), index, wins);
+        candidate = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        wins = better(best, candidate);
+        best = v128.bitselect(candidate, best, wins);
+        index = v128.bitselect(i32x4.add(first, i32x4.splat(inW)), index, wins);
+        candidate = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        wins = better(best, candidate);
+        best = v128.bitselect(candidate, best, wins);
+        index = v128.bitselect(i32x4.add(first, i32x4.splat(inW + 1)), index, wins);
+        const o = outRow + ((<usize>ow) << 2);
+        v128.store(out + o, best);
+        v128.store(indices + o, index);
+      }
+      for (; ow < outW; ow++) {
+        const first = top + 2 * ow;
+        let best = load<f32>(plane + ((<usize>first) << 2));
+        let index = first;
+        for (let c = 1; c < 4; c++) {
+          const at = first + (c & 1) + (c >> 1) * inW; // top-right, bottom-left, bottom-right
+          const v = load<f32>(plane + ((<usize>at) << 2));
+          if (v > best || v != v) {
+            best = v;
+            index = at;
+          }
+        }
+        const o = outRow + ((<usize>ow) << 2);
+        store<f32>(out + o, best);
+        store<i32>(indices + o, index);
+      }
+    }
+  }
 }

@@ -629,6 +629,18 @@ for (const [label, backend] of VARIANTS) {
         padW: 0,
         dilationH: 1,
         dilationW: 1,
+      },      {
+        // 2×2 pooling's vector path: 7 windows per row (a ragged end), odd input sizes.
+        inH: 9,
+        inW: 15,
+        kernelH: 2,
+        kernelW: 2,
+        strideH: 2,
+        strideW: 2,
+        padH: 0,
+        padW: 0,
+        dilationH: 1,
+        dilationW: 1,
       },
     ];
     const withOutput = (w: (typeof windows)[number]) => ({
