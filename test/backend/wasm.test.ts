@@ -629,7 +629,8 @@ for (const [label, backend] of VARIANTS) {
         padW: 0,
         dilationH: 1,
         dilationW: 1,
-      },      {
+      },
+      {
         // 2×2 pooling's vector path: 7 windows per row (a ragged end), odd input sizes.
         inH: 9,
         inW: 15,
