@@ -1,8 +1,9 @@
 // @file `npm run bench`: neurite (js and wasm backends) against TensorFlow.js (cpu and wasm) and PyTorch (one
 // thread, where /usr/bin/python3, or $NEURITE_BENCH_PYTHON, has torch), timed in one run: a 1024² matmul and
 // three Adam training steps (MLP, LeNet, a tiny 2-3-1 net) first, then a table of single ops. neurite's wasm
-// backend runs once on one thread ("wasm") and once on os.availableParallelism() threads ("wasm + threads", the
-// training/matmul table only); every other neurite column and the "÷ X" ratios are single-threaded.
+// backend runs as its plain-SIMD build on one thread ("wasm"), its fused-multiply-add build on one thread ("wasm
+// FMA", relaxed SIMD; see fma.ts) and the plain build on os.availableParallelism() threads ("wasm + threads"; these
+// two in the training/matmul table only); every other neurite column and the "÷ X" ratios are single-threaded.
 //
 // Usage: npm run bench [-- FILTER… --scale=F]. FILTERs keep the workloads and ops whose name contains one of
 // them; F scales every timing budget (default 1; 0.3 for a quick look). Prints Markdown tables and writes
@@ -20,6 +21,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getBackend, setBackend, setNumThreads } from '../src/index.js';
 import { OP_CASES, type OpCase } from './ops.js';
+import { registerWasmBuilds } from './fma.js';
 import { PyTorchProcess } from './pytorch.js';
 import { localContender, race, type Contender, type Outcome, type Workload } from './race.js';
 import {
@@ -44,9 +46,16 @@ const OP_WARMUP_MS = 150;
 /** Threads for the 'wasm + threads' column. */
 const THREADS = os.availableParallelism();
 
-const PHASE_1 = ['js', 'wasm', 'wasm + threads', 'tfjs-cpu', 'pytorch'] as const satisfies readonly Library[];
+const PHASE_1 = [
+  'js',
+  'wasm',
+  'wasm fma',
+  'wasm + threads',
+  'tfjs-cpu',
+  'pytorch',
+] as const satisfies readonly Library[];
 /** Contenders that only the training/matmul table has. */
-const WORKLOADS_ONLY: readonly Library[] = ['wasm + threads'];
+const WORKLOADS_ONLY: readonly Library[] = ['wasm fma', 'wasm + threads'];
 const PHASE_2 = ['tfjs-wasm', 'js, detached', 'wasm, detached'] as const satisfies readonly Library[];
 
 /** Selects the backend (neurite's or tfjs's) that `library` runs on; PyTorch runs elsewhere. */
@@ -57,7 +66,8 @@ async function activate(library: Library): Promise<void> {
   // first, calibrating batch of a round, which is never the best batch).
   setNumThreads(library === 'wasm + threads' ? THREADS : 1);
   if (library.startsWith('tfjs-')) await useBackend(library.slice('tfjs-'.length) as TfBackend);
-  else setBackend(library.startsWith('wasm') ? 'wasm' : 'js');
+  else if (library === 'wasm fma') setBackend('wasm-fma');
+  else setBackend(library.startsWith('wasm') ? 'wasm-simd' : 'js');
 }
 
 /** How `library` runs a workload that neurite and tfjs both implement (and PyTorch, under `pytorchId`). */
@@ -103,6 +113,15 @@ async function main(): Promise<void> {
   const ops = OP_CASES.filter((c) => keep(c.name));
 
   const defaultBackend = getBackend();
+  const builds = registerWasmBuilds();
+  const buildsNote =
+    'wasm: the plain-SIMD build (a multiply, then an add: the same bits on every engine)' +
+    (builds.defaultBuild === 'simd' ? ', the default in this Node. ' : '. ') +
+    (builds.fma
+      ? 'wasm FMA: the relaxed-SIMD build (fused multiply-add), the default on engines with relaxed SIMD ' +
+        '(Node ≥ 22, Chrome ≥ 114)' +
+        (builds.flagged ? '; Node 20 has it behind --experimental-wasm-relaxed-simd, set for this run.' : '.')
+      : 'wasm FMA: not available in this engine.');
   const tfjsVersion = await initTfjs();
   const started = performance.now();
   const pytorchStart = await PyTorchProcess.start();
@@ -150,7 +169,7 @@ async function main(): Promise<void> {
       wasm = await initWasm();
       detachArrayBuffer();
     }
-    const present = libraries.filter((l) => l !== 'pytorch' || pytorch);
+    const present = libraries.filter((l) => (l !== 'pytorch' || pytorch) && (l !== 'wasm fma' || builds.fma));
     const names = present.map((l) => (l === 'wasm + threads' ? `wasm + ${THREADS} threads` : l));
     console.log(`${title}: ${names.join(', ')}`);
     for (const row of benchmarkRows) {
@@ -173,7 +192,9 @@ async function main(): Promise<void> {
 
   const targets = checkTargets(benchmarkRows);
   if (benchmarkRows.length > 0) {
-    console.log(`\n## Training and matmul\n\n${formatBenchmarks(benchmarkRows, pytorchNote, THREADS)}`);
+    console.log(
+      `\n## Training and matmul\n\n${formatBenchmarks(benchmarkRows, pytorchNote, THREADS, buildsNote)}`,
+    );
     console.log(`\nThe issue's targets:\n${formatTargets(targets, THREADS)}`);
     console.log(`\n## neurite before and after an ArrayBuffer detach\n\n${formatDetached(benchmarkRows)}`);
   }
@@ -185,7 +206,7 @@ async function main(): Promise<void> {
 
   const results = {
     machine,
-    neurite: { defaultBackend, wasmThreads: THREADS },
+    neurite: { defaultBackend, wasmThreads: THREADS, wasmBuilds: builds },
     tfjs: { version: tfjsVersion, wasm },
     pytorch: pytorch
       ? pytorch.info
