@@ -214,22 +214,25 @@ export class KernelPool {
     if (failNextJob) Atomics.store(control, CONTROL.kind, JOB.fail);
     failNextJob = false;
     Atomics.store(control, CONTROL.failed, 0);
-    Atomics.store(control, CONTROL.pending, helperCount);
+    const woken: number[] = [];
     for (let h = 0; h < helperCount; h++) {
       const start = (h + 1) * perShare;
-      this.wake(h, start, Math.min(pieces, start + perShare));
+      woken.push(this.wake(h, start, Math.min(pieces, start + perShare)));
     }
     try {
       computeOwn(Math.min(pieces, perShare));
     } finally {
-      this.await(op, work);
+      this.await(op, work, woken);
     }
     this.throwIfFailed(op);
     return Math.min(pieces, perShare);
   }
 
-  /** Hands helper h the range [start, end) of the current job and wakes it (sending a new data buffer first). */
-  private wake(h: number, start: number, end: number): void {
+  /**
+   * Hands helper h the range [start, end) of the current job and wakes it (sending a new data buffer first).
+   * Returns the job's generation for that helper: the helper writes it to its `done` slot when finished.
+   */
+  private wake(h: number, start: number, end: number): number {
     const helper = this.helpers[h]!;
     if (!this.hasData[h]) {
       helper.port.postMessage(this.data.buffer);
@@ -238,8 +241,9 @@ export class KernelPool {
     const slot = CONTROL.workers + CONTROL.slotSize * h;
     Atomics.store(this.control, slot + 1, start);
     Atomics.store(this.control, slot + 2, end);
-    Atomics.add(this.control, slot, 1);
+    const generation = Atomics.add(this.control, slot, 1) + 1;
     Atomics.notify(this.control, slot);
+    return generation;
   }
 
   /** After a job: throws the first helper's error message, if any helper failed. */
@@ -295,15 +299,15 @@ export class KernelPool {
     const control = this.control;
     params.forEach((value, i) => Atomics.store(control, CONTROL.kind + i, value));
     Atomics.store(control, CONTROL.failed, 0);
-    Atomics.store(control, CONTROL.pending, helperCount);
+    const woken: number[] = [];
     for (let h = 0; h < helperCount; h++) {
       const start = firstHelper + h * perShare;
-      this.wake(h, start, Math.min(extent, start + perShare));
+      woken.push(this.wake(h, start, Math.min(extent, start + perShare)));
     }
     try {
       computeOwn(Math.min(extent, perShare));
     } finally {
-      this.await(op, k * m * n);
+      this.await(op, k * m * n, woken);
     }
     this.throwIfFailed(op);
     if (!byColumns) {
@@ -317,18 +321,26 @@ export class KernelPool {
     }
   }
 
-  /** Sleeps until every helper has finished; a helper that stays silent far too long is taken for dead. */
-  private await(op: string, work: number): void {
+  /**
+   * Sleeps until helper h (for each h < generations.length) has written generations[h] to its `done` slot; a
+   * helper that stays silent far too long is taken for dead. Each helper acknowledges its own generation, so a
+   * helper can never be counted twice or for another job.
+   */
+  private await(op: string, work: number, generations: readonly number[]): void {
     const deadline = Date.now() + 30_000 + work / 1e5;
-    for (;;) {
-      const pending = Atomics.load(this.control, CONTROL.pending);
-      if (pending === 0) return;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        this.resize(0);
-        throw new Error(`${op}: worker threads did not finish (${pending} still busy); they were stopped`);
+    for (let h = 0; h < generations.length; h++) {
+      const done = CONTROL.workers + CONTROL.slotSize * h + CONTROL.done;
+      for (;;) {
+        const seen = Atomics.load(this.control, done);
+        if (seen === generations[h]) break;
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          this.resize(0);
+          const busy = generations.length - h;
+          throw new Error(`${op}: worker threads did not finish (${busy} still busy); they were stopped`);
+        }
+        Atomics.wait(this.control, done, seen, left);
       }
-      Atomics.wait(this.control, CONTROL.pending, pending, left);
     }
   }
 

@@ -6,8 +6,6 @@
 
 /** Int32 slots of the control SharedArrayBuffer shared by the pool and its workers. */
 export const CONTROL = {
-  /** Workers still busy with the current job; the last one to finish notifies the calling thread. */
-  pending: 0,
   /** Set to 1 by a worker whose job threw (its message follows on its port). */
   failed: 1,
   /** The job's parameters: kind (JOB), m, k, n, transA, transB and the float offsets of A, B, C in the data buffer. */
@@ -22,9 +20,13 @@ export const CONTROL = {
   cAt: 10,
   /** 1: the share is a block of C's columns [start, end), else of its rows. */
   byColumns: 11,
-  /** Worker i's slots start at workers + 4·i: its generation (bumped to wake it), first and end row (or piece). */
+  /**
+   * Worker i's slots start at workers + 4·i: its generation (bumped to wake it), first and end row (or piece),
+   * and the last generation it finished (`done`, written when its job is over, then notified).
+   */
   workers: 48,
   slotSize: 4,
+  done: 3,
 } as const;
 
 /**
@@ -61,9 +63,10 @@ export const JOB = { gemm: 1, fail: 2, conv: 3 } as const;
 
 /**
  * The worker: instantiates the kernels on its own memory (a new, larger memory when a job needs more, never
- * grown: see runtime.ts), then loops: sleep on its generation slot, drain its port (a new data buffer or
- * nothing), compute rows [rowStart, rowEnd) of C = op(A)·op(B) from the shared data buffer into it, count down
- * `pending`. The gemm is the one the calling thread runs, so every element is computed with the same blocking.
+ * grown: see runtime.ts), then loops: sleep until its generation slot moves on, drain its port (a new data
+ * buffer or nothing), compute its share (rows or columns of C = op(A)·op(B), or pieces of a convolution) from
+ * the shared data buffer into it, and write the generation to its `done` slot. The kernels are the ones the
+ * calling thread runs, so every element is computed the same way on any thread.
  */
 export const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = process.getBuiltinModule('node:worker_threads');
@@ -188,7 +191,8 @@ function runColumns(m, k, n, transA, transB, aAt, bAt, cAt) {
 
 let generation = 0;
 for (;;) {
-  Atomics.wait(ctrl, mySlot, generation);
+  // Sleep until the generation moves on (re-checked, so no wake-up is ever taken for a job).
+  while (Atomics.load(ctrl, mySlot) === generation) Atomics.wait(ctrl, mySlot, generation);
   generation = Atomics.load(ctrl, mySlot);
   try {
     for (let received; (received = receiveMessageOnPort(port)); ) data = new Float32Array(received.message);
@@ -197,6 +201,7 @@ for (;;) {
     Atomics.store(ctrl, C.failed, 1);
     port.postMessage(String((error && error.message) || error));
   }
-  if (Atomics.sub(ctrl, C.pending, 1) === 1) Atomics.notify(ctrl, C.pending);
+  Atomics.store(ctrl, mySlot + C.done, generation);
+  Atomics.notify(ctrl, mySlot + C.done);
 }
 `;
