@@ -265,7 +265,7 @@ for (const [label, backend] of VARIANTS) {
 
 describe('relaxed SIMD build', () => {
   /** Node 20 validates relaxed SIMD only behind --experimental-wasm-relaxed-simd; later engines by default. */
-  it('agrees with js on matmul (run in a process that enables relaxed SIMD)', () => {
+  it('agrees with js on matmul, convolutions and batch norm (run in a process that enables relaxed SIMD)', () => {
     const script = `
       import { jsBackend } from ${JSON.stringify(join(root, 'src/backend/js/index.ts'))};
       import { probeFeatures, wasmBackendFrom } from ${JSON.stringify(join(root, 'src/backend/wasm/index.ts'))};
@@ -285,6 +285,30 @@ describe('relaxed SIMD build', () => {
           for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / k);
         }
       }
+      // A convolution's three maps (they run the gemm with fused multiply-adds too) and batch norm.
+      const window = { inH: 14, inW: 14, outH: 14, outW: 14, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
+        padH: 1, padW: 1, dilationH: 1, dilationW: 1 };
+      const geo = { images: 20, inChannels: 6, outChannels: 8, groups: 1, window };
+      const x = Float32Array.from({ length: 20 * 6 * 196 }, (_, i) => Math.sin(i * 0.37));
+      const w = Float32Array.from({ length: 8 * 54 }, (_, i) => Math.cos(i * 0.11));
+      const bias = Float32Array.from({ length: 8 }, (_, i) => i / 8);
+      const g = Float32Array.from({ length: 20 * 8 * 196 }, (_, i) => Math.sin(i * 0.23));
+      const pairs = [
+        [new Float32Array(g.length), new Float32Array(g.length), (b, out) => b.conv2d(x, w, bias, out, geo), 54],
+        [new Float32Array(x.length), new Float32Array(x.length), (b, out) => b.conv2dInputGrad(g, w, out, geo), 8],
+        [new Float32Array(w.length), new Float32Array(w.length), (b, out) => b.conv2dWeightGrad(x, g, out, geo), 3920],
+      ];
+      for (const [got, want, run, terms] of pairs) {
+        run(backend, got);
+        run(jsBackend, want);
+        for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / terms);
+      }
+      const stats = () => [new Float64Array(8), new Float64Array(8), new Float64Array(8)];
+      const [m1, v1, s1] = stats(), [m2, v2, s2] = stats();
+      const bnGot = new Float32Array(g.length), bnWant = new Float32Array(g.length);
+      backend.batchNorm(g, 20, 8, 196, w.subarray(0, 8), bias, 1e-5, bnGot, m1, v1, s1);
+      jsBackend.batchNorm(g, 20, 8, 196, w.subarray(0, 8), bias, 1e-5, bnWant, m2, v2, s2);
+      for (let i = 0; i < bnGot.length; i++) worst = Math.max(worst, Math.abs(bnGot[i] - bnWant[i]));
       console.log(runtime.relaxedSimd ? 'relaxed ' + worst : 'not relaxed');`;
     const args = ['--import', 'tsx', '--input-type=module', '-e', script];
     const flagged = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', ...args], {
