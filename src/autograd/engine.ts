@@ -6,6 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
 import { sumTo } from '../ops/reduce.js';
 import { isAnomalyEnabled } from './anomaly.js';
+import { takeExclusive } from './exclusive.js';
 import { setGradEnabled } from './grad-mode.js';
 import type { Node } from './node.js';
 
@@ -99,8 +100,9 @@ function walk(root: Tensor, seed: Tensor, retainGraph: boolean): void {
   }
 }
 
+/** Adds g into leaf.grad; the first gradient is copied unless its VJP marked it exclusive (exclusive.ts). */
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
-  leaf.grad = leaf.grad ? add(leaf.grad, g) : g.clone();
+  leaf.grad = leaf.grad ? add(leaf.grad, g) : takeExclusive(g) ? g : g.clone();
 }
 
 /** Numbers the backward passes, so that a node can tell whether this pass has visited it already. */

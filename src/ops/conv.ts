@@ -1,4 +1,5 @@
 // @file Convolution (conv1d, conv2d; grouped, strided, dilated, padded) on the backend's conv kernels, with its VJPs.
+import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/types.js';
@@ -122,8 +123,8 @@ function convForward(x: Tensor, w: Tensor, geo: ConvGeometry, bias: Tensor | nul
     const gradOutput = sameDType(g, dtype);
     return [
       x.requiresGrad ? convInputGrad(gradOutput, w, geo) : null,
-      w.requiresGrad ? convWeightGrad(x, gradOutput, geo) : null,
-      ...(bias ? [bias.requiresGrad ? sum(gradOutput, [0, 2, 3]) : null] : []),
+      w.requiresGrad ? exclusiveGrad(convWeightGrad(x, gradOutput, geo)) : null,
+      ...(bias ? [bias.requiresGrad ? exclusiveGrad(sum(gradOutput, [0, 2, 3])) : null] : []),
     ];
   });
 }

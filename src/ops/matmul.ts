@@ -1,4 +1,5 @@
 // @file Linear algebra: matmul (1-D, 2-D, batched with broadcast batch dims), linear and outer.
+import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
@@ -198,8 +199,8 @@ function affine(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   kernels.binary('add', out, shape, bias.storage, bias.shape, out, shape);
   return record(new Tensor(out, shape, dtype), 'linear', [x, weight, bias], (g) => [
     x.requiresGrad ? batchedMatmul(g, weight, false, false) : null,
-    weight.requiresGrad ? batchedMatmul(g, x, true, false) : null,
-    bias.requiresGrad ? sum(g, 0) : null,
+    weight.requiresGrad ? exclusiveGrad(batchedMatmul(g, x, true, false)) : null,
+    bias.requiresGrad ? exclusiveGrad(sum(g, 0)) : null,
   ]);
 }
 

@@ -1,5 +1,6 @@
 // @file Training-mode batch normalization as one fused op (statistics, normalization, affine) with its VJP.
 import { isGradEnabled } from '../autograd/grad-mode.js';
+import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { DTypeError } from '../errors.js';
@@ -107,8 +108,8 @@ function batchNormGradFused(
   );
   return {
     input: gradInput ? new Tensor(gradInput, x.shape, dtype) : null,
-    weight: gradWeight ? new Tensor(gradWeight, [channels], dtype) : null,
-    bias: new Tensor(gradBias, [channels], dtype),
+    weight: exclusiveGrad(gradWeight ? new Tensor(gradWeight, [channels], dtype) : null),
+    bias: exclusiveGrad(new Tensor(gradBias, [channels], dtype)),
   };
 }
 
