@@ -55,6 +55,15 @@ if (!existsSync(join(distDir, 'index.html'))) {
   process.exit(1);
 }
 
+/**
+ * Cross-origin isolation: pages served with these headers get SharedArrayBuffer, so neurite's training worker
+ * can split large kernels across helper workers (see web/diagnostics.html).
+ */
+const CROSS_ORIGIN_ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
 /** Serves web/dist: static files only, no directory listings, nothing outside the folder. */
 const server = createServer((request, response) => {
   const path = decodeURIComponent(new globalThis.URL(request.url ?? '/', 'http://localhost').pathname);
@@ -71,6 +80,7 @@ const server = createServer((request, response) => {
   response.writeHead(200, {
     'content-type': MIME[extname(file)] ?? 'application/octet-stream',
     'cache-control': 'no-store',
+    ...CROSS_ORIGIN_ISOLATION,
   });
   createReadStream(file).pipe(response);
 });

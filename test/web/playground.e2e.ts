@@ -347,4 +347,21 @@ describe.skipIf(!hasChromium)('playground in chromium', () => {
     expect(seconds).toBeLessThan(60);
     await page.close();
   });
+  it('diagnostics: a cross-origin-isolated worker splits a matmul and a convolution across threads, bit for bit', async () => {
+    const page = await context!.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    await page.goto(`${baseUrl}diagnostics.html`);
+    await page.waitForSelector('#result[data-done]', { timeout: 60_000 });
+    const report = JSON.parse((await page.textContent('#result')) ?? '{}') as Record<string, unknown>;
+    console.log('diagnostics:', JSON.stringify(report));
+    await page.screenshot({ path: join(ARTIFACTS, 'diagnostics.png') });
+    expect(report['error']).toBeUndefined();
+    expect(report['backend']).toBe('wasm');
+    expect(report['crossOriginIsolated']).toBe(true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(report['threads']).toBe(Math.min(cores, 8));
+    if (cores > 1) expect(report['splitJobs']).toBeGreaterThan(0);
+    expect(report['identical']).toBe(true);
+    await page.close();
+  });
 });

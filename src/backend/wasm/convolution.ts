@@ -164,6 +164,11 @@ function runCall(
   const biasAt = bAt + bFloats;
   const outAt = biasAt + biasFloats;
   const data = pool.dataFor(outAt + pieces * outPiece);
+  if (!data) {
+    const at = runPieces(runtime, call, 0, pieces);
+    for (let p = 0; p < pieces; p++) take(p, runtime.f32, at + p * call.outPiece);
+    return;
+  }
   data.set(a.subarray(0, aFloats), aAt);
   data.set(b.subarray(0, bFloats), bAt);
   if (bias) data.set(bias.subarray(0, biasFloats), biasAt);

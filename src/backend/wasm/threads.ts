@@ -1,8 +1,8 @@
-// @file Worker threads for large wasm kernels (Node): the thread count, and a pool that splits a matmul's rows or a
-// convolution's images.
+// @file Worker threads for large wasm kernels (Node, and Web Workers in cross-origin-isolated pages): the thread
+// count, and a pool that splits a matmul's rows or columns or a convolution's images.
 import type * as WorkerThreads from 'node:worker_threads';
 import { ValueError } from '../../errors.js';
-import { CONTROL, JOB, WORKER_SOURCE } from './worker.js';
+import { BROWSER_WORKER_SOURCE, CONTROL, JOB, WORKER_SOURCE } from './worker.js';
 
 type WorkerModule = typeof WorkerThreads;
 
@@ -53,7 +53,39 @@ function workerThreads(): WorkerModule | null {
 
 const threadsModule = workerThreads();
 
+/**
+ * Whether this is a browser's Web Worker that may start helper workers and block: a worker (a page's main thread
+ * may not block in Atomics.wait) of a cross-origin-isolated page (SharedArrayBuffer), with nested workers.
+ */
+function browserWorker(): boolean {
+  if (threadsModule) return false;
+  const scope = globalThis as {
+    WorkerGlobalScope?: abstract new () => unknown;
+    crossOriginIsolated?: boolean;
+    Worker?: unknown;
+  };
+  return (
+    typeof scope.WorkerGlobalScope === 'function' &&
+    globalThis instanceof scope.WorkerGlobalScope &&
+    scope.crossOriginIsolated === true &&
+    typeof SharedArrayBuffer === 'function' &&
+    typeof scope.Worker === 'function' &&
+    typeof Blob === 'function' &&
+    typeof URL.createObjectURL === 'function'
+  );
+}
+
+const inBrowserWorker = browserWorker();
+
+/** Helpers a browser worker may start, at most (each is a thread with its own copy of the kernels). */
+const BROWSER_MAX_THREADS = 8;
+
 function defaultThreads(): number {
+  if (inBrowserWorker) {
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency;
+    return Math.max(1, Math.min(cores ?? 1, BROWSER_MAX_THREADS));
+  }
   if (!threadsModule) return 1;
   const os = globalThis.process.getBuiltinModule('node:os');
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
@@ -62,9 +94,10 @@ function defaultThreads(): number {
 let numThreads = defaultThreads();
 
 /**
- * Threads that a large float32 matmul on the wasm backend is split across (the calling thread computes one
- * share). Defaults to the core count in Node and is 1 where threads are unsupported (browsers). Like
- * torch.get_num_threads().
+ * Threads that a large float32 matmul or convolution on the wasm backend is split across (the calling thread
+ * computes one share). Defaults to the core count in Node and in Web Workers of cross-origin-isolated pages
+ * (at most 8 there), and is 1 where threads are unsupported (a page's main thread, pages without cross-origin
+ * isolation). Like torch.get_num_threads().
  */
 export function getNumThreads(): number {
   return numThreads;
@@ -78,16 +111,34 @@ export function getNumThreads(): number {
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1)
     throw new ValueError('setNumThreads', `expected an integer ≥ 1, got ${n}`);
-  numThreads = threadsModule ? n : 1;
+  numThreads = threadsModule || inBrowserWorker ? n : 1;
   for (const pool of poolsByFlavour.values()) pool.resize(numThreads - 1);
 }
 
 const poolsByFlavour = new Map<string, KernelPool>();
 
 interface Helper {
-  worker: WorkerThreads.Worker;
-  /** The calling thread's end of the helper's channel: new data buffers go out, error messages come back. */
-  port: WorkerThreads.MessagePort;
+  /** A Node worker thread, or a browser Web Worker. */
+  worker: { terminate(): unknown };
+  /** Node: the calling thread's end of the helper's channel (new data buffers out, error messages back). */
+  port: WorkerThreads.MessagePort | null;
+}
+
+/** The largest data buffer a browser pool may grow to (a growable SharedArrayBuffer reserves this much). */
+const BROWSER_MAX_DATA_BYTES = 1 << 30;
+
+/** A growable SharedArrayBuffer (browsers' helpers keep one length-tracking view of it), or null if unsupported. */
+function growableBuffer(bytes: number): SharedArrayBuffer | null {
+  try {
+    const Growable = SharedArrayBuffer as unknown as new (
+      length: number,
+      options: { maxByteLength: number },
+    ) => SharedArrayBuffer & { grow(length: number): void; maxByteLength: number; growable: boolean };
+    const buffer = new Growable(bytes, { maxByteLength: BROWSER_MAX_DATA_BYTES });
+    return buffer.growable ? buffer : null;
+  } catch {
+    return null;
+  }
 }
 
 /** One matrix product for the pool: C (m×n, written to `out` from `outOffset`) = op(A)·op(B). */
@@ -116,16 +167,35 @@ export class KernelPool {
   private readonly helpers: Helper[] = [];
   private control = newControl();
   private data = new Float32Array(new SharedArrayBuffer(4));
+  /** Browsers: the growable buffer behind `data` (a length-tracking view), shared with every helper once. */
+  private readonly growable: (SharedArrayBuffer & { grow(length: number): void }) | null = null;
   /** Per helper: whether it has been sent the current data buffer. */
   private readonly hasData: boolean[] = [];
 
   constructor(module: WebAssembly.Module) {
     this.module = module;
+    if (inBrowserWorker) {
+      this.growable = growableBuffer(1 << 16) as typeof this.growable;
+      if (this.growable) this.data = new Float32Array(this.growable);
+    }
   }
 
-  /** Helper threads that a job may use now (numThreads − 1, capped at 63). */
+  /**
+   * Helper threads that a job may use now: numThreads − 1, capped at 63. In a browser, helpers start
+   * asynchronously (they are all started on the first call), and only those that have reported ready count.
+   */
   get size(): number {
-    return Math.min(numThreads - 1, 63);
+    const wanted = Math.min(numThreads - 1, 63);
+    if (!inBrowserWorker) return wanted;
+    if (!this.growable) return 0;
+    while (this.helpers.length < wanted) this.spawn();
+    let ready = 0;
+    while (
+      ready < wanted &&
+      Atomics.load(this.control, CONTROL.workers + CONTROL.slotSize * ready + CONTROL.ready) === 1
+    )
+      ready++;
+    return ready;
   }
 
   /**
@@ -140,6 +210,10 @@ export class KernelPool {
   }
 
   private spawn(): void {
+    if (inBrowserWorker) {
+      this.spawnBrowser();
+      return;
+    }
     const workerModule = threadsModule!;
     const { port1, port2 } = new workerModule.MessageChannel();
     const slot = this.helpers.length;
@@ -161,6 +235,22 @@ export class KernelPool {
     this.hasData.push(false);
   }
 
+  /** A browser helper: a classic Web Worker from a Blob URL, given everything it needs in its first message. */
+  private spawnBrowser(): void {
+    const slot = this.helpers.length;
+    const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+    const WebWorker = (globalThis as unknown as { Worker: new (url: string) => Worker }).Worker;
+    const worker = new WebWorker(url);
+    URL.revokeObjectURL(url);
+    worker.postMessage({ module: this.module, control: this.control.buffer, slot, buffer: this.growable });
+    // A helper that fails to start (or dies) takes the pool down; the next job starts afresh.
+    worker.addEventListener('error', () => {
+      if (this.helpers.some((h) => h.worker === worker)) this.resize(0);
+    });
+    this.helpers.push({ worker, port: null });
+    this.hasData.push(true); // it holds the growable buffer for good
+  }
+
   /**
    * How a product of m×n outputs and `work` multiply-adds is split: across `shares` threads (the caller included;
    * 1 = not split), by columns when C has fewer rows than columns.
@@ -178,9 +268,8 @@ export class KernelPool {
    * The shared data buffer for a piece job (runPieces), of at least `floats` floats: the caller writes the helpers'
    * inputs into it, and reads their outputs back from it. Valid until the next job.
    */
-  dataFor(floats: number): Float32Array {
-    this.ensureData(floats);
-    return this.data;
+  dataFor(floats: number): Float32Array | null {
+    return this.ensureData(floats) ? this.data : null;
   }
 
   /**
@@ -219,6 +308,7 @@ export class KernelPool {
       const start = (h + 1) * perShare;
       woken.push(this.wake(h, start, Math.min(pieces, start + perShare)));
     }
+    if (helperCount > 0) splitJobs++;
     try {
       computeOwn(Math.min(pieces, perShare));
     } finally {
@@ -235,7 +325,7 @@ export class KernelPool {
   private wake(h: number, start: number, end: number): number {
     const helper = this.helpers[h]!;
     if (!this.hasData[h]) {
-      helper.port.postMessage(this.data.buffer);
+      helper.port?.postMessage(this.data.buffer);
       this.hasData[h] = true;
     }
     const slot = CONTROL.workers + CONTROL.slotSize * h;
@@ -251,6 +341,7 @@ export class KernelPool {
     if (Atomics.load(this.control, CONTROL.failed) === 0) return;
     const messages: unknown[] = [];
     for (const helper of this.helpers) {
+      if (!helper.port) continue; // browsers: the helper logged its error to the console
       for (let got; (got = threadsModule!.receiveMessageOnPort(helper.port));) messages.push(got.message);
     }
     throw new Error(`${op}: a worker thread failed: ${String(messages[0] ?? 'unknown error')}`);
@@ -283,7 +374,10 @@ export class KernelPool {
     const aAt = 0;
     const bAt = aFloats;
     const cAt = bAt + bFloats;
-    this.ensureData(cAt + cFloats);
+    if (!this.ensureData(cAt + cFloats)) {
+      computeOwn(extent); // the shared buffer cannot grow that far: all of it here
+      return;
+    }
     const data = this.data;
     const a = job.a.subarray(job.aOffset, job.aOffset + aFloats);
     const b = job.b.subarray(job.bOffset, job.bOffset + bFloats);
@@ -304,6 +398,7 @@ export class KernelPool {
       const start = firstHelper + h * perShare;
       woken.push(this.wake(h, start, Math.min(extent, start + perShare)));
     }
+    if (helperCount > 0) splitJobs++;
     try {
       computeOwn(Math.min(extent, perShare));
     } finally {
@@ -345,10 +440,22 @@ export class KernelPool {
   }
 
   /** A shared data buffer of at least `floats` floats (a new, larger one is sent to each helper before use). */
-  private ensureData(floats: number): void {
-    if (this.data.length >= floats) return;
+  /**
+   * Makes the data buffer hold at least `floats` floats: a new, larger SharedArrayBuffer (sent to each helper
+   * before its next job) in Node; the growable buffer grown in place in browsers. False when a browser's buffer
+   * cannot grow that far (the caller then computes everything itself).
+   */
+  private ensureData(floats: number): boolean {
+    if (this.data.length >= floats) return true;
+    if (this.growable) {
+      const bytes = Math.min(BROWSER_MAX_DATA_BYTES, Math.max(4 * floats, 2 * this.growable.byteLength));
+      if (bytes < 4 * floats) return false;
+      this.growable.grow(bytes);
+      return true;
+    }
     this.data = new Float32Array(new SharedArrayBuffer(4 * Math.max(floats, 2 * this.data.length)));
     this.hasData.fill(false);
+    return true;
   }
 }
 
@@ -368,6 +475,12 @@ export function scatterColumns(
 }
 
 let failNextJob = false;
+let splitJobs = 0;
+
+/** How many jobs have been split across helper threads in this process (diagnostics, tests). */
+export function threadedJobCount(): number {
+  return splitJobs;
+}
 
 /** Room for the job's parameters and 63 helpers' slots, all zero. */
 function newControl(): Int32Array {
@@ -384,7 +497,7 @@ export function failNextThreadedJob(fail = true): void {
  * made with `module` on first request; helpers start on first use. Null where threads are unsupported.
  */
 export function kernelPool(flavour: string, module: WebAssembly.Module): KernelPool | null {
-  if (!threadsModule) return null;
+  if (!threadsModule && !inBrowserWorker) return null;
   let pool = poolsByFlavour.get(flavour);
   if (!pool) {
     pool = new KernelPool(module);

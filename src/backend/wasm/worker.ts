@@ -21,12 +21,14 @@ export const CONTROL = {
   /** 1: the share is a block of C's columns [start, end), else of its rows. */
   byColumns: 11,
   /**
-   * Worker i's slots start at workers + 4·i: its generation (bumped to wake it), first and end row (or piece),
-   * and the last generation it finished (`done`, written when its job is over, then notified).
+   * Worker i's slots start at workers + slotSize·i: its generation (bumped to wake it), first and end row (or
+   * piece), the last generation it finished (`done`, written when its job is over, then notified) and `ready`.
    */
   workers: 48,
-  slotSize: 4,
+  slotSize: 8,
   done: 3,
+  /** Set to 1 by the worker once its kernels are instantiated (browsers use only ready helpers). */
+  ready: 4,
 } as const;
 
 /**
@@ -68,15 +70,16 @@ export const JOB = { gemm: 1, fail: 2, conv: 3 } as const;
  * the shared data buffer into it, and write the generation to its `done` slot. The kernels are the ones the
  * calling thread runs, so every element is computed the same way on any thread.
  */
-export const WORKER_SOURCE = `
-const { workerData, receiveMessageOnPort } = process.getBuiltinModule('node:worker_threads');
-const { module, control, slot, port } = workerData;
+const WORKER_BODY = `
 const C = ${JSON.stringify(CONTROL)};
 const JOB = ${JSON.stringify(JOB)};
 const CONV = ${JSON.stringify(CONV)};
 const PAGE = 65536;
 const ALIGN = 64;
 const aligned = (bytes) => Math.ceil(bytes / ALIGN) * ALIGN;
+// serve(): the helper's life. currentData() returns the shared data buffer (as floats) to read this job from;
+// report(text) passes an error message on. Never returns.
+function serve(module, control, slot, currentData, report) {
 const ctrl = new Int32Array(control);
 const mySlot = C.workers + C.slotSize * slot;
 let memory, kernels, base, scratchBytes, heap, startError;
@@ -90,6 +93,7 @@ try {
   startError = error; // reported by every job
 }
 let data = null;
+Atomics.store(ctrl, mySlot + C.ready, 1);
 
 function reserve(bytes) {
   const have = memory.buffer.byteLength;
@@ -195,13 +199,42 @@ for (;;) {
   while (Atomics.load(ctrl, mySlot) === generation) Atomics.wait(ctrl, mySlot, generation);
   generation = Atomics.load(ctrl, mySlot);
   try {
-    for (let received; (received = receiveMessageOnPort(port)); ) data = new Float32Array(received.message);
+    data = currentData();
     run();
   } catch (error) {
     Atomics.store(ctrl, C.failed, 1);
-    port.postMessage(String((error && error.message) || error));
+    report(String((error && error.message) || error));
   }
   Atomics.store(ctrl, mySlot + C.done, generation);
   Atomics.notify(ctrl, mySlot + C.done);
 }
+}
+`;
+
+/** The helper in Node (worker_threads, evaluated source): new data buffers arrive on its port. */
+export const WORKER_SOURCE = `
+const { workerData, receiveMessageOnPort } = process.getBuiltinModule('node:worker_threads');
+const { module, control, slot, port } = workerData;
+let latest = null;
+const currentData = () => {
+  for (let received; (received = receiveMessageOnPort(port)); ) latest = new Float32Array(received.message);
+  return latest;
+};
+${WORKER_BODY}
+serve(module, control, slot, currentData, (text) => port.postMessage(text));
+`;
+
+/**
+ * The helper in a browser (a Web Worker started from a Blob URL, inside a cross-origin-isolated worker): its first
+ * message brings the module, the control buffer, its slot and the data buffer, a growable SharedArrayBuffer read
+ * through a length-tracking view, so that it never needs another message (it blocks in Atomics.wait from then on).
+ */
+export const BROWSER_WORKER_SOURCE = `
+${WORKER_BODY}
+self.onmessage = (event) => {
+  self.onmessage = null;
+  const { module, control, slot, buffer } = event.data;
+  const view = new Float32Array(buffer);
+  serve(module, control, slot, () => view, (text) => console.error('neurite kernel worker: ' + text));
+};
 `;
