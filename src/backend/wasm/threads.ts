@@ -157,10 +157,11 @@ export interface MatmulJob {
 }
 
 /**
- * Helper threads, each running the same kernels on its own memory. A job is copied into a SharedArrayBuffer
- * (op(A)'s helper rows and all of B), each helper computes a block of C's rows into it while the calling thread
- * computes the first block itself (`computeOwnRows`), then the caller sleeps in Atomics.wait until the helpers'
- * count reaches zero and copies their rows out. Helpers are unref'd: they never keep a process alive.
+ * Helper threads, each running the same kernels on its own memory. A job's inputs are copied into a shared data
+ * buffer; each helper copies its share (rows or columns of a product, images of a convolution) into its own
+ * memory, computes it and writes the result back, while the calling thread computes the first share itself; the
+ * caller then sleeps in Atomics.wait until every helper has acknowledged the job's generation, and copies their
+ * results out. Node helpers are unref'd: they never keep a process alive.
  */
 export class KernelPool {
   private readonly module: WebAssembly.Module;
