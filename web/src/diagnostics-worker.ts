@@ -51,7 +51,8 @@ async function diagnose(): Promise<Diagnostics> {
   const single = { matmul: time(product), conv: time(convolution) };
   setNumThreads(threads);
   // Helper workers start asynchronously: let them come up (a job that finds none ready runs on one thread).
-  for (let i = 0; i < 100 && threads > 1 && threadedJobCount() === 0; i++) {
+  const until = performance.now() + 10_000;
+  while (threads > 1 && threadedJobCount() === 0 && performance.now() < until) {
     product();
     await sleep(20);
   }
