@@ -131,6 +131,8 @@ export interface AdamHyper {
  */
 export interface Backend {
   readonly name: string;
+  /** The wasm backend's kernel build: 'simd' (multiply, then add) or 'relaxed-simd' (fused multiply-add). */
+  readonly kernelBuild?: 'simd' | 'relaxed-simd';
 
   /** out[i] = f(x[i]; p0, p1). `x` and `out` have the same length. */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, p0?: number, p1?: number): void;

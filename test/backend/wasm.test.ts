@@ -9,6 +9,7 @@ import { jsBackend } from '../../src/backend/js/index.js';
 import type { Backend } from '../../src/backend/types.js';
 import {
   createWasmBackend,
+  preferredFeatures,
   DEFAULT_LIMITS,
   NO_LIMITS,
   probeFeatures,
@@ -262,6 +263,34 @@ for (const [label, backend] of VARIANTS) {
     });
   });
 }
+
+describe('choosing the build', () => {
+  it('prefers the fused build where the engine has relaxed SIMD, unless NEURITE_RELAXED_SIMD=0', () => {
+    const both = { simd: true, relaxedSimd: true };
+    expect(preferredFeatures(both, undefined)).toEqual(both);
+    expect(preferredFeatures(both, '1')).toEqual(both);
+    expect(preferredFeatures(both, '0')).toEqual({ simd: true, relaxedSimd: false });
+    expect(preferredFeatures({ simd: true, relaxedSimd: false }, undefined).relaxedSimd).toBe(false);
+  });
+
+  it('NEURITE_RELAXED_SIMD=0 loads the plain build even where relaxed SIMD validates', () => {
+    const script = `
+      import { backend } from ${JSON.stringify(join(root, 'src/backend/index.ts'))};
+      import { probeFeatures } from ${JSON.stringify(join(root, 'src/backend/wasm/index.ts'))};
+      console.log(probeFeatures().relaxedSimd, backend().kernelBuild);`;
+    const args = ['--import', 'tsx', '--input-type=module', '-e', script];
+    const run = (env: Record<string, string>) => {
+      const options = { cwd: root, encoding: 'utf8' as const, env: { ...process.env, ...env } };
+      const flagged = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', ...args], options);
+      return (flagged.status === 0 ? flagged : spawnSync(process.execPath, args, options)).stdout.trim();
+    };
+    const plain = run({ NEURITE_RELAXED_SIMD: '0', NEURITE_BACKEND: 'wasm' });
+    const fused = run({ NEURITE_RELAXED_SIMD: '', NEURITE_BACKEND: 'wasm' });
+    if (fused.startsWith('false')) return; // this engine has no relaxed SIMD at all
+    expect(fused).toBe('true relaxed-simd');
+    expect(plain).toBe('true simd');
+  });
+});
 
 describe('relaxed SIMD build', () => {
   /** Node 20 validates relaxed SIMD only behind --experimental-wasm-relaxed-simd; later engines by default. */

@@ -1,7 +1,6 @@
 // @file The diagnostics page's worker: the backend and kernel build this browser gives neurite, cross-origin
 // isolation and threads, and a threaded matmul and convolution checked bit for bit against one thread.
-import { backendReady } from '../../src/backend/index.js';
-import { probeFeatures } from '../../src/backend/wasm/probe.js';
+import { backend, backendReady } from '../../src/backend/index.js';
 import { threadedJobCount } from '../../src/backend/wasm/threads.js';
 import {
   conv2d,
@@ -61,7 +60,7 @@ async function diagnose(): Promise<Diagnostics> {
   const gflops = (ms: number) => (2 * 512 ** 3) / ms / 1e6;
   return {
     backend: getBackend(),
-    relaxedSimd: probeFeatures().relaxedSimd,
+    relaxedSimd: backend().kernelBuild === 'relaxed-simd',
     crossOriginIsolated: scope.crossOriginIsolated === true,
     threads,
     splitJobs: threadedJobCount() - before,

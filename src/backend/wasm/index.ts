@@ -25,6 +25,7 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
   return {
     ...jsBackend,
     name: 'wasm',
+    kernelBuild: runtime.relaxedSimd ? 'relaxed-simd' : 'simd',
     matmul: wasmMatmul(runtime, limits),
     binary: wasmBinary(runtime, limits),
     unary: wasmUnary(runtime, limits),
@@ -44,18 +45,31 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
 }
 
 /**
+ * The build to load for probed `features`: the relaxed-SIMD (fused multiply-add) build where the engine has it,
+ * unless `relaxedSimd` is '0' (NEURITE_RELAXED_SIMD=0 in Node). The plain build computes the same bits on every
+ * engine and machine; the fused one rounds once per multiply-add where the hardware fuses, so its last bits
+ * depend on the machine.
+ */
+export function preferredFeatures(
+  features: WasmFeatures,
+  relaxedSimd: string | undefined = globalThis.process?.env?.['NEURITE_RELAXED_SIMD'],
+): WasmFeatures {
+  return relaxedSimd === '0' ? { ...features, relaxedSimd: false } : features;
+}
+
+/**
  * The wasm backend if this engine validates WebAssembly SIMD and compiles the kernels synchronously, else
  * null (the caller keeps the js backend). `validate` replaces WebAssembly.validate in the probe (tests use it
  * to simulate an engine without SIMD).
  */
 export function createWasmBackend(validate?: Validate): Backend | null {
-  const runtime = loadRuntime(probeFeatures(validate));
+  const runtime = loadRuntime(preferredFeatures(probeFeatures(validate)));
   return runtime ? wasmBackendFrom(runtime) : null;
 }
 
 /** As createWasmBackend, compiling asynchronously (browsers' main threads refuse large synchronous compiles). */
 export async function createWasmBackendAsync(
-  features: WasmFeatures = probeFeatures(),
+  features: WasmFeatures = preferredFeatures(probeFeatures()),
 ): Promise<Backend | null> {
   const runtime = await loadRuntimeAsync(features);
   return runtime ? wasmBackendFrom(runtime) : null;
