@@ -96,11 +96,14 @@ export function prepareData(spec: string, options: DataOptions): PreparedData {
       ...(options.limit ? { limit: options.limit } : {}),
     });
     // Pixels in [0, 1] are standardized with the training set's mean and std (0.2860, 0.3530), as is usual for MLPs.
-    const normalize = (t: Tensor): Tensor =>
-      new Tensor(
-        Float32Array.from(t.storage, (v) => (v - FASHION_MEAN) / FASHION_STD),
-        t.shape,
-      );
+    // A plain loop: Float32Array.from with a mapping function boxes every value (47 M of them here), which cost
+    // ~15 s of garbage collection per run.
+    const normalize = (t: Tensor): Tensor => {
+      const source = t.storage;
+      const out = new Float32Array(source.length);
+      for (let i = 0; i < source.length; i++) out[i] = (source[i]! - FASHION_MEAN) / FASHION_STD;
+      return new Tensor(out, t.shape);
+    };
     const x = normalize(train.tensors[0]);
     const y = train.tensors[1];
     const split = holdOut({ x, y }, options.valSplit, options.seed);
