@@ -187,3 +187,24 @@ export function batchNormBackward(
     channelAffine(gradOut + offset, x + offset, gradInput + offset, outer, inner, stride, k, -k * slope, d);
   }
 }
+
+/**
+ * out = x·scale[c] + shift[c] per channel (Backend.channelAffine), in f64, rounded once; `coefficients` holds
+ * `channels` f64 scales, then `channels` f64 shifts.
+ */
+export function channelAffineMap(
+  x: usize,
+  outer: i32,
+  channels: i32,
+  inner: i32,
+  coefficients: usize,
+  out: usize,
+): void {
+  const stride = (<usize>(channels * inner)) << 2;
+  for (let c = 0; c < channels; c++) {
+    const offset = (<usize>(c * inner)) << 2;
+    const scale = load<f64>(coefficients + ((<usize>c) << 3));
+    const shift = load<f64>(coefficients + ((<usize>(channels + c)) << 3));
+    channelAffine(0, x + offset, out + offset, outer, inner, stride, 0, scale, shift);
+  }
+}

@@ -374,6 +374,20 @@ export interface Backend {
   ): void;
 
   /**
+   * A per-channel affine map of x viewed as [outer, channels, inner]: out = x·scale[c] + shift[c], computed in
+   * float64 and rounded once (batch norm in eval mode, with scale = γ/√(σ² + ε) and shift = β − μ·scale).
+   */
+  channelAffine(
+    x: FloatArray,
+    outer: number,
+    channels: number,
+    inner: number,
+    scale: Float64Array,
+    shift: Float64Array,
+    out: FloatArray,
+  ): void;
+
+  /**
    * The VJP of batchNorm from the saved μ and invstd: with x̂ = (x − μ)·invstd and M = outer·inner values per
    * channel, ∂β = Σ ∂y, ∂γ = Σ ∂y·x̂ and ∂x = γ·invstd·(∂y − ∂β/M − x̂·∂γ/M). Each output may be null (not
    * needed); those given are overwritten.

@@ -1,4 +1,5 @@
-// @file Training-mode batch normalization as one fused op (statistics, normalization, affine) with its VJP.
+// @file Batch normalization as fused ops: training mode (statistics, normalization, affine, with its VJP) and
+// eval mode (one per-channel affine pass).
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
@@ -127,4 +128,37 @@ function batchNormGradFromOps(g: Tensor, x: Tensor, gamma: Tensor | null, eps: n
     sub(sub(scaled, mean(scaled, dims, true)), mul(xhat, mean(mul(scaled, xhat), dims, true))),
   );
   return { input, weight: sum(mul(g, xhat), dims), bias: sum(g, dims) };
+}
+
+/**
+ * Eval-mode batch normalization of x [N, C, *] with the running statistics, as one pass of the backend's
+ * channelAffine kernel: y = x·s + t per channel, s = γ/√(σ² + ε), t = β − μ·s (s and t in float64). Returns null
+ * — the caller then builds the same map from differentiable ops — when a gradient is wanted (grad mode on and
+ * an input requires grad) or the tensors do not share one float dtype.
+ */
+export function batchNormInference(
+  x: Tensor,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor | null {
+  const tensors = [x, runningMean, runningVar, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  if (!isFloat(x.dtype) || tensors.some((t) => t.dtype !== x.dtype)) return null;
+  if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) return null;
+  const channels = x.shape[1]!;
+  const outer = x.shape[0]!;
+  const inner = x.numel() / (outer * channels);
+  const scale = new Float64Array(channels);
+  const shift = new Float64Array(channels);
+  const mu = runningMean.storage;
+  const sigma2 = runningVar.storage;
+  for (let c = 0; c < channels; c++) {
+    scale[c] = (weight ? weight.storage[c]! : 1) / Math.sqrt(sigma2[c]! + eps);
+    shift[c] = (bias ? bias.storage[c]! : 0) - mu[c]! * scale[c]!;
+  }
+  const out = allocate(x.dtype, x.numel()) as FloatArray;
+  backend().channelAffine(x.storage as FloatArray, outer, channels, inner, scale, shift, out);
+  return new Tensor(out, x.shape, x.dtype);
 }

@@ -880,6 +880,23 @@ for (const [label, backend] of VARIANTS) {
       }
     });
 
+    it('the per-channel affine map (eval batch norm) agrees with js within one rounding', () => {
+      for (const [outer, channels, inner] of [
+        [64, 16, 49],
+        [5, 3, 7],
+        [300, 4, 1],
+      ] as const) {
+        const n = outer * channels * inner;
+        const x = values(n, outer + 3 * inner, 5);
+        const scale = Float64Array.from(values(channels, 11), (v) => 2 * v);
+        const shift = Float64Array.from(values(channels, 12), (v) => v - 0.5);
+        const [got, want] = [new Float32Array(n).fill(NaN), new Float32Array(n)];
+        backend.channelAffine(x, outer, channels, inner, scale, shift, got);
+        jsBackend.channelAffine(x, outer, channels, inner, scale, shift, want);
+        expectClose(got, want, `channelAffine [${outer}, ${channels}, ${inner}]`, 1, 1e-7);
+      }
+    });
+
     it('max pooling values and indices are identical (ties, NaN, padding)', () => {
       windows.map(withOutput).forEach((w, c) => {
         const planes = 37 + c; // not always a multiple of the four lanes

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { enableGrad } from '../../src/autograd/grad-mode.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
-import { manualSeed, randn, type Tensor } from '../../src/index.js';
-import { batchNormTraining } from '../../src/ops/normalization.js';
+import { manualSeed, noGrad, rand, randn, type Tensor } from '../../src/index.js';
+import { batchNormInference, batchNormTraining } from '../../src/ops/normalization.js';
 
 /** The textbook formula from ops: (x − μ)/√(σ² + ε)·γ + β over every dim but 1. */
 function reference(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
@@ -99,5 +99,48 @@ describe('batchNormTraining', () => {
         return x!.grad!.square().sum();
       });
     expect(gradcheck(gradientNorm, [randn([3, 2, 4], { dtype: 'float64' })])).toBe(true);
+  });
+});
+
+describe('batchNormInference', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const shape of [
+      [7, 3],
+      [4, 5, 9],
+      [64, 16, 8, 8],
+    ]) {
+      it(`is (x − μ)/√(σ² + ε)·γ + β with the running statistics (${dtype}, [${shape.join(', ')}])`, () => {
+        manualSeed(7);
+        const channels = shape[1]!;
+        const x = randn(shape, { dtype }).mul(2).add(0.5);
+        const mean = randn([channels], { dtype });
+        const variance = rand([channels], { dtype }).add(0.1);
+        const weight = randn([channels], { dtype });
+        const bias = randn([channels], { dtype });
+        const channelShape = [channels, ...shape.slice(2).map(() => 1)];
+        const want = x
+          .sub(mean.reshape(channelShape))
+          .div(variance.add(1e-5).sqrt().reshape(channelShape))
+          .mul(weight.reshape(channelShape))
+          .add(bias.reshape(channelShape));
+        const got = batchNormInference(x, mean, variance, weight, bias, 1e-5)!;
+        close(got, want, dtype === 'float32' ? 1e-5 : 1e-12);
+        const plain = batchNormInference(x, mean, variance, null, null, 1e-3)!;
+        close(
+          plain,
+          x.sub(mean.reshape(channelShape)).div(variance.add(1e-3).sqrt().reshape(channelShape)),
+          dtype === 'float32' ? 1e-5 : 1e-12,
+        );
+      });
+    }
+  }
+
+  it('declines (null) when a gradient is wanted or the dtypes differ, so the caller builds it from ops', () => {
+    const x = randn([4, 3]);
+    const stats = [randn([3]), rand([3]).add(1)] as const;
+    const weight = randn([3]).requiresGrad_();
+    expect(batchNormInference(x, stats[0], stats[1], weight, null, 1e-5)).toBeNull();
+    expect(noGrad(() => batchNormInference(x, stats[0], stats[1], weight, null, 1e-5))).not.toBeNull();
+    expect(batchNormInference(x.double(), stats[0], stats[1], null, null, 1e-5)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './convolution.js';
 import { gather, indexAdd, indexSelect, scatter } from './gather.js';
 import { permute } from './layout.js';
 import { matmul } from './matmul.js';
-import { batchNorm, batchNormBackward } from './normalization.js';
+import { batchNorm, batchNormBackward, channelAffine } from './normalization.js';
 import { adamUpdate } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
 import { slice, sliceAssign } from './slice.js';
@@ -42,5 +42,6 @@ export const jsBackend: Backend = {
   avgPool2dBackward,
   batchNorm,
   batchNormBackward,
+  channelAffine,
   adamUpdate,
 };

@@ -47,6 +47,25 @@ export function batchNorm(
   }
 }
 
+/** Backend.channelAffine: out = x·scale[c] + shift[c] per channel. */
+export function channelAffine(
+  x: FloatArray,
+  outer: number,
+  channels: number,
+  inner: number,
+  scale: Float64Array,
+  shift: Float64Array,
+  out: FloatArray,
+): void {
+  for (let n = 0, i = 0; n < outer; n++) {
+    for (let c = 0; c < channels; c++) {
+      const a = scale[c]!;
+      const b = shift[c]!;
+      for (let end = i + inner; i < end; i++) out[i] = x[i]! * a + b;
+    }
+  }
+}
+
 /** Backend.batchNormBackward: one pass for Σ∂y and Σ∂y·x̂ per channel, one for ∂x. */
 export function batchNormBackward(
   gradOut: FloatArray,

@@ -6,7 +6,7 @@ import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from './convolu
 import { wasmBinary, wasmUnary, wasmUnaryGrad } from './elementwise.js';
 import { DEFAULT_LIMITS, type WasmLimits } from './limits.js';
 import { wasmMatmul } from './matmul.js';
-import { wasmBatchNorm, wasmBatchNormBackward } from './normalization.js';
+import { wasmBatchNorm, wasmBatchNormBackward, wasmChannelAffine } from './normalization.js';
 import { wasmAdamUpdate } from './optim.js';
 import { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 import { wasmReduce, wasmSoftmax } from './reduce.js';
@@ -40,6 +40,7 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
     maxPool2d: wasmMaxPool2d(runtime, limits),
     batchNorm: wasmBatchNorm(runtime, limits),
     batchNormBackward: wasmBatchNormBackward(runtime, limits),
+    channelAffine: wasmChannelAffine(runtime, limits),
     adamUpdate: wasmAdamUpdate(runtime, limits),
   };
 }

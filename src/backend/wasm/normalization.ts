@@ -102,3 +102,21 @@ export function wasmBatchNormBackward(
     if (gradBias) gradBias.set(heap.subarray(gradBiasAt >> 2, (gradBiasAt >> 2) + channels));
   };
 }
+
+export function wasmChannelAffine(runtime: WasmRuntime, limits: WasmLimits): Backend['channelAffine'] {
+  return (x, outer, channels, inner, scale, shift, out) => {
+    const n = outer * channels * inner;
+    if (n < limits.minSize || !float32(x, out)) {
+      jsBackend.channelAffine(x, outer, channels, inner, scale, shift, out);
+      return;
+    }
+    const [xAt, coefficientsAt] = runtime.layout(n * 4, 2 * channels * 8);
+    const heap = runtime.f32;
+    heap.set(x.subarray(0, n), xAt >> 2);
+    const coefficients = new Float64Array(heap.buffer, coefficientsAt, 2 * channels);
+    coefficients.set(scale, 0);
+    coefficients.set(shift, channels);
+    runtime.kernels.channelAffineMap(xAt, outer, channels, inner, coefficientsAt, xAt);
+    out.set(heap.subarray(xAt >> 2, (xAt >> 2) + n));
+  };
+}

@@ -44,6 +44,14 @@ export interface KernelExports {
     out: number,
     stats: number,
   ): void;
+  channelAffineMap(
+    x: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    coefficients: number,
+    out: number,
+  ): void;
   batchNormBackward(
     gradOut: number,
     x: number,

@@ -2,7 +2,7 @@
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { add, mean, mul, neg, reshape, rsqrt, square, sub } from '../../ops/index.js';
-import { batchNormTraining } from '../../ops/normalization.js';
+import { batchNormInference, batchNormTraining } from '../../ops/normalization.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -119,6 +119,8 @@ export function batchNorm(
   if (!runningMean || !runningVar) {
     throw new ValueError('batchNorm', 'runningMean and runningVar must be given when not training');
   }
+  const fused = batchNormInference(x, runningMean, runningVar, weight ?? null, bias ?? null, eps);
+  if (fused) return fused;
   // An affine map per channel, x·scale + shift, with scale = γ/√(σ² + ε) and shift = β − μ·scale, broadcast
   // against [N, C, *] as [C, 1, …, 1].
   let scale = rsqrt(add(runningVar, eps));
