@@ -4,7 +4,7 @@ import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
-import { kernelPool, scatterColumns } from './threads.js';
+import { kernelPool, scatterColumns, type MatmulJob } from './threads.js';
 
 /**
  * Backend.matmul on float32 operands of at least `limits.matmulMinWork` multiply-adds (`matmulNarrowMinWork`
@@ -29,31 +29,21 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
     const { shares, byColumns } = pool?.split(m, n, work) ?? { shares: 1, byColumns: false };
     if (pool && shares > 1) {
       for (let batch = 0; batch < aOffsets.length; batch++) {
-        const job = {
+        const job: MatmulJob = {
           a,
           aOffset: aOffsets[batch]!,
           b,
           bOffset: bOffsets[batch]!,
           out,
           outOffset: batch * m * n,
+          m,
+          k,
+          n,
+          transA,
+          transB,
         };
-        pool.run('matmul', { ...job, m, k, n, transA, transB }, shares, byColumns, (count) =>
-          (byColumns ? gemmColumns : gemmRows)(
-            runtime,
-            scratchBytes,
-            job.a,
-            job.aOffset,
-            b,
-            job.bOffset,
-            out,
-            job.outOffset,
-            m,
-            k,
-            n,
-            transA,
-            transB,
-            count,
-          ),
+        pool.run('matmul', job, shares, byColumns, (count) =>
+          gemmShare(runtime, scratchBytes, job, byColumns, count),
         );
       }
       return;
@@ -91,29 +81,28 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
   };
 }
 
-/** Rows [0, rows) of C = op(A)·op(B) (A m×k, B k×n as stored at the offsets) on the calling thread. */
-function gemmRows(
+/**
+ * The calling thread's share of a split product: rows [0, count) of C = op(A)·op(B), or columns [0, count)
+ * (`byColumns`; written into `out`'s rows, n apart).
+ */
+function gemmShare(
   runtime: WasmRuntime,
   scratchBytes: number,
-  a: Float32Array,
-  aOffset: number,
-  b: Float32Array,
-  bOffset: number,
-  out: Float32Array,
-  outOffset: number,
-  m: number,
-  k: number,
-  n: number,
-  transA: boolean,
-  transB: boolean,
-  rows: number,
+  job: MatmulJob,
+  byColumns: boolean,
+  count: number,
 ): void {
-  // op(A)'s first rows are A's first rows, or (transposed) the first columns of all of A.
-  const aSize = transA ? m * k : rows * k;
-  const [scratch, aAt, bAt, cAt] = runtime.layout(scratchBytes, aSize * 4, k * n * 4, rows * n * 4);
+  const { a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB } = job;
+  const rows = byColumns ? m : count;
+  const cols = byColumns ? count : n;
+  // op(A)'s first rows are A's first rows, or (transposed) the first columns of all of A; op(B)'s first columns
+  // are the first rows of the stored Bᵀ, or (not transposed) all of B, read with stride n.
+  const aSize = byColumns || transA ? m * k : rows * k;
+  const bSize = byColumns && transB ? cols * k : k * n;
+  const [scratch, aAt, bAt, cAt] = runtime.layout(scratchBytes, aSize * 4, bSize * 4, rows * cols * 4);
   const heap = runtime.f32;
   heap.set(a.subarray(aOffset, aOffset + aSize), aAt >> 2);
-  heap.set(b.subarray(bOffset, bOffset + k * n), bAt >> 2);
+  heap.set(b.subarray(bOffset, bOffset + bSize), bAt >> 2);
   runtime.kernels.gemm(
     aAt,
     transA ? 1 : k,
@@ -124,49 +113,11 @@ function gemmRows(
     cAt,
     rows,
     k,
-    n,
-    scratch,
-  );
-  out.set(heap.subarray(cAt >> 2, (cAt >> 2) + rows * n), outOffset);
-}
-
-/** Columns [0, cols) of C = op(A)·op(B) on the calling thread (written into `out`'s rows, n apart). */
-function gemmColumns(
-  runtime: WasmRuntime,
-  scratchBytes: number,
-  a: Float32Array,
-  aOffset: number,
-  b: Float32Array,
-  bOffset: number,
-  out: Float32Array,
-  outOffset: number,
-  m: number,
-  k: number,
-  n: number,
-  transA: boolean,
-  transB: boolean,
-  cols: number,
-): void {
-  // op(B)'s first columns: the first rows of the stored Bᵀ, or (not transposed) all of B, read with stride n.
-  const bSize = transB ? cols * k : k * n;
-  const [scratch, aAt, bAt, cAt] = runtime.layout(scratchBytes, m * k * 4, bSize * 4, m * cols * 4);
-  const heap = runtime.f32;
-  heap.set(a.subarray(aOffset, aOffset + m * k), aAt >> 2);
-  heap.set(b.subarray(bOffset, bOffset + bSize), bAt >> 2);
-  runtime.kernels.gemm(
-    aAt,
-    transA ? 1 : k,
-    transA ? m : 1,
-    bAt,
-    transB ? 1 : n,
-    transB ? k : 1,
-    cAt,
-    m,
-    k,
     cols,
     scratch,
   );
-  scatterColumns(heap, cAt >> 2, m, cols, out, outOffset, n);
+  if (byColumns) scatterColumns(heap, cAt >> 2, rows, cols, out, outOffset, n);
+  else out.set(heap.subarray(cAt >> 2, (cAt >> 2) + rows * n), outOffset);
 }
 
 function isFloat32(x: FloatArray): x is Float32Array {

@@ -296,8 +296,23 @@ export class KernelPool {
     work: number,
     computeOwn: (ownPieces: number) => void,
   ): number {
-    const perShare = Math.ceil(pieces / shares);
-    const helperCount = Math.ceil(pieces / perShare) - 1;
+    return this.dispatch(op, params, pieces, Math.ceil(pieces / shares), work, computeOwn);
+  }
+
+  /**
+   * The common part of every job: `extent` units (rows, columns or pieces) in shares of `perShare`, the first for
+   * the caller, the others for helpers; writes `params` from CONTROL.kind on, wakes the helpers, runs
+   * `computeOwn(ownCount)`, waits for every helper and throws if one failed. Returns the caller's count.
+   */
+  private dispatch(
+    op: string,
+    params: readonly number[],
+    extent: number,
+    perShare: number,
+    work: number,
+    computeOwn: (ownCount: number) => void,
+  ): number {
+    const helperCount = Math.ceil(extent / perShare) - 1;
     while (this.helpers.length < helperCount) this.spawn();
     const control = this.control;
     params.forEach((value, i) => Atomics.store(control, CONTROL.kind + i, value));
@@ -307,16 +322,17 @@ export class KernelPool {
     const woken: number[] = [];
     for (let h = 0; h < helperCount; h++) {
       const start = (h + 1) * perShare;
-      woken.push(this.wake(h, start, Math.min(pieces, start + perShare)));
+      woken.push(this.wake(h, start, Math.min(extent, start + perShare)));
     }
     if (helperCount > 0) splitJobs++;
+    const own = Math.min(extent, perShare);
     try {
-      computeOwn(Math.min(pieces, perShare));
+      computeOwn(own);
     } finally {
       this.await(op, work, woken);
     }
     this.throwIfFailed(op);
-    return Math.min(pieces, perShare);
+    return own;
   }
 
   /**
@@ -366,8 +382,6 @@ export class KernelPool {
     const granule = byColumns ? COLUMN_GRANULE : ROW_GRANULE;
     // The caller takes the first block, helpers the following ones (the last may be shorter).
     const perShare = Math.ceil(extent / shares / granule) * granule;
-    const helperCount = Math.ceil(extent / perShare) - 1;
-    while (this.helpers.length < helperCount) this.spawn();
     const firstHelper = perShare;
     const aFloats = m * k;
     const bFloats = k * n;
@@ -389,23 +403,7 @@ export class KernelPool {
     if (byColumns && transB) data.set(b.subarray(firstHelper * k), bAt + firstHelper * k);
     else data.set(b, bAt);
     const params = [JOB.gemm, m, k, n, transA ? 1 : 0, transB ? 1 : 0, aAt, bAt, cAt, byColumns ? 1 : 0];
-    if (failNextJob) params[0] = JOB.fail;
-    failNextJob = false;
-    const control = this.control;
-    params.forEach((value, i) => Atomics.store(control, CONTROL.kind + i, value));
-    Atomics.store(control, CONTROL.failed, 0);
-    const woken: number[] = [];
-    for (let h = 0; h < helperCount; h++) {
-      const start = firstHelper + h * perShare;
-      woken.push(this.wake(h, start, Math.min(extent, start + perShare)));
-    }
-    if (helperCount > 0) splitJobs++;
-    try {
-      computeOwn(Math.min(extent, perShare));
-    } finally {
-      this.await(op, k * m * n, woken);
-    }
-    this.throwIfFailed(op);
+    this.dispatch(op, params, extent, perShare, k * m * n, computeOwn);
     if (!byColumns) {
       job.out.set(data.subarray(cAt + firstHelper * n, cAt + cFloats), job.outOffset + firstHelper * n);
       return;
