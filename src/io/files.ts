@@ -1,5 +1,6 @@
 // @file Node file I/O for safetensors: io.save with atomic replacement, io.load reading only what it validated.
 // Namespace imports: a browser bundle that pulls in the io barrel gets stubs that fail only when called.
+import * as buffer from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
@@ -27,27 +28,43 @@ export function save(stateDict: StateDict, path: string, options: SaveOptions = 
   writeFileAtomic(path, encodeParts('io.save', stateDict, options.metadata));
 }
 
+/** The largest file `load` reads unless told otherwise: 4 GiB, also the longest typed array Node 20 allocates. */
+export const DEFAULT_MAX_LOAD_BYTES = 2 ** 32;
+
+export interface LoadOptions {
+  /** Refuse files larger than this many bytes before reading them (default 4 GiB). */
+  maxBytes?: number;
+}
+
 /**
  * Loads a safetensors file written by neurite, PyTorch (safetensors.torch.save_file) or any other writer
  * (safetensors.torch.load_file): `model.loadStateDict(io.load('model.safetensors').tensors)`.
  *
- * The header is read and validated first; then each tensor's bytes are read straight into its own storage,
- * so memory stays proportional to the tensors, never to what a corrupt header claims. I64 tensors become
- * int32 (values must fit), F16/BF16 tensors become float32.
+ * The path must name a regular file (a FIFO or device is refused before it is opened, so nothing blocks) of at
+ * most `maxBytes` bytes (4 GiB by default: a sparse 10 GB file is refused by its size, not read). The header is
+ * read and validated first; then each tensor's bytes are read straight into its own storage, so memory stays
+ * proportional to the tensors, never to what a corrupt header claims. I64 tensors become int32 (values must
+ * fit), F16/BF16 tensors become float32.
  *
- * @throws FormatError (naming the file) for a malformed or unsupported file; the file system's error if it
- *   cannot be opened.
+ * @throws FormatError (naming the file) for a malformed, unsupported, non-regular or too large file; the file
+ *   system's error if it cannot be opened.
  */
-export function load(path: string): SafetensorsContent {
+export function load(path: string, options: LoadOptions = {}): SafetensorsContent {
   const fail = failure('io.load', path);
-  const fd = fs.openSync(path, 'r');
+  const fd = openRegularFile(path, fail);
   try {
-    const stats = fs.fstatSync(fd);
-    if (!stats.isFile()) fail('not a regular file');
-    const fileSize = stats.size;
+    const fileSize = checkedSize(fd, options.maxBytes ?? DEFAULT_MAX_LOAD_BYTES, fail);
     const headerLength = readHeaderLength(readAt(fd, 0, Math.min(8, fileSize), fail), fileSize, fail);
     const header = parseHeader(readAt(fd, 8, headerLength, fail), fileSize, fail);
     const tensors: StateDict = {};
+    for (const entry of header.entries) {
+      if (entry.end - entry.begin > buffer.constants.MAX_LENGTH) {
+        fail(
+          `tensor "${entry.name}" holds ${entry.end - entry.begin} bytes, more than the largest array ` +
+            `this JavaScript engine allocates (${buffer.constants.MAX_LENGTH} bytes)`,
+        );
+      }
+    }
     for (const entry of header.entries) {
       const raw = readAt(fd, header.dataStart + entry.begin, entry.end - entry.begin, fail);
       defineEntry(tensors, entry.name, decodeTensor(entry, raw, fail, true));
@@ -56,6 +73,64 @@ export function load(path: string): SafetensorsContent {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Reads a whole regular file of at most `maxBytes` bytes; FIFOs, devices and directories are refused before
+ * they are opened (opening a FIFO for reading would block until a writer appears).
+ *
+ * @throws through `fail` for a non-regular or too large file; the file system's error if it cannot be opened.
+ */
+export function readRegularFile(path: string, maxBytes: number, fail: Fail): Uint8Array {
+  const fd = openRegularFile(path, fail);
+  try {
+    return readAt(fd, 0, checkedSize(fd, maxBytes, fail), fail);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Opens `path` for reading after checking that it is a regular file. O_NONBLOCK makes the open return at once
+ * even if the path was swapped for a FIFO in between (on a regular file it changes nothing); fstat then checks
+ * what was actually opened.
+ */
+function openRegularFile(path: string, fail: Fail): number {
+  refuseIrregular(fs.statSync(path), fail);
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    refuseIrregular(fs.fstatSync(fd), fail);
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+  return fd;
+}
+
+function refuseIrregular(stats: fs.Stats, fail: Fail): void {
+  if (stats.isFile()) return;
+  const kind = stats.isDirectory()
+    ? 'a directory'
+    : stats.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : stats.isSocket()
+        ? 'a socket'
+        : stats.isCharacterDevice() || stats.isBlockDevice()
+          ? 'a device'
+          : 'a special file';
+  fail(`not a regular file but ${kind}`);
+}
+
+/** The file's size, refused above `maxBytes` before anything is allocated. */
+function checkedSize(fd: number, maxBytes: number, fail: Fail): number {
+  const size = fs.fstatSync(fd).size;
+  if (size > maxBytes) {
+    fail(
+      `the file is ${size} bytes (${(size / 2 ** 30).toFixed(2)} GiB), above the limit of ${maxBytes} bytes; ` +
+        'refusing to read it (io.load(path, { maxBytes }) raises the limit)',
+    );
+  }
+  return size;
 }
 
 /** Reads exactly `length` bytes at `position` into a fresh buffer. */

@@ -1,5 +1,6 @@
 // @file safetensors header: reading the length prefix and validating the JSON header (pure, browser-safe).
 import { FormatError, fmtShape } from '../errors.js';
+import { parseJson } from './json.js';
 
 /** The `__metadata__` map of a safetensors file: free-form string → string pairs. */
 export type Metadata = Record<string, string>;
@@ -79,12 +80,7 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, fail: Fai
   } catch {
     fail('the header is not valid UTF-8');
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    fail(`the header is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const parsed = parseJson(text, fail, { subject: 'the header' });
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     fail(`the header must be a JSON object, got ${describe(parsed)}`);
   }

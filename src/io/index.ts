@@ -6,4 +6,11 @@ export {
   type Metadata,
   type SafetensorsContent,
 } from './safetensors.js';
-export { save, load, writeFileAtomic, type SaveOptions } from './files.js';
+export {
+  save,
+  load,
+  writeFileAtomic,
+  DEFAULT_MAX_LOAD_BYTES,
+  type SaveOptions,
+  type LoadOptions,
+} from './files.js';
