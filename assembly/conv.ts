@@ -189,6 +189,8 @@ export function maxPool2d(
     strideW == 2 &&
     padH == 0 &&
     padW == 0 &&
+    dilationH == 1 &&
+    dilationW == 1 &&
     2 * outH <= inH &&
     2 * outW <= inW
   ) {
@@ -258,10 +260,10 @@ function better(best: v128, candidate: v128): v128 {
 }
 
 /**
- * maxPool2d for the common 2×2 window, stride 2, no padding, every window inside the input: four windows per
- * step, their rows read as two vectors each and split into left and right elements; candidates are taken in
- * row-major order (top-left, top-right, bottom-left, bottom-right), so ties and NaNs resolve as in the general
- * kernel.
+ * maxPool2d for the common 2×2 window, stride 2, no padding, no dilation, every window inside the input: four
+ * windows per step, their rows read as two vectors each and split into left and right elements; candidates are
+ * taken in row-major order (top-left, top-right, bottom-left, bottom-right), so ties and NaNs resolve as in the
+ * general kernel.
  */
 function maxPool2x2(
   x: usize,

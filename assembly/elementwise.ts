@@ -184,11 +184,12 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): 
         v128.store(p + delta, v128.bitselect(v, f32x4.mul(v, lo), f32x4.gt(v, zero)));
       }
       break;
-    case CLAMP: // p0 = min, p1 = max; NaN stays NaN
+    case CLAMP: // p0 = min, p1 = max: min(max(x, lo), hi), so hi wins when lo > hi (as in PyTorch); NaN stays NaN
     default:
       for (let p = x; p < end; p += 16) {
         const v = v128.load(p);
-        v128.store(p + delta, v128.bitselect(hi, v128.bitselect(lo, v, f32x4.lt(v, lo)), f32x4.gt(v, hi)));
+        const raised = v128.bitselect(lo, v, f32x4.lt(v, lo));
+        v128.store(p + delta, v128.bitselect(hi, raised, f32x4.gt(raised, hi)));
       }
   }
 }

@@ -10,6 +10,7 @@ import {
   isFloat,
   promoteTypes,
   promoteWithScalar,
+  resultType,
   type DType,
   type FloatArray,
 } from '../tensor/dtype.js';
@@ -21,18 +22,16 @@ export type Operand = Tensor | number | boolean;
 
 // ---- plumbing -----------------------------------------------------------------------------------------
 
-/** The result dtype of a binary op and both operands as tensors of a compatible dtype. */
+/**
+ * The result dtype of a binary op (torch.result_type: dimensioned tensors, then 0-d tensors, then numbers) and
+ * both operands as tensors; a number becomes a 0-d tensor of the result dtype. Two numbers compute in float32.
+ */
 function operands(a: Operand, b: Operand): [Tensor, Tensor, DType] {
-  if (a instanceof Tensor && b instanceof Tensor) return [a, b, promoteTypes(a.dtype, b.dtype)];
-  if (a instanceof Tensor) {
-    const dtype = promoteWithScalar(a.dtype, b as number | boolean);
-    return [a, scalar(b as number, dtype), dtype];
-  }
-  if (b instanceof Tensor) {
-    const dtype = promoteWithScalar(b.dtype, a);
-    return [scalar(a, dtype), b, dtype];
-  }
-  return [scalar(a, 'float32'), scalar(b, 'float32'), 'float32'];
+  const aIsTensor = a instanceof Tensor;
+  const bIsTensor = b instanceof Tensor;
+  if (!aIsTensor && !bIsTensor) return [scalar(a, 'float32'), scalar(b, 'float32'), 'float32'];
+  const dtype = resultType(a, b);
+  return [aIsTensor ? a : scalar(a, dtype), bIsTensor ? b : scalar(b, dtype), dtype];
 }
 
 /** The broadcast shape of a and b; an operand's own (frozen) shape when the other one adds nothing to it. */
@@ -141,13 +140,16 @@ export function pow(a: Operand, b: Operand): Tensor {
     const dtype = arithmeticType(promoteWithScalar(a.dtype, exponent));
     const out = runUnary('powScalar', a, exponent < 0 && !isFloat(dtype) ? 'float32' : dtype, exponent);
     return record(out, 'pow', [a], (g) => [
-      exponent === 0 ? null : mul(g, mul(pow(a, exponent - 1), exponent)),
+      exponent === 0 ? mul(g, 0) : mul(g, mul(pow(a, exponent - 1), exponent)),
     ]);
   }
   if (typeof a === 'number' && b instanceof Tensor) {
     const base = a;
     const out = runUnary('scalarPow', b, floatResult(promoteWithScalar(b.dtype, base)), base);
-    return record(out, 'pow', [b], (g) => [mul(g, mul(out, Math.log(base)))]);
+    return record(out, 'pow', [b], (g) => {
+      const grad = mul(g, mul(out, Math.log(base)));
+      return [base === 0 ? where(ge(b, 0), 0, grad) : grad];
+    });
   }
   const [x, y, dtype] = operands(a, b);
   const out = runBinary('pow', 'pow', x, y, arithmeticType(dtype));
@@ -277,7 +279,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     'leakyRelu',
     'leakyRelu',
     x,
-    (g) => mul(g, where(gt(x, 0), 1, negativeSlope)),
+    (g) => where(gt(x, 0), g, mul(g, negativeSlope)), // the slope in g's dtype, not rounded to float32
     negativeSlope,
   );
 }

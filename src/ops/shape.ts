@@ -105,11 +105,12 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record(new Tensor(out, shape, x.dtype), 'permute', [x], (g) => [permute(g, inverse)]);
 }
 
-/** Swaps two dims. */
+/** Swaps two dims. A 0-d tensor takes dims 0 and −1 and comes back unchanged, as in PyTorch. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const perm = x.shape.map((_, i) => i);
   const a = normalizeDim('transpose', dim0, x.ndim);
   const b = normalizeDim('transpose', dim1, x.ndim);
+  if (x.ndim === 0) return permute(x, perm);
   [perm[a], perm[b]] = [perm[b]!, perm[a]!];
   return permute(x, perm);
 }

@@ -51,15 +51,53 @@ export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/** A binary op's operand as type promotion sees it: a tensor (its dtype and rank), or a plain number or boolean. */
+export type PromotionOperand = { readonly dtype: DType; readonly ndim: number } | number | boolean;
+
+/** The dtype a plain number stands for: bool for a boolean, int32 for an integer, float32 (the default) otherwise. */
+function wrappedType(value: number | boolean): DType {
+  if (typeof value === 'boolean') return 'bool';
+  return Number.isInteger(value) ? 'int32' : 'float32';
+}
+
+/** c10's combine_categories: the higher tier's dtype, unless the lower tier is of a higher category. */
+function combineTiers(higher: DType | null, lower: DType | null): DType | null {
+  if (higher === null) return lower;
+  if (lower === null || isFloat(higher)) return higher;
+  if (higher === 'bool' || isFloat(lower)) return promoteTypes(higher, lower);
+  return higher;
+}
+
+/**
+ * The result dtype of an op on `operands` (torch.result_type). Operands fall in three tiers: tensors with at
+ * least one dim, 0-d tensors, plain numbers. Within a tier dtypes promote (bool < int32 < float32 < float64);
+ * a lower tier changes the result only when its category (bool < int < float) is higher:
+ *
+ * ```
+ * float32 [3] · float64 0-d  → float32        int32 [3] · float64 0-d → float64
+ * int32 [3]   · 2.5          → float32        float64 0-d · 2.5       → float64
+ * ```
+ */
+export function resultType(...operands: readonly PromotionOperand[]): DType {
+  let dimensioned: DType | null = null;
+  let zeroDim: DType | null = null;
+  let wrapped: DType | null = null;
+  const join = (current: DType | null, dtype: DType) =>
+    current === null ? dtype : promoteTypes(current, dtype);
+  for (const operand of operands) {
+    if (typeof operand !== 'object') wrapped = join(wrapped, wrappedType(operand));
+    else if (operand.ndim > 0) dimensioned = join(dimensioned, operand.dtype);
+    else zeroDim = join(zeroDim, operand.dtype);
+  }
+  return combineTiers(dimensioned, combineTiers(zeroDim, wrapped)) ?? 'float32';
+}
+
 /**
  * The result dtype of `tensor ∘ number`: a number never widens a float tensor, an integral number keeps an
  * int tensor integral and a fractional one makes it float32 (PyTorch's default dtype).
  */
 export function promoteWithScalar(dtype: DType, scalar: number | boolean): DType {
-  if (typeof scalar === 'boolean') return dtype;
-  if (isFloat(dtype)) return dtype;
-  if (Number.isInteger(scalar)) return dtype === 'bool' ? 'int32' : dtype;
-  return 'float32';
+  return resultType({ dtype, ndim: 1 }, scalar);
 }
 
 /** The float dtype an op like `exp` or `mean` computes in for an input of `dtype` (ints become float32). */

@@ -500,17 +500,19 @@ for (const [label, backend] of VARIANTS) {
       }
     });
 
-    it('clamp with one bound open (±Infinity) is bit-identical', () => {
+    it('clamp with one bound open (±Infinity), or min > max (max everywhere), is bit-identical', () => {
       const x = values(2048, 9, 3, true);
       for (const [lo, hi] of [
         [-Infinity, 1],
         [0, Infinity],
+        [0.5, -0.5],
       ] as const) {
         const out = new Float32Array(x.length);
         const want = new Float32Array(x.length);
         backend.unary('clamp', x, out, lo, hi);
         jsBackend.unary('clamp', x, want, lo, hi);
         expectSame(out, want, `clamp [${lo}, ${hi}]`);
+        if (lo > hi) expect(out.every((v, i) => v === hi || Number.isNaN(x[i]!))).toBe(true);
       }
     });
 
@@ -695,6 +697,19 @@ for (const [label, backend] of VARIANTS) {
         padW: 0,
         dilationH: 1,
         dilationW: 1,
+      },
+      {
+        // 2×2 windows with stride 2 but dilated: not the 2×2 vector path (which once ignored the dilation).
+        inH: 11,
+        inW: 14,
+        kernelH: 2,
+        kernelW: 2,
+        strideH: 2,
+        strideW: 2,
+        padH: 0,
+        padW: 0,
+        dilationH: 2,
+        dilationW: 3,
       },
     ];
     const withOutput = (w: (typeof windows)[number]) => ({

@@ -1,6 +1,7 @@
 // @file Elementwise kernels of one input for the reference backend.
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import type { UnaryGradOp, UnaryOp } from '../types.js';
+import { erf } from './erf.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
@@ -16,30 +17,6 @@ export function logSigmoid(x: number): number {
   return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
 }
 
-/** erf with |error| < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough for float32 GELU. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
-
 type Fn = (x: number, p0: number, p1: number) => number;
 
 const relu = (x: number) => (x > 0 ? x : x !== x ? x : 0);
@@ -47,6 +24,7 @@ const rsqrt = (x: number) => 1 / Math.sqrt(x);
 const square = (x: number) => x * x;
 const reciprocal = (x: number) => 1 / x;
 const silu = (x: number) => x * sigmoid(x);
+// erf to float64 accuracy for both dtypes: float32 results are its rounding, float64 ones match std::erf.
 const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
 // d/dx x·Φ(x) = Φ(x) + x·φ(x)
@@ -61,7 +39,12 @@ const leakyRelu = (x: number, slope: number) => (x > 0 ? x : x * slope);
 const elu = (x: number, alpha: number) => (x > 0 ? x : alpha * Math.expm1(x));
 const softplus = (x: number, beta: number, threshold: number) =>
   x * beta > threshold ? x : Math.log1p(Math.exp(beta * x)) / beta;
-const clamp = (x: number, min: number, max: number) => (x !== x ? x : x < min ? min : x > max ? max : x);
+/** min(max(x, min), max): `max` wins when min > max, as in PyTorch; NaN stays NaN. */
+const clamp = (x: number, min: number, max: number) => {
+  if (x !== x) return x;
+  const raised = x < min ? min : x;
+  return raised > max ? max : raised;
+};
 
 /**
  * The scalar function of each unary op. Parameters: leakyRelu(p0 = negative slope), elu(p0 = α),
