@@ -57,7 +57,7 @@ export function buildProgram(print: Print): Command {
   const program = new Command('neurite')
     .description('Deep learning in TypeScript, from MIT 6.S191 lecture 1 to Fashion-MNIST.')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
+    .option('--debug', 'print the stack trace of an internal error')
     .exitOverride();
 
   program
@@ -159,14 +159,12 @@ export function buildProgram(print: Print): Command {
     .option('--input <json>', "rows of raw feature values, e.g. '[[4, 5], [10, 2]]'")
     .option(
       '--csv <path>',
-      'a CSV file of feature columns (header row, the last column is ignored as the target)',
+      "a CSV file with a header row holding the run's feature columns by name (other columns are ignored)",
     )
-    .option('--data <dir>', 'directory of the Fashion-MNIST IDX files')
-    .action((dir: string, flags: { input?: string; csv?: string; data?: string }) =>
+    .action((dir: string, flags: { input?: string; csv?: string }) =>
       predictCommand(dir, print, {
         ...(flags.input !== undefined ? { input: flags.input } : {}),
-        ...(flags.csv ? { csv: flags.csv } : {}),
-        ...(flags.data ? { dataDir: flags.data } : {}),
+        ...(flags.csv !== undefined ? { csv: flags.csv } : {}),
       }),
     );
 
@@ -247,9 +245,24 @@ function configFrom(dataset: string, flags: TrainFlags): RunConfig {
   };
 }
 
+/** Where to report internal errors. */
+const ISSUES = 'https://github.com/neurite/neurite/issues';
+
+/** Node's system errors (ENOENT, EACCES, EISDIR, …): the user's file or directory, not a bug. */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'syscall' in e;
+}
+
+/** One line: newlines of a message become spaces, and a leading 'neurite: ' is not repeated. */
+function oneLine(message: string): string {
+  return `neurite: ${message.replace(/\s*\n\s*/g, ' ').replace(/^(neurite: )+/, '')}`;
+}
+
 /**
- * Runs the command line and returns the exit code. Usage errors and NeuriteErrors print one line to stderr
- * (no stack trace) and give 1; `--help` and `--version` give 0.
+ * Runs the command line and returns the exit code. The rule for failures: a usage error, a NeuriteError or a
+ * system error on a user's file prints one line to stderr (naming the option, file or value) and gives 1; any
+ * other error is internal: one line with "please report" and 2, with the stack trace only under --debug.
+ * `--help` and `--version` give 0.
  */
 export function run(argv: readonly string[], io: { print?: Print; error?: Print } = {}): number {
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -260,7 +273,12 @@ export function run(argv: readonly string[], io: { print?: Print; error?: Print 
     cmd.configureOutput({
       writeOut: (s) => print(s.trimEnd()),
       writeErr: (s) => error(s.trimEnd()),
-      outputError: (s, write) => write(s),
+      outputError: (s, write) =>
+        write(
+          oneLine(
+            `${s.trim().replace(/^error: /, '')} (see neurite ${cmd === program ? '' : `${cmd.name()} `}--help)`,
+          ),
+        ),
     });
     cmd.commands.forEach(configure);
   };
@@ -277,15 +295,19 @@ export function run(argv: readonly string[], io: { print?: Print; error?: Print 
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
         ? 0
         : 1;
-    if (e instanceof NeuriteError) {
-      error(`neurite: ${e.message}`);
+    if (e instanceof NeuriteError || isSystemError(e)) {
+      error(oneLine(e.message));
       return 1;
     }
-    if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).code === 'string') {
-      error(`neurite: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    error(
+      oneLine(
+        `internal error: ${message.slice(0, 500)} — please report it at ${ISSUES}` +
+          (argv.includes('--debug') ? '' : ' (run with --debug for the stack trace)'),
+      ),
+    );
+    if (argv.includes('--debug') && e instanceof Error && e.stack) error(e.stack);
+    return 2;
   }
 }
 

@@ -140,20 +140,40 @@ export function isConvolutional(spec: string): boolean {
   );
 }
 
+/** Most parameters a command-line model may have: 50 M (200 MB of float32 weights, ~800 MB with Adam's state). */
+export const MAX_PARAMETERS = 50_000_000;
+/** Most values one layer's output may hold for a whole batch: 2²⁸ (1 GiB of float32). */
+export const MAX_ACTIVATION_VALUES = 2 ** 28;
+
+/** One planned layer: how to build it, and its sizes (known before anything is allocated). */
+interface PlannedLayer {
+  make: () => Module<[Tensor], Tensor>;
+  parameters: number;
+  /** Values of one sample's output of this layer. */
+  outputSize: number;
+}
+
 /**
- * Builds the network as nn.Sequential. Convolutions ('same' padding) and pools act on [C, H, W] inputs; the
- * first dense layer flattens. Each conv and dense layer is followed by the activation (and by Dropout when
- * `dropout` > 0); a final Linear maps to the outputs. The lecture's perceptron is the spec with no layers.
+ * The layers of a model config with their parameter counts and output sizes, computed from the spec without
+ * allocating: Conv2d(c→o, k×k) has o·c·k² + o parameters, Linear(i→o) i·o + o, batch norm 2 per channel.
  */
-export function buildModel(config: ModelConfig): Sequential {
+export function planModel(config: ModelConfig): PlannedLayer[] {
   if (!(config.dropout >= 0 && config.dropout < 1))
     throw new ValueError('--dropout', `must be in [0, 1), got ${config.dropout}`);
-  const layers: Module<[Tensor], Tensor>[] = [];
+  const planned: PlannedLayer[] = [];
   let shape = [...config.inputShape];
+  const size = (): number => shape.reduce((p, d) => p * d, 1);
+  const add = (make: () => Module<[Tensor], Tensor>, parameters = 0): void => {
+    planned.push({ make, parameters, outputSize: size() });
+  };
+  const activate = (): void => {
+    add(() => activationModule(config.activation));
+    if (config.dropout > 0) add(() => new Dropout(config.dropout));
+  };
   const flatten = (): void => {
     if (shape.length > 1) {
-      layers.push(new Flatten());
-      shape = [shape.reduce((p, d) => p * d, 1)];
+      shape = [size()];
+      add(() => new Flatten());
     }
   };
   const specs = parseModelSpec(config.spec);
@@ -168,31 +188,70 @@ export function buildModel(config: ModelConfig): Sequential {
       }
       const [c, h, w] = shape as [number, number, number];
       if (layer.kind === 'conv') {
-        layers.push(new Conv2d(c, layer.channels, layer.kernel, { padding: 'same' }));
-        if (normalized) layers.push(new BatchNorm2d(layer.channels));
-        layers.push(activationModule(config.activation));
-        if (config.dropout > 0) layers.push(new Dropout(config.dropout));
-        shape = [layer.channels, h, w];
+        const { channels, kernel } = layer;
+        shape = [channels, h, w];
+        add(
+          () => new Conv2d(c, channels, kernel, { padding: 'same' }),
+          channels * c * kernel * kernel + channels,
+        );
+        if (normalized) add(() => new BatchNorm2d(channels), 2 * channels);
+        activate();
       } else {
         if (layer.size > h || layer.size > w)
           throw new ValueError('--model', `pool:${layer.size} is larger than the ${h}×${w} feature map`);
-        layers.push(layer.kind === 'pool' ? new MaxPool2d(layer.size) : new AvgPool2d(layer.size));
-        shape = [c, Math.floor(h / layer.size), Math.floor(w / layer.size)];
+        const { kind, size: window } = layer;
+        shape = [c, Math.floor(h / window), Math.floor(w / window)];
+        add(() => (kind === 'pool' ? new MaxPool2d(window) : new AvgPool2d(window)));
       }
     } else if (layer.kind === 'dense') {
       flatten();
-      layers.push(new Linear(shape[0]!, layer.units));
-      if (normalized) layers.push(new BatchNorm1d(layer.units));
-      layers.push(activationModule(config.activation));
-      if (config.dropout > 0) layers.push(new Dropout(config.dropout));
-      shape = [layer.units];
+      const inputs = shape[0]!;
+      const { units } = layer;
+      shape = [units];
+      add(() => new Linear(inputs, units), inputs * units + units);
+      if (normalized) add(() => new BatchNorm1d(units), 2 * units);
+      activate();
     } else if (layer.kind === 'dropout') {
-      layers.push(new Dropout(layer.p));
+      const { p } = layer;
+      add(() => new Dropout(p));
     } else if (index === 0 || !['conv', 'dense'].includes(specs[index - 1]!.kind)) {
       throw new ValueError('--model', `bn must follow a conv or dense layer in '${config.spec}'`);
     }
   });
   flatten();
-  layers.push(new Linear(shape[0]!, config.outputs));
-  return new Sequential(...layers);
+  const inputs = shape[0]!;
+  shape = [config.outputs];
+  add(() => new Linear(inputs, config.outputs), inputs * config.outputs + config.outputs);
+  return planned;
+}
+
+/**
+ * Builds the network as nn.Sequential. Convolutions ('same' padding) and pools act on [C, H, W] inputs; the
+ * first dense layer flattens. Each conv and dense layer is followed by the activation (and by Dropout when
+ * `dropout` > 0); a final Linear maps to the outputs. The lecture's perceptron is the spec with no layers.
+ * Sizes are checked before anything is allocated: at most MAX_PARAMETERS parameters and, given `batchSize`,
+ * at most MAX_ACTIVATION_VALUES values in one layer's output for a batch.
+ */
+export function buildModel(config: ModelConfig & { batchSize?: number }): Sequential {
+  const planned = planModel(config);
+  const parameters = planned.reduce((sum, layer) => sum + layer.parameters, 0);
+  if (parameters > MAX_PARAMETERS) {
+    throw new ValueError(
+      '--model',
+      `'${config.spec}' on inputs of shape [${config.inputShape.join(', ')}] has ${parameters.toExponential(2)} parameters; at most ${MAX_PARAMETERS.toExponential(0)} are allowed`,
+    );
+  }
+  if (config.batchSize !== undefined) {
+    const largest = Math.max(
+      ...planned.map((layer) => layer.outputSize),
+      ...[config.inputShape.reduce((p, d) => p * d, 1)],
+    );
+    if (largest * config.batchSize > MAX_ACTIVATION_VALUES) {
+      throw new ValueError(
+        '--batch-size',
+        `${config.batchSize} samples of '${config.spec}' need ${(largest * config.batchSize).toExponential(2)} values in one layer's output; at most ${MAX_ACTIVATION_VALUES} (2^28) are allowed: use a smaller batch`,
+      );
+    }
+  }
+  return new Sequential(...planned.map((layer) => layer.make()));
 }

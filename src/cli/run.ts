@@ -21,6 +21,7 @@ import { confusionMatrixSvg } from '../viz/confusion-matrix.js';
 import { curvesSvg } from '../viz/curves.js';
 import { decisionBoundarySvg } from '../viz/decision-boundary.js';
 import { prepareData, type PreparedData, type Split } from './datasets.js';
+import { validateEncoding, type Encoding } from './encoding.js';
 import { buildModel, isConvolutional, type Activation } from './models.js';
 
 /**
@@ -136,8 +137,36 @@ function makeScheduler(config: RunConfig, optimizer: optim.Optimizer, steps: num
   }
 }
 
-/** Builds every object of a run from its config; the seed makes data, weights and shuffles reproducible. */
-export function createSession(config: RunConfig): Session {
+/** Most classes a confusion-matrix plot shows (a C×C plot of more would be unreadable and huge). */
+export const MAX_PLOT_CLASSES = 100;
+
+/**
+ * The network of a run from its config and encoding alone (no data): binary classification has one logit,
+ * C classes C outputs, regression one output. Sizes are checked before allocating (see buildModel).
+ */
+export function networkFor(
+  config: RunConfig,
+  encoding: Encoding,
+  batchSize?: number,
+): { model: Sequential; binary: boolean } {
+  const binary = encoding.task === 'classification' && encoding.classNames.length === 2;
+  const outputs = encoding.task === 'regression' ? 1 : binary ? 1 : encoding.classNames.length;
+  const model = buildModel({
+    spec: config.model,
+    activation: config.activation,
+    dropout: config.dropout,
+    inputShape: encoding.inputShape,
+    outputs,
+    ...(batchSize !== undefined ? { batchSize } : {}),
+  });
+  return { model, binary };
+}
+
+/**
+ * Builds every object of a run from its config; the seed makes data, weights and shuffles reproducible. With a
+ * saved `encoding` (eval, resume) the data is encoded as it was in training, not re-derived.
+ */
+export function createSession(config: RunConfig, options: { encoding?: Encoding } = {}): Session {
   if (!Number.isInteger(config.batchSize) || config.batchSize <= 0)
     throw new ValueError('--batch-size', `must be a positive integer, got ${config.batchSize}`);
   if (!(config.lr > 0)) throw new ValueError('--lr', `must be a positive number, got ${config.lr}`);
@@ -151,17 +180,11 @@ export function createSession(config: RunConfig): Session {
     ...(config.target !== undefined ? { target: config.target } : {}),
     ...(config.task !== undefined ? { task: config.task } : {}),
     ...(config.limit !== undefined ? { limit: config.limit } : {}),
+    ...(options.encoding ? { encoding: options.encoding } : {}),
     layout: isConvolutional(config.model) ? 'image' : 'flat',
   });
-  const binary = data.task === 'classification' && data.outputs === 2;
-  const outputs = binary ? 1 : data.outputs;
-  const model = buildModel({
-    spec: config.model,
-    activation: config.activation,
-    dropout: config.dropout,
-    inputShape: data.inputShape,
-    outputs,
-  });
+  const batch = Math.max(Math.min(config.batchSize, data.train.x.shape[0]!), EVAL_BATCH);
+  const { model, binary } = networkFor(config, data.encoding, batch);
   const loss =
     data.task === 'regression' ? new MSELoss() : binary ? new BCEWithLogitsLoss() : new CrossEntropyLoss();
   const loader = new DataLoader(
@@ -219,7 +242,7 @@ export function trainSession(
     initialEpoch: from,
     optimizer: session.optimizer,
     loss: session.loss,
-    metrics: [[session.metric, metricFn(metricName)]],
+    metrics: [[session.metric, metricFn(metricName, session.data.encoding)]],
     callbacks,
     ...(session.scheduler
       ? {
@@ -235,9 +258,12 @@ export function trainSession(
   return { logs, stoppedEpoch: history.stoppedEpoch, bestEpoch: history.bestEpoch };
 }
 
-/** The metric a session reports, from train/metrics: accuracy (binary on one logit), or MAE for regression. */
-function metricFn(name: string): MetricFn {
-  if (name === 'mae') return mae;
+/**
+ * The metric a session reports, from train/metrics: accuracy (binary on one logit), or MAE for regression in
+ * target units (the model learns standardized targets y′ = (y − μ)/σ, so MAE(y) = σ·MAE(y′)).
+ */
+function metricFn(name: string, encoding: Encoding): MetricFn {
+  if (name === 'mae') return (output, target) => encoding.targetStd * mae(output, target);
   if (name === 'binaryAccuracy') return (output, target) => binaryAccuracy(output, target);
   return accuracy;
 }
@@ -268,7 +294,9 @@ export function score(session: Session, split: Split): Logs {
   );
   return evaluate(session.model, loader, {
     loss: session.loss,
-    metrics: [[session.metric, metricFn(session.binary ? 'binaryAccuracy' : session.metric)]],
+    metrics: [
+      [session.metric, metricFn(session.binary ? 'binaryAccuracy' : session.metric, session.data.encoding)],
+    ],
   });
 }
 
@@ -278,6 +306,8 @@ export function score(session: Session, split: Split): Logs {
 export interface RunRecord {
   neurite: string;
   config: RunConfig;
+  /** How raw inputs are encoded and outputs decoded (feature names, standardization, classes). */
+  encoding: Encoding;
   epochsDone: number;
   history: Logs[];
   stoppedEpoch: number | null;
@@ -299,7 +329,7 @@ export const VERSION = '0.1.0';
 export function saveRun(
   dir: string,
   session: Session,
-  record: Omit<RunRecord, 'neurite' | 'config' | 'files'>,
+  record: Omit<RunRecord, 'neurite' | 'config' | 'encoding' | 'files'>,
   extraFiles: string[] = [],
 ): RunRecord {
   mkdirSync(dir, { recursive: true });
@@ -321,6 +351,7 @@ export function saveRun(
   const full: RunRecord = {
     neurite: VERSION,
     config: session.config,
+    encoding: session.data.encoding,
     ...record,
     files: ['model.safetensors', 'training-state.json', 'run.json', ...extraFiles],
   };
@@ -333,17 +364,9 @@ export function loadRun(
   dir: string,
   options: { training?: boolean; dataDir?: string } = {},
 ): { session: Session; record: RunRecord } {
-  let record: RunRecord;
-  try {
-    record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
-  } catch (error) {
-    throw new ValueError(
-      'neurite',
-      `${dir} is not a neurite run directory (cannot read run.json: ${(error as Error).message})`,
-    );
-  }
+  const record = readRunRecord(dir);
   const config = { ...record.config, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
-  const session = createSession(config);
+  const session = createSession(config, { encoding: readEncoding(record, dir) });
   session.model.loadStateDict(load(join(dir, 'model.safetensors')).tensors);
   if (options.training) {
     const state = JSON.parse(readFileSync(join(dir, 'training-state.json'), 'utf8')) as TrainingState;
@@ -353,6 +376,40 @@ export function loadRun(
     defaultGenerator.setState(state.generator);
   }
   return { session, record };
+}
+
+/** Reads a run directory's run.json. */
+function readRunRecord(dir: string): RunRecord {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
+  } catch (error) {
+    throw new ValueError(
+      'run.json',
+      `${dir} is not a neurite run directory (cannot read run.json: ${(error as Error).message})`,
+    );
+  }
+}
+
+/**
+ * The model of a run and its encoding, without loading any data (for `predict`): the network is rebuilt from
+ * run.json's config and encoding and given the saved weights.
+ */
+export function loadPredictor(dir: string): { model: Sequential; binary: boolean; encoding: Encoding } {
+  const record = readRunRecord(dir);
+  const encoding = readEncoding(record, dir);
+  const { model, binary } = networkFor(record.config, encoding);
+  model.loadStateDict(load(join(dir, 'model.safetensors')).tensors);
+  return { model, binary, encoding };
+}
+
+/** The encoding saved in a run record, checked; runs written before encodings were saved are refused. */
+export function readEncoding(record: { encoding?: unknown }, dir: string): Encoding {
+  if (record.encoding === undefined)
+    throw new ValueError(
+      'run.json',
+      `${join(dir, 'run.json')} has no input encoding (written by an older neurite): train the run again`,
+    );
+  return validateEncoding(record.encoding, join(dir, 'run.json'));
 }
 
 /** Writes the plots of a run and returns their file names. */
@@ -389,7 +446,7 @@ export function writePlots(
     files.push('loss.svg');
   }
   const { data } = session;
-  if (data.task === 'classification') {
+  if (data.task === 'classification' && data.outputs <= MAX_PLOT_CLASSES) {
     const split = data.test ?? data.val ?? data.train;
     const matrix = confusionMatrix(
       oneHotScores(predictions(session, split.x), data.outputs),

@@ -107,7 +107,7 @@ describe('train, eval, predict', () => {
     expect(predicted.out[0]).toMatch(/→ inside \(outside [\d.]+%, inside [\d.]+%\)/); // the centre of the circle
     expect(predicted.out[1]).toMatch(/→ outside \(/); // a point on the ring
     expect(cli('predict', out, '--input', '[[1, 2, 3]]').err.join('')).toMatch(
-      /each input row needs 2 numbers/,
+      /--input: row 1 has 3 values; the model takes 2/,
     );
     expect(cli('predict', out, '--input', 'nope').err.join('')).toMatch(/--input: expected JSON/);
   });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError, NeuriteError, ValueError } from '../../src/index.js';
-import { loadCsv, parseCsv } from '../../src/data/datasets/csv.js';
 import { FASHION_MNIST_DIR, fashionMnist, parseIdx, readIdx } from '../../src/data/datasets/idx.js';
 
 function idx(shape: number[], data: number[]): Uint8Array {
@@ -52,38 +51,4 @@ describe('IDX', () => {
   });
 });
 
-describe('CSV', () => {
-  it('parses quotes, escaped quotes, CRLF and embedded newlines', () => {
-    expect(parseCsv('a,b\r\n"x, y","say ""hi"""\n"multi\nline",2\n')).toEqual([
-      ['a', 'b'],
-      ['x, y', 'say "hi"'],
-      ['multi\nline', '2'],
-    ]);
-    expect(() => parseCsv('"open')).toThrow(/unterminated quoted field/);
-  });
-
-  it('infers classification for labels and small integer targets, regression for real targets', () => {
-    const labels = loadCsv('h,w,kind\n1,2,cat\n3,4,dog\n5,6,cat\n', { text: true });
-    expect(labels.task).toBe('classification');
-    expect(labels.classNames).toEqual(['cat', 'dog']);
-    expect(labels.tensors[1].toArray()).toEqual([0, 1, 0]);
-    expect(labels.tensors[0].toArray()).toEqual([
-      [1, 2],
-      [3, 4],
-      [5, 6],
-    ]);
-    const reg = loadCsv('price,size,rooms\n1.5,2,3\n2.25,4,5\n', { text: true, target: 'price' });
-    expect(reg.task).toBe('regression');
-    expect(reg.featureNames).toEqual(['size', 'rooms']);
-    expect(reg.tensors[1].shape).toEqual([2, 1]);
-    expect(loadCsv('a,y\n1,0\n2,1\n', { text: true, task: 'regression' }).task).toBe('regression');
-  });
-
-  it('names the row and column of a non-numeric feature, and a missing target', () => {
-    expect(() => loadCsv('a,b,y\n1,2,0\n3,x,1\n', { text: true })).toThrow(
-      "row 3, column 'b': 'x' is not a number",
-    );
-    expect(() => loadCsv('a,y\n1,0\n', { text: true, target: 'z' })).toThrow(ValueError);
-    expect(() => loadCsv('a,y\n1\n', { text: true })).toThrow(/row 2 has 1 fields/);
-  });
-});
+// The CSV reader's tests are in test/data/datasets/csv.test.ts and csv.fuzz.test.ts.

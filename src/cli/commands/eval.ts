@@ -1,13 +1,18 @@
 // @file `neurite eval RUN_DIR [DATASET]` and `neurite predict RUN_DIR --input …`: use a saved model.
-import { readFileSync } from 'node:fs';
 import { ValueError } from '../../errors.js';
-import { loadCsv } from '../../data/datasets/csv.js';
+import { numericColumns } from '../../data/datasets/csv.js';
+import { readCsvTable } from '../../data/datasets/csv-file.js';
+import { noGrad } from '../../autograd/grad-mode.js';
 import { predict } from '../../train/loop.js';
 import { prepareData } from '../datasets.js';
-import { describeLogs, loadRun, probabilities, score, type Session } from '../run.js';
+import { decodeTarget, encodeRows, encodeValues, inputSize } from '../encoding.js';
+import { describeLogs, loadPredictor, loadRun, score, type Session } from '../run.js';
 import type { Print } from './train.js';
 
-/** Scores a saved model on its own dataset's splits, or on another dataset with the same input shape. */
+/**
+ * Scores a saved model on its own dataset's splits, or on another dataset with the same input shape (a CSV is
+ * read with the run's encoding: its feature columns by name, the run's classes and standardization).
+ */
 export function evalCommand(
   dir: string,
   dataset: string | undefined,
@@ -26,6 +31,7 @@ export function evalCommand(
       valSplit: 0,
       seed: session.config.seed,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(dataset.startsWith('csv:') ? { encoding: session.data.encoding } : {}),
     });
     if (other.inputShape.join('x') !== session.data.inputShape.join('x')) {
       throw new ValueError(
@@ -33,14 +39,30 @@ export function evalCommand(
         `the model takes inputs of shape [${session.data.inputShape.join(', ')}] but ${dataset} has [${other.inputShape.join(', ')}]`,
       );
     }
+    if (other.task !== session.data.task || other.outputs !== session.data.outputs) {
+      throw new ValueError(
+        'eval',
+        `the model was trained for ${session.data.task} with ${session.data.outputs} output(s) but ${dataset} is ${other.task} with ${other.outputs}`,
+      );
+    }
     splits = { [dataset]: other.test ?? other.train };
   }
   print(`neurite: evaluating ${session.config.model} trained on ${session.config.dataset}`);
-  for (const [name, split] of Object.entries(splits))
-    if (split) print(`${name.padEnd(10)} ${describeLogs(score(session, split))}`);
+  for (const [name, split] of Object.entries(splits)) {
+    if (!split) continue;
+    const logs = score(session, split);
+    const bad = Object.entries(logs).find(([, v]) => !Number.isFinite(v));
+    if (bad) {
+      throw new ValueError(
+        'eval',
+        `the ${bad[0]} on the ${name} split is ${bad[1]}: the model's outputs are not finite (are the weights in ${dir}/model.safetensors finite?)`,
+      );
+    }
+    print(`${name.padEnd(10)} ${describeLogs(logs)}`);
+  }
 }
 
-/** Parses --input '[[…], …]' (or a single row '[…]'). */
+/** Parses --input '[[…], …]' (or a single row '[…]'): finite numbers, within float32. */
 export function parseInputRows(text: string): number[][] {
   let value: unknown;
   try {
@@ -52,7 +74,7 @@ export function parseInputRows(text: string): number[][] {
   if (
     !Array.isArray(rows) ||
     rows.length === 0 ||
-    !rows.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    !rows.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))
   ) {
     throw new ValueError(
       '--input',
@@ -62,49 +84,72 @@ export function parseInputRows(text: string): number[][] {
   return rows as number[][];
 }
 
-/** Prints the model's prediction for each input row (class and probabilities, or the regressed value). */
-export function predictCommand(
-  dir: string,
-  print: Print,
-  options: { input?: string; csv?: string; dataDir?: string },
-): void {
-  const { session } = loadRun(dir, options.dataDir ? { dataDir: options.dataDir } : {});
-  let rows: number[][];
-  if (options.input !== undefined) rows = parseInputRows(options.input);
-  else if (options.csv !== undefined) {
-    const table = loadCsv(readFileSync(options.csv, 'utf8') + '\n', { text: true });
-    const [x] = table.tensors;
-    const width = x.shape[1]!;
-    rows = Array.from({ length: x.shape[0]! }, (_, i) =>
-      Array.from(x.storage.subarray(i * width, (i + 1) * width)),
+/**
+ * Prints the model's prediction for each input row (class and probabilities, or the value in target units).
+ * Needs only the run directory: the model is rebuilt from run.json's config and encoding, and inputs are
+ * standardized with the training statistics. A CSV's feature columns are picked by name (others, such as the
+ * target, are ignored). Non-finite outputs are refused.
+ */
+export function predictCommand(dir: string, print: Print, options: { input?: string; csv?: string }): void {
+  if ((options.input === undefined) === (options.csv === undefined))
+    throw new ValueError('predict', "give the inputs with either --input '[[…]]' or --csv PATH");
+  const { model, binary, encoding } = loadPredictor(dir);
+  let x;
+  let rows: number[][] | null = null;
+  if (options.input !== undefined) {
+    rows = parseInputRows(options.input);
+    x = encodeRows(encoding, rows, '--input');
+  } else {
+    const path = options.csv!;
+    if (encoding.featureNames.length !== inputSize(encoding)) {
+      throw new ValueError(
+        '--csv',
+        `this run's inputs (shape [${encoding.inputShape.join(', ')}]) have no column names; use --input`,
+      );
+    }
+    const table = readCsvTable(path);
+    if (table.records.length === 0) throw new ValueError('--csv', `${path} has a header but no data rows`);
+    const values = numericColumns(table, encoding.featureNames);
+    x = encodeValues(encoding, values, table.records.length, path);
+    const width = encoding.featureNames.length;
+    rows = Array.from({ length: table.records.length }, (_, i) =>
+      Array.from(values.subarray(i * width, (i + 1) * width)),
     );
-  } else throw new ValueError('predict', "give the inputs with --input '[[…]]' or --csv PATH");
-  const expected = session.data.inputShape.reduce((p, d) => p * d, 1);
-  for (const row of rows) {
-    if (row.length !== expected)
+  }
+  const out = predict(model, x);
+  const where = options.input !== undefined ? '--input' : options.csv!;
+  const width = out.numel() / out.shape[0]!;
+  out.storage.forEach((v, i) => {
+    if (!Number.isFinite(v)) {
       throw new ValueError(
         'predict',
-        `each input row needs ${expected} numbers (${session.data.featureNames.join(', ') || 'features'}), got ${row.length}`,
+        `the model's output for ${where} row ${Math.floor(i / width) + 1} is ${v}: its weights (${dir}/model.safetensors) or the input are not finite`,
       );
-  }
-  const x = session.data.encode(rows);
-  const names = session.data.featureNames;
-  if (session.data.task === 'regression') {
-    const out = predict(session.model, x);
-    rows.forEach((row, i) => print(`${JSON.stringify(row)} → ${out.storage[i]!.toFixed(4)}`));
+    }
+  });
+  const names = encoding.featureNames;
+  const describe = (row: number[]): string =>
+    names.length === row.length ? row.map((v, j) => `${names[j]} ${v}`).join(', ') : JSON.stringify(row);
+  if (encoding.task === 'regression') {
+    rows.forEach((row, i) =>
+      print(`${describe(row)} → ${formatValue(decodeTarget(encoding, out.storage[i]!))}`),
+    );
     return;
   }
-  const probs = probabilities(session, x);
-  const classes = session.data.classNames;
+  const probs = noGrad(() => (binary ? out.sigmoid() : out.softmax(1)));
+  const classes = encoding.classNames;
   rows.forEach((row, i) => {
-    const p = session.binary
+    const p = binary
       ? [1 - probs.storage[i]!, probs.storage[i]!]
       : Array.from(probs.storage.subarray(i * classes.length, (i + 1) * classes.length));
     const best = p.indexOf(Math.max(...p));
-    const input =
-      names.length === row.length ? row.map((v, j) => `${names[j]} ${v}`).join(', ') : JSON.stringify(row);
     print(
-      `${input} → ${classes[best] ?? best} (${p.map((v, k) => `${classes[k] ?? k} ${(v * 100).toFixed(1)}%`).join(', ')})`,
+      `${describe(row)} → ${classes[best]} (${p.map((v, k) => `${classes[k]} ${(v * 100).toFixed(1)}%`).join(', ')})`,
     );
   });
+}
+
+/** A regression answer: 4 decimals for ordinary magnitudes, 6 significant digits for large or tiny ones. */
+function formatValue(v: number): string {
+  return Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toPrecision(6) : v.toFixed(4);
 }

@@ -32,6 +32,13 @@ export function trainCommand(config: RunConfig, out: string, print: Print, verbo
       `${data.val ? `, ${data.val.x.shape[0]} validation` : ''}${data.test ? `, ${data.test.x.shape[0]} test` : ''}; ` +
       `${session.model.numParameters()} parameters; ${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, ${config.epochs} epochs`,
   );
+  const { encoding } = data;
+  const target = encoding.targetName !== null ? ` of '${encoding.targetName}'` : '';
+  print(
+    encoding.task === 'regression'
+      ? `Task: regression${target} (features and target standardized with the training split's mean and std; MAE in target units)`
+      : `Task: classification${target} into ${encoding.classNames.length} classes${encoding.featureNames.length > 0 && config.dataset.startsWith('csv:') ? " (features standardized with the training split's mean and std)" : ''}`,
+  );
   const result = trainSession(session, 0, config.epochs, { verbose });
   report(session, result, out, print);
 }
