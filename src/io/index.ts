@@ -1,4 +1,4 @@
-// @file io: saving and loading tensors, safetensors in memory (browser) and on disk (Node).
+// @file io: safetensors in memory (browser-safe); files on disk (io.save, io.load) come with the Node entry, neurite/node.
 export {
   serialize,
   deserialize,
@@ -6,11 +6,3 @@ export {
   type Metadata,
   type SafetensorsContent,
 } from './safetensors.js';
-export {
-  save,
-  load,
-  writeFileAtomic,
-  DEFAULT_MAX_LOAD_BYTES,
-  type SaveOptions,
-  type LoadOptions,
-} from './files.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { load } from '../../src/io/index.js';
+import { load } from '../../src/node/io.js';
 
 function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
   const out: string[] = [];

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError, NeuriteError, ValueError } from '../../src/index.js';
-import { FASHION_MNIST_DIR, fashionMnist, parseIdx, readIdx } from '../../src/data/datasets/idx.js';
+import { FASHION_MNIST_DIR, fashionMnist } from '../../src/data/datasets/fashion-mnist.js';
+import { parseIdx } from '../../src/data/datasets/idx.js';
+import { readIdx } from '../../src/data/datasets/idx-file.js';
 
 function idx(shape: number[], data: number[]): Uint8Array {
   const header = new Uint8Array(4 + 4 * shape.length);

@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as io from '../../src/io/index.js';
+import * as io from '../../src/node/io.js';
 import { tensor } from '../../src/tensor/create.js';
 import { craft, expectFormatError } from './helpers.js';
 

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FormatError, ValueError } from '../../src/errors.js';
-import * as io from '../../src/io/index.js';
+import * as io from '../../src/node/io.js';
 import { tensor, zeros } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { expectFormatError, hexOf } from './helpers.js';

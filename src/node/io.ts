@@ -1,0 +1,10 @@
+// @file io for Node: the browser-safe io namespace plus safetensors files on disk (io.save, io.load).
+export * from '../io/index.js';
+export {
+  save,
+  load,
+  writeFileAtomic,
+  DEFAULT_MAX_LOAD_BYTES,
+  type SaveOptions,
+  type LoadOptions,
+} from '../io/files.js';
