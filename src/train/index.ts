@@ -3,6 +3,7 @@ export {
   fit,
   evaluate,
   predict,
+  NonFiniteLossError,
   type FitOptions,
   type EvaluateOptions,
   type OptimizerLike,

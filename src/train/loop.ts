@@ -116,13 +116,35 @@ function runEpochEval(
 }
 
 /**
+ * fit() stopped because the loss became NaN or ±∞. Thrown before that batch's backward pass and step, after
+ * every callback's onTrainEnd; `history` holds the epochs completed before it (`epoch` counts from 0).
+ */
+export class NonFiniteLossError extends ValueError {
+  constructor(
+    readonly loss: number,
+    readonly epoch: number,
+    readonly batch: number,
+    readonly history: History,
+  ) {
+    super(
+      'fit',
+      `the loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1}; lower the learning rate or check the data`,
+    );
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/**
  * Trains `model` for `epochs` passes over `train` (torch-style loop: zeroGrad, forward, loss, backward, step
  * for every batch), evaluating on `val` after each epoch in eval mode. Logs per epoch: `loss` (the mean
  * training loss), each metric, `valLoss` and `val<Metric>` with validation data, and `lr`. Callbacks see every
  * batch and epoch; EarlyStopping can end training early. Returns the History of all epochs.
+ *
+ * A NaN or infinite loss stops training with a NonFiniteLossError before that batch's update, so the weights
+ * stay finite; the callbacks' onTrainEnd still runs (EarlyStopping({ restoreBestWeights: true }) restores).
  */
 export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): History {
-  const { train, val, optimizer, loss } = options;
+  const { train, val } = options;
   if (!Number.isInteger(options.epochs) || options.epochs < 0)
     throw new ValueError('fit', `epochs must be a non-negative integer, got ${options.epochs}`);
   const metrics = resolveMetrics(options.metrics);
@@ -145,6 +167,37 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
   const monitor = options.schedulerMonitor ?? (val ? 'valLoss' : 'loss');
   const interval = options.schedulerInterval ?? 'epoch';
   for (const cb of callbacks) cb.onTrainBegin?.(context);
+  try {
+    runEpochs(model, options, { metrics, callbacks, context, history, monitor, interval, initialEpoch });
+  } catch (error) {
+    // Training stopped on a non-finite loss: the callbacks still end (EarlyStopping restores the best weights).
+    if (error instanceof NonFiniteLossError) {
+      for (const cb of callbacks) cb.onTrainEnd?.(context);
+      model.eval();
+    }
+    throw error;
+  }
+  for (const cb of callbacks) cb.onTrainEnd?.(context);
+  model.eval();
+  return history;
+}
+
+/** The epochs of fit(): what fit() set up, run from `initialEpoch` until done or stopped. */
+function runEpochs(
+  model: Module<[Tensor], Tensor>,
+  options: FitOptions,
+  setup: {
+    metrics: [string, MetricFn][];
+    callbacks: Callback[];
+    context: TrainContext;
+    history: History;
+    monitor: string;
+    interval: 'epoch' | 'batch';
+    initialEpoch: number;
+  },
+): void {
+  const { train, val, optimizer, loss } = options;
+  const { metrics, callbacks, context, history, monitor, interval, initialEpoch } = setup;
   for (let epoch = initialEpoch; epoch < options.epochs && !context.stopTraining; epoch++) {
     model.train();
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, context);
@@ -163,18 +216,14 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
           'fit',
           `the loss must be a scalar (reduction 'mean' or 'sum'), got ${value.numel()} elements`,
         );
+      const item = value.item();
+      // Checked before backward and step, so a non-finite loss never reaches the weights.
+      if (!Number.isFinite(item)) throw new NonFiniteLossError(item, epoch, batchIndex, history);
       value.backward();
       optimizer.step();
       if (options.scheduler && interval === 'batch' && !('patience' in options.scheduler))
         options.scheduler.step();
       const n = x.shape[0] ?? 1;
-      const item = value.item();
-      if (!Number.isFinite(item)) {
-        throw new ValueError(
-          'fit',
-          `the loss became ${item} at epoch ${epoch + 1}, batch ${batchIndex + 1}; lower the learning rate or check the data`,
-        );
-      }
       lossSum += item * n;
       count += n;
       if (metrics.length > 0) {
@@ -213,9 +262,6 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
     }
     for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, context);
   }
-  for (const cb of callbacks) cb.onTrainEnd?.(context);
-  model.eval();
-  return history;
 }
 
 export interface EvaluateOptions {

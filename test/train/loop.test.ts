@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { Tensor, linear, manualSeed, noGrad, randn, tensor, zeros } from '../../src/index.js';
 import { Module } from '../../src/nn/module.js';
 import { Parameter } from '../../src/nn/parameter.js';
-import { EarlyStopping, LambdaCallback, ProgressBar, evaluate, fit, predict } from '../../src/train/index.js';
+import {
+  EarlyStopping,
+  LambdaCallback,
+  NonFiniteLossError,
+  ProgressBar,
+  evaluate,
+  fit,
+  predict,
+} from '../../src/train/index.js';
 
 /** y = xW + b with plain gradient descent; enough to exercise the loop without other packages. */
 class Affine extends Module {
@@ -251,5 +259,81 @@ describe('ProgressBar', () => {
     bar.onEpochBegin();
     bar.onBatchEnd(3, { loss: 0.25 }, context);
     expect(out[0]).toContain('Epoch 1/1 [==========] 4/4 - loss: 0.2500 - ETA');
+  });
+});
+
+describe('a non-finite loss stops training without losing the good epochs', () => {
+  /** MSE until batch `batch` of epoch `epoch` (both from 0), then NaN: a loss that breaks down late. */
+  function breaksAt(
+    epoch: number,
+    batch = 0,
+  ): { loss: (out: Tensor, y: Tensor) => Tensor; callback: LambdaCallback } {
+    let current = 0;
+    let calls = 0;
+    return {
+      loss: (out, y) => (current >= epoch && calls++ >= batch ? mse(out, y).mul(NaN) : mse(out, y)),
+      callback: new LambdaCallback({
+        onEpochBegin: (e) => {
+          current = e;
+          calls = 0;
+        },
+      }),
+    };
+  }
+
+  it('calls onTrainEnd, so EarlyStopping({ restoreBestWeights }) restores the best epoch, and keeps the history', () => {
+    const { train } = data(2);
+    const model = new Affine();
+    const optimizer = new PlainSGD(model.parameters());
+    const { loss, callback } = breaksAt(4, 2); // two updates of epoch 5 happen before the NaN
+    const snapshots: number[][] = [];
+    const ended: string[] = [];
+    const record = new LambdaCallback({
+      onEpochEnd: () => snapshots.push([...model.weight.storage, ...model.bias.storage]),
+      onTrainEnd: () => ended.push('end'),
+    });
+    // The loss falls every epoch here, so the best epoch is the last good one (epoch 4, index 3).
+    const stopper = new EarlyStopping({ monitor: 'loss', patience: 50, restoreBestWeights: true });
+    let caught: unknown;
+    try {
+      fit(model, {
+        train,
+        epochs: 10,
+        optimizer,
+        loss,
+        callbacks: [callback, record, stopper],
+        verbose: false,
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(NonFiniteLossError);
+    const error = caught as NonFiniteLossError;
+    expect(error.message).toMatch(/fit: the loss became NaN at epoch 5, batch 3/);
+    expect(error.epoch).toBe(4);
+    expect(error.history.epochs).toEqual([0, 1, 2, 3]);
+    expect(ended).toEqual(['end']);
+    expect(stopper.bestEpoch).toBe(3);
+    // Restored: the weights after epoch 4, not those after two batches of epoch 5.
+    expect([...model.weight.storage, ...model.bias.storage]).toEqual(snapshots[3]);
+    expect(snapshots).toHaveLength(4);
+    expect(model.training).toBe(false);
+  });
+
+  it('stops before the step: without callbacks the weights stay those of the last good batch', () => {
+    const { train } = data(2);
+    const model = new Affine();
+    const optimizer = new PlainSGD(model.parameters());
+    const { loss, callback } = breaksAt(2);
+    const snapshots: number[][] = [];
+    const record = new LambdaCallback({
+      onEpochEnd: () => snapshots.push([...model.weight.storage, ...model.bias.storage]),
+    });
+    expect(() =>
+      fit(model, { train, epochs: 5, optimizer, loss, callbacks: [callback, record], verbose: false }),
+    ).toThrow(NonFiniteLossError);
+    // The NaN appears on the first batch of epoch 3, before any update of that epoch.
+    expect([...model.weight.storage, ...model.bias.storage]).toEqual(snapshots[1]);
+    expect([...model.weight.storage].every(Number.isFinite)).toBe(true);
   });
 });
