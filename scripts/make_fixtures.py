@@ -11,7 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-FAMILIES = ['elementwise', 'matmul', 'reduce', 'shape', 'indexing', 'loss', 'nn', 'optim', 'conv', 'safetensors']
+FAMILIES = ['elementwise', 'matmul', 'reduce', 'shape', 'indexing', 'loss', 'nn', 'optim', 'conv', 'safetensors',
+            'differential']
 
 if __name__ == '__main__':
     wanted = sys.argv[1:] or FAMILIES
