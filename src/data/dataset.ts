@@ -1,5 +1,6 @@
 // @file Dataset: the abstract indexed collection that Subset, randomSplit and DataLoader work on.
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Collated } from './collate.js';
 
 /**
@@ -35,11 +36,10 @@ export function normalizeIndex(op: string, index: number, length: number): numbe
   return index < 0 ? index + length : index;
 }
 
-/** Throws a ValueError naming `op` when `options` holds a key it does not know (e.g. `batch_size`). */
+/**
+ * Throws a ValueError naming `op` when `options` holds a key it does not know (e.g. `batch_size`), suggesting
+ * the closest known one; the check every options object in neurite goes through (src/options.ts).
+ */
 export function checkOptionKeys(op: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValueError(op, `unknown option '${key}' (expected one of ${known.join(', ')})`);
-    }
-  }
+  checkOptions(op, options, known);
 }

@@ -1,5 +1,16 @@
 // @file Loss modules (torch.nn losses): each holds its options and calls its nn.functional form in forward(input, target).
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
+import {
+  BCE_LOSS_KEYS,
+  BCE_WITH_LOGITS_KEYS,
+  CROSS_ENTROPY_KEYS,
+  HUBER_LOSS_KEYS,
+  KL_DIV_KEYS,
+  NLL_LOSS_KEYS,
+  REDUCTION_KEYS,
+  SMOOTH_L1_LOSS_KEYS,
+} from './functional/loss-common.js';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -69,7 +80,7 @@ export class CrossEntropyLoss extends Loss {
   readonly labelSmoothing: number;
 
   constructor(options: CrossEntropyOptions = {}) {
-    super('CrossEntropyLoss', options.reduction);
+    super('CrossEntropyLoss', checkOptions('CrossEntropyLoss', options, CROSS_ENTROPY_KEYS).reduction);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
@@ -95,7 +106,7 @@ export class NLLLoss extends Loss {
   readonly ignoreIndex: number;
 
   constructor(options: NLLLossOptions = {}) {
-    super('NLLLoss', options.reduction);
+    super('NLLLoss', checkOptions('NLLLoss', options, NLL_LOSS_KEYS).reduction);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
@@ -117,7 +128,7 @@ export class BCELoss extends Loss {
   readonly weight: Tensor | null;
 
   constructor(options: BCELossOptions = {}) {
-    super('BCELoss', options.reduction);
+    super('BCELoss', checkOptions('BCELoss', options, BCE_LOSS_KEYS).reduction);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
   }
 
@@ -136,7 +147,7 @@ export class BCEWithLogitsLoss extends Loss {
   readonly posWeight: Tensor | null;
 
   constructor(options: BCEWithLogitsOptions = {}) {
-    super('BCEWithLogitsLoss', options.reduction);
+    super('BCEWithLogitsLoss', checkOptions('BCEWithLogitsLoss', options, BCE_WITH_LOGITS_KEYS).reduction);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
     this.posWeight = this.registerBuffer('posWeight', options.posWeight ?? null);
   }
@@ -153,7 +164,7 @@ export class BCEWithLogitsLoss extends Loss {
 /** Mean squared error (torch.nn.MSELoss): lᵢ = (xᵢ − yᵢ)². Input and target shapes must match. */
 export class MSELoss extends Loss {
   constructor(options: ReductionOptions = {}) {
-    super('MSELoss', options.reduction);
+    super('MSELoss', checkOptions('MSELoss', options, REDUCTION_KEYS).reduction);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -164,7 +175,7 @@ export class MSELoss extends Loss {
 /** Mean absolute error (torch.nn.L1Loss): lᵢ = |xᵢ − yᵢ|. Input and target shapes must match. */
 export class L1Loss extends Loss {
   constructor(options: ReductionOptions = {}) {
-    super('L1Loss', options.reduction);
+    super('L1Loss', checkOptions('L1Loss', options, REDUCTION_KEYS).reduction);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -177,7 +188,7 @@ export class HuberLoss extends Loss {
   readonly delta: number;
 
   constructor(options: HuberLossOptions = {}) {
-    super('HuberLoss', options.reduction);
+    super('HuberLoss', checkOptions('HuberLoss', options, HUBER_LOSS_KEYS).reduction);
     this.delta = options.delta ?? 1;
     checkThreshold('HuberLoss', 'delta', this.delta);
   }
@@ -192,7 +203,7 @@ export class SmoothL1Loss extends Loss {
   readonly beta: number;
 
   constructor(options: SmoothL1LossOptions = {}) {
-    super('SmoothL1Loss', options.reduction);
+    super('SmoothL1Loss', checkOptions('SmoothL1Loss', options, SMOOTH_L1_LOSS_KEYS).reduction);
     this.beta = options.beta ?? 1;
     checkThreshold('SmoothL1Loss', 'beta', this.beta);
   }
@@ -213,6 +224,7 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
 
   constructor(options: KLDivOptions = {}) {
     super();
+    checkOptions('KLDivLoss', options, KL_DIV_KEYS);
     this.reduction = options.reduction ?? 'mean';
     checkReduction('KLDivLoss', this.reduction, true);
     this.logTarget = options.logTarget ?? false;

@@ -1,4 +1,5 @@
 // @file Convolution (conv1d, conv2d; grouped, strided, dilated, padded) on the backend's conv kernels, with its VJPs.
+import { checkOptions, optionKeys } from '../options.js';
 import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
@@ -32,6 +33,8 @@ export interface Conv1dOptions {
   dilation?: number | readonly [number];
   groups?: number;
 }
+
+const CONV_KEYS = optionKeys<Conv2dOptions>({ stride: true, padding: true, dilation: true, groups: true });
 
 /** A tuple as Python prints it, as in PyTorch's messages: `(5, 5)`, `(3,)`. */
 export function fmtTuple(values: readonly number[]): string {
@@ -279,6 +282,7 @@ function convolution(
  *   ValueError for out channels not divisible by groups or padding='same' with a stride above 1.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  checkOptions('conv2d', options, CONV_KEYS);
   return convolution('conv2d', 2, x, weight, bias, {
     stride: options.stride ?? 1,
     padding: options.padding ?? 0,
@@ -294,6 +298,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  * @throws as conv2d.
  */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  checkOptions('conv1d', options, CONV_KEYS);
   return convolution('conv1d', 1, x, weight, bias, {
     stride: options.stride ?? 1,
     padding: options.padding ?? 0,

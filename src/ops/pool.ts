@@ -1,4 +1,5 @@
 // @file 2-D pooling: max (with indices), average and adaptive average, forward through backend kernels and VJPs.
+import { checkOptions, optionKeys } from '../options.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import type { AxisWindows, Window2d } from '../backend/types.js';
@@ -34,6 +35,21 @@ export interface AvgPool2dOptions {
   /** Divide every window sum by this instead of the window size (default: none). */
   divisorOverride?: number | null;
 }
+
+const MAX_POOL_KEYS = optionKeys<MaxPool2dOptions>({
+  stride: true,
+  padding: true,
+  dilation: true,
+  ceilMode: true,
+  returnIndices: true,
+});
+export const AVG_POOL_KEYS = optionKeys<AvgPool2dOptions>({
+  stride: true,
+  padding: true,
+  ceilMode: true,
+  countIncludePad: true,
+  divisorOverride: true,
+});
 
 /** An output size per spatial dim; null keeps the input's size there (PyTorch's None). */
 export type AdaptiveSize = number | readonly [number | null, number | null];
@@ -144,6 +160,7 @@ export function maxPool2d(
   options: MaxPool2dOptions = {},
 ): Tensor | [Tensor, Tensor] {
   const op = 'maxPool2d';
+  checkOptions(op, options, MAX_POOL_KEYS);
   const { planes, inH, inW } = planesOf(op, x);
   const { kernel, stride, padding, dilation, out: size } = poolGeometry(op, x, inH, inW, kernelSize, options);
   const window: Window2d = {
@@ -256,6 +273,7 @@ function sweepWindows(
  */
 export function avgPool2d(x: Tensor, kernelSize: IntOrPair, options: AvgPool2dOptions = {}): Tensor {
   const op = 'avgPool2d';
+  checkOptions(op, options, AVG_POOL_KEYS);
   const { inH, inW } = planesOf(op, x);
   const { kernel, stride, padding, out } = poolGeometry(op, x, inH, inW, kernelSize, options);
   const countIncludePad = options.countIncludePad ?? true;

@@ -1,5 +1,6 @@
 // @file optim.Adadelta: step sizes from running averages of squared gradients and squared updates.
 import { ValueError } from '../errors.js';
+import { withDefaults } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
@@ -47,13 +48,16 @@ export interface AdadeltaState extends ParamState {
  */
 export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
   constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
-    super(params, {
-      lr: options.lr ?? 1.0,
-      rho: options.rho ?? 0.9,
-      eps: options.eps ?? 1e-6,
-      weightDecay: options.weightDecay ?? 0,
-      maximize: options.maximize ?? false,
-    });
+    super(
+      params,
+      withDefaults(new.target.name, options, {
+        lr: 1.0,
+        rho: 0.9,
+        eps: 1e-6,
+        weightDecay: 0,
+        maximize: false,
+      }),
+    );
   }
 
   protected validateOptions(o: AdadeltaOptions): void {

@@ -1,4 +1,5 @@
 // @file optim.Adagrad: per-coordinate learning rates from the running sum of squared gradients.
+import { withDefaults } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
@@ -48,14 +49,17 @@ export interface AdagradState extends ParamState {
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super(params, {
-      lr: options.lr ?? 1e-2,
-      lrDecay: options.lrDecay ?? 0,
-      weightDecay: options.weightDecay ?? 0,
-      initialAccumulatorValue: options.initialAccumulatorValue ?? 0,
-      eps: options.eps ?? 1e-10,
-      maximize: options.maximize ?? false,
-    });
+    super(
+      params,
+      withDefaults(new.target.name, options, {
+        lr: 1e-2,
+        lrDecay: 0,
+        weightDecay: 0,
+        initialAccumulatorValue: 0,
+        eps: 1e-10,
+        maximize: false,
+      }),
+    );
   }
 
   protected validateOptions(o: AdagradOptions): void {

@@ -1,5 +1,6 @@
 // @file optim.Adam: adaptive moment estimation with bias correction, coupled L2 weight decay and AMSGrad.
 import { ValueError } from '../errors.js';
+import { withDefaults } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { adamStep_ } from '../ops/optim.js';
 import {
@@ -56,9 +57,11 @@ export interface AdamState extends ParamState {
 export class Adam extends Optimizer<AdamOptions, AdamState> {
   /** True for AdamW: weight decay shrinks θ directly instead of being added to the gradient. */
   protected readonly decoupledWeightDecay: boolean = false;
+  /** The weight decay when none is given: 0 for Adam, 1e-2 for AdamW. */
+  protected static readonly defaultWeightDecay: number = 0;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, adamDefaults(options, 0));
+    super(params, adamDefaults(new.target.name, options, (new.target as typeof Adam).defaultWeightDecay));
   }
 
   protected validateOptions(o: AdamOptions): void {
@@ -99,14 +102,20 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
   }
 }
 
-function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamOptions {
-  const betas = options.betas ?? [0.9, 0.999];
-  return {
-    lr: options.lr ?? 1e-3,
-    betas: Array.isArray(betas) ? [betas[0], betas[1]] : betas,
-    eps: options.eps ?? 1e-8,
-    weightDecay: options.weightDecay ?? weightDecay,
-    amsgrad: options.amsgrad ?? false,
-    maximize: options.maximize ?? false,
-  };
+/** Adam's options with PyTorch's defaults, weight decay `weightDecay` unless given. */
+function adamDefaults(
+  op: string,
+  options: Partial<AdamOptions> | undefined,
+  weightDecay: number,
+): AdamOptions {
+  const full = withDefaults<AdamOptions>(op, options, {
+    lr: 1e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay,
+    amsgrad: false,
+    maximize: false,
+  });
+  const betas = full.betas;
+  return { ...full, betas: Array.isArray(betas) ? [betas[0], betas[1]] : betas };
 }

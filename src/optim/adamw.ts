@@ -1,6 +1,5 @@
 // @file optim.AdamW: Adam with decoupled weight decay (Loshchilov & Hutter).
-import { Adam, type AdamOptions } from './adam.js';
-import type { ParamsInput } from './optimizer.js';
+import { Adam } from './adam.js';
 
 /**
  * AdamW (torch.optim.AdamW): Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019. The
@@ -19,8 +18,5 @@ import type { ParamsInput } from './optimizer.js';
  */
 export class AdamW extends Adam {
   protected override readonly decoupledWeightDecay: boolean = true;
-
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { ...options, weightDecay: options.weightDecay ?? 1e-2 });
-  }
+  protected static override readonly defaultWeightDecay: number = 1e-2;
 }

@@ -1,6 +1,7 @@
 // @file optim.Optimizer: parameter groups, per-parameter state, step/zeroGrad, state dicts (torch.optim.Optimizer).
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { allocate, isFloat, type DType, type FloatArray } from '../tensor/dtype.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -139,6 +140,7 @@ export abstract class Optimizer<
       if (!isFloat(p.dtype))
         throw new ValueError(this.name, `can only optimize floating-point tensors, got dtype ${p.dtype}`);
     }
+    checkOptions(this.name, group, ['params', ...Object.keys(this.defaults)]);
     const tensors = params as Tensor[];
     if (new Set(tensors).size !== tensors.length)
       throw new ValueError(this.name, 'optimizer contains a parameter group with duplicate parameters');
@@ -233,6 +235,12 @@ export abstract class Optimizer<
    * where the snapshot was taken. The groups must have the same sizes as when it was saved.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    if (stateDict === null || typeof stateDict !== 'object') {
+      throw new ValueError(
+        this.name,
+        `loadStateDict expects a state dict ({ state, param_groups }), got ${describe(stateDict)}`,
+      );
+    }
     const saved = stateDict.param_groups;
     if (!Array.isArray(saved) || saved.length !== this.paramGroups.length)
       throw new ValueError(this.name, 'loaded state dict has a different number of parameter groups');

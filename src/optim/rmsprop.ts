@@ -1,4 +1,5 @@
 // @file optim.RMSprop: gradients divided by a running root mean square, optionally centred and with momentum.
+import { withDefaults } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
@@ -53,15 +54,18 @@ export interface RMSpropState extends ParamState {
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super(params, {
-      lr: options.lr ?? 1e-2,
-      alpha: options.alpha ?? 0.99,
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      momentum: options.momentum ?? 0,
-      centered: options.centered ?? false,
-      maximize: options.maximize ?? false,
-    });
+    super(
+      params,
+      withDefaults(new.target.name, options, {
+        lr: 1e-2,
+        alpha: 0.99,
+        eps: 1e-8,
+        weightDecay: 0,
+        momentum: 0,
+        centered: false,
+        maximize: false,
+      }),
+    );
   }
 
   protected validateOptions(o: RMSpropOptions): void {

@@ -1,5 +1,6 @@
 // @file optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay.
 import { ValueError } from '../errors.js';
+import { withDefaults } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
@@ -47,14 +48,17 @@ export interface SGDState extends ParamState {
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super(params, {
-      lr: options.lr ?? 1e-3,
-      momentum: options.momentum ?? 0,
-      dampening: options.dampening ?? 0,
-      weightDecay: options.weightDecay ?? 0,
-      nesterov: options.nesterov ?? false,
-      maximize: options.maximize ?? false,
-    });
+    super(
+      params,
+      withDefaults(new.target.name, options, {
+        lr: 1e-3,
+        momentum: 0,
+        dampening: 0,
+        weightDecay: 0,
+        nesterov: false,
+        maximize: false,
+      }),
+    );
   }
 
   protected validateOptions(o: SGDOptions): void {

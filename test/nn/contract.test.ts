@@ -200,3 +200,99 @@ describe('strict loadStateDict errors', () => {
     );
   });
 });
+
+describe('every layer and loss with an options object rejects unknown keys, naming the closest known key', () => {
+  type Make = (options: Record<string, unknown>) => unknown;
+  /** [class, build with options, a misspelt key, the key it should suggest]. */
+  const cases: [string, Make, string, string][] = [
+    ['Linear', (o) => new nn.Linear(2, 3, o), 'Bias', 'bias'],
+    ['Conv1d', (o) => new nn.Conv1d(2, 3, 3, o), 'padding_mode', 'paddingMode'],
+    ['Conv2d', (o) => new nn.Conv2d(2, 3, 3, o), 'dilations', 'dilation'],
+    ['MaxPool2d', (o) => new nn.MaxPool2d(2, o), 'ceil_mode', 'ceilMode'],
+    ['AvgPool2d', (o) => new nn.AvgPool2d(2, o), 'count_include_pad', 'countIncludePad'],
+    ['LayerNorm', (o) => new nn.LayerNorm(4, o), 'elementwise_affine', 'elementwiseAffine'],
+    ['BatchNorm1d', (o) => new nn.BatchNorm1d(3, o), 'track_running_stats', 'trackRunningStats'],
+    ['BatchNorm2d', (o) => new nn.BatchNorm2d(3, o), 'momentom', 'momentum'],
+    ['Embedding', (o) => new nn.Embedding(5, 2, o), 'padding_idx', 'paddingIdx'],
+    ['CrossEntropyLoss', (o) => new nn.CrossEntropyLoss(o), 'label_smoothing', 'labelSmoothing'],
+    ['NLLLoss', (o) => new nn.NLLLoss(o), 'ignore_index', 'ignoreIndex'],
+    ['BCELoss', (o) => new nn.BCELoss(o), 'weights', 'weight'],
+    ['BCEWithLogitsLoss', (o) => new nn.BCEWithLogitsLoss(o), 'pos_weight', 'posWeight'],
+    ['MSELoss', (o) => new nn.MSELoss(o), 'reduce', 'reduction'],
+    ['L1Loss', (o) => new nn.L1Loss(o), 'Reduction', 'reduction'],
+    ['HuberLoss', (o) => new nn.HuberLoss(o), 'delat', 'delta'],
+    ['SmoothL1Loss', (o) => new nn.SmoothL1Loss(o), 'Beta', 'beta'],
+    ['KLDivLoss', (o) => new nn.KLDivLoss(o), 'log_target', 'logTarget'],
+  ];
+  /** Classes whose constructors take no options object (positional arguments only), and abstract bases. */
+  const withoutOptions = [
+    'Module',
+    'Parameter',
+    'Identity',
+    'AdaptiveAvgPool2d',
+    'ELU',
+    'GELU',
+    'Hardtanh',
+    'LeakyReLU',
+    'LogSigmoid',
+    'LogSoftmax',
+    'Mish',
+    'ReLU',
+    'ReLU6',
+    'SiLU',
+    'Sigmoid',
+    'Softmax',
+    'Softmin',
+    'Softplus',
+    'Softsign',
+    'Tanh',
+    'ModuleDict',
+    'ModuleList',
+    'Sequential',
+    'Dropout',
+    'Dropout2d',
+    'BatchNorm',
+    'Flatten',
+    'Unflatten',
+    'Loss',
+  ];
+
+  it('covers every class nn exports', () => {
+    const classes = Object.entries(nn)
+      .filter(([, value]) => typeof value === 'function')
+      .map(([key]) => key)
+      .sort();
+    expect([...cases.map(([name]) => name), ...withoutOptions].sort()).toEqual(classes);
+  });
+
+  for (const [name, make, typo, known] of cases) {
+    it(`${name}: '${typo}' → '${known}'`, () => {
+      expect(() => make({})).not.toThrow();
+      expect(() => make({ [typo]: 1 })).toThrow(NeuriteError);
+      expect(() => make({ [typo]: 1 })).toThrow(
+        `${name}: unknown option '${typo}' (did you mean '${known}'?)`,
+      );
+      expect(() => make({ zzzzzz: 1 })).toThrow(`${name}: unknown option 'zzzzzz' (expected one of `);
+      expect(() => make(null as unknown as Record<string, unknown>)).toThrow(
+        `${name}: options must be an object, got null`,
+      );
+    });
+  }
+
+  it('the functional forms check their options too', () => {
+    const x = randn([1, 1, 4, 4]);
+    const F = nn.functional;
+    expect(() => F.maxPool2d(x, 2, { ceil_mode: true } as never)).toThrow(
+      "maxPool2d: unknown option 'ceil_mode' (did you mean 'ceilMode'?)",
+    );
+    expect(() => F.conv2d(x, randn([1, 1, 3, 3]), null, { padding_: 1 } as never)).toThrow(
+      "conv2d: unknown option 'padding_' (did you mean 'padding'?)",
+    );
+    expect(() =>
+      F.crossEntropy(randn([2, 3]), zeros([2], { dtype: 'int32' }), { label_smoothing: 0.1 } as never),
+    ).toThrow("crossEntropy: unknown option 'label_smoothing' (did you mean 'labelSmoothing'?)");
+    expect(() => F.mseLoss(randn([2]), randn([2]), { reduce: 'sum' } as never)).toThrow(
+      "mseLoss: unknown option 'reduce' (did you mean 'reduction'?)",
+    );
+  });
+});

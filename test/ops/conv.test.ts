@@ -39,8 +39,9 @@ goldenSuite('conv', {
   conv1d: ([x, w, b], p) => conv1d(x!, w!, b, p),
   moduleConv2d: ([x, w, b], p) => layerWith('Conv2d', w!, b, p).forward(x!),
   moduleConv1d: ([x, w, b], p) => layerWith('Conv1d', w!, b, p).forward(x!),
-  maxPool2d: ([x], p) => maxPool2d(x!, p.kernelSize as Pair, { ...p, returnIndices: true }),
-  avgPool2d: ([x], p) => avgPool2d(x!, p.kernelSize as Pair, p),
+  maxPool2d: ([x], { kernelSize, ...options }) =>
+    maxPool2d(x!, kernelSize as Pair, { ...options, returnIndices: true }),
+  avgPool2d: ([x], { kernelSize, ...options }) => avgPool2d(x!, kernelSize as Pair, options),
   adaptiveAvgPool2d: ([x], p) =>
     adaptiveAvgPool2d(x!, p.outputSize as number | [number | null, number | null]),
 });

@@ -131,6 +131,38 @@ describe.each(names)('%s keeps the optimizer contract', (name) => {
     expect(() => makeOptimizer(name, [{ params: p, lr: -0.5 }])).toThrow('Invalid learning rate: -0.5');
   });
 
+  it('rejects unknown options (in its options and in param groups), naming the closest known key', () => {
+    const p = [tensor([1, 2], { requiresGrad: true })];
+    const make = (options: unknown) => () => makeOptimizer(name, p, options as Record<string, unknown>);
+    expect(make({ weight_decay: 0.1 })).toThrow(ValueError);
+    expect(make({ weight_decay: 0.1 })).toThrow(
+      `${name}: unknown option 'weight_decay' (did you mean 'weightDecay'?)`,
+    );
+    expect(make({ lR: 0.1 })).toThrow(`${name}: unknown option 'lR' (did you mean 'lr'?)`);
+    expect(make({ foo: 1 })).toThrow(
+      `${name}: unknown option 'foo' (expected one of ${Object.keys(pytorchDefaults[name]).join(', ')})`,
+    );
+    expect(make(null)).toThrow(`${name}: options must be an object, got null`);
+    expect(() => makeOptimizer(name, [{ params: p, weight_decay: 0.1 }])).toThrow(
+      `${name}: unknown option 'weight_decay' (did you mean 'weightDecay'?)`,
+    );
+    const opt = makeOptimizer(name, p);
+    expect(() => opt.addParamGroup({ params: [tensor([3], { requiresGrad: true })], Lr: 1 })).toThrow(
+      `${name}: unknown option 'Lr' (did you mean 'lr'?)`,
+    );
+    expect(opt.paramGroups.length).toBe(1);
+  });
+
+  it('refuses a state dict that is not one with a NeuriteError', () => {
+    const opt = makeOptimizer(name, [tensor([1, 2], { requiresGrad: true })]);
+    for (const bad of [null, undefined, 'state', 3]) {
+      expect(() => opt.loadStateDict(bad as unknown as optim.OptimizerStateDict)).toThrow(ValueError);
+    }
+    expect(() => opt.loadStateDict(null as unknown as optim.OptimizerStateDict)).toThrow(
+      `${name}: loadStateDict expects a state dict ({ state, param_groups }), got null`,
+    );
+  });
+
   it('skips parameters without a gradient, and keeps the parameter dtype for float64', () => {
     const used = tensor([1, -2, 3], { dtype: 'float64', requiresGrad: true });
     const unused = tensor([5, 6], { dtype: 'float64', requiresGrad: true });
@@ -171,4 +203,55 @@ describe('optimizer-specific constructor errors', () => {
     expect(() => new optim.RMSprop(p(), { alpha: -1 })).toThrow('Invalid alpha value: -1');
     expect(() => new optim.RMSprop(p(), { momentum: -1 })).toThrow('Invalid momentum value: -1');
   });
+});
+
+describe('every lr scheduler rejects unknown options, naming the closest known key', () => {
+  const optimizer = () => new optim.SGD([tensor([1, 2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+  type Make = (opt: optim.Optimizer, options: Record<string, unknown>) => unknown;
+  const S = optim.lrScheduler;
+  const cases: [string, Make, Record<string, unknown>, string, string][] = [
+    ['StepLR', (o, x) => new S.StepLR(o, x as never), { stepSize: 2 }, 'step_size', 'stepSize'],
+    ['MultiStepLR', (o, x) => new S.MultiStepLR(o, x as never), { milestones: [2] }, 'gama', 'gamma'],
+    [
+      'ExponentialLR',
+      (o, x) => new S.ExponentialLR(o, x as never),
+      { gamma: 0.9 },
+      'last_epoch',
+      'lastEpoch',
+    ],
+    ['CosineAnnealingLR', (o, x) => new S.CosineAnnealingLR(o, x as never), { tMax: 5 }, 'eta_min', 'etaMin'],
+    ['LinearLR', (o, x) => new S.LinearLR(o, x as never), {}, 'total_iters', 'totalIters'],
+    [
+      'OneCycleLR',
+      (o, x) => new S.OneCycleLR(o, x as never),
+      { maxLr: 1, totalSteps: 10 },
+      'max_momentum',
+      'maxMomentum',
+    ],
+    ['ReduceLROnPlateau', (o, x) => new S.ReduceLROnPlateau(o, x as never), {}, 'patients', 'patience'],
+    [
+      'SequentialLR',
+      (o, x) => new S.SequentialLR(o, { schedulers: [new S.StepLR(o, { stepSize: 2 })], ...x } as never),
+      { milestones: [] },
+      'milestone',
+      'milestones',
+    ],
+  ];
+  it('covers every scheduler class', () => {
+    const classes = Object.entries(S)
+      .filter(
+        ([, value]) => typeof value === 'function' && value !== S.LRScheduler && value !== S.SchedulerBase,
+      )
+      .map(([key]) => key);
+    expect(cases.map(([scheduler]) => scheduler).sort()).toEqual(classes.sort());
+  });
+  for (const [scheduler, make, valid, typo, known] of cases) {
+    it(`${scheduler}: '${typo}' → '${known}'`, () => {
+      expect(() => make(optimizer(), valid)).not.toThrow();
+      expect(() => make(optimizer(), { ...valid, [typo]: 1 })).toThrow(ValueError);
+      expect(() => make(optimizer(), { ...valid, [typo]: 1 })).toThrow(
+        `${scheduler}: unknown option '${typo}' (did you mean '${known}'?)`,
+      );
+    });
+  }
 });

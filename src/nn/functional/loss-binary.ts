@@ -1,4 +1,5 @@
 // @file Binary classification losses: binaryCrossEntropy and binaryCrossEntropyWithLogits (stable, fused).
+import { checkOptions } from '../../options.js';
 import { record } from '../../autograd/node.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ValueError } from '../../errors.js';
@@ -6,16 +7,18 @@ import { expand } from '../../ops/shape.js';
 import { allocate, type TypedArray } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import {
-  type Reduction,
-  type BCELossOptions,
-  type BCEWithLogitsOptions,
-  checkReduction,
+  BCE_LOSS_KEYS,
+  BCE_WITH_LOGITS_KEYS,
+  checkElementWeight,
   checkFloatInput,
   checkFloatTarget,
+  checkReduction,
   checkSameShape,
-  checkElementWeight,
   reduceFused,
   upstream,
+  type BCELossOptions,
+  type BCEWithLogitsOptions,
+  type Reduction,
 } from './loss-common.js';
 
 // ---- binary classification --------------------------------------------------------------------------------
@@ -100,6 +103,7 @@ function elementWeights(op: string, name: string, weight: Tensor | null, shape: 
  * @throws ValueError when an input is outside [0, 1]; DTypeError for a non-float target.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropy', options, BCE_LOSS_KEYS);
   const op = 'binaryCrossEntropy';
   const { reduction = 'mean', weight = null } = options;
   checkReduction(op, reduction);
@@ -154,6 +158,7 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: BCEWithLogitsOptions = {},
 ): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, BCE_WITH_LOGITS_KEYS);
   const op = 'binaryCrossEntropyWithLogits';
   const { reduction = 'mean', weight = null, posWeight = null } = options;
   checkReduction(op, reduction);

@@ -1,4 +1,5 @@
 // @file Classification losses: nllLoss and crossEntropy (class indices or probabilities), fused forward and backward.
+import { checkOptions } from '../../options.js';
 import { record } from '../../autograd/node.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { reshape } from '../../ops/shape.js';
@@ -6,14 +7,16 @@ import { allocate, isFloat, type TypedArray } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import {
-  type Reduction,
-  type NLLLossOptions,
-  type CrossEntropyOptions,
-  checkReduction,
-  checkLabelSmoothing,
+  CROSS_ENTROPY_KEYS,
+  NLL_LOSS_KEYS,
   checkFloatInput,
+  checkLabelSmoothing,
+  checkReduction,
   reduceFused,
   upstream,
+  type CrossEntropyOptions,
+  type NLLLossOptions,
+  type Reduction,
 } from './loss-common.js';
 
 // ---- classification: NLL and cross-entropy --------------------------------------------------------------
@@ -295,6 +298,7 @@ function probabilityLoss(
  * mean Σlᵢ / Σ w_{yᵢ} over non-ignored positions (NaN when every target is ignored, as in PyTorch).
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, NLL_LOSS_KEYS);
   const op = 'nllLoss';
   const { reduction = 'mean', ignoreIndex = -100 } = options;
   checkReduction(op, reduction);
@@ -329,6 +333,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
  * log p is computed as x − m − log Σ e^{x − m} (m the max over classes), so any finite logits are safe.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, CROSS_ENTROPY_KEYS);
   const op = 'crossEntropy';
   const { reduction = 'mean', ignoreIndex = -100, labelSmoothing = 0 } = options;
   checkReduction(op, reduction);

@@ -1,4 +1,5 @@
 // @file Shared plumbing of the loss functions: option types, validation, reductions and fused-gradient helpers.
+import { optionKeys } from '../../options.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { mul } from '../../ops/elementwise.js';
 import { mean, sum } from '../../ops/reduce.js';
@@ -52,6 +53,25 @@ export interface KLDivOptions {
   /** The target holds log-probabilities (default false: probabilities). */
   logTarget?: boolean;
 }
+
+/** The keys of each loss's options, for the unknown-option check (src/options.ts). */
+export const REDUCTION_KEYS = optionKeys<ReductionOptions>({ reduction: true });
+export const NLL_LOSS_KEYS = optionKeys<NLLLossOptions>({ reduction: true, weight: true, ignoreIndex: true });
+export const CROSS_ENTROPY_KEYS = optionKeys<CrossEntropyOptions>({
+  reduction: true,
+  weight: true,
+  ignoreIndex: true,
+  labelSmoothing: true,
+});
+export const BCE_LOSS_KEYS = optionKeys<BCELossOptions>({ reduction: true, weight: true });
+export const BCE_WITH_LOGITS_KEYS = optionKeys<BCEWithLogitsOptions>({
+  reduction: true,
+  weight: true,
+  posWeight: true,
+});
+export const HUBER_LOSS_KEYS = optionKeys<HuberLossOptions>({ reduction: true, delta: true });
+export const SMOOTH_L1_LOSS_KEYS = optionKeys<SmoothL1LossOptions>({ reduction: true, beta: true });
+export const KL_DIV_KEYS = optionKeys<KLDivOptions>({ reduction: true, logTarget: true });
 
 // ---- validation ---------------------------------------------------------------------------------------
 

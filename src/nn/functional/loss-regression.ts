@@ -1,18 +1,23 @@
 // @file Regression and distribution losses: mseLoss, l1Loss, huberLoss, smoothL1Loss and klDiv.
+import { checkOptions } from '../../options.js';
 import { abs, div, eq, exp, log, lt, mul, square, sub, where } from '../../ops/elementwise.js';
 import { sum } from '../../ops/reduce.js';
 import { Tensor } from '../../tensor/tensor.js';
 import {
-  type ReductionOptions,
-  type HuberLossOptions,
-  type SmoothL1LossOptions,
-  type KLDivOptions,
-  checkReduction,
-  checkThreshold,
+  HUBER_LOSS_KEYS,
+  KL_DIV_KEYS,
+  REDUCTION_KEYS,
+  SMOOTH_L1_LOSS_KEYS,
   checkFloatInput,
   checkFloatTarget,
+  checkReduction,
   checkSameShape,
+  checkThreshold,
   reduceLoss,
+  type HuberLossOptions,
+  type KLDivOptions,
+  type ReductionOptions,
+  type SmoothL1LossOptions,
 } from './loss-common.js';
 
 // ---- regression -------------------------------------------------------------------------------------------
@@ -30,12 +35,14 @@ function regressionDifference(op: string, input: Tensor, target: Tensor, reducti
  * Unlike PyTorch, a target whose shape differs from the input's is a ShapeError, not a broadcast with a warning.
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options, REDUCTION_KEYS);
   const { reduction = 'mean' } = options;
   return reduceLoss(square(regressionDifference('mseLoss', input, target, reduction)), reduction);
 }
 
 /** Mean absolute error (torch.nn.functional.l1_loss): lᵢ = |xᵢ − yᵢ|; ∂/∂x = sign(x − y). Shapes must match. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('l1Loss', options, REDUCTION_KEYS);
   const { reduction = 'mean' } = options;
   return reduceLoss(abs(regressionDifference('l1Loss', input, target, reduction)), reduction);
 }
@@ -45,6 +52,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions 
  * l = ½d² where |d| < δ, δ·(|d| − ½δ) elsewhere (default δ = 1). Quadratic near 0, linear in the tails.
  */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+  checkOptions('huberLoss', options, HUBER_LOSS_KEYS);
   const op = 'huberLoss';
   const { reduction = 'mean', delta = 1 } = options;
   checkThreshold(op, 'delta', delta);
@@ -60,6 +68,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
  * huberLoss with δ equals β times smoothL1Loss with β = δ.
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+  checkOptions('smoothL1Loss', options, SMOOTH_L1_LOSS_KEYS);
   const op = 'smoothL1Loss';
   const { reduction = 'mean', beta = 1 } = options;
   checkThreshold(op, 'beta', beta);
@@ -79,6 +88,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Los
  * Where yᵢ = 0 the gradient with respect to the target is 0 (PyTorch gives NaN).
  */
 export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
+  checkOptions('klDiv', options, KL_DIV_KEYS);
   const op = 'klDiv';
   const { reduction = 'mean', logTarget = false } = options;
   checkReduction(op, reduction, true);

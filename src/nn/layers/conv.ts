@@ -1,4 +1,5 @@
 // @file Convolution layers: Conv1d and Conv2d (grouped, strided, dilated; zero, reflect, replicate or circular padding).
+import { checkOptions, optionKeys } from '../../options.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import {
   conv1d,
@@ -40,6 +41,16 @@ type ConvArgs = {
   groups?: number;
 } & ConvLayerExtras;
 
+const CONV_KEYS = optionKeys<ConvArgs>({
+  stride: true,
+  padding: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+  paddingMode: true,
+  dtype: true,
+});
+
 /** What Conv1d and Conv2d share (PyTorch's _ConvNd): options, parameters, init, input checks and print. */
 abstract class ConvNd extends Module {
   readonly inChannels: number;
@@ -64,6 +75,7 @@ abstract class ConvNd extends Module {
     options: ConvArgs,
   ) {
     super();
+    checkOptions(layer, options, CONV_KEYS);
     checkInteger(layer, 'inChannels', inChannels);
     checkInteger(layer, 'outChannels', outChannels);
     const groups = options.groups ?? 1;

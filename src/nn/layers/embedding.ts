@@ -1,4 +1,5 @@
 // @file Embedding: a learned lookup table from int indices to vectors.
+import { checkOptions, optionKeys } from '../../options.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { zeros } from '../../tensor/create.js';
@@ -23,6 +24,8 @@ export interface EmbeddingOptions {
   dtype?: 'float32' | 'float64';
 }
 
+const EMBEDDING_KEYS = optionKeys<EmbeddingOptions>({ paddingIdx: true, weight: true, dtype: true });
+
 /**
  * A lookup table (torch.nn.Embedding): int32 indices of any shape → vectors, out = weight[indices] with
  * shape [...indices.shape, embeddingDim]. `weight` [numEmbeddings, embeddingDim] starts as N(0, 1) samples
@@ -38,6 +41,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
+    checkOptions('Embedding', options, EMBEDDING_KEYS);
     checkInteger('Embedding', 'numEmbeddings', numEmbeddings, 0);
     checkInteger('Embedding', 'embeddingDim', embeddingDim, 0);
     this.numEmbeddings = numEmbeddings;

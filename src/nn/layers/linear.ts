@@ -1,4 +1,5 @@
 // @file Linear (y = xWᵀ + b) and Identity layers.
+import { checkOptions, optionKeys } from '../../options.js';
 import { ShapeError, fmtShape } from '../../errors.js';
 import { linear } from '../../ops/matmul.js';
 import { zeros } from '../../tensor/create.js';
@@ -21,6 +22,8 @@ export interface LinearOptions {
  * drawn from the seeded generator (PyTorch's kaimingUniform_ with a = √5 for the weight), so manualSeed makes
  * them reproducible.
  */
+const LINEAR_KEYS = optionKeys<LinearOptions>({ bias: true, dtype: true });
+
 export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
@@ -29,6 +32,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    checkOptions('Linear', options, LINEAR_KEYS);
     checkInteger('Linear', 'inFeatures', inFeatures, 0);
     checkInteger('Linear', 'outFeatures', outFeatures, 0);
     const dtype = options.dtype ?? 'float32';

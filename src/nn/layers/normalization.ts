@@ -1,4 +1,5 @@
 // @file Normalization layers: LayerNorm, BatchNorm1d and BatchNorm2d (running statistics kept as buffers).
+import { checkOptions, optionKeys } from '../../options.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { ones, zeros } from '../../tensor/create.js';
@@ -27,6 +28,13 @@ export interface LayerNormOptions {
   dtype?: FloatDType;
 }
 
+const LAYER_NORM_KEYS = optionKeys<LayerNormOptions>({
+  eps: true,
+  elementwiseAffine: true,
+  bias: true,
+  dtype: true,
+});
+
 /**
  * Layer normalization over the trailing `normalizedShape` dims (torch.nn.LayerNorm):
  * y = (x − E[x])/√(Var[x] + ε)·γ + β, statistics per sample (the same in training and eval).
@@ -42,6 +50,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptions('LayerNorm', options, LAYER_NORM_KEYS);
     const { eps = 1e-5, elementwiseAffine = true, bias = true, dtype = 'float32' } = options;
     this.normalizedShape = Object.freeze(toNormalizedShape('LayerNorm', normalizedShape));
     checkEps('LayerNorm', eps);
@@ -91,6 +100,14 @@ export interface BatchNormOptions {
   dtype?: FloatDType;
 }
 
+const BATCH_NORM_KEYS = optionKeys<BatchNormOptions>({
+  eps: true,
+  momentum: true,
+  affine: true,
+  trackRunningStats: true,
+  dtype: true,
+});
+
 /**
  * Batch normalization over dim 1 (PyTorch's _BatchNorm), y = (x − μ)/√(σ² + ε)·γ + β per channel.
  *
@@ -118,6 +135,7 @@ export abstract class BatchNorm extends Module {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
     const op = new.target.name;
+    checkOptions(op, options, BATCH_NORM_KEYS);
     const {
       eps = 1e-5,
       momentum = 0.1,

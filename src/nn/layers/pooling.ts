@@ -1,6 +1,8 @@
 // @file Pooling layers: MaxPool2d, AvgPool2d and AdaptiveAvgPool2d.
+import { checkOptions, optionKeys } from '../../options.js';
 import type { IntOrPair } from '../../ops/conv.js';
 import {
+  AVG_POOL_KEYS,
   adaptiveAvgPool2d,
   avgPool2d,
   maxPool2d,
@@ -16,6 +18,13 @@ function reprSize(value: IntOrPair | readonly (number | null)[]): string {
   if (typeof value === 'number') return String(value);
   return `(${value.map((v) => (v === null ? 'None' : String(v))).join(', ')})`;
 }
+
+const MAX_POOL_LAYER_KEYS = optionKeys<Omit<MaxPool2dOptions, 'returnIndices'>>({
+  stride: true,
+  padding: true,
+  dilation: true,
+  ceilMode: true,
+});
 
 /**
  * 2-D max pooling layer (torch.nn.MaxPool2d): the maximum of each window of [N, C, H, W] or [C, H, W].
@@ -33,6 +42,7 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: IntOrPair, options: Omit<MaxPool2dOptions, 'returnIndices'> = {}) {
     super();
+    checkOptions('MaxPool2d', options, MAX_POOL_LAYER_KEYS);
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -77,6 +87,7 @@ export class AvgPool2d extends Module {
 
   constructor(kernelSize: IntOrPair, options: AvgPool2dOptions = {}) {
     super();
+    checkOptions('AvgPool2d', options, AVG_POOL_KEYS);
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;

@@ -1,4 +1,5 @@
 // @file CosineAnnealingLR: the lr follows half a cosine from initialLr down to etaMin over tMax epochs.
+import { checkOptions, optionKeys } from '../../options.js';
 import { LRScheduler, pyMod, type AnyOptimizer } from './base.js';
 
 export interface CosineAnnealingLROptions {
@@ -9,6 +10,12 @@ export interface CosineAnnealingLROptions {
   /** Resume at this epoch (default −1: start fresh). */
   lastEpoch?: number;
 }
+
+const COSINE_ANNEALING_LR_KEYS = optionKeys<CosineAnnealingLROptions>({
+  tMax: true,
+  etaMin: true,
+  lastEpoch: true,
+});
 
 /**
  * Cosine annealing (torch.optim.lr_scheduler.CosineAnnealingLR), from Loshchilov & Hutter, "SGDR: Stochastic
@@ -23,7 +30,10 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
-    super(optimizer, options.lastEpoch ?? -1);
+    super(
+      optimizer,
+      checkOptions('CosineAnnealingLR', options, COSINE_ANNEALING_LR_KEYS, true).lastEpoch ?? -1,
+    );
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
     this.initialStep();

@@ -1,4 +1,5 @@
 // @file LinearLR: the lr factor moves linearly from startFactor to endFactor over totalIters epochs.
+import { checkOptions, optionKeys } from '../../options.js';
 import { ValueError } from '../../errors.js';
 import { LRScheduler, type AnyOptimizer } from './base.js';
 
@@ -12,6 +13,13 @@ export interface LinearLROptions {
   /** Resume at this epoch (default −1: start fresh). */
   lastEpoch?: number;
 }
+
+const LINEAR_LR_KEYS = optionKeys<LinearLROptions>({
+  startFactor: true,
+  endFactor: true,
+  totalIters: true,
+  lastEpoch: true,
+});
 
 /**
  * Linear warm-up or decay of the lr factor (torch.optim.lr_scheduler.LinearLR):
@@ -27,7 +35,7 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, checkOptions('LinearLR', options, LINEAR_LR_KEYS).lastEpoch ?? -1);
     const startFactor = options.startFactor ?? 1 / 3;
     const endFactor = options.endFactor ?? 1;
     if (startFactor > 1 || !(startFactor > 0)) {

@@ -1,4 +1,5 @@
 // @file OneCycleLR: the 1cycle policy, lr up to maxLr and down far below the start, momentum the other way.
+import { checkOptions, optionKeys } from '../../options.js';
 import { ValueError } from '../../errors.js';
 import { LRScheduler, type AnyOptimizer } from './base.js';
 
@@ -29,6 +30,22 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
+const ONE_CYCLE_LR_KEYS = optionKeys<OneCycleLROptions>({
+  maxLr: true,
+  totalSteps: true,
+  epochs: true,
+  stepsPerEpoch: true,
+  pctStart: true,
+  annealStrategy: true,
+  cycleMomentum: true,
+  baseMomentum: true,
+  maxMomentum: true,
+  divFactor: true,
+  finalDivFactor: true,
+  threePhase: true,
+  lastEpoch: true,
+});
+
 interface Phase {
   endStep: number;
   startLr: 'initialLr' | 'maxLr' | 'minLr';
@@ -58,7 +75,7 @@ export class OneCycleLR extends LRScheduler {
   private readonly phases: Phase[];
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, checkOptions('OneCycleLR', options, ONE_CYCLE_LR_KEYS, true).lastEpoch ?? -1);
     const { totalSteps, epochs, stepsPerEpoch } = options;
     if (totalSteps === undefined && (epochs === undefined || stepsPerEpoch === undefined)) {
       throw new ValueError(

@@ -1,4 +1,5 @@
 // @file ReduceLROnPlateau: cuts the lr when a monitored metric stops improving.
+import { checkOptions, optionKeys } from '../../options.js';
 import { ValueError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { SchedulerBase, type AnyOptimizer, type SchedulerStateDict } from './base.js';
@@ -21,6 +22,17 @@ export interface ReduceLROnPlateauOptions {
   /** A cut smaller than eps is skipped (default 1e-8). */
   eps?: number;
 }
+
+const PLATEAU_KEYS = optionKeys<ReduceLROnPlateauOptions>({
+  mode: true,
+  factor: true,
+  patience: true,
+  threshold: true,
+  thresholdMode: true,
+  cooldown: true,
+  minLr: true,
+  eps: true,
+});
 
 /**
  * Multiplies the lr by `factor` when the metric passed to `step(metric)` has not improved for `patience`
@@ -48,6 +60,7 @@ export class ReduceLROnPlateau extends SchedulerBase<[metric: number | Tensor]> 
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     super(optimizer, 0);
+    checkOptions('ReduceLROnPlateau', options, PLATEAU_KEYS);
     const factor = options.factor ?? 0.1;
     if (factor >= 1) throw new ValueError('ReduceLROnPlateau', 'Factor should be < 1.0.');
     this.factor = factor;

@@ -1,4 +1,5 @@
 // @file SequentialLR: hands the schedule from one scheduler to the next at given milestones.
+import { checkOptions, optionKeys } from '../../options.js';
 import { ValueError } from '../../errors.js';
 import { LRScheduler, bisectRight, type AnyOptimizer, type SchedulerStateDict } from './base.js';
 
@@ -10,6 +11,12 @@ export interface SequentialLROptions {
   /** Resume at this epoch (default −1: start fresh). */
   lastEpoch?: number;
 }
+
+const SEQUENTIAL_LR_KEYS = optionKeys<SequentialLROptions>({
+  schedulers: true,
+  milestones: true,
+  lastEpoch: true,
+});
 
 /**
  * Runs `schedulers[0]` until `milestones[0]`, then `schedulers[1]` restarted at its epoch 0, and so on
@@ -26,6 +33,7 @@ export class SequentialLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
     super(optimizer, -1);
+    checkOptions('SequentialLR', options, SEQUENTIAL_LR_KEYS, true);
     const { schedulers, milestones } = options;
     if (schedulers.length === 0) throw new ValueError('SequentialLR', 'expects at least one scheduler');
     schedulers.forEach((scheduler, i) => {

@@ -1,4 +1,5 @@
 // @file StepLR, MultiStepLR and ExponentialLR: multiplicative decays at fixed epochs.
+import { checkOptions, optionKeys } from '../../options.js';
 import { ValueError } from '../../errors.js';
 import { LRScheduler, bisectRight, type AnyOptimizer } from './base.js';
 
@@ -10,6 +11,8 @@ export interface StepLROptions {
   /** Resume at this epoch (default −1: start fresh). */
   lastEpoch?: number;
 }
+
+const STEP_LR_KEYS = optionKeys<StepLROptions>({ stepSize: true, gamma: true, lastEpoch: true });
 
 /**
  * Multiplies each group's lr by γ every `stepSize` epochs (torch.optim.lr_scheduler.StepLR):
@@ -23,7 +26,7 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: StepLROptions) {
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, checkOptions('StepLR', options, STEP_LR_KEYS, true).lastEpoch ?? -1);
     if (!(Number.isInteger(options.stepSize) && options.stepSize > 0))
       throw new ValueError('StepLR', `stepSize must be a positive integer, got ${options.stepSize}`);
     this.stepSize = options.stepSize;
@@ -50,6 +53,8 @@ export interface MultiStepLROptions {
   lastEpoch?: number;
 }
 
+const MULTI_STEP_LR_KEYS = optionKeys<MultiStepLROptions>({ milestones: true, gamma: true, lastEpoch: true });
+
 /**
  * Multiplies each group's lr by γ at each milestone (torch.optim.lr_scheduler.MultiStepLR):
  * `lr = initialLr · γ^(number of milestones ≤ epoch)`.
@@ -60,7 +65,7 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, checkOptions('MultiStepLR', options, MULTI_STEP_LR_KEYS, true).lastEpoch ?? -1);
     this.milestones = [...options.milestones].sort((a, b) => a - b);
     this.gamma = options.gamma ?? 0.1;
     this.initialStep();
@@ -84,12 +89,14 @@ export interface ExponentialLROptions {
   lastEpoch?: number;
 }
 
+const EXPONENTIAL_LR_KEYS = optionKeys<ExponentialLROptions>({ gamma: true, lastEpoch: true });
+
 /** Multiplies each group's lr by γ every epoch (torch.optim.lr_scheduler.ExponentialLR): `lr = initialLr · γ^epoch`. */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, checkOptions('ExponentialLR', options, EXPONENTIAL_LR_KEYS, true).lastEpoch ?? -1);
     this.gamma = options.gamma;
     this.initialStep();
   }
