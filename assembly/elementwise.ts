@@ -196,7 +196,8 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): 
 
 /**
  * out[i] = g[i]·f′ᵢ, the fused activation gradients (Backend.unaryGrad), in float32 exactly as the js kernel:
- * RELU: g·(x > 0 ? 1 : 0) from the input x; SIGMOID: g·(y·(1 − y)); TANH: g·(1 − y²) from the output y. Whole
+ * RELU: (x ≤ 0 ? 0 : g) from the input x (a select, as PyTorch's threshold_backward: an infinite g stays out of
+ * the zeros, and a NaN x passes g); SIGMOID: g·(y·(1 − y)); TANH: g·(1 − y²) from the output y. Whole
  * vectors, as `unary` (the host pads each region to 64 bytes); `out` may be `g` itself.
  */
 export function unaryGrad(op: i32, g: usize, saved: usize, out: usize, n: i32): void {
@@ -206,8 +207,7 @@ export function unaryGrad(op: i32, g: usize, saved: usize, out: usize, n: i32): 
   switch (op) {
     case RELU:
       for (let i: usize = 0; i < bytes; i += 16) {
-        const factor = v128.bitselect(one, zero, f32x4.gt(v128.load(saved + i), zero));
-        v128.store(out + i, f32x4.mul(v128.load(g + i), factor));
+        v128.store(out + i, v128.andnot(v128.load(g + i), f32x4.le(v128.load(saved + i), zero)));
       }
       break;
     case SIGMOID:

@@ -3,7 +3,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
 import { backend, type BinaryOp, type UnaryGradOp, type UnaryOp } from '../backend/index.js';
 import { DTypeError, ValueError } from '../errors.js';
-import { scalar } from '../tensor/create.js';
+import { scalar, zerosLike } from '../tensor/create.js';
 import {
   allocate,
   floatResult,
@@ -140,12 +140,13 @@ export function pow(a: Operand, b: Operand): Tensor {
     const dtype = arithmeticType(promoteWithScalar(a.dtype, exponent));
     const out = runUnary('powScalar', a, exponent < 0 && !isFloat(dtype) ? 'float32' : dtype, exponent);
     return record(out, 'pow', [a], (g) => [
-      exponent === 0 ? mul(g, 0) : mul(g, mul(pow(a, exponent - 1), exponent)),
+      exponent === 0 ? zerosLike(g) : mul(g, mul(pow(a, exponent - 1), exponent)),
     ]);
   }
   if (typeof a === 'number' && b instanceof Tensor) {
     const base = a;
-    const out = runUnary('scalarPow', b, floatResult(promoteWithScalar(b.dtype, base)), base);
+    // An integral base on an int tensor stays integral (3 ** −3 = 0), as in PyTorch.
+    const out = runUnary('scalarPow', b, arithmeticType(promoteWithScalar(b.dtype, base)), base);
     return record(out, 'pow', [b], (g) => {
       const grad = mul(g, mul(out, Math.log(base)));
       return [base === 0 ? where(ge(b, 0), 0, grad) : grad];
@@ -162,12 +163,14 @@ export function pow(a: Operand, b: Operand): Tensor {
 function extremum(op: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
   const [x, y, dtype] = operands(a, b);
   const out = runBinary(op, op, x, y, dtype);
-  // Ties split the gradient evenly, as PyTorch does.
+  // PyTorch's rule: ties split the gradient evenly; an operand gets g unless the other one strictly wins, so a
+  // NaN (every comparison false) passes g to both.
   return record(out, op, [x, y], (g) => {
-    const xWins = op === 'maximum' ? gt(x, y) : lt(x, y);
     const tie = eq(x, y);
     const half = mul(g, 0.5);
-    return [where(xWins, g, where(tie, half, 0)), where(xWins, 0, where(tie, half, g))];
+    const xLoses = op === 'maximum' ? lt(x, y) : gt(x, y);
+    const yLoses = op === 'maximum' ? gt(x, y) : lt(x, y);
+    return [where(tie, half, where(xLoses, 0, g)), where(tie, half, where(yLoses, 0, g))];
   });
 }
 
@@ -268,9 +271,9 @@ export function logSigmoid(x: Tensor): Tensor {
   return mathUnary('logSigmoid', 'logSigmoid', x, (g) => mul(g, sigmoid(neg(x))));
 }
 
-/** max(x, 0); ∂ = g·[x > 0]. */
+/** max(x, 0); ∂ = 0 where x ≤ 0, else g (a NaN x passes g, as in PyTorch). */
 export function relu(x: Tensor): Tensor {
-  return sameTypeUnary('relu', 'relu', x, (g) => fusedActivationGrad('relu', g, x) ?? mul(g, gt(x, 0)));
+  return sameTypeUnary('relu', 'relu', x, (g) => fusedActivationGrad('relu', g, x) ?? where(le(x, 0), 0, g));
 }
 
 /** x for x > 0, negativeSlope·x otherwise (default 0.01). */
@@ -284,9 +287,9 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   );
 }
 
-/** x for x > 0, α(eˣ − 1) otherwise (default α = 1); ∂ = g for x > 0, g·(out + α) otherwise. */
+/** x for x > 0, α(eˣ − 1) otherwise (default α = 1); ∂ = g·(out + α) for x ≤ 0, g otherwise (NaN too). */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return mathUnary('elu', 'elu', x, (g, out) => mul(g, where(gt(x, 0), 1, add(out, alpha))), alpha);
+  return mathUnary('elu', 'elu', x, (g, out) => where(le(x, 0), mul(g, add(out, alpha)), g), alpha);
 }
 
 /**
@@ -323,19 +326,22 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   );
 }
 
-/** Clamps into [min, max] (either may be null/undefined); ∂ = g where min ≤ x ≤ max, else 0. */
+/**
+ * Clamps into [min, max] (either may be null/undefined): min(max(x, min), max), so max everywhere when
+ * min > max. ∂ = g where min ≤ x ≤ max, else 0 (selected, so an infinite or NaN g stays out, as in PyTorch).
+ */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   if (min == null && max == null) throw new ValueError('clamp', 'at least one of min and max must be given');
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   const dtype = promoteWithScalar(promoteWithScalar(x.dtype, min ?? 0), max ?? 0);
   const out = runUnary('clamp', x, arithmeticType(dtype), lo, hi);
-  return record(out, 'clamp', [x], (g) => [mul(g, logicalAnd(ge(x, lo), le(x, hi)))]);
+  return record(out, 'clamp', [x], (g) => [where(logicalAnd(ge(x, lo), le(x, hi)), g, 0)]);
 }
 
 function piecewiseConstant(op: UnaryOp, x: Tensor): Tensor {
   // Derivative is 0 almost everywhere; recorded so that graphs through it stay connected (as in PyTorch).
-  return sameTypeUnary(op, op, x, (g) => mul(g, 0));
+  return sameTypeUnary(op, op, x, (g) => zerosLike(g));
 }
 
 /** −1, 0 or 1 by the sign of x (NaN stays NaN). */

@@ -324,8 +324,12 @@ function varianceBackward(
   return mul(unreduce(gradVar, x.shape, axes, keepdim), mul(centered, 2 / dof));
 }
 
+/**
+ * Σ(x − x̄)²/dof in float64 whatever x's dtype (PyTorch accumulates float32 variances in double): squares of
+ * float32 values above ~1.8e19 would overflow, and std's square root brings them back into range.
+ */
 function varianceForward(x: Tensor, axes: readonly number[], keepdim: boolean, dof: number): Tensor {
-  const detached = x.detach();
+  const detached = x.dtype === 'float64' ? x.detach() : cast(x.detach(), 'float64');
   const centered = sub(detached, mean(detached, axes, true));
   return div(sum(square(centered), axes, keepdim), dof);
 }
@@ -341,7 +345,7 @@ export function variance(x: Tensor, dim?: number | readonly number[], options: V
   const input = floatInput(x);
   const axes = reductionAxes('var', dim, input.shape);
   const dof = Math.max(0, groupSize(input.shape, axes) - correction);
-  const out = varianceForward(input, axes, keepdim, dof);
+  const out = cast(varianceForward(input, axes, keepdim, dof), input.dtype);
   return record(out, 'var', [input], (g) => [varianceBackward(g, input, axes, keepdim, dof)]);
 }
 
@@ -354,7 +358,7 @@ export function std(x: Tensor, dim?: number | readonly number[], options: VarOpt
   const input = floatInput(x);
   const axes = reductionAxes('std', dim, input.shape);
   const dof = Math.max(0, groupSize(input.shape, axes) - correction);
-  const out = sqrt(varianceForward(input, axes, keepdim, dof));
+  const out = cast(sqrt(varianceForward(input, axes, keepdim, dof)), input.dtype);
   return record(out, 'std', [input], (g) => {
     const isZero = eq(out, 0);
     const gradVar = where(isZero, 0, div(g, mul(where(isZero, 1, out), 2)));

@@ -47,12 +47,7 @@ function onBothBackends(reasons: Record<string, string>): Record<string, string>
  * Checks that fail today, as `<program id>/<check>` → reason. Checks: `js` and `wasm` (the backend against
  * PyTorch), `agree` (wasm against js). Remove an entry when its fix lands (the test says which).
  */
-const KNOWN_FAILURES: Record<string, string> = onBothBackends({
-  '14-0113': 'pow(3, int32 tensor) gives float32 (3 ** -3 = 0.037); PyTorch keeps int32 (0)',
-  '14-0151': 'pow(3, int32 tensor) gives float32 (3 ** -3 = 0.037); PyTorch keeps int32 (0)',
-  '14-0334':
-    'std overflows to Inf for float32 values whose variance exceeds the float32 range (|x| ≳ 1.8e19); PyTorch stays finite',
-});
+const KNOWN_FAILURES: Record<string, string> = onBothBackends({});
 
 const defaultFixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'differential.json');
 const fixturePath = process.env['NEURITE_DIFFERENTIAL_FIXTURE'] || defaultFixture;

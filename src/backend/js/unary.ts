@@ -69,7 +69,7 @@ export const UNARY: Record<UnaryOp, Fn> = {
   sigmoid,
   logSigmoid,
   relu,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // (0 < x) − (x < 0), as PyTorch: sign(NaN) = 0
   floor: Math.floor,
   ceil: Math.ceil,
   round: roundHalfEven,
@@ -199,8 +199,8 @@ export function unaryGrad(op: UnaryGradOp, g: FloatArray, saved: FloatArray, out
   const n = out.length;
   const f32 = saved instanceof Float32Array;
   switch (op) {
-    case 'relu':
-      for (let i = 0; i < n; i++) out[i] = g[i]! * (saved[i]! > 0 ? 1 : 0);
+    case 'relu': // PyTorch's threshold_backward: 0 where x ≤ 0 (even for an infinite g), g elsewhere (NaN x too)
+      for (let i = 0; i < n; i++) out[i] = saved[i]! <= 0 ? 0 : g[i]!;
       return;
     case 'sigmoid':
       if (f32) {
