@@ -59,8 +59,8 @@ export interface DataOptions {
 const FASHION_MEAN = 0.286;
 const FASHION_STD = 0.353;
 
-/** Most points `--n` may ask a generated set for (each point is a few numbers; 10⁶ train in seconds). */
-export const MAX_GENERATED_POINTS = 1_000_000;
+/** Most points `--n` may ask a generated 2-D set for: 10⁵ train in seconds and still make a readable plot. */
+export const MAX_GENERATED_POINTS = 100_000;
 
 export const TOY_SETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'pass-the-class'] as const;
 
@@ -82,10 +82,11 @@ export function holdOut(data: Split, share: number, seed: number): { train: Spli
   if (share === 0) return { train: data, val: null };
   const valCount = Math.round(n * share);
   if (valCount === 0 || valCount === n) {
+    const empty = valCount === 0 ? 'validation' : 'training';
     throw new ValueError(
       '--val-split',
-      `${share} of ${n} samples leaves the ${valCount === 0 ? 'validation' : 'training'} split empty ` +
-        `(use a share between ${(0.5 / n).toPrecision(2)} and ${(1 - 0.5 / n).toPrecision(2)}, or 0 for no validation)`,
+      `${share} of ${n} samples leaves the ${empty} split empty (${valCount} for validation, ${n - valCount} for training): ` +
+        `use a ${valCount === 0 ? 'larger' : 'smaller'} share, or 0 for no validation`,
     );
   }
   const order = new Generator(seed).permutation(n);

@@ -91,7 +91,7 @@ export function encodeRows(encoding: Encoding, rows: readonly (readonly number[]
           where,
           `row ${r + 1}, ${featureLabel(encoding, j)}: ${v} is not a finite float32 number`,
         );
-      values[r * width + j] = v;
+      values[r * width + j] = Math.fround(v); // as the training data was stored
     });
   });
   return encodeValues(encoding, values, rows.length, where);

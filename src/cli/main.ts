@@ -259,30 +259,43 @@ function oneLine(message: string): string {
 }
 
 /**
- * Runs the command line and returns the exit code. The rule for failures: a usage error, a NeuriteError or a
- * system error on a user's file prints one line to stderr (naming the option, file or value) and gives 1; any
- * other error is internal: one line with "please report" and 2, with the stack trace only under --debug.
- * `--help` and `--version` give 0.
+ * The rule for failures, as an exit code: a NeuriteError or a system error on a user's file (ENOENT, EACCES, …)
+ * prints one line naming the file, option or value and gives 1; anything else is an internal error: one line
+ * with "please report" and 2, followed by the stack trace only when `debug`.
+ */
+export function reportFailure(e: unknown, error: Print, debug: boolean): 1 | 2 {
+  if (e instanceof NeuriteError || isSystemError(e)) {
+    error(oneLine(e.message));
+    return 1;
+  }
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  error(
+    oneLine(
+      `internal error: ${message.slice(0, 500)} — please report it at ${ISSUES}` +
+        (debug ? '' : ' (run with --debug for the stack trace)'),
+    ),
+  );
+  if (debug && e instanceof Error && e.stack) error(e.stack);
+  return 2;
+}
+
+/**
+ * Runs the command line and returns the exit code: 0 on success and for `--help`/`--version`, 1 for a usage
+ * error or a failure on the user's input, 2 for an internal error (see reportFailure). Every failure prints one
+ * line to stderr.
  */
 export function run(argv: readonly string[], io: { print?: Print; error?: Print } = {}): number {
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const error = io.error ?? ((line: string) => process.stderr.write(`${line}\n`));
   const program = buildProgram(print);
-  const configure = (cmd: Command): void => {
-    cmd.exitOverride();
-    cmd.configureOutput({
-      writeOut: (s) => print(s.trimEnd()),
-      writeErr: (s) => error(s.trimEnd()),
-      outputError: (s, write) =>
-        write(
-          oneLine(
-            `${s.trim().replace(/^error: /, '')} (see neurite ${cmd === program ? '' : `${cmd.name()} `}--help)`,
-          ),
-        ),
-    });
-    cmd.commands.forEach(configure);
-  };
-  configure(program);
+  const subcommand = program.commands.find((c) => c.name() === argv.find((a) => !a.startsWith('-')));
+  const help = `see neurite ${subcommand ? `${subcommand.name()} ` : ''}--help`;
+  // Commander shares one output configuration among a program and its subcommands.
+  program.configureOutput({
+    writeOut: (text) => print(text.trimEnd()),
+    writeErr: (text) => error(text.trimEnd()),
+    outputError: (text, write) => write(oneLine(`${text.trim().replace(/^error: /, '')} (${help})`)),
+  });
   if (argv.length === 0) {
     print(program.helpInformation().trimEnd());
     return 0;
@@ -295,19 +308,7 @@ export function run(argv: readonly string[], io: { print?: Print; error?: Print 
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
         ? 0
         : 1;
-    if (e instanceof NeuriteError || isSystemError(e)) {
-      error(oneLine(e.message));
-      return 1;
-    }
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    error(
-      oneLine(
-        `internal error: ${message.slice(0, 500)} — please report it at ${ISSUES}` +
-          (argv.includes('--debug') ? '' : ' (run with --debug for the stack trace)'),
-      ),
-    );
-    if (argv.includes('--debug') && e instanceof Error && e.stack) error(e.stack);
-    return 2;
+    return reportFailure(e, error, argv.includes('--debug'));
   }
 }
 
@@ -321,4 +322,11 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) process.exitCode = run(process.argv.slice(2));
+if (isMain()) {
+  // `neurite predict … | head` closes the pipe early: stop quietly instead of raising EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = run(process.argv.slice(2));
+}

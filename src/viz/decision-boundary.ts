@@ -38,8 +38,13 @@ function labelsOf(y: Tensor, n: number): number[] {
 }
 
 function range(values: number[], margin = 0.05): [number, number] {
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  // A loop, not Math.min(...values): spreading ~10⁵ arguments overflows the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (!(hi > lo)) [lo, hi] = [lo - 1, hi + 1];
   const pad = (hi - lo) * margin;
   return [lo - pad, hi + pad];

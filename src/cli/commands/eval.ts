@@ -95,10 +95,12 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
     throw new ValueError('predict', "give the inputs with either --input '[[…]]' or --csv PATH");
   const { model, binary, encoding } = loadPredictor(dir);
   let x;
-  let rows: number[][] | null = null;
+  /** Each input row's values as the user wrote them, for the output. */
+  let cells: string[][];
   if (options.input !== undefined) {
-    rows = parseInputRows(options.input);
+    const rows = parseInputRows(options.input);
     x = encodeRows(encoding, rows, '--input');
+    cells = rows.map((row) => row.map(String));
   } else {
     const path = options.csv!;
     if (encoding.featureNames.length !== inputSize(encoding)) {
@@ -111,10 +113,8 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
     if (table.records.length === 0) throw new ValueError('--csv', `${path} has a header but no data rows`);
     const values = numericColumns(table, encoding.featureNames);
     x = encodeValues(encoding, values, table.records.length, path);
-    const width = encoding.featureNames.length;
-    rows = Array.from({ length: table.records.length }, (_, i) =>
-      Array.from(values.subarray(i * width, (i + 1) * width)),
-    );
+    const columns = encoding.featureNames.map((name) => table.header.indexOf(name));
+    cells = table.records.map((record) => columns.map((c) => record.fields[c]!.trim()));
   }
   const out = predict(model, x);
   const where = options.input !== undefined ? '--input' : options.csv!;
@@ -128,17 +128,17 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
     }
   });
   const names = encoding.featureNames;
-  const describe = (row: number[]): string =>
-    names.length === row.length ? row.map((v, j) => `${names[j]} ${v}`).join(', ') : JSON.stringify(row);
+  const describe = (row: string[]): string =>
+    names.length === row.length ? row.map((v, j) => `${names[j]} ${v}`).join(', ') : `[${row.join(', ')}]`;
   if (encoding.task === 'regression') {
-    rows.forEach((row, i) =>
+    cells.forEach((row, i) =>
       print(`${describe(row)} → ${formatValue(decodeTarget(encoding, out.storage[i]!))}`),
     );
     return;
   }
   const probs = noGrad(() => (binary ? out.sigmoid() : out.softmax(1)));
   const classes = encoding.classNames;
-  rows.forEach((row, i) => {
+  cells.forEach((row, i) => {
     const p = binary
       ? [1 - probs.storage[i]!, probs.storage[i]!]
       : Array.from(probs.storage.subarray(i * classes.length, (i + 1) * classes.length));
