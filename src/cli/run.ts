@@ -1,28 +1,38 @@
 // @file A training run of the command line: build data, model, loss, optimizer and scheduler from a config, train, save.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader } from '../data/dataloader.js';
 import { TensorDataset } from '../data/tensor-dataset.js';
 import { ValueError } from '../errors.js';
-import { load, save, writeFileAtomic } from '../io/files.js';
 import { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss } from '../nn/losses.js';
 import type { Module } from '../nn/module.js';
 import type { Sequential } from '../nn/layers/container.js';
 import * as optim from '../optim/index.js';
 import { ReduceLROnPlateau } from '../optim/lr-scheduler/plateau.js';
-import { defaultGenerator, Generator, manualSeed, type GeneratorState } from '../random/generator.js';
+import { Generator, manualSeed } from '../random/generator.js';
 import { Tensor } from '../tensor/tensor.js';
 import { EarlyStopping } from '../train/callbacks/early-stopping.js';
 import type { Callback, Logs } from '../train/callbacks/callback.js';
-import { evaluate, fit, predict } from '../train/loop.js';
+import type { History } from '../train/callbacks/history.js';
+import { evaluate, fit, NonFiniteLossError, predict, type FitOptions } from '../train/loop.js';
 import { accuracy, binaryAccuracy, confusionMatrix, mae, type MetricFn } from '../train/metrics.js';
 import { confusionMatrixSvg } from '../viz/confusion-matrix.js';
 import { curvesSvg } from '../viz/curves.js';
 import { decisionBoundarySvg } from '../viz/decision-boundary.js';
 import { prepareData, type PreparedData, type Split } from './datasets.js';
-import { validateEncoding, type Encoding } from './encoding.js';
+import type { Encoding } from './encoding.js';
 import { buildModel, isConvolutional, type Activation } from './models.js';
+import { MANIFEST, type RunDirectoryWriter, type RunFile } from './run-directory.js';
+import {
+  commitRun,
+  lastGoodEpoch,
+  loadWeights,
+  MODEL_FILE,
+  readRun,
+  RECORD_FILE,
+  restoreTrainingState,
+  STATE_FILE,
+  withAbsolutePaths,
+} from './run-store.js';
 
 /**
  * Batch size for validation and scoring (no gradients). Big enough to amortize per-op overhead, small enough
@@ -87,7 +97,11 @@ function targetsFor(split: Split, binary: boolean): Tensor {
   return new Tensor(Float32Array.from(split.y.storage), [split.y.shape[0]!, 1]);
 }
 
-function makeOptimizer(config: RunConfig, model: Module<[Tensor], Tensor>): optim.Optimizer {
+/** The run's optimizer over `model`'s parameters (run-store also builds one over a probe parameter). */
+export function makeOptimizer(
+  config: RunConfig,
+  model: Pick<Module<[Tensor], Tensor>, 'parameters'>,
+): optim.Optimizer {
   const { lr, weightDecay } = config;
   const name = config.optimizer;
   if (!(OPTIMIZERS as readonly string[]).includes(name)) {
@@ -216,15 +230,28 @@ export function createSession(config: RunConfig, options: { encoding?: Encoding 
   };
 }
 
-/** Trains epochs [from, to) and returns the per-epoch logs and early-stopping outcome. */
+/** What trainSession returns: the logs of the epochs done, the early-stopping outcome, and a NaN stop. */
+export interface TrainingResult {
+  logs: Logs[];
+  stoppedEpoch: number | null;
+  bestEpoch: number | null;
+  /** Set when the loss became NaN/±∞: `logs` then ends at the last good epoch, whose state the session holds. */
+  failure: NonFiniteLossError | null;
+}
+
+/**
+ * Trains epochs [from, to) and returns the per-epoch logs and early-stopping outcome. If the loss becomes NaN or
+ * ±∞, the session is put back to the end of the last good epoch and the result says so (`failure`).
+ */
 export function trainSession(
   session: Session,
   from: number,
   to: number,
   options: { verbose?: boolean; callbacks?: Callback[] } = {},
-): { logs: Logs[]; stoppedEpoch: number | null; bestEpoch: number | null } {
+): TrainingResult {
   const { config } = session;
-  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  const checkpoint = lastGoodEpoch(session);
+  const callbacks: Callback[] = [checkpoint.callback, ...(options.callbacks ?? [])];
   const metricName = session.binary ? 'binaryAccuracy' : session.metric;
   if (config.earlyStopping !== null && config.earlyStopping !== undefined) {
     callbacks.push(
@@ -235,7 +262,7 @@ export function trainSession(
       }),
     );
   }
-  const history = fit(session.model, {
+  const plan: FitOptions = {
     train: session.loader,
     ...(session.valLoader ? { val: session.valLoader } : {}),
     epochs: to,
@@ -251,11 +278,23 @@ export function trainSession(
         }
       : {}),
     verbose: options.verbose ?? true,
-  });
+  };
+  let history: History;
+  let failure: NonFiniteLossError | null = null;
+  try {
+    history = fit(session.model, plan);
+  } catch (error) {
+    if (!(error instanceof NonFiniteLossError)) throw error;
+    // Back to the end of the last good epoch (weights, optimizer, schedule, generators), which is what is saved.
+    failure = error;
+    history = error.history;
+    checkpoint.restore();
+  }
   const logs = history.epochs.map((_, i) =>
     Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]!])),
   );
-  return { logs, stoppedEpoch: history.stoppedEpoch, bestEpoch: history.bestEpoch };
+  if (failure) return { logs, stoppedEpoch: null, bestEpoch: null, failure };
+  return { logs, stoppedEpoch: history.stoppedEpoch, bestEpoch: history.bestEpoch, failure: null };
 }
 
 /**
@@ -316,78 +355,52 @@ export interface RunRecord {
   files: string[];
 }
 
-interface TrainingState {
-  optimizer: optim.OptimizerStateDictJSON;
-  scheduler: Record<string, unknown> | null;
-  loader: ReturnType<DataLoader<[Tensor, Tensor]>['getState']>;
-  generator: GeneratorState;
-}
-
 export const VERSION = '0.1.0';
 
-/** Writes model.safetensors, training-state.json (optimizer, scheduler, shuffle and dropout generators) and run.json. */
+/**
+ * Saves the run as one unit through `writer` (opened with openRunOutput before training): model.safetensors,
+ * training-state.json (optimizer, scheduler, shuffle and dropout generators), the plots and run.json go into a
+ * staging directory with manifest.json last, which is then swapped in for the run directory (see
+ * run-directory.ts). `csv:` paths and the data directory are stored absolute.
+ */
 export function saveRun(
-  dir: string,
+  writer: RunDirectoryWriter,
   session: Session,
   record: Omit<RunRecord, 'neurite' | 'config' | 'encoding' | 'files'>,
-  extraFiles: string[] = [],
 ): RunRecord {
-  mkdirSync(dir, { recursive: true });
-  save(session.model.stateDict(), join(dir, 'model.safetensors'), {
-    metadata: {
-      format: 'pt',
-      producer: `neurite ${VERSION}`,
-      model: session.config.model,
-      dataset: session.config.dataset,
-    },
-  });
-  const state: TrainingState = {
-    optimizer: optim.stateDictToJSON(session.optimizer.stateDict()),
-    scheduler: session.scheduler ? session.scheduler.stateDict() : null,
-    loader: session.loader.getState(),
-    generator: defaultGenerator.getState(),
-  };
-  writeFileAtomic(join(dir, 'training-state.json'), [new TextEncoder().encode(JSON.stringify(state))]);
+  const plots = renderPlots(session, record);
   const full: RunRecord = {
     neurite: VERSION,
-    config: session.config,
+    config: withAbsolutePaths(session.config),
     encoding: session.data.encoding,
     ...record,
-    files: ['model.safetensors', 'training-state.json', 'run.json', ...extraFiles],
+    files: [MODEL_FILE, STATE_FILE, RECORD_FILE, ...plots.map((p) => p.name), MANIFEST],
   };
-  writeFileAtomic(join(dir, 'run.json'), [new TextEncoder().encode(JSON.stringify(full, null, 2) + '\n')]);
+  commitRun(writer, session, full, plots, {
+    format: 'pt',
+    producer: `neurite ${VERSION}`,
+    model: session.config.model,
+    dataset: full.config.dataset,
+  });
   return full;
 }
 
-/** Reads run.json and rebuilds the session with the saved weights (and, with `training`, the training state). */
+/**
+ * Reads a run directory (every file verified against its manifest, run.json and, with `training`,
+ * training-state.json validated field by field, all before any data is loaded) and rebuilds the session with
+ * the saved weights and, with `training`, the saved optimizer, scheduler and generator state.
+ */
 export function loadRun(
   dir: string,
   options: { training?: boolean; dataDir?: string } = {},
 ): { session: Session; record: RunRecord } {
-  const record = readRunRecord(dir);
+  const saved = readRun(dir, { training: options.training ?? false });
+  const { record } = saved;
   const config = { ...record.config, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
-  const session = createSession(config, { encoding: readEncoding(record, dir) });
-  session.model.loadStateDict(load(join(dir, 'model.safetensors')).tensors);
-  if (options.training) {
-    const state = JSON.parse(readFileSync(join(dir, 'training-state.json'), 'utf8')) as TrainingState;
-    session.optimizer.loadStateDict(optim.stateDictFromJSON(state.optimizer));
-    if (session.scheduler && state.scheduler) session.scheduler.loadStateDict(state.scheduler);
-    session.loader.setState(state.loader);
-    defaultGenerator.setState(state.generator);
-  }
+  const session = createSession(config, { encoding: record.encoding });
+  loadWeights(session.model, saved);
+  if (options.training) restoreTrainingState(session, saved);
   return { session, record };
-}
-
-/** Reads a run directory's run.json. */
-function readRunRecord(dir: string): RunRecord {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
-  } catch (error) {
-    throw new ValueError(
-      'run.json',
-      `${dir} is not a neurite run directory (cannot read run.json: ${(error as Error).message})`,
-    );
-  }
 }
 
 /**
@@ -395,30 +408,19 @@ function readRunRecord(dir: string): RunRecord {
  * run.json's config and encoding and given the saved weights.
  */
 export function loadPredictor(dir: string): { model: Sequential; binary: boolean; encoding: Encoding } {
-  const record = readRunRecord(dir);
-  const encoding = readEncoding(record, dir);
-  const { model, binary } = networkFor(record.config, encoding);
-  model.loadStateDict(load(join(dir, 'model.safetensors')).tensors);
+  const saved = readRun(dir);
+  const { encoding } = saved.record;
+  const { model, binary } = networkFor(saved.record.config, encoding);
+  loadWeights(model, saved);
   return { model, binary, encoding };
 }
 
-/** The encoding saved in a run record, checked; runs written before encodings were saved are refused. */
-export function readEncoding(record: { encoding?: unknown }, dir: string): Encoding {
-  if (record.encoding === undefined)
-    throw new ValueError(
-      'run.json',
-      `${join(dir, 'run.json')} has no input encoding (written by an older neurite): train the run again`,
-    );
-  return validateEncoding(record.encoding, join(dir, 'run.json'));
-}
-
-/** Writes the plots of a run and returns their file names. */
-export function writePlots(
-  dir: string,
+/** The plots of a run (SVG files, written with the run by saveRun). */
+export function renderPlots(
   session: Session,
   record: { history: Logs[]; stoppedEpoch: number | null; bestEpoch: number | null },
-): string[] {
-  const files: string[] = [];
+): RunFile[] {
+  const files: RunFile[] = [];
   const { history } = record;
   if (history.length > 0) {
     const series = [{ name: 'train loss', values: history.map((h) => h.loss ?? NaN) }];
@@ -433,17 +435,16 @@ export function writePlots(
             },
           ]
         : [];
-    writeFileSync(
-      join(dir, 'loss.svg'),
-      curvesSvg({
+    files.push({
+      name: 'loss.svg',
+      contents: curvesSvg({
         series,
         markers,
         title: `${session.config.model} on ${session.config.dataset}`,
         yLabel: 'loss',
         xLabel: 'epoch',
       }),
-    );
-    files.push('loss.svg');
+    });
   }
   const { data } = session;
   if (data.task === 'classification' && data.outputs <= MAX_PLOT_CLASSES) {
@@ -453,19 +454,18 @@ export function writePlots(
       split.y,
       data.outputs,
     );
-    writeFileSync(
-      join(dir, 'confusion-matrix.svg'),
-      confusionMatrixSvg({
+    files.push({
+      name: 'confusion-matrix.svg',
+      contents: confusionMatrixSvg({
         matrix,
         labels: data.classNames,
         title: `Confusion matrix (${data.test ? 'test' : data.val ? 'validation' : 'training'} set)`,
       }),
-    );
-    files.push('confusion-matrix.svg');
+    });
     if (data.inputShape.length === 1 && data.inputShape[0] === 2) {
-      writeFileSync(
-        join(dir, 'decision-boundary.svg'),
-        decisionBoundarySvg({
+      files.push({
+        name: 'decision-boundary.svg',
+        contents: decisionBoundarySvg({
           panels: [
             {
               title: `${session.config.model} (${session.config.activation})`,
@@ -480,8 +480,7 @@ export function writePlots(
           classNames: data.classNames,
           title: `Decision boundary: ${session.config.dataset}`,
         }),
-      );
-      files.push('decision-boundary.svg');
+      });
     }
   }
   return files;

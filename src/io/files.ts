@@ -79,12 +79,18 @@ export function load(path: string, options: LoadOptions = {}): SafetensorsConten
  * Reads a whole regular file of at most `maxBytes` bytes; FIFOs, devices and directories are refused before
  * they are opened (opening a FIFO for reading would block until a writer appears).
  *
+ * @param tooLarge the message for a file above `maxBytes` (default: its size and the limit).
  * @throws through `fail` for a non-regular or too large file; the file system's error if it cannot be opened.
  */
-export function readRegularFile(path: string, maxBytes: number, fail: Fail): Uint8Array {
+export function readRegularFile(
+  path: string,
+  maxBytes: number,
+  fail: Fail,
+  tooLarge?: (size: number) => string,
+): Uint8Array {
   const fd = openRegularFile(path, fail);
   try {
-    return readAt(fd, 0, checkedSize(fd, maxBytes, fail), fail);
+    return readAt(fd, 0, checkedSize(fd, maxBytes, fail, tooLarge), fail);
   } finally {
     fs.closeSync(fd);
   }
@@ -122,8 +128,9 @@ function refuseIrregular(stats: fs.Stats, fail: Fail): void {
 }
 
 /** The file's size, refused above `maxBytes` before anything is allocated. */
-function checkedSize(fd: number, maxBytes: number, fail: Fail): number {
+function checkedSize(fd: number, maxBytes: number, fail: Fail, tooLarge?: (size: number) => string): number {
   const size = fs.fstatSync(fd).size;
+  if (size > maxBytes && tooLarge) fail(tooLarge(size));
   if (size > maxBytes) {
     fail(
       `the file is ${size} bytes (${(size / 2 ** 30).toFixed(2)} GiB), above the limit of ${maxBytes} bytes; ` +

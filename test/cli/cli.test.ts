@@ -76,6 +76,7 @@ describe('train, eval, predict', () => {
       'confusion-matrix.svg',
       'decision-boundary.svg',
       'loss.svg',
+      'manifest.json',
       'model.safetensors',
       'run.json',
       'training-state.json',

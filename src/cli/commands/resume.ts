@@ -1,6 +1,7 @@
 // @file `neurite resume RUN_DIR --epochs N`: continue a saved run with its optimizer and generator state.
 import { resolve } from 'node:path';
 import { loadRun, trainSession } from '../run.js';
+import { openRunOutput } from '../run-store.js';
 import { report, type Print } from './train.js';
 
 /**
@@ -9,6 +10,10 @@ import { report, type Print } from './train.js';
  * Schedules whose shape depends on the planned epoch count (step, cosine, onecycle) keep the horizon of the
  * original `train --epochs`; resuming past it continues their formula, so only epoch-independent settings
  * (none, exponential, plateau) give exactly the uninterrupted run of the longer length.
+ *
+ * The output directory (RUN_DIR itself unless `out` is given) is checked and locked first; the run is read and
+ * verified (manifest, every field of run.json and training-state.json, shapes against the rebuilt model and
+ * optimizer) before any epoch is trained, and the continued run replaces the output directory as one unit.
  */
 export function resumeCommand(
   dir: string,
@@ -16,13 +21,19 @@ export function resumeCommand(
   print: Print,
   options: { out?: string; verbose?: boolean; dataDir?: string } = {},
 ): void {
-  const { session, record } = loadRun(dir, {
-    training: true,
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-  });
-  const from = record.epochsDone;
-  session.config.epochs = from + epochs;
-  print(`neurite: resuming ${resolve(dir)} at epoch ${from + 1} for ${epochs} more epoch(s)`);
-  const result = trainSession(session, from, from + epochs, { verbose: options.verbose ?? true });
-  report(session, result, options.out ?? dir, print, record.history);
+  const inPlace = options.out === undefined || resolve(options.out) === resolve(dir);
+  const writer = openRunOutput(options.out ?? dir, inPlace ? { mustExist: true, option: 'resume' } : {});
+  try {
+    const { session, record } = loadRun(inPlace ? writer.path : dir, {
+      training: true,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
+    const from = record.epochsDone;
+    session.config.epochs = from + epochs;
+    print(`neurite: resuming ${resolve(dir)} at epoch ${from + 1} for ${epochs} more epoch(s)`);
+    const result = trainSession(session, from, from + epochs, { verbose: options.verbose ?? true });
+    report(session, result, writer, print, record.history);
+  } finally {
+    writer.release();
+  }
 }

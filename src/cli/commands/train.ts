@@ -1,6 +1,5 @@
 // @file `neurite train DATASET`: train a model from the command line and save the run directory.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { ValueError } from '../../errors.js';
 import type { Logs } from '../../train/callbacks/callback.js';
 import {
   createSession,
@@ -8,10 +7,12 @@ import {
   saveRun,
   score,
   trainSession,
-  writePlots,
   type RunConfig,
   type Session,
+  type TrainingResult,
 } from '../run.js';
+import type { RunDirectoryWriter } from '../run-directory.js';
+import { openRunOutput } from '../run-store.js';
 
 export type Print = (line: string) => void;
 
@@ -25,6 +26,16 @@ export function finalScores(session: Session): Record<string, Logs> {
 
 /** Trains a new run from `config` and writes it to `out`. */
 export function trainCommand(config: RunConfig, out: string, print: Print, verbose = true): void {
+  // The output directory is checked and locked before any data is loaded or any epoch is trained.
+  const writer = openRunOutput(out);
+  try {
+    trainInto(writer, config, print, verbose);
+  } finally {
+    writer.release();
+  }
+}
+
+function trainInto(writer: RunDirectoryWriter, config: RunConfig, print: Print, verbose: boolean): void {
   const session = createSession(config);
   const { data } = session;
   print(
@@ -40,17 +51,29 @@ export function trainCommand(config: RunConfig, out: string, print: Print, verbo
       : `Task: classification${target} into ${encoding.classNames.length} classes${encoding.featureNames.length > 0 && config.dataset.startsWith('csv:') ? " (features standardized with the training split's mean and std)" : ''}`,
   );
   const result = trainSession(session, 0, config.epochs, { verbose });
-  report(session, result, out, print);
+  report(session, result, writer, print);
 }
 
-/** Scores, saves and describes a finished (or resumed) training. */
+/**
+ * Scores, saves and describes a finished (or resumed) training. If the loss became NaN, the run is saved as of
+ * the last good epoch and the NaN is then reported as an error (exit status 1); with no good epoch nothing is
+ * saved.
+ */
 export function report(
   session: Session,
-  result: { logs: Logs[]; stoppedEpoch: number | null; bestEpoch: number | null },
-  out: string,
+  result: TrainingResult,
+  writer: RunDirectoryWriter,
   print: Print,
   previous: Logs[] = [],
 ): void {
+  const { failure } = result;
+  const problem = failure ? failure.message.replace(/^fit: /, '') : '';
+  if (failure && result.logs.length === 0) {
+    throw new ValueError(
+      'fit',
+      `${problem}. No epoch completed, so nothing was saved${previous.length > 0 ? ` (${writer.path} is unchanged)` : ''}`,
+    );
+  }
   if (result.stoppedEpoch !== null) {
     print(
       `Early stopping after epoch ${result.stoppedEpoch + 1}; restored the weights of epoch ${(result.bestEpoch ?? result.stoppedEpoch) + 1}.`,
@@ -66,11 +89,12 @@ export function report(
     bestEpoch: result.bestEpoch,
     final,
   };
-  const dir = resolve(out);
-  mkdirSync(dir, { recursive: true });
-  const plots = writePlots(dir, session, record);
-  saveRun(dir, session, record, plots);
-  print(
-    `Saved the run to ${dir}: model.safetensors, training-state.json, run.json${plots.map((p) => `, ${p}`).join('')}`,
-  );
+  const saved = saveRun(writer, session, record);
+  print(`Saved the run to ${writer.path}: ${saved.files.join(', ')}`);
+  if (failure) {
+    throw new ValueError(
+      'fit',
+      `${problem}. Saved the run as of epoch ${history.length}, the last good one, to ${writer.path}`,
+    );
+  }
 }
