@@ -23,6 +23,20 @@ export default tseslint.config(
     },
   },
   {
+    // The playground is a user of the package: it imports the public API ('neurite'), never source files.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+src/', message: "web/ uses neurite's public API: import from 'neurite'" },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', '*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

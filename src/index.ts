@@ -1,4 +1,4 @@
-// @file Public entry of neurite: tensors, ops, autograd, random, errors.
+// @file Public entry of neurite (browser-safe: nothing here imports node:): tensors, ops, autograd, random, errors, nn, optim, data, train, viz, io.
 export { Tensor, type NestedArray } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export {
@@ -29,7 +29,8 @@ export type { BackwardOptions } from './autograd/engine.js';
 export { Node as GradFn } from './autograd/node.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';
 export { NeuriteError, ShapeError, DTypeError, ValueError, FormatError } from './errors.js';
-export { getBackend, getNumThreads, setBackend, setNumThreads } from './backend/index.js';
+export { backendReady, getBackend, getNumThreads, setBackend, setNumThreads } from './backend/index.js';
+export { backendInfo, type BackendInfo } from './backend-info.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';

@@ -1,4 +1,5 @@
-// @file Vite build of the playground: web/ is the root, the bundle goes to web/dist (ignored by git).
+// @file Vite build of the playground: web/ is the root, the bundle goes to web/dist (ignored by git); `neurite` is the
+// package's public entry, src/index.ts, so the playground uses only what users can import (no build needed).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -10,6 +11,9 @@ const CROSS_ORIGIN_ISOLATION = {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
+  resolve: {
+    alias: [{ find: /^neurite$/, replacement: fileURLToPath(new URL('../src/index.ts', import.meta.url)) }],
+  },
   logLevel: 'warn',
   build: {
     outDir: 'dist',

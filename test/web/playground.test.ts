@@ -79,6 +79,17 @@ describe('playground CSV import', () => {
     expect(() => parseCsv('1,2\n3,4')).toThrow(/at least 3 columns/);
     expect(() => parseCsv('a,b,c\n1,2,0\n3,4,0')).toThrow(/single class/);
   });
+
+  it("splits fields with neurite's CSV parser: quoted delimiters and newlines, comments, strict numbers", () => {
+    const csv = parseCsv('# points\nwidth,height,"kind, long"\n1,2,"a,\nb"\n3,4,c\n');
+    expect(csv.axisNames).toEqual(['width', 'height']);
+    expect(csv.classNames).toEqual(['a,\nb', 'c']);
+    // 0x10 is not a number to neurite (decimal grammar only), so column h is not a feature.
+    expect(parseCsv('h,u,v,label\n0x10,1,2,0\n0x11,3,4,1\n').axisNames).toEqual(['u', 'v']);
+    expect(() => parseCsv('a,b,c\n1,2,"open\n')).toThrow(
+      'CSV import: the file line 2: quoted field is never closed',
+    );
+  });
 });
 
 describe('playground Trainer', () => {

@@ -1,52 +1,38 @@
 // @file CSV import: two numeric feature columns and a label column become a playground data set.
+// Fields are split by neurite's CSV parser (data.datasets.parseCsv) and numbers read by its strict grammar.
+import { data } from 'neurite';
 import type { CsvData, Point } from './settings.js';
 
 const LABEL_NAMES = ['label', 'class', 'target', 'y', 'category'];
-
-/** Splits one CSV line on `delimiter`, honouring double quotes ("a,b" and "" inside quotes). */
-function splitLine(line: string, delimiter: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      out.push(field.trim());
-      field = '';
-    } else field += ch;
-  }
-  out.push(field.trim());
-  return out;
-}
+const DELIMITERS = [',', ';', '\t'];
 
 function isNumber(text: string): boolean {
-  return text !== '' && Number.isFinite(Number(text));
+  return data.datasets.parseNumber(text) !== null;
+}
+
+/** The delimiter (comma, semicolon or tab) that splits the first non-comment line into the most fields. */
+function detectDelimiter(text: string): string {
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '';
+  return DELIMITERS.reduce((best, d) => (first.split(d).length > first.split(best).length ? d : best));
 }
 
 /**
- * Parses CSV text into points. The delimiter (comma, semicolon or tab) and a header row are detected.
- * Features: the first two numeric columns that are not the label; label: the column named label, class,
- * target, y or category, else the last column. Numeric labels 0…k−1 stay class indices; other labels are
- * numbered in order of first appearance (numbers sorted ascending). Throws an Error that says what is wrong.
+ * Parses CSV text into points. The delimiter (comma, semicolon or tab) and a header row are detected; lines
+ * starting with # are comments. Features: the first two numeric columns that are not the label; label: the
+ * column named label, class, target, y or category, else the last column. Numeric labels 0…k−1 stay class
+ * indices; other labels are numbered in order (numbers sorted ascending). Throws an Error that says what is wrong.
  */
 export function parseCsv(text: string): CsvData {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  if (lines.length === 0) throw new Error('CSV import: the file is empty');
-  const first = lines[0]!;
-  const delimiter = [',', ';', '\t'].reduce((best, d) =>
-    first.split(d).length > first.split(best).length ? d : best,
-  );
-  let rows = lines.map((l) => splitLine(l, delimiter));
+  let rows: string[][];
+  try {
+    rows = data.datasets
+      .parseCsv(text, { source: 'the file', delimiter: detectDelimiter(text) })
+      .map((fields) => fields.map((f) => f.trim()))
+      .filter((fields) => !fields[0]!.startsWith('#'));
+  } catch (error) {
+    throw new Error(`CSV import: ${(error as Error).message.replace(/^csv: /, '')}`);
+  }
+  if (rows.length === 0) throw new Error('CSV import: the file is empty');
   const width = rows[0]!.length;
   if (width < 3) {
     throw new Error(`CSV import: expected at least 3 columns (two features and a label), found ${width}`);

@@ -1,10 +1,10 @@
 // @file The playground's data: points from neurite's generators or a CSV file, the train/validation split,
 // the plotted domain, and the input features the network sees.
-import { passTheClass } from '../../src/data/datasets/pass-the-class.js';
-import { circle, gauss, moons, spiral, xor } from '../../src/data/datasets/toy.js';
-import type { ToyDataset } from '../../src/data/datasets/common.js';
-import { Generator } from '../../src/random/generator.js';
+import { Generator, data } from 'neurite';
 import { numClasses, type FeatureName, type Point, type Settings } from './settings.js';
+
+const { circle, gauss, moons, passTheClass, spiral, xor } = data.datasets;
+type ToyDataset = data.datasets.ToyDataset;
 
 /** A rectangle of data coordinates: what the heatmap shows. */
 export interface Domain {

@@ -1,8 +1,8 @@
 // @file The diagnostics page's worker: the backend and kernel build this browser gives neurite, cross-origin
 // isolation and threads, and a threaded matmul and convolution checked bit for bit against one thread.
-import { backend, backendReady } from '../../src/backend/index.js';
-import { threadedJobCount } from '../../src/backend/wasm/threads.js';
 import {
+  backendInfo,
+  backendReady,
   conv2d,
   getBackend,
   getNumThreads,
@@ -11,7 +11,7 @@ import {
   randn,
   setNumThreads,
   type Tensor,
-} from '../../src/index.js';
+} from 'neurite';
 import type { Diagnostics } from './diagnostics.js';
 
 const scope = self as unknown as { postMessage(message: Diagnostics): void; crossOriginIsolated?: boolean };
@@ -51,19 +51,19 @@ async function diagnose(): Promise<Diagnostics> {
   setNumThreads(threads);
   // Helper workers start asynchronously: let them come up (a job that finds none ready runs on one thread).
   const until = performance.now() + 10_000;
-  while (threads > 1 && threadedJobCount() === 0 && performance.now() < until) {
+  while (threads > 1 && backendInfo().threadedJobs === 0 && performance.now() < until) {
     product();
     await sleep(20);
   }
-  const before = threadedJobCount();
+  const before = backendInfo().threadedJobs;
   const threaded = { matmul: time(product), conv: time(convolution) };
   const gflops = (ms: number) => (2 * 512 ** 3) / ms / 1e6;
   return {
     backend: getBackend(),
-    relaxedSimd: backend().kernelBuild === 'relaxed-simd',
+    relaxedSimd: backendInfo().kernelBuild === 'relaxed-simd',
     crossOriginIsolated: scope.crossOriginIsolated === true,
     threads,
-    splitJobs: threadedJobCount() - before,
+    splitJobs: backendInfo().threadedJobs - before,
     matmulGflops: { oneThread: gflops(single.matmul.ms), threads: gflops(threaded.matmul.ms) },
     convMs: { oneThread: single.conv.ms, threads: threaded.conv.ms },
     identical:

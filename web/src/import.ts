@@ -1,5 +1,5 @@
 // @file Rebuilding playground settings for a safetensors file that carries no playground metadata.
-import type { StateDict } from '../../src/nn/module.js';
+import type { nn } from 'neurite';
 import { FEATURES, LIMITS, numClasses, type Settings } from './settings.js';
 
 /**
@@ -8,7 +8,7 @@ import { FEATURES, LIMITS, numClasses, type Settings } from './settings.js';
  * from the weights, activations from the current settings (tanh for new layers), inputs from the first
  * layer's width. Throws an Error when the file cannot be a playground network for the current data.
  */
-export function inferSettingsFromWeights(current: Settings, tensors: StateDict): Settings {
+export function inferSettingsFromWeights(current: Settings, tensors: nn.StateDict): Settings {
   const layers = Object.entries(tensors)
     .map(([key, tensor]) => ({ match: /^(\d+)\.weight$/.exec(key), tensor }))
     .filter((entry) => entry.match !== null && entry.tensor.ndim === 2)

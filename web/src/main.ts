@@ -1,7 +1,7 @@
 // @file The playground page: controls bound to the settings (mirrored in the URL), the training worker,
 // and the live views drawn from its snapshots.
 import './style.css';
-import { deserialize } from '../../src/io/safetensors.js';
+import { io } from 'neurite';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
 import {
   $,
@@ -318,7 +318,7 @@ $<HTMLInputElement>('import-model').addEventListener('change', async (event) => 
   if (!file) return;
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const { tensors, metadata } = deserialize(bytes);
+    const { tensors, metadata } = io.deserialize(bytes);
     const query = metadata['playground.query'];
     const next = query !== undefined ? settingsFromQuery(query) : inferSettingsFromWeights(settings, tensors);
     running = false;

@@ -1,16 +1,6 @@
 // @file The training run behind the playground: a neurite model, optimizer and loss on the chosen data,
 // one epoch at a time, plus the snapshot the page draws. Pure TypeScript: runs in the worker and in Node tests.
-import { noGrad } from '../../src/autograd/grad-mode.js';
-import { DataLoader } from '../../src/data/dataloader.js';
-import { TensorDataset } from '../../src/data/tensor-dataset.js';
-import { serialize } from '../../src/io/safetensors.js';
-import * as nn from '../../src/nn/index.js';
-import * as optim from '../../src/optim/index.js';
-import { Generator, manualSeed } from '../../src/random/generator.js';
-import { Tensor } from '../../src/tensor/tensor.js';
-import { EarlyStopping } from '../../src/train/callbacks/early-stopping.js';
-import type { TrainContext } from '../../src/train/callbacks/callback.js';
-import { confusionMatrix } from '../../src/train/metrics.js';
+import { Generator, Tensor, data, io, manualSeed, nn, noGrad, optim, train as training } from 'neurite';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
 import type { EpochLog, LayerWeights, Snapshot } from './protocol.js';
 import { settingsToQuery, type ActivationName, type Point, type Settings } from './settings.js';
@@ -85,10 +75,10 @@ export class Trainer {
   private readonly lossFn: (logits: Tensor, target: Tensor) => Tensor;
   private train: Split;
   private readonly validation: Split;
-  private loader: DataLoader<[Tensor, Tensor], [Tensor, Tensor]>;
+  private loader: data.DataLoader<[Tensor, Tensor], [Tensor, Tensor]>;
   private readonly shuffle: Generator;
-  private readonly earlyStopping: EarlyStopping | null;
-  private readonly context: TrainContext;
+  private readonly earlyStopping: training.EarlyStopping | null;
+  private readonly context: training.TrainContext;
   private readonly hiddenLayers: { linear: Layer; activation: Layer }[] = [];
   private readonly outputLayer: nn.Linear;
 
@@ -111,7 +101,7 @@ export class Trainer {
     this.loader = this.makeLoader();
     this.earlyStopping =
       settings.patience > 0
-        ? new EarlyStopping({
+        ? new training.EarlyStopping({
             monitor: this.data.validation.length > 0 ? 'valLoss' : 'loss',
             patience: settings.patience,
             restoreBestWeights: true,
@@ -157,9 +147,9 @@ export class Trainer {
     return { x, target, labels };
   }
 
-  private makeLoader(): DataLoader<[Tensor, Tensor], [Tensor, Tensor]> {
-    const dataset = new TensorDataset(this.train.x, this.train.target);
-    return new DataLoader(dataset, {
+  private makeLoader(): data.DataLoader<[Tensor, Tensor], [Tensor, Tensor]> {
+    const dataset = new data.TensorDataset(this.train.x, this.train.target);
+    return new data.DataLoader(dataset, {
       batchSize: this.settings.batchSize,
       shuffle: true,
       generator: this.shuffle,
@@ -300,7 +290,7 @@ export class Trainer {
     const confusion =
       logits === null
         ? Array.from({ length: this.classes }, () => new Array<number>(this.classes).fill(0))
-        : confusionMatrix(logits, split.labels, this.classes);
+        : training.confusionMatrix(logits, split.labels, this.classes);
     return {
       runId,
       epoch: this.epoch,
@@ -326,7 +316,7 @@ export class Trainer {
    * the playground settings that rebuild the model (`playground.query`) and the input encoding.
    */
   exportModel(): Uint8Array {
-    return serialize(this.model.stateDict(), {
+    return io.serialize(this.model.stateDict(), {
       format: 'pt',
       'playground.query': settingsToQuery(this.settings),
       'playground.epoch': String(this.epoch),

@@ -1,6 +1,6 @@
 // @file The training worker: runs the Trainer in time slices so the page never freezes, and posts
 // snapshots (heatmap grid, neuron activations, weights, losses) at a bounded rate.
-import { deserialize } from '../../src/io/safetensors.js';
+import { io } from 'neurite';
 import type { EpochLog, FromWorker, ToWorker } from './protocol.js';
 import { Trainer } from './trainer.js';
 
@@ -104,7 +104,7 @@ scope.onmessage = (event) => {
         break;
       case 'import': {
         if (!trainer) return;
-        const { tensors, metadata } = deserialize(message.bytes);
+        const { tensors, metadata } = io.deserialize(message.bytes);
         trainer.model.loadStateDict(tensors);
         const epoch = Number(metadata['playground.epoch']);
         if (Number.isSafeInteger(epoch) && epoch >= 0) trainer.epoch = epoch;
