@@ -1,5 +1,6 @@
 // @file The backward pass: an iterative reverse topological walk that accumulates gradients into leaves.
 import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -17,6 +18,8 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
+const BACKWARD_KEYS = optionKeys<BackwardOptions>({ retainGraph: true, createGraph: true });
+
 /**
  * Computes ∂root/∂leaf for every leaf that requires grad and adds it to `leaf.grad` (torch.Tensor.backward).
  * Nodes are visited in reverse topological order found with an explicit stack, so graphs of any depth work.
@@ -29,7 +32,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     );
   }
   let seed: Tensor;
-  if (gradient === undefined) {
+  if (gradient === undefined || gradient === null) {
     if (root.numel() !== 1) {
       throw new ValueError(
         'backward',
@@ -40,14 +43,21 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     one[0] = 1;
     seed = new Tensor(one, root.shape, root.dtype);
   } else {
+    if (!(gradient instanceof Tensor)) {
+      throw new ValueError(
+        'backward',
+        `gradient must be a Tensor of shape ${fmtShape(root.shape)} (∂L/∂tensor), got ${describeValue(gradient)}`,
+      );
+    }
     if (!shapesEqual(gradient.shape, root.shape)) {
       throw new ShapeError(
         'backward',
         `gradient has shape ${fmtShape(gradient.shape)} but the tensor has shape ${fmtShape(root.shape)}`,
       );
     }
-    seed = gradient.detach();
+    seed = gradient.dtype === root.dtype ? gradient.detach() : gradient.detach().to(root.dtype);
   }
+  checkOptions('backward', options, BACKWARD_KEYS);
   // Grad mode is on while the backward pass is recorded (createGraph), off otherwise.
   const previous = setGradEnabled(options.createGraph ?? false);
   try {
@@ -149,6 +159,15 @@ function checkFinite(node: Node, inputIndex: number, g: Tensor): void {
       );
     }
   }
+}
+
+/** A value as error messages show it: `string 'abc'`, `null`, `number 3`, `an array`. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `string '${value}'`;
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  return `${typeof value} ${String(value)}`;
 }
 
 function ordinal(i: number): string {

@@ -1,4 +1,5 @@
 // @file Grad mode: whether ops record the graph (noGrad, enableGrad, isGradEnabled).
+import { ValueError } from '../errors.js';
 
 let gradEnabled = true;
 
@@ -19,8 +20,9 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
   try {
     const result = fn();
     if (result instanceof Promise) {
-      throw new TypeError(
-        'noGrad/enableGrad take a synchronous function; await inside them would leak grad mode',
+      throw new ValueError(
+        enabled ? 'enableGrad' : 'noGrad',
+        'takes a synchronous function; await inside it would leak grad mode',
       );
     }
     return result;

@@ -1,4 +1,5 @@
 // @file Graph nodes: each op's result remembers its inputs and a closure computing their gradients.
+import { NeuriteError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 
@@ -29,9 +30,12 @@ export class Node {
 
   apply(gradOutput: Tensor): readonly (Tensor | null)[] {
     if (!this.backwardFn) {
-      throw new Error(
-        `backward: trying to backward through the graph a second time (through ${this.toString()}); ` +
-          'pass { retainGraph: true } to the first backward() to keep it',
+      throw new NeuriteError(
+        'backward',
+        `Trying to backward through the graph a second time (through ${this.toString()}), or to use a graph ` +
+          'whose saved values were already freed. Saved intermediate values of the graph are freed when you ' +
+          'call backward(). Pass { retainGraph: true } to the first backward() if you need to backward through ' +
+          'the graph a second time.',
       );
     }
     return this.backwardFn(gradOutput);

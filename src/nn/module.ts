@@ -1,6 +1,7 @@
 // @file nn.Module: parameters, buffers and submodules found by walking fields; train/eval, state dicts, printing.
 import { noGrad } from '../autograd/grad-mode.js';
 import { NeuriteError, ValueError, fmtShape } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Parameter } from './parameter.js';
@@ -208,6 +209,14 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * throws. Nothing is copied unless every check passes.
    */
   loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadResult {
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict)) {
+      const got = stateDict === null ? 'null' : Array.isArray(stateDict) ? 'an array' : typeof stateDict;
+      throw new ValueError(
+        'loadStateDict',
+        `expected a state dict (an object of tensors by name, as stateDict() returns), got ${got}`,
+      );
+    }
+    checkOptions('loadStateDict', options, ['strict']);
     const strict = options.strict ?? true;
     const own = this.stateDict();
     const ownKeys = Object.keys(own);

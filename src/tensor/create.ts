@@ -36,7 +36,7 @@ export function tensor(data: Data, options: TensorOptions & { shape?: readonly n
       );
     }
     const dtype = assertDType('tensor', options.dtype ?? dtypeOfArray(typed));
-    const storage = allocate(dtype, typed.length);
+    const storage = allocate(dtype, typed.length, 'tensor', shape);
     storage.set(typed);
     result = new Tensor(storage, shape, dtype);
   } else {
@@ -100,7 +100,7 @@ function flatten(
 function filled(op: string, shape: readonly number[], value: number, options: TensorOptions): Tensor {
   const s = assertShape(op, shape);
   const dtype = assertDType(op, options.dtype ?? 'float32');
-  const storage = allocate(dtype, numel(s));
+  const storage = allocate(dtype, numel(s), op, s);
   if (value !== 0) storage.fill(value);
   const t = new Tensor(storage, s, dtype);
   if (options.requiresGrad) t.requiresGrad_(true);
@@ -153,7 +153,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   const n = Math.max(0, Math.ceil((end - start) / step));
   const integral = [start, end, step].every(Number.isInteger);
   const dtype = options.dtype ?? (integral ? 'int32' : 'float32');
-  const storage = allocate(dtype, n);
+  const storage = allocate(dtype, n, 'arange', [n]);
   for (let i = 0; i < n; i++) storage[i] = start + i * step;
   const t = new Tensor(storage, [n], dtype);
   if (options.requiresGrad) t.requiresGrad_(true);
@@ -164,7 +164,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
-  const t = zeros([steps], options);
+  const t = filled('linspace', [steps], 0, options);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric evaluation as in PyTorch: the second half counts back from `end` so both ends are exact.
   const half = Math.floor(steps / 2);
@@ -175,7 +175,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 
 /** The n×m identity matrix (torch.eye). */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
-  const t = zeros([n, m], options);
+  const t = filled('eye', [n, m], 0, options);
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return t;
 }
@@ -189,7 +189,7 @@ function randomFloat(
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
     throw new DTypeError(op, `expected a floating-point dtype, got ${dtype}`);
-  const t = zeros(shape, { dtype });
+  const t = filled(op, shape, 0, { dtype });
   const g = options.generator ?? defaultGenerator;
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = draw(g);
   if (options.requiresGrad) t.requiresGrad_(true);
@@ -216,7 +216,7 @@ export function randint(
   if (!Number.isInteger(low) || !Number.isInteger(high) || low >= high) {
     throw new ValueError('randint', `expected integers low < high, got low=${low}, high=${high}`);
   }
-  const t = zeros(shape, { dtype: options.dtype ?? 'int32' });
+  const t = filled('randint', shape, 0, { dtype: options.dtype ?? 'int32' });
   const g = options.generator ?? defaultGenerator;
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.randint(low, high);
   return t;

@@ -1,5 +1,5 @@
 // @file Data types, their typed-array storage and PyTorch's type-promotion rules.
-import { DTypeError } from '../errors.js';
+import { DTypeError, ValueError } from '../errors.js';
 
 /** The element types a tensor can hold. `bool` is stored as 0/1 bytes. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
@@ -14,17 +14,55 @@ export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-/** Allocates zeroed storage of `size` elements of `dtype`. */
-export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
+/** Bytes per element of each dtype's storage. */
+export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = {
+  float32: 4,
+  float64: 8,
+  int32: 4,
+  bool: 1,
+};
+
+/** The most elements one tensor may hold: the longest typed array of V8 (Node ≥ 20, Chrome) is 2³² elements. */
+export const MAX_TENSOR_ELEMENTS = 2 ** 32;
+
+/** `10000000000 elements (40 GB as float32)`: an element count with its size in bytes, for error messages. */
+export function describeSize(size: number, dtype: DType): string {
+  const bytes = size * BYTES_PER_ELEMENT[dtype];
+  const units: [string, number][] = [
+    ['TB', 1e12],
+    ['GB', 1e9],
+    ['MB', 1e6],
+    ['kB', 1e3],
+  ];
+  const [unit, scale] = units.find(([, s]) => bytes >= s) ?? ['bytes', 1];
+  const amount = scale === 1 ? String(bytes) : (bytes / scale).toPrecision(3);
+  return `${size} elements (${amount} ${unit} as ${dtype})`;
+}
+
+/**
+ * Allocates zeroed storage of `size` elements of `dtype`. Sizes above MAX_TENSOR_ELEMENTS, and allocations the
+ * engine refuses (out of memory), throw a ValueError naming `op` (and `shape` when given) instead of V8's
+ * RangeError.
+ */
+export function allocate(dtype: DType, size: number, op = 'allocate', shape?: readonly number[]): TypedArray {
+  const what = () => `${shape ? `shape [${shape.join(', ')}] has ` : ''}${describeSize(size, dtype)}`;
+  if (size > MAX_TENSOR_ELEMENTS) {
+    throw new ValueError(op, `${what()}, above the limit of ${MAX_TENSOR_ELEMENTS} elements per tensor`);
+  }
+  try {
+    switch (dtype) {
+      case 'float32':
+        return new Float32Array(size);
+      case 'float64':
+        return new Float64Array(size);
+      case 'int32':
+        return new Int32Array(size);
+      case 'bool':
+        return new Uint8Array(size);
+    }
+  } catch (error) {
+    if (error instanceof RangeError) throw new ValueError(op, `cannot allocate ${what()}: ${error.message}`);
+    throw error;
   }
 }
 

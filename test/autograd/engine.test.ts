@@ -75,6 +75,36 @@ describe('backward', () => {
     y.backward();
     expect(x.grad!.storage[0]).toBeCloseTo(2 * Math.E, 5);
     expect(() => y.backward()).toThrow(/second time/);
+    expect(() => y.backward()).toThrow(NeuriteError);
+    expect(() => y.backward()).toThrow(
+      /^backward: Trying to backward through the graph a second time \(through SumBackward\)/,
+    );
+  });
+
+  it('refuses a gradient that is not a tensor, and unknown options, with NeuriteErrors (issue 14)', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(3);
+    const bad = (gradient: unknown) => () => y.backward(gradient as never, { retainGraph: true });
+    expect(bad('abc')).toThrow(ValueError);
+    expect(bad('abc')).toThrow(
+      "backward: gradient must be a Tensor of shape [2] (∂L/∂tensor), got string 'abc'",
+    );
+    expect(bad([1, 1])).toThrow('got an array');
+    expect(bad(2)).toThrow('got number 2');
+    expect(() => y.backward(tensor([1, 1]), { retain_graph: true } as never)).toThrow(
+      "backward: unknown option 'retain_graph' (did you mean 'retainGraph'?)",
+    );
+    expect(x.grad).toBeNull(); // nothing ran
+    const z = x.sum();
+    z.backward(null as never); // PyTorch's backward(None): the implicit gradient of a one-element tensor
+    expect(Array.from(x.grad!.storage)).toEqual([1, 1]);
+  });
+
+  it('casts a gradient of another dtype to the tensor’s dtype', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.mul(2).backward(tensor([1, 0.5], { dtype: 'float64' }));
+    expect(x.grad!.dtype).toBe('float32');
+    expect(Array.from(x.grad!.storage)).toEqual([2, 1]);
   });
 
   it('fills .grad of non-leaf tensors that retainGrad()', () => {

@@ -25,6 +25,14 @@ describe('grad mode', () => {
     expect(isGradEnabled()).toBe(true);
   });
 
+  it('refuses an async function with a ValueError, restoring the mode', () => {
+    const run = (fn: typeof noGrad) => () => fn((async () => tensor([1])) as never);
+    expect(run(noGrad)).toThrow(NeuriteError);
+    expect(run(noGrad)).toThrow('noGrad: takes a synchronous function; await inside it would leak grad mode');
+    expect(run(enableGrad)).toThrow(/^enableGrad: /);
+    expect(isGradEnabled()).toBe(true);
+  });
+
   it('enableGrad turns recording back on inside noGrad', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = noGrad(() => enableGrad(() => x.mul(2)));

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  NeuriteError,
   getNumThreads as publicGetNumThreads,
   setNumThreads as publicSetNumThreads,
 } from '../../src/index.js';
@@ -119,11 +120,13 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
     expect(() => product([256, 256, 256, false, false, 1], 2)).toThrow();
   });
 
-  it("surfaces a worker's error as an Error naming the op, and recovers", () => {
+  it("surfaces a worker's error as a NeuriteError naming the op, and recovers", () => {
     const big: Case = [256, 256, 256, false, false, 1];
     const single = product(big, 1);
     failNextThreadedJob();
     expect(() => product(big, 2)).toThrow(/^matmul: a worker thread failed: deliberate failure/);
+    failNextThreadedJob();
+    expect(() => product(big, 2)).toThrow(NeuriteError);
     expect(mismatches(product(big, 2), single)).toBe(0);
   });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   NeuriteError,
+  ValueError,
   gradcheck,
   manualSeed,
   nn,
@@ -158,6 +159,18 @@ describe.each(entries)('layer contract: %s', (_descriptor: string, spec: LayerSp
 
 describe('strict loadStateDict errors', () => {
   const model = () => new nn.Sequential(new nn.Linear(4, 3), new nn.BatchNorm1d(3));
+
+  it('refuses a state dict that is not an object, and unknown options, with a ValueError (issue 14)', () => {
+    for (const bad of [null, undefined, 'weights', 3, [randn([3, 4])]]) {
+      expect(() => model().loadStateDict(bad as never)).toThrow(ValueError);
+    }
+    expect(() => model().loadStateDict(null as never)).toThrow(
+      'loadStateDict: expected a state dict (an object of tensors by name, as stateDict() returns), got null',
+    );
+    expect(() => model().loadStateDict(model().stateDict(), { Strict: false } as never)).toThrow(
+      "loadStateDict: unknown option 'Strict' (did you mean 'strict'?)",
+    );
+  });
 
   it('names missing keys', () => {
     const state = model().stateDict();

@@ -86,6 +86,21 @@ describe('factories', () => {
     expect(() => zeros([2, -1])).toThrow(ShapeError);
   });
 
+  it('checks the size before allocating: a ValueError naming the op, shape, elements, bytes and limit', () => {
+    expect(() => zeros([1e5, 1e5])).toThrow(ValueError);
+    expect(() => zeros([1e5, 1e5])).toThrow(
+      'zeros: shape [100000, 100000] has 10000000000 elements (40.0 GB as float32), above the limit of 4294967296 elements per tensor',
+    );
+    expect(() => randn([70000, 70000], { dtype: 'float64' })).toThrow(
+      /^randn: shape \[70000, 70000\] has 4900000000 elements \(39\.2 GB as float64\)/,
+    );
+    expect(() => ones([65536, 65536, 2], { dtype: 'bool' })).toThrow(/^ones: .*8\.59 GB as bool/);
+    expect(() => full([2 ** 33], 1)).toThrow(/^full: /);
+    expect(() => eye(1e5)).toThrow(/^eye: /);
+    expect(() => randint(0, 2, [1e6, 1e6])).toThrow(/^randint: /);
+    expect(() => arange(0, 1e10, 1)).toThrow(/^arange: shape \[10000000000\]/);
+  });
+
   it('arange follows torch.arange, int32 for integer arguments', () => {
     expect(arange(5).toArray()).toEqual([0, 1, 2, 3, 4]);
     expect(arange(5).dtype).toBe('int32');

@@ -1,7 +1,7 @@
 // @file Worker threads for large wasm kernels (Node, and Web Workers in cross-origin-isolated pages): the thread
 // count, and a pool that splits a matmul's rows or columns or a convolution's images.
 import type * as WorkerThreads from 'node:worker_threads';
-import { ValueError } from '../../errors.js';
+import { NeuriteError, ValueError } from '../../errors.js';
 import { BROWSER_WORKER_SOURCE, CONTROL, JOB, WORKER_SOURCE } from './worker.js';
 
 type WorkerModule = typeof WorkerThreads;
@@ -361,7 +361,7 @@ export class KernelPool {
       if (!helper.port) continue; // browsers: the helper logged its error to the console
       for (let got; (got = threadsModule!.receiveMessageOnPort(helper.port));) messages.push(got.message);
     }
-    throw new Error(`${op}: a worker thread failed: ${String(messages[0] ?? 'unknown error')}`);
+    throw new NeuriteError(op, `a worker thread failed: ${String(messages[0] ?? 'unknown error')}`);
   }
 
   /**
@@ -431,7 +431,7 @@ export class KernelPool {
         if (left <= 0) {
           this.resize(0);
           const busy = generations.length - h;
-          throw new Error(`${op}: worker threads did not finish (${busy} still busy); they were stopped`);
+          throw new NeuriteError(op, `worker threads did not finish (${busy} still busy); they were stopped`);
         }
         Atomics.wait(this.control, done, seen, left);
       }
