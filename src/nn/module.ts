@@ -274,6 +274,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     }
     return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
   }
+
+  /** What `console.log(model)` prints in Node: the module tree of toString() (browser-safe: no node:util import). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 /** A module of any signature, as found in a tree (its forward is not callable through this type). */

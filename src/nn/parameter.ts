@@ -18,4 +18,9 @@ export class Parameter extends Tensor {
     super(data.storage, data.shape, data.dtype);
     if (requiresGrad) this.requiresGrad_(true);
   }
+
+  /** PyTorch's print: `Parameter containing:` and the tensor on the next line. */
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
 }

@@ -20,7 +20,10 @@ function formatNumber(
   return v.toFixed(precision);
 }
 
-/** Formats a tensor like torch's repr, with `dtype=` for non-default dtypes and gradient info. */
+/**
+ * Formats a tensor like torch's repr: `tensor([1., 2.], dtype=float64, requires_grad=True)`, with `dtype=` for
+ * non-default dtypes (neurite's names) and `requires_grad=True` on leaves or `grad_fn=<MulBackward>` on results.
+ */
 export function formatTensor(t: Tensor): string {
   const data = t.storage;
   const summarise = data.length > THRESHOLD;
@@ -59,7 +62,7 @@ export function formatTensor(t: Tensor): string {
   const extras: string[] = [];
   if (data.length === 0 && shape.length > 1) extras.push(`size=(${shape.join(', ')})`);
   if (t.dtype !== 'float32' && !(t.dtype === 'bool' && data.length > 0)) extras.push(`dtype=${t.dtype}`);
-  if (t.gradFn) extras.push(`gradFn=<${t.gradFn.toString()}>`);
-  else if (t.requiresGrad) extras.push('requiresGrad=true');
+  if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.toString()}>`);
+  else if (t.requiresGrad) extras.push('requires_grad=True');
   return `tensor(${[body, ...extras].join(', ')})`;
 }

@@ -125,9 +125,17 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** PyTorch-like print: `tensor([[1., 2.], [3., 4.]], requiresGrad=true)`. */
+  /** PyTorch's print: `tensor([[1., 2.], [3., 4.]], requires_grad=True)` (also what `${t}` gives). */
   toString(): string {
     return formatTensor(this);
+  }
+
+  /**
+   * What `console.log(t)` and `util.inspect(t)` print in Node: toString(), not the internal fields. Keyed by
+   * the registered symbol, so the library imports nothing from node:util and stays browser-safe.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** A copy converted to `dtype` (differentiable between float dtypes). */
