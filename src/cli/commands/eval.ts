@@ -128,11 +128,16 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
     }
   });
   const names = encoding.featureNames;
-  const describe = (row: string[]): string =>
-    names.length === row.length ? row.map((v, j) => `${names[j]} ${v}`).join(', ') : `[${row.join(', ')}]`;
+  /** A row as `name value, …`; a long unnamed row (an image) as `row i (n values)`. */
+  const describe = (row: string[], i: number): string =>
+    names.length === row.length
+      ? row.map((v, j) => `${names[j]} ${v}`).join(', ')
+      : row.length > 16
+        ? `row ${i + 1} (${row.length} values)`
+        : `[${row.join(', ')}]`;
   if (encoding.task === 'regression') {
     cells.forEach((row, i) =>
-      print(`${describe(row)} → ${formatValue(decodeTarget(encoding, out.storage[i]!))}`),
+      print(`${describe(row, i)} → ${formatValue(decodeTarget(encoding, out.storage[i]!))}`),
     );
     return;
   }
@@ -144,7 +149,7 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
       : Array.from(probs.storage.subarray(i * classes.length, (i + 1) * classes.length));
     const best = p.indexOf(Math.max(...p));
     print(
-      `${describe(row)} → ${classes[best]} (${p.map((v, k) => `${classes[k]} ${(v * 100).toFixed(1)}%`).join(', ')})`,
+      `${describe(row, i)} → ${classes[best]} (${p.map((v, k) => `${classes[k]} ${(v * 100).toFixed(1)}%`).join(', ')})`,
     );
   });
 }
