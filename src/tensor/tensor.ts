@@ -24,6 +24,12 @@ type Operand = Tensor | number | boolean;
 export class Tensor {
   /** The flat row-major elements. Shared with views; do not resize. */
   readonly storage: TypedArray;
+  /**
+   * The sizes of the dims, a frozen plain array shared between tensors of one shape. Unlike torch.Size it
+   * prints as `64,1,28,28` in a template string (write `[${t.shape.join(", ")}]`): a Size subclass with its
+   * own toString was measured at 17.6 → 24 µs per tiny training step (bench/tiny-step.ts), an own toString
+   * property at 17.4 → 18.7 µs, so shapes stay plain arrays.
+   */
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** Accumulated ∂L/∂this after `backward()`, for leaves that require grad and tensors that `retainGrad()`. */
