@@ -186,9 +186,10 @@ function optimizerStateTemplate(session: Session): Record<string, 'tensor' | 'nu
 }
 
 /**
- * A callback that keeps, at the end of each epoch, what saving the run would need (weights, optimizer,
- * scheduler, shuffle and global generators), so a run whose loss turns NaN later can be saved as of its last
- * good epoch. `restore` puts that snapshot back and says which epoch it is from (null: none completed).
+ * A callback that keeps, at the end of each good epoch (all logs finite), what saving the run would need
+ * (weights, optimizer, scheduler, shuffle and global generators), so a run whose loss turns NaN later can be
+ * saved as of its last good epoch. `restore` puts that snapshot back and says which epoch it is from (null:
+ * none).
  */
 export function lastGoodEpoch(session: Session): { callback: Callback; restore: () => number | null } {
   let saved: {
@@ -201,7 +202,9 @@ export function lastGoodEpoch(session: Session): { callback: Callback; restore: 
   } | null = null;
   return {
     callback: {
-      onEpochEnd: (epoch) => {
+      onEpochEnd: (epoch, logs) => {
+        // A good epoch has finite logs: a finite training loss with a NaN validation loss is not one.
+        if (!Object.values(logs).every(Number.isFinite)) return;
         const weights: StateDict = {};
         for (const [key, value] of Object.entries(session.model.stateDict())) weights[key] = value.clone();
         saved = {

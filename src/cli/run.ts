@@ -288,12 +288,19 @@ export function trainSession(
     // Back to the end of the last good epoch (weights, optimizer, schedule, generators), which is what is saved.
     failure = error;
     history = error.history;
-    checkpoint.restore();
   }
   const logs = history.epochs.map((_, i) =>
     Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]!])),
   );
-  if (failure) return { logs, stoppedEpoch: null, bestEpoch: null, failure };
+  if (failure) {
+    const good = checkpoint.restore();
+    return {
+      logs: logs.slice(0, good === null ? 0 : good + 1 - from),
+      stoppedEpoch: null,
+      bestEpoch: null,
+      failure,
+    };
+  }
   return { logs, stoppedEpoch: history.stoppedEpoch, bestEpoch: history.bestEpoch, failure: null };
 }
 
