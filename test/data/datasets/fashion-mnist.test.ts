@@ -1,11 +1,12 @@
-// @file data.datasets.FashionMNIST (Node entry): samples, transforms, torchvision's directory layout, no downloads.
+// @file data.datasets.FashionMNIST (Node entry): samples, transforms, torchvision's directory layout, no downloads;
+// and fashionMnist(), the whole-tensor loader of the command line.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NeuriteError, ValueError, type Tensor } from '../../../src/index.js';
-import { FASHION_MNIST_DIR } from '../../../src/data/datasets/fashion-mnist.js';
+import { FASHION_MNIST_DIR, fashionMnist } from '../../../src/data/datasets/fashion-mnist.js';
 import { data } from '../../../src/node/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'neurite-fashion-'));
@@ -93,5 +94,23 @@ describe('FashionMNIST', () => {
     expect(x.max().item()).toBeLessThanOrEqual(1);
     // The first test image of Fashion-MNIST is an ankle boot (label 9), as in torchvision.
     expect(test.classes[y.item()]).toBe('Ankle boot');
+  });
+});
+
+describe('fashionMnist (whole tensors, for the command line)', () => {
+  it('gives x scaled to [0, 1] as [n, 784] or [n, 1, 28, 28] and int32 labels, limited to the first images', () => {
+    const test = fashionMnist({ dir: root, split: 'test', limit: 2 });
+    const [x, y] = test.tensors;
+    expect(x.shape).toEqual([2, 784]);
+    expect(x.select(0, 1).select(0, 29).item()).toBe(Math.fround(3 / 255)); // image 1, pixel (1, 1): 1 + 1 + 1
+    expect([y.dtype, y.toArray()]).toEqual(['int32', [7, 0]]);
+    expect(fashionMnist({ dir: root, split: 'test', layout: 'image' }).tensors[0].shape).toEqual([
+      3, 1, 28, 28,
+    ]);
+  });
+
+  it('explains how to get Fashion-MNIST when the files are missing', () => {
+    expect(() => fashionMnist({ dir: '/nonexistent' })).toThrow(NeuriteError);
+    expect(() => fashionMnist({ dir: '/nonexistent' })).toThrow(/apt-get install dataset-fashion-mnist/);
   });
 });
