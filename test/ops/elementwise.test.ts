@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import * as nt from '../../src/index.js';
 import { ShapeError, gradcheck, randn, tensor, type Tensor } from '../../src/index.js';
-import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
+import {
+  decode,
+  expectClose,
+  goldenSuite,
+  loadFixture,
+  type Params,
+  type Runner,
+} from '../helpers/golden.js';
 
 const num = (p: Params, key: string): number => p[key] as number;
 const binary =
@@ -236,4 +243,28 @@ describe('broadcasting errors', () => {
       'mul: shapes [2, 3] and [4] cannot be broadcast together (size 3 vs 4 at dim -1)',
     );
   });
+});
+
+describe('float64 activations are accurate to float64, not to float32 (issue 14)', () => {
+  // The golden suite's float64 tolerance (1e-7) lets a float32 constant through (GELU's erf fit was 1.2e-7 off,
+  // leakyRelu's slope 0.01 rounded to float32 is 2e-8 off); these cases hold PyTorch's values to 1e-13.
+  const tight = { rtol: 1e-13, atol: 1e-15 };
+  const byName = new Map(loadFixture('elementwise').map((c) => [c.name, c]));
+  const runs: [string, (x: Tensor) => Tensor][] = [
+    ['gelu/none-float64', (x) => nt.gelu(x)],
+    ['gelu/tanh-float64', (x) => nt.gelu(x, 'tanh')],
+    ['leakyRelu/0.01-float64', (x) => nt.leakyRelu(x, 0.01)],
+    ['elu/0.3-float64', (x) => nt.elu(x, 0.3)],
+    ['softplus/1.5_2.0-float64', (x) => nt.softplus(x, 1.5, 2.0)],
+  ];
+  for (const [name, run] of runs) {
+    it(name, () => {
+      const c = byName.get(name)!;
+      const x = decode(c.inputs[0]!, true);
+      const y = run(x);
+      expectClose(y, c.outputs[0]!, 'output', tight);
+      y.backward(decode(c.gradOutput!));
+      expectClose(x.grad!, c.grads![0]!, 'gradient', tight);
+    });
+  }
 });
