@@ -11,6 +11,7 @@ export default tseslint.config(
       'test/fixtures/',
       'bench/results.json',
       'test-artifacts/',
+      'docs/api/',
     ],
   },
   js.configs.recommended,
