@@ -314,12 +314,7 @@ function tensorJSON(value: unknown, field: string, fail: Fail): TensorJSON {
   const tensor = fields<TensorJSON>(value, field, fail, {
     shape: { rule: arrayOf(integer((v) => v >= 0, 'a non-negative integer')) },
     dtype: { rule: oneOf(DTYPES) },
-    data: {
-      rule: arrayOf((v, at) => {
-        if (typeof v === 'number' || v === 'nan' || v === 'inf' || v === '-inf') return v;
-        return fail(`${at} must be a number, "nan", "inf" or "-inf", got ${describe(v)}`);
-      }),
-    },
+    data: { rule: tensorData },
   });
   const numel = tensor.shape.reduce((p, d) => p * d, 1);
   if (numel > MAX_STATE_ELEMENTS) fail(`${field}.shape [${tensor.shape.join(', ')}] is too large`);
@@ -328,6 +323,17 @@ function tensorJSON(value: unknown, field: string, fail: Fail): TensorJSON {
       `${field}.data has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] needs ${numel}`,
     );
   return tensor;
+}
+
+/** A state tensor's values: numbers, or "nan", "inf", "-inf" (a plain loop: Adam's state has millions). */
+function tensorData(value: unknown, field: string, fail: Fail): TensorJSON['data'] {
+  if (!Array.isArray(value)) fail(`${field} must be an array, got ${describe(value)}`);
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (typeof v !== 'number' && v !== 'nan' && v !== 'inf' && v !== '-inf')
+      fail(`${field}[${i}] must be a number, "nan", "inf" or "-inf", got ${describe(v)}`);
+  }
+  return value as TensorJSON['data'];
 }
 
 function optimizerState(value: unknown, field: string, fail: Fail): OptimizerStateDictJSON {
