@@ -367,6 +367,13 @@ function prepareLocation(target: string, option: string, options: RunWriterOptio
     if (!stats.isDirectory())
       throw new ValueError(option, `${target} exists and is not a directory; give a directory for the run`);
     const real = fs.realpathSync(target);
+    const cwd = fs.realpathSync(process.cwd());
+    if (cwd === real || cwd.startsWith(real + nodePath.sep)) {
+      throw new ValueError(
+        option,
+        `${target} is (or contains) the working directory; a run directory is replaced as a whole, so give a subdirectory`,
+      );
+    }
     const foreign = fs
       .readdirSync(real)
       .filter((name) => name !== MANIFEST && !options.runFiles.includes(name) && !/^\..*\.tmp$/.test(name));

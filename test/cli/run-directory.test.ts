@@ -111,14 +111,20 @@ describe('the manifest', () => {
     const parent = tmp();
     const target = join(parent, 'run');
     writeRun(target, 'x');
-    expect(() => readRunDirectory(target, ['a.txt', 'c.txt'])).toThrow(/c\.txt: is not listed in manifest\.json/);
+    expect(() => readRunDirectory(target, ['a.txt', 'c.txt'])).toThrow(
+      /c\.txt: is not listed in manifest\.json/,
+    );
     writeFileSync(join(target, 'a.txt'), 'x:a.txt and more');
-    expect(() => readRunDirectory(target, runFiles)).toThrow(/a\.txt: is 16 bytes but manifest\.json records 7/);
+    expect(() => readRunDirectory(target, runFiles)).toThrow(
+      /a\.txt: is 16 bytes but manifest\.json records 7/,
+    );
     spawnSync('rm', [join(target, 'a.txt')]);
     spawnSync('mkfifo', [join(target, 'a.txt')]);
     expect(() => readRunDirectory(target, runFiles)).toThrow(/a\.txt: not a regular file but a FIFO/);
     spawnSync('rm', [join(target, 'a.txt')]);
-    expect(() => readRunDirectory(target, runFiles)).toThrow(/a\.txt: is missing, but manifest\.json lists it/);
+    expect(() => readRunDirectory(target, runFiles)).toThrow(
+      /a\.txt: is missing, but manifest\.json lists it/,
+    );
     spawnSync('rm', [join(target, 'manifest.json')]);
     writeFileSync(join(target, 'run.json'), '{}');
     expect(() => readRunDirectory(target, runFiles)).toThrow(
@@ -162,7 +168,9 @@ describe('the lock', () => {
       expect(child.stdout).toBe(''); // refused before loading data or training
       expect(child.stderr.trim().split('\n')).toHaveLength(1);
       expect(child.stderr).toMatch(
-        new RegExp(`^neurite: --out: .*run is being written by another neurite process \\(pid ${process.pid}`),
+        new RegExp(
+          `^neurite: --out: .*run is being written by another neurite process \\(pid ${process.pid}`,
+        ),
       );
     } finally {
       holder.release();
@@ -187,6 +195,9 @@ describe('the output location is checked before anything is trained', () => {
       expect(() => RunDirectoryWriter.open(out, { runFiles }), out).toThrow(message);
     }
     expect(readFileSync(join(parent, 'mine', 'notes.txt'), 'utf8')).toBe('keep me');
+    expect(() => RunDirectoryWriter.open('.', { runFiles: ['package.json'] })).toThrow(
+      /is \(or contains\) the working directory/,
+    );
   });
 
   it('creates missing parents one level at a time, and release without commit leaves nothing', () => {
