@@ -531,7 +531,8 @@ class Lock {
         throw new ValueError(
           option,
           `${target} is being written by another neurite process (pid ${holder.pid} on ${holder.host}, since ` +
-            `${holder.since}); wait for it to finish or choose another directory`,
+            `${holder.since}); wait for it to finish or choose another directory (if no such process is ` +
+            `running neurite, remove ${path})`,
         );
       }
       takeOver(path, holder);
