@@ -293,7 +293,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 
 /**
  * 1-D convolution (torch.nn.functional.conv1d) over inputs [N, C, L] (or unbatched [C, L]) with `weight`
- * [O, C/groups, kL] and `bias` [O]: y[n, o, i] = b[o] + Σ_{c, p} W[o, c, p]·x[n, g·C/G + c, i·s − pad + p·d].
+ * `[O, C/groups, kL]` and `bias` `[O]`: y[n, o, i] = b[o] + Σ_{c, p} W[o, c, p]·x[n, g·C/G + c, i·s − pad + p·d].
  * Output length: ⌊(L + 2·padding − dilation·(kL − 1) − 1)/stride⌋ + 1. Runs as conv2d over a height of 1.
  * @throws as conv2d.
  */

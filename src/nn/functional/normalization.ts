@@ -59,7 +59,7 @@ export function layerNorm(
 
 /**
  * Batch normalization over dim 1 (torch.nn.functional.batch_norm; Ioffe & Szegedy, 2015) for inputs
- * [N, C, *]: y = (x − μ)/√(σ² + ε)·γ + β per channel.
+ * `[N, C, *]`: y = (x − μ)/√(σ² + ε)·γ + β per channel.
  *
  * - `training`: μ and σ² (biased) are the batch statistics over every dim but 1 (one fused op, see
  *   ops/normalization.ts), and the running buffers, when given, are updated in place: r ← (1 − momentum)·r + momentum·s, with the unbiased batch variance
