@@ -207,6 +207,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Copies values from `stateDict` into this module's parameters and buffers, in place (references held by
    * optimizers stay valid). With `strict` (default), missing or unexpected keys throw; a shape mismatch always
    * throws. Nothing is copied unless every check passes.
+   *
+   * PyTorch checkpoints of the same architecture load without renaming: a key that is not ours but is the
+   * snake_case spelling of exactly one of our camelCase keys (`linear_relu_stack.0.weight` for a
+   * `linearReluStack` field) is read as that key, unless that key is also given or another key claims it.
    */
   loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadResult {
     if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict)) {
@@ -219,6 +223,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     checkOptions('loadStateDict', options, ['strict']);
     const strict = options.strict ?? true;
     const own = this.stateDict();
+    stateDict = withCamelCaseKeys(stateDict, Object.keys(own));
     const ownKeys = Object.keys(own);
     const missingKeys = ownKeys.filter((k) => !(k in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
@@ -279,6 +284,39 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** `linearReluStack.0.runningMean` → `linear_relu_stack.0.running_mean`: PyTorch's spelling of a dotted key. */
+export function snakeCaseKey(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * `stateDict` with each foreign key renamed to the one key of `ownKeys` whose snake_case spelling it is, when
+ * that is unambiguous: exactly one own key has that spelling, the own key is not given as well, and no other
+ * foreign key maps to it. Everything else is left as it is (and reported as missing or unexpected).
+ */
+function withCamelCaseKeys(stateDict: StateDict, ownKeys: readonly string[]): StateDict {
+  const ownSet = new Set(ownKeys);
+  const foreign = Object.keys(stateDict).filter((k) => !ownSet.has(k));
+  if (foreign.length === 0) return stateDict;
+  const bySnake = new Map<string, string[]>();
+  for (const key of ownKeys) {
+    const snake = snakeCaseKey(key);
+    if (snake !== key) bySnake.set(snake, [...(bySnake.get(snake) ?? []), key]);
+  }
+  const claims = new Map<string, string[]>();
+  for (const key of foreign) {
+    const candidates = bySnake.get(key);
+    if (candidates?.length !== 1 || candidates[0]! in stateDict) continue;
+    claims.set(candidates[0]!, [...(claims.get(candidates[0]!) ?? []), key]);
+  }
+  if (claims.size === 0) return stateDict;
+  const renamed: StateDict = {};
+  const renames = new Map<string, string>();
+  for (const [ownKey, sources] of claims) if (sources.length === 1) renames.set(sources[0]!, ownKey);
+  for (const [key, value] of Object.entries(stateDict)) renamed[renames.get(key) ?? key] = value;
+  return renamed;
 }
 
 /** A module of any signature, as found in a tree (its forward is not callable through this type). */
