@@ -45,16 +45,24 @@ describe('loadStateDict with PyTorch key names', () => {
     const result = model.loadStateDict(source);
     expect(result).toEqual({ missingKeys: [], unexpectedKeys: [] });
     const loaded = model.stateDict();
-    expect(loaded['linearReluStack.0.weight']!.toArray()).toEqual(source['linear_relu_stack.0.weight']!.toArray());
-    expect(loaded['linearReluStack.2.bias']!.toArray()).toEqual(source['linear_relu_stack.2.bias']!.toArray());
-    expect(loaded['convBlock.0.running_var']!.toArray()).toEqual(source['conv_block.0.running_var']!.toArray());
+    expect(loaded['linearReluStack.0.weight']!.toArray()).toEqual(
+      source['linear_relu_stack.0.weight']!.toArray(),
+    );
+    expect(loaded['linearReluStack.2.bias']!.toArray()).toEqual(
+      source['linear_relu_stack.2.bias']!.toArray(),
+    );
+    expect(loaded['convBlock.0.running_var']!.toArray()).toEqual(
+      source['conv_block.0.running_var']!.toArray(),
+    );
     expect(loaded['convBlock.0.num_batches_tracked']!.item()).toBe(3);
   });
 
   it('prefers an exact key and leaves a doubly given key unexpected', () => {
     const model = new NeuralNetwork();
     const source = { ...pytorchStateDict(), 'linearReluStack.0.bias': tensor([9, 9, 9]) };
-    expect(() => model.loadStateDict(source)).toThrow(/Unexpected key\(s\) in state_dict: "linear_relu_stack.0.bias"/);
+    expect(() => model.loadStateDict(source)).toThrow(
+      /Unexpected key\(s\) in state_dict: "linear_relu_stack.0.bias"/,
+    );
     const result = model.loadStateDict(source, { strict: false });
     expect(result.unexpectedKeys).toEqual(['linear_relu_stack.0.bias']);
     expect(model.linearReluStack.stateDict()['0.bias']!.toArray()).toEqual([9, 9, 9]);
