@@ -6,3 +6,11 @@ export {
 } from './decision-boundary.js';
 export { curvesSvg, type CurveOptions, type CurveSeries } from './curves.js';
 export { confusionMatrixSvg, type ConfusionMatrixOptions } from './confusion-matrix.js';
+export {
+  TEST_FUNCTIONS as testFunctions,
+  runOptimizerOnFunction,
+  DEFAULT_LEARNING_RATES,
+  type TestFunction,
+  type RunOnFunctionOptions,
+  type OptimizerPath,
+} from './loss-surface/index.js';
