@@ -8,6 +8,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { NeuriteError } from '../errors.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand, predictCommand } from './commands/eval.js';
+import { EXPORT_FORMATS, exportCommand, type ExportFormat } from './commands/export.js';
+import { importRunCommand } from './commands/import-run.js';
 import { resumeCommand } from './commands/resume.js';
 import { trainCommand, type Print } from './commands/train.js';
 import { TOY_SETS } from './datasets.js';
@@ -182,6 +184,33 @@ export function buildProgram(print: Print): Command {
         verbose: !flags.quiet,
         ...(flags.data ? { dataDir: flags.data } : {}),
       }),
+    );
+  program
+    .command('export')
+    .description(
+      "write a saved run's model for another engine: ONNX, or PyTorch (model.py, weights, train_ddp.py)",
+    )
+    .argument('<run-dir>', 'a directory written by neurite train')
+    .addOption(
+      new Option('--format <format>', 'what to write').choices([...EXPORT_FORMATS]).makeOptionMandatory(),
+    )
+    .requiredOption('--out <path>', 'the .onnx file, or the directory for the PyTorch files')
+    .option('--data <dir>', 'directory of the Fashion-MNIST IDX files')
+    .action((dir: string, flags: { format: ExportFormat; out: string; data?: string }) =>
+      exportCommand(
+        dir,
+        { format: flags.format, out: flags.out, ...(flags.data ? { dataDir: flags.data } : {}) },
+        print,
+      ),
+    );
+  program
+    .command('import-run')
+    .description('make the output of train_ddp.py (model.safetensors, result.json) a neurite run directory')
+    .argument('<dir>', 'the --out directory of train_ddp.py')
+    .requiredOption('--out <dir>', 'run directory to write')
+    .option('--data <dir>', 'directory of the Fashion-MNIST IDX files')
+    .action((dir: string, flags: { out: string; data?: string }) =>
+      importRunCommand(dir, flags.out, print, flags.data ? { dataDir: flags.data } : {}),
     );
   program
     .command('playground')
