@@ -15,6 +15,8 @@ import {
 } from './controls.js';
 import { parseCsv } from './csv.js';
 import { inferSettingsFromWeights } from './import.js';
+import { SurfacePanel } from './surface-panel.js';
+import { weightChoices } from './surface.js';
 import type { EpochLog, FromWorker, Snapshot, ToWorker } from './protocol.js';
 import {
   FEATURES,
@@ -74,6 +76,24 @@ const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), HEATMAP_SIZE, (
 const network = new NetworkView($<HTMLCanvasElement>('network'));
 const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), 'Loss');
 const accuracyChart = new LineChart($<HTMLCanvasElement>('acc-chart'), 'Accuracy', [0, 1]);
+const surfacePanel = new SurfacePanel(send);
+
+/** Shows the decision boundary or the loss surface in the output panel. */
+function showView(view: 'boundary' | 'surface'): void {
+  for (const [tab, name] of [
+    ['tab-boundary', 'boundary'],
+    ['tab-surface', 'surface'],
+  ] as const) {
+    $(tab).classList.toggle('active', view === name);
+    $(tab).setAttribute('aria-selected', String(view === name));
+  }
+  $('boundary-view').hidden = view !== 'boundary';
+  $('surface-view').hidden = view !== 'surface';
+  surfacePanel.setVisible(view === 'surface');
+  queueRender();
+}
+$('tab-boundary').addEventListener('click', () => showView('boundary'));
+$('tab-surface').addEventListener('click', () => showView('surface'));
 
 let toastTimer = 0;
 function toast(message: string, error = false): void {
@@ -110,6 +130,14 @@ function restart(): void {
     settings.features.map((f) => FEATURE_LABELS[f]),
   );
   send({ type: 'reset', settings, runId });
+  surfacePanel.setNetwork(
+    weightChoices(
+      settings.features.length,
+      settings.hidden.map((h) => h.units),
+      settings.dropout > 0,
+      data.classes === 2 ? 1 : data.classes,
+    ),
+  );
   queueRender();
 }
 
@@ -370,6 +398,12 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       toast('Model exported as safetensors.');
       break;
     }
+    case 'surface':
+      surfacePanel.onGrid(message.grid);
+      break;
+    case 'trajectories':
+      surfacePanel.onTrajectories(message.requestId, message.start, message.trajectories);
+      break;
     case 'imported':
       toast(`Model imported. ${message.message}.`);
       break;
@@ -493,7 +527,10 @@ function render(): void {
   }
 }
 
-window.addEventListener('resize', queueRender);
+window.addEventListener('resize', () => {
+  queueRender();
+  surfacePanel.queueDraw();
+});
 
 buildDatasetTiles();
 buildFeatureToggles();

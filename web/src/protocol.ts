@@ -1,5 +1,6 @@
 // @file Messages between the page and the training worker.
 import type { Settings } from './settings.js';
+import type { DescentOptimizer, SurfaceRequest, Trajectory } from './surface.js';
 
 /** Losses and accuracies after one epoch (validation values are null when there is no validation set). */
 export interface EpochLog {
@@ -45,6 +46,29 @@ export interface Snapshot {
   validationCount: number;
 }
 
+/** A loss surface on a grid, computed once per problem. */
+export interface SurfaceGrid {
+  /** Echoes the request, so the page can drop the answer to an older one. */
+  requestId: number;
+  title: string;
+  axisNames: [string, string];
+  xRange: [number, number];
+  yRange: [number, number];
+  /** Cells per side. */
+  size: number;
+  /** f at the cell centres: [size²], row-major, row 0 at the top (largest y). */
+  values: Float32Array;
+  /** The default start (the test function's, or the network's current weights). */
+  start: [number, number];
+  minima: [number, number][];
+}
+
+/** One ball to roll: an optimizer and its learning rate. */
+export interface DescentRun {
+  optimizer: DescentOptimizer;
+  lr: number;
+}
+
 export type ToWorker =
   | { type: 'reset'; settings: Settings; runId: number }
   | { type: 'play' }
@@ -52,10 +76,16 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'addPoint'; point: { x: number; y: number; label: number } }
   | { type: 'export' }
-  | { type: 'import'; bytes: Uint8Array };
+  | { type: 'import'; bytes: Uint8Array }
+  /** Build a loss surface (the network slice takes the weights as they are now) and post its grid. */
+  | { type: 'surface'; requestId: number; request: SurfaceRequest }
+  /** Run these optimizers on the current surface from `start` and post their paths. */
+  | { type: 'descend'; requestId: number; start: [number, number]; runs: DescentRun[] };
 
 export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'exported'; bytes: Uint8Array }
   | { type: 'imported'; message: string }
+  | { type: 'surface'; grid: SurfaceGrid }
+  | { type: 'trajectories'; requestId: number; start: [number, number]; trajectories: Trajectory[] }
   | { type: 'error'; message: string };

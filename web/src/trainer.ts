@@ -3,6 +3,7 @@
 import { Generator, Tensor, data, io, manualSeed, nn, noGrad, optim, train as training } from 'neurite';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
 import type { EpochLog, LayerWeights, Snapshot } from './protocol.js';
+import type { SliceSource } from './surface.js';
 import { settingsToQuery, type ActivationName, type Point, type Settings } from './settings.js';
 
 type Layer = nn.Module<[Tensor], Tensor>;
@@ -162,6 +163,11 @@ export class Trainer {
     this.data.train.push(point);
     this.train = this.split(this.data.train);
     this.loader = this.makeLoader();
+  }
+
+  /** The model, the training split and its loss, for the loss-surface view's slice through two weights. */
+  sliceSource(): SliceSource {
+    return { model: this.model, x: this.train.x, target: this.train.target, loss: this.lossFn };
   }
 
   /** Loss and accuracy of the model (eval mode) on a split; null for an empty split. */

@@ -2,6 +2,7 @@
 // snapshots (heatmap grid, neuron activations, weights, losses) at a bounded rate.
 import { io } from 'neurite';
 import type { EpochLog, FromWorker, ToWorker } from './protocol.js';
+import { buildProblem, descend, surfaceGrid, type SurfaceProblem } from './surface.js';
 import { Trainer } from './trainer.js';
 
 /** Longest stretch of training between two looks at the message queue, in ms. */
@@ -10,6 +11,8 @@ const SLICE_MS = 30;
 const SNAPSHOT_INTERVAL_MS = 120;
 /** Heatmap and neuron thumbnails are computed on a GRID × GRID grid. */
 const GRID = 50;
+/** Loss surfaces are computed on a grid of this many cells per side (the network slice point by point). */
+const SURFACE_GRID = { test: 96, network: 40 };
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -23,6 +26,8 @@ let running = false;
 let pending: EpochLog[] = [];
 let lastSnapshot = 0;
 let scheduled = false;
+/** The loss-surface view's current problem (a copy: training on does not change it). */
+let surface: SurfaceProblem | null = null;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -102,6 +107,37 @@ scope.onmessage = (event) => {
           post({ type: 'exported', bytes }, [bytes.buffer as ArrayBuffer]);
         }
         break;
+      case 'surface': {
+        if (!trainer) return;
+        surface = buildProblem(message.request, trainer.sliceSource());
+        const { fn, axisNames } = surface;
+        const size = fn.name === 'network' ? SURFACE_GRID.network : SURFACE_GRID.test;
+        const values = surfaceGrid(fn, size);
+        const grid = {
+          requestId: message.requestId,
+          title: fn.label,
+          axisNames,
+          xRange: fn.xRange,
+          yRange: fn.yRange,
+          size,
+          values,
+          start: fn.start,
+          minima: fn.minima,
+        };
+        post({ type: 'surface', grid }, [values.buffer as ArrayBuffer]);
+        break;
+      }
+      case 'descend': {
+        if (!surface) return;
+        const fn = surface.fn;
+        const trajectories = message.runs.map((run) => descend(fn, run.optimizer, run.lr, message.start));
+        const buffers = trajectories.flatMap((t) => [t.points.buffer, t.losses.buffer] as ArrayBuffer[]);
+        post(
+          { type: 'trajectories', requestId: message.requestId, start: message.start, trajectories },
+          buffers,
+        );
+        break;
+      }
       case 'import': {
         if (!trainer) return;
         const { tensors, metadata } = io.deserialize(message.bytes);
