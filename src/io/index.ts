@@ -6,3 +6,12 @@ export {
   type Metadata,
   type SafetensorsContent,
 } from './safetensors.js';
+export {
+  exportOnnx,
+  importOnnx,
+  OnnxModule,
+  ONNX_OPSET,
+  MIN_IMPORT_OPSET,
+  MAX_IMPORT_OPSET,
+  type OnnxExportOptions,
+} from './onnx/index.js';

@@ -8,3 +8,4 @@ export {
   type SaveOptions,
   type LoadOptions,
 } from '../io/files.js';
+export { exportOnnx, importOnnxFile } from '../io/onnx-files.js';
