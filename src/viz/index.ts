@@ -1,4 +1,4 @@
-// @file viz: SVG renderers with no native dependency (decision boundary, training curves, confusion matrix).
+// @file viz: SVG renderers with no native dependency (decision boundary, training curves, confusion matrix, loss surfaces).
 export {
   decisionBoundarySvg,
   type BoundaryPanel,
@@ -10,7 +10,22 @@ export {
   TEST_FUNCTIONS as testFunctions,
   runOptimizerOnFunction,
   DEFAULT_LEARNING_RATES,
+  lossSurface,
+  functionSurface,
+  lossSurfaceSvg,
+  planeCoordinates,
+  parameterSnapshot,
+  filterNormalizedDirection,
+  randomPlane,
+  trainingPlane,
+  viridis,
   type TestFunction,
   type RunOnFunctionOptions,
   type OptimizerPath,
+  type LossSurface,
+  type LossSurfaceOptions,
+  type LossSurfaceSvgOptions,
+  type ScalarParameter,
+  type SurfacePlane,
+  type Trajectory,
 } from './loss-surface/index.js';

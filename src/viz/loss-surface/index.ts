@@ -6,3 +6,13 @@ export {
   type RunOnFunctionOptions,
   type OptimizerPath,
 } from './run-optimizer.js';
+export {
+  planeCoordinates,
+  snapshot as parameterSnapshot,
+  type ScalarParameter,
+  type SurfacePlane,
+} from './plane.js';
+export { filterNormalizedDirection, randomPlane, trainingPlane } from './directions.js';
+export { lossSurface, functionSurface, type LossSurface, type LossSurfaceOptions } from './surface.js';
+export { lossSurfaceSvg, type Trajectory, type LossSurfaceSvgOptions } from './svg.js';
+export { viridis } from './colormap.js';

@@ -89,7 +89,7 @@ describe('the test functions', () => {
           [-0.05, 0],
           [0, 0.05],
           [0, -0.05],
-        ])
+        ] as const)
           expect(fn.f(tensor(mx + dx), tensor(my + dy)).item()).toBeGreaterThan(z.item());
       }
       // The global minimum is listed first.
