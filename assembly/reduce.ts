@@ -1,4 +1,4 @@
-// @file The wasm reductions, in AssemblyScript: sums accumulated in float64 (like the js kernels) and softmax.
+// @file The wasm reductions, in AssemblyScript: sums accumulated in float64 (like the js kernels), softmax, a NaN test.
 import { expVec } from './simd-math';
 
 /** Σ of x[0..n) in float64: two f64x2 accumulators fed by promoted f32x4 loads. */
@@ -200,4 +200,31 @@ export function softmax(x: usize, out: usize, outer: i32, size: i32, inner: i32,
       softmaxColumns(x + at, out + at, size, inner, min(4, inner - i), log);
     }
   }
+}
+
+/** Whether x[0..n) holds a NaN: lanes that differ from themselves, or-ed over the array. */
+export function hasNaN(x: usize, n: i32): bool {
+  let seen = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const at = x + ((<usize>i) << 2);
+    const a = v128.load(at);
+    const b = v128.load(at, 16);
+    const c = v128.load(at, 32);
+    const d = v128.load(at, 48);
+    seen = v128.or(
+      seen,
+      v128.or(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)), v128.or(f32x4.ne(c, c), f32x4.ne(d, d))),
+    );
+  }
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + ((<usize>i) << 2));
+    seen = v128.or(seen, f32x4.ne(v, v));
+  }
+  if (v128.any_true(seen)) return true;
+  for (; i < n; i++) {
+    const v = load<f32>(x + ((<usize>i) << 2));
+    if (v != v) return true;
+  }
+  return false;
 }

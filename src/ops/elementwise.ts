@@ -122,23 +122,35 @@ export function mul(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-/** a / b (true division: ints give float32). ∂/∂a = g/b, ∂/∂b = −g·a/b². */
+/**
+ * a / b (true division: ints give float32). ∂/∂a = g/b, ∂/∂b = −g·(a/b)/b (PyTorch's order: −g·a/b² would
+ * overflow in b² where the quotients stay finite, a = b = 3e38).
+ */
 export function div(a: Operand, b: Operand): Tensor {
   const [x, y, dtype] = operands(a, b);
   return record(runBinary('div', 'div', x, y, floatResult(dtype)), 'div', [x, y], (g) => [
     x.requiresGrad ? div(g, y) : null,
-    y.requiresGrad ? neg(div(mul(g, x), square(y))) : null,
+    y.requiresGrad ? mul(neg(g), div(div(x, y), y)) : null,
   ]);
 }
 
 /**
- * aᵇ, broadcast. ∂/∂a = g·b·aᵇ⁻¹; ∂/∂b = g·aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch does).
+ * aᵇ, broadcast, with C's special values (1ʸ = 1 and x⁰ = 1 for every x and y, NaN included; (−1)^±∞ = 1).
+ * ∂/∂a = g·b·aᵇ⁻¹, taken as 0 where b = 0; ∂/∂b = g·(aᵇ·ln a), the factor taken as 0 where a = 0 and b ≥ 0
+ * (PyTorch's pow_backward rules: the first is selected, so an infinite g stays out; the second multiplies).
+ * An int tensor to a negative integral number is a ValueError, as in PyTorch.
  */
 export function pow(a: Operand, b: Operand): Tensor {
   if (a instanceof Tensor && typeof b === 'number') {
     const exponent = b;
     const dtype = arithmeticType(promoteWithScalar(a.dtype, exponent));
-    const out = runUnary('powScalar', a, exponent < 0 && !isFloat(dtype) ? 'float32' : dtype, exponent);
+    if (!isFloat(dtype) && exponent < 0) {
+      throw new ValueError(
+        'pow',
+        `Integers to negative integer powers are not allowed (a ${a.dtype} tensor to the power ${exponent})`,
+      );
+    }
+    const out = runUnary('powScalar', a, dtype, exponent);
     return record(out, 'pow', [a], (g) => [
       exponent === 0 ? zerosLike(g) : mul(g, mul(pow(a, exponent - 1), exponent)),
     ]);
@@ -148,15 +160,15 @@ export function pow(a: Operand, b: Operand): Tensor {
     // An integral base on an int tensor stays integral (3 ** −3 = 0), as in PyTorch.
     const out = runUnary('scalarPow', b, arithmeticType(promoteWithScalar(b.dtype, base)), base);
     return record(out, 'pow', [b], (g) => {
-      const grad = mul(g, mul(out, Math.log(base)));
-      return [base === 0 ? where(ge(b, 0), 0, grad) : grad];
+      const factor = mul(out, Math.log(base));
+      return [mul(g, base === 0 ? where(ge(b, 0), 0, factor) : factor)];
     });
   }
   const [x, y, dtype] = operands(a, b);
   const out = runBinary('pow', 'pow', x, y, arithmeticType(dtype));
   return record(out, 'pow', [x, y], (g) => [
-    x.requiresGrad ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
-    y.requiresGrad ? where(logicalAnd(eq(x, 0), ge(y, 0)), 0, mul(g, mul(out, log(x)))) : null,
+    x.requiresGrad ? where(eq(y, 0), 0, mul(g, mul(y, pow(x, sub(y, 1))))) : null,
+    y.requiresGrad ? mul(g, where(logicalAnd(eq(x, 0), ge(y, 0)), 0, mul(out, log(x)))) : null,
   ]);
 }
 
@@ -329,13 +341,19 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 /**
  * Clamps into [min, max] (either may be null/undefined): min(max(x, min), max), so max everywhere when
  * min > max. ∂ = g where min ≤ x ≤ max, else 0 (selected, so an infinite or NaN g stays out, as in PyTorch).
+ * NaN bounds as in PyTorch: with both bounds given, a NaN one makes every element NaN; a lone NaN bound leaves
+ * x as it is. The gradient is then 0 everywhere (no comparison with NaN holds).
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   if (min == null && max == null) throw new ValueError('clamp', 'at least one of min and max must be given');
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  const dtype = promoteWithScalar(promoteWithScalar(x.dtype, min ?? 0), max ?? 0);
-  const out = runUnary('clamp', x, arithmeticType(dtype), lo, hi);
+  const dtype = arithmeticType(promoteWithScalar(promoteWithScalar(x.dtype, min ?? 0), max ?? 0));
+  // The kernels never see a NaN bound (wasm's min/max would spread it, the js comparisons would ignore it).
+  let out: Tensor;
+  if (lo === lo && hi === hi) out = runUnary('clamp', x, dtype, lo, hi);
+  else if (min != null && max != null) out = new Tensor(allocate(dtype, x.numel()).fill(NaN), x.shape, dtype);
+  else out = runUnary('copy', x, dtype);
   return record(out, 'clamp', [x], (g) => [where(logicalAnd(ge(x, lo), le(x, hi)), g, 0)]);
 }
 

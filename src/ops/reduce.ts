@@ -1,8 +1,9 @@
 // @file Reductions (sum, mean, prod, max, min, argmax, argmin, var, std, logsumexp, norm) and sumTo.
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
-import { arange } from '../tensor/create.js';
+import { arange, zerosLike } from '../tensor/create.js';
 import { allocate, floatResult, isFloat, type DType } from '../tensor/dtype.js';
 import { numel, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -170,20 +171,55 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
  * Π over `dim` (all dims when omitted), like torch.prod; the product of nothing is 1. Ints and bools
  * multiply to int32 (PyTorch: int64).
  *
- * ∂/∂x_i = g·Π_{j≠i} x_j (the product of the others, not out/x_i, so zeros are handled): with no zero in a
- * group that is out/x_i; with one zero, the zero's entry is the product of the non-zeros and the others are
- * 0; with two or more zeros every entry is 0. The rule is built from differentiable ops, so the gradient
- * can itself be differentiated (exactly, for groups with at most one zero).
+ * ∂/∂x_i = g·Π_{j≠i} x_j, by PyTorch's prod_backward: with no zero anywhere in x, g·(out/x_i); otherwise the
+ * product of the others as exclusive products from both ends, (x_0⋯x_{i−1})·(x_{i+1}⋯x_{n−1}), which handles
+ * the zeros (one zero: only its entry is non-zero; two or more: all are 0) and keeps PyTorch's infinities and
+ * NaNs (prod([−∞, 0, 2]) → [0, −∞, NaN]); over all dims with two or more zeros, 0 everywhere. A recorded
+ * backward (createGraph) builds the same products from differentiable ops instead.
  */
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   const axes = reductionAxes('prod', dim, x.shape);
   const dtype = isFloat(x.dtype) ? x.dtype : 'int32';
-  return record(reduceKernel('prod', x, axes, keepdim, dtype), 'prod', [x], (g) => [
-    mul(unreduce(g, x.shape, axes, keepdim), productOfOthers(x, dim)),
-  ]);
+  const out = reduceKernel('prod', x, axes, keepdim, dtype);
+  return record(out, 'prod', [x], (g) => {
+    if (x.ndim === 0) return [g];
+    const gradOut = unreduce(g, x.shape, axes, keepdim);
+    const zeros = sum(eq(x, 0)).item() as number;
+    if (zeros === 0) return [mul(gradOut, div(unreduce(out, x.shape, axes, keepdim), x))];
+    if (isGradEnabled()) return [mul(gradOut, productOfOthers(x, dim))];
+    if (dim === undefined && zeros > 1) return [zerosLike(x)];
+    return [mul(gradOut, exclusiveProducts(x, dim === undefined ? null : axes[0]!))];
+  });
 }
 
-/** Π_{j≠i} x_j within each group reduced by `dim`, for every i (same shape as x). */
+/**
+ * Π_{j<i} x_j · Π_{j>i} x_j along `axis` (over the flattened x when null), as PyTorch's prod_safe_zeros_backward
+ * forms it: two cumulative products, each accumulated in float64 and stored in x's dtype, multiplied.
+ */
+function exclusiveProducts(x: Tensor, axis: number | null): Tensor {
+  const [outer, size, inner] = axis === null ? [1, x.numel(), 1] : aroundDim(x.shape, axis);
+  const input = x.storage;
+  const products = allocate(x.dtype, x.numel());
+  const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * size * inner + i;
+      let before = 1;
+      for (let s = 0, at = base; s < size; s++, at += inner) {
+        products[at] = before;
+        before *= input[at]!;
+      }
+      let after = 1;
+      for (let s = size - 1, at = base + s * inner; s >= 0; s--, at -= inner) {
+        products[at] = products[at]! * round(after);
+        after *= input[at]!;
+      }
+    }
+  }
+  return new Tensor(products, x.shape, x.dtype);
+}
+
+/** Π_{j≠i} x_j within each group reduced by `dim`, for every i (same shape as x), from differentiable ops. */
 function productOfOthers(x: Tensor, dim: number | undefined): Tensor {
   const isZero = eq(x, 0);
   const nonZero = where(isZero, 1, x);

@@ -92,10 +92,15 @@ export function promoteTypes(a: DType, b: DType): DType {
 /** A binary op's operand as type promotion sees it: a tensor (its dtype and rank), or a plain number or boolean. */
 export type PromotionOperand = { readonly dtype: DType; readonly ndim: number } | number | boolean;
 
-/** The dtype a plain number stands for: bool for a boolean, int32 for an integer, float32 (the default) otherwise. */
+/**
+ * The dtype a plain number stands for: bool for a boolean, int32 for an integer that int32 holds, float32 (the
+ * default) otherwise. A whole number beyond int32 (1e30, 3e9) is a float, as the Python literal 1e30 is: an
+ * int32 tensor compared with it, or added to it, computes in float32 like PyTorch's `t <= 1e30` instead of
+ * wrapping the number to int32 (JavaScript cannot tell 3e9 from 3000000000; PyTorch would wrap the latter).
+ */
 function wrappedType(value: number | boolean): DType {
   if (typeof value === 'boolean') return 'bool';
-  return Number.isInteger(value) ? 'int32' : 'float32';
+  return Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 ? 'int32' : 'float32';
 }
 
 /** c10's combine_categories: the higher tier's dtype, unless the lower tier is of a higher category. */

@@ -10,18 +10,28 @@ import {
   type Params,
   type Runner,
 } from '../helpers/golden.js';
+import { goldenOnBothBackends } from './on-both-backends.js';
 
-const num = (p: Params, key: string): number => p[key] as number;
+/** A number parameter; the fixtures write non-finite ones as 'nan', 'inf', '-inf'. */
+const num = (p: Params, key: string): number => {
+  const v = p[key];
+  return typeof v === 'string' ? Number(v.replace('inf', 'Infinity').replace('nan', 'NaN')) : (v as number);
+};
+const optNum = (p: Params, key: string): number | null => (p[key] == null ? null : num(p, key));
 const binary =
-  (f: (a: Tensor, b: Tensor | number) => Tensor): Runner =>
+  (f: (a: Tensor | number, b: Tensor | number) => Tensor): Runner =>
   ([a, b], p) =>
-    p.scalar !== undefined ? f(a!, num(p, 'scalar')) : f(a!, b!);
+    p.scalar === undefined
+      ? f(a!, b!)
+      : p.scalarFirst === true
+        ? f(num(p, 'scalar'), a!)
+        : f(a!, num(p, 'scalar'));
 const unary =
   (f: (x: Tensor) => Tensor): Runner =>
   ([x]) =>
     f(x!);
 
-goldenSuite('elementwise', {
+const RUNNERS: Record<string, Runner> = {
   add: binary(nt.add),
   sub: binary(nt.sub),
   mul: binary(nt.mul),
@@ -59,7 +69,10 @@ goldenSuite('elementwise', {
   elu: ([x], p) => nt.elu(x!, num(p, 'alpha')),
   gelu: ([x], p) => nt.gelu(x!, p.approximate as 'none' | 'tanh'),
   softplus: ([x], p) => nt.softplus(x!, num(p, 'beta'), num(p, 'threshold')),
-  clamp: ([x], p) => nt.clamp(x!, p.min as number | null, p.max as number | null),
+  clamp: ([x], p) => nt.clamp(x!, optNum(p, 'min'), optNum(p, 'max')),
+  hardtanh: ([x], p) => nt.nn.functional.hardtanh(x!, num(p, 'minVal'), num(p, 'maxVal')),
+  relu6: unary(nt.nn.functional.relu6),
+  mish: unary(nt.nn.functional.mish),
   eq: binary(nt.eq),
   ne: binary(nt.ne),
   lt: binary(nt.lt),
@@ -69,8 +82,17 @@ goldenSuite('elementwise', {
   logicalAnd: binary(nt.logicalAnd),
   logicalOr: binary(nt.logicalOr),
   logicalNot: unary(nt.logicalNot),
-  where: ([c, x, y]) => (y ? nt.where(c!, x!, y) : nt.where(c!, x!, 0)),
-});
+  where: ([c, x, y], p) =>
+    y ? nt.where(c!, x!, y) : nt.where(c!, x!, p.other === undefined ? 0 : num(p, 'other')),
+};
+goldenSuite('elementwise', RUNNERS);
+// Issue 14's parity cases (special values, infinite and NaN gradients, int32 with out-of-range numbers, NaN bounds)
+// on both backends, the wasm one without thresholds.
+goldenOnBothBackends('elementwise', RUNNERS, (name) =>
+  /^(pow\/(one_base|scalarExponent_|scalarBase_|tensorExponent0|exponentGrad|scalarBase0)|div\/overflowing|.*int32_(by|or)|sub\/1e30|hardtanh\/|relu6\/|mish\/|clamp\/(nan_bounds|int_nan|min>max|inf-grad))/.test(
+    name,
+  ),
+);
 
 describe('elementwise gradcheck (float64 central differences)', () => {
   const x = () => randn([3, 4], { dtype: 'float64' });
@@ -121,6 +143,21 @@ describe('elementwise gradcheck (float64 central differences)', () => {
 });
 
 describe('elementwise dtype rules', () => {
+  it('refuses an int tensor to a negative integral power, with PyTorch 1.13 message (issue 14)', () => {
+    // torch.tensor([1, 2], dtype=torch.int32).pow(-1): "Integers to negative integer powers are not allowed."
+    for (const dtype of ['int32', 'bool'] as const) {
+      expect(() => nt.pow(tensor([1, 2], { dtype }), -1)).toThrow(nt.ValueError);
+      expect(() => nt.pow(tensor([1, 2], { dtype }), -2)).toThrow(
+        `pow: Integers to negative integer powers are not allowed (a ${dtype} tensor to the power -2)`,
+      );
+    }
+    // A fractional or float exponent, an int tensor exponent, or a float tensor stay allowed, as in PyTorch.
+    expect(nt.pow(tensor([1, 2], { dtype: 'int32' }), -0.5).dtype).toBe('float32');
+    expect(nt.pow(tensor([1, 2], { dtype: 'int32' }), tensor([-1, 2], { dtype: 'int32' })).toArray()).toEqual(
+      [1, 4],
+    );
+    expect(nt.pow(tensor([1, 2]), -1).toArray()).toEqual([1, 0.5]);
+  });
   it('keeps float32 with numbers and promotes float32 + float64 to float64', () => {
     expect(tensor([1, 2]).add(1).dtype).toBe('float32');
     expect(tensor([1, 2]).add(tensor([1, 2], { dtype: 'float64' })).dtype).toBe('float64');

@@ -9,12 +9,22 @@ type Fn = (a: number, b: number) => number;
 const maximum: Fn = (a, b) => (a > b || a !== a ? a : b);
 const minimum: Fn = (a, b) => (a < b || a !== a ? a : b);
 
+/**
+ * xʸ as C's pow (which PyTorch calls), where JavaScript's Math.pow differs: 1ʸ = 1 for every y, NaN and ±∞
+ * included, and (−1)^±∞ = 1; Math.pow gives NaN for both. Everything else (x⁰ = 1 for every x, NaN included)
+ * is the same.
+ */
+export function cPow(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
 export const BINARY: Record<BinaryOp, Fn> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow: cPow,
   maximum,
   minimum,
   eq: (a, b) => (a === b ? 1 : 0),
@@ -126,7 +136,7 @@ function stridedLoop(
       for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! / b[ib]!;
       return;
     case 'pow':
-      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = Math.pow(a[ia]!, b[ib]!);
+      for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = cPow(a[ia]!, b[ib]!);
       return;
     case 'maximum':
       for (let o = start; o < end; o++, ia += sa, ib += sb) out[o] = maximum(a[ia]!, b[ib]!);

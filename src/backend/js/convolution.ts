@@ -129,7 +129,9 @@ export function conv2dWeightGrad(
   const { images, inChannels, outChannels, groups, window } = geo;
   const { kernelGroup, positions, outPerGroup, inPlane } = groupSizes(geo);
   const weightSize = outChannels * kernelGroup;
-  const perImage = floats(x, images * weightSize);
+  // float64 whatever x's dtype: an image's products rounded to float32 could overflow to ±∞ (and then make
+  // ∞ − ∞ across images) where the sum over all images is finite or of one sign.
+  const perImage = allocate('float64', images * weightSize) as Float64Array;
   const chunk = chunkSize(geo);
   const cols = columns(x, geo, chunk);
   for (let n0 = 0; n0 < images; n0 += chunk) {

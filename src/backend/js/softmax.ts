@@ -1,7 +1,7 @@
 // @file Softmax and log-softmax kernels (max-shifted, log-sum-exp) for the reference backend.
 import type { FloatArray } from '../../tensor/dtype.js';
 
-/** softmax(x)_c = e^{x_c − m} / Σ_j e^{x_j − m}; log-softmax = x_c − m − log Σ_j e^{x_j − m}, m = max_j x_j. */
+/** softmax(x)_c = e^{x_c − m} / Σ_j e^{x_j − m}; log-softmax = (x_c − m) − log Σ_j e^{x_j − m}, m = max_j x_j. */
 export function softmax(
   x: FloatArray,
   out: FloatArray,
@@ -22,8 +22,9 @@ export function softmax(
       let sum = 0;
       for (let s = 0; s < size; s++) sum += Math.exp(x[base + s * inner]! - max);
       if (log) {
-        const logSum = Math.log(sum) + max;
-        for (let s = 0; s < size; s++) out[base + s * inner] = x[base + s * inner]! - logSum;
+        // (x − m) − log Σ, in PyTorch's order: x = m = −0 gives +0, where x − (m + log Σ) would give −0.
+        const logSum = Math.log(sum);
+        for (let s = 0; s < size; s++) out[base + s * inner] = x[base + s * inner]! - max - logSum;
       } else {
         for (let s = 0; s < size; s++) out[base + s * inner] = Math.exp(x[base + s * inner]! - max) / sum;
       }

@@ -1,6 +1,7 @@
 // @file Elementwise kernels of one input for the reference backend.
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import type { UnaryGradOp, UnaryOp } from '../types.js';
+import { cPow } from './binary.js';
 import { erf } from './erf.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -82,8 +83,8 @@ export const UNARY: Record<UnaryOp, Fn> = {
   elu,
   softplus,
   clamp,
-  powScalar: (x, exponent) => Math.pow(x, exponent),
-  scalarPow: (x, base) => Math.pow(base, x),
+  powScalar: (x, exponent) => cPow(x, exponent),
+  scalarPow: (x, base) => cPow(base, x),
   logicalNot: (x) => (x === 0 ? 1 : 0),
   isNaN: (x) => (x !== x ? 1 : 0),
   isFinite: (x) => (Number.isFinite(x) ? 1 : 0),

@@ -1,9 +1,10 @@
 // @file The wasm backend's convolutions: whole forward and backward maps in linear memory (assembly/convolution.ts),
-// split by images across worker threads when large.
+// split by images across worker threads when large; a NaN that no input explains has the js kernel redo the map.
 import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend, ConvGeometry, Window2d } from '../types.js';
 import type { WasmLimits } from './limits.js';
+import { holdsNaN } from './overflow.js';
 import type { WasmRuntime } from './runtime.js';
 import { kernelPool, type KernelPool } from './threads.js';
 import { CONV, CONV_MAP, JOB } from './worker.js';
@@ -231,6 +232,7 @@ export function wasmConv2d(runtime: WasmRuntime, limits: WasmLimits): Backend['c
       imagesPerPiece: 1,
     };
     copyPieces(runtime, pool, call, out);
+    if (holdsNaN(runtime, out)) jsBackend.conv2d(x, weight, bias, out, geo);
   };
 }
 
@@ -255,6 +257,7 @@ export function wasmConv2dInputGrad(runtime: WasmRuntime, limits: WasmLimits): B
       imagesPerPiece: 1,
     };
     copyPieces(runtime, pool, call, gradInput);
+    if (holdsNaN(runtime, gradInput)) jsBackend.conv2dInputGrad(gradOut, weight, gradInput, geo);
   };
 }
 
@@ -296,5 +299,6 @@ export function wasmConv2dWeightGrad(runtime: WasmRuntime, limits: WasmLimits): 
         else for (let i = 0; i < size; i++) gradWeight[i] = gradWeight[i]! + source[offset + i]!;
       },
     );
+    if (holdsNaN(runtime, gradWeight)) jsBackend.conv2dWeightGrad(x, gradOut, gradWeight, geo);
   };
 }

@@ -3,6 +3,7 @@ import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import type { WasmLimits } from './limits.js';
+import { holdsNaN } from './overflow.js';
 import type { WasmRuntime } from './runtime.js';
 import { kernelPool, scatterColumns, type MatmulJob } from './threads.js';
 
@@ -14,7 +15,8 @@ import { kernelPool, scatterColumns, type MatmulJob } from './threads.js';
  *
  * In Node, products of at least THREADED_MIN_WORK multiply-adds are split across getNumThreads() threads
  * (threads.ts), by rows of C, or by columns when C has fewer rows than columns, one product at a time; each
- * thread runs the same gemm, so results are bit-identical.
+ * thread runs the same gemm, so results are bit-identical. A result holding a NaN is redone by the js kernel
+ * (float32 overflow makes NaNs of its own, see overflow.ts).
  */
 export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['matmul'] {
   const scratchBytes = runtime.kernels.gemmScratchBytes();
@@ -26,6 +28,9 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
       jsBackend.matmul(a, aOffsets, b, bOffsets, out, m, k, n, transA, transB);
       return;
     }
+    const redoIfOverflowed = () => {
+      if (holdsNaN(runtime, out)) jsBackend.matmul(a, aOffsets, b, bOffsets, out, m, k, n, transA, transB);
+    };
     const { shares, byColumns } = pool?.split(m, n, work) ?? { shares: 1, byColumns: false };
     if (pool && shares > 1) {
       for (let batch = 0; batch < aOffsets.length; batch++) {
@@ -46,6 +51,7 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
           gemmShare(runtime, scratchBytes, job, byColumns, count),
         );
       }
+      redoIfOverflowed();
       return;
     }
     const aSize = m * k;
@@ -78,6 +84,7 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
       );
       out.set(heap.subarray(cAt >> 2, (cAt >> 2) + cSize), batch * cSize);
     }
+    redoIfOverflowed();
   };
 }
 

@@ -25,6 +25,8 @@ export interface KernelExports {
   sumMiddle(x: number, outer: number, size: number, inner: number, acc: number, out: number): void;
   sumOuterInner(x: number, before: number, kept: number, after: number, acc: number, out: number): void;
   softmax(x: number, out: number, outer: number, size: number, inner: number, log: boolean): void;
+  /** 1 if x[0..n) holds a NaN, else 0. */
+  hasNaN(x: number, n: number): number;
   // `window` is Window2d's twelve fields in order (inH … dilationW).
   im2col(x: number, images: number, channels: number, cols: number, ...window: number[]): void;
   col2im(cols: number, images: number, channels: number, out: number, ...window: number[]): void;
