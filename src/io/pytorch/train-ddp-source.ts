@@ -66,23 +66,25 @@ def parse_args(argv=None):
 
 # ---- data ------------------------------------------------------------------------------------------------
 
-def read_idx(path):
-    """An IDX file (plain or gzipped) as a uint8 tensor of its shape."""
+def read_idx(path, limit=None):
+    """An IDX file of unsigned bytes (plain or gzipped) as a uint8 tensor; with a limit, only its first items are read."""
     if not os.path.exists(path) and os.path.exists(path + ".gz"):
         path += ".gz"
-    with open(path, "rb") as f:
-        data = f.read()
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 8:
-        raise ValueError(f"{path}: not an IDX file of unsigned bytes")
-    ndim = data[3]
-    shape = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
-    count = math.prod(shape)
-    body = data[4 + 4 * ndim:4 + 4 * ndim + count]
+    with open(path, "rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as f:
+        magic = f.read(4)
+        if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] != 8:
+            raise ValueError(f"{path}: not an IDX file of unsigned bytes")
+        ndim = magic[3]
+        shape = list(struct.unpack(">" + "I" * ndim, f.read(4 * ndim)))
+        if limit is not None and ndim > 0:
+            shape[0] = min(shape[0], limit)
+        count = math.prod(shape)
+        body = f.read(count)
     if len(body) != count:
-        raise ValueError(f"{path}: {len(body)} bytes of data for shape {list(shape)}")
-    return torch.frombuffer(bytearray(body), dtype=torch.uint8).reshape(shape)
+        raise ValueError(f"{path}: {len(body)} bytes of data for shape {shape}")
+    return torch.frombuffer(bytearray(body), dtype=torch.uint8).reshape(shape).clone()
 
 
 def standardize(x, mean, std):
@@ -101,10 +103,8 @@ def fashion_mnist(spec, encoding, data_dir):
     limit = spec.get("limit")
     splits = {}
     for name, prefix in (("train", "train"), ("test", "t10k")):
-        images = read_idx(os.path.join(root, f"{prefix}-images-idx3-ubyte"))
-        labels = read_idx(os.path.join(root, f"{prefix}-labels-idx1-ubyte"))
-        if limit:
-            images, labels = images[:limit], labels[:limit]
+        images = read_idx(os.path.join(root, f"{prefix}-images-idx3-ubyte"), limit)
+        labels = read_idx(os.path.join(root, f"{prefix}-labels-idx1-ubyte"), limit)
         pixels = (images.to(torch.float64) / 255).to(torch.float32)
         pixels = pixels.reshape([pixels.shape[0]] + list(encoding["inputShape"]))
         splits[name] = (standardize(pixels, encoding["featureMean"], encoding["featureStd"]), labels.to(torch.int64))
