@@ -52,6 +52,8 @@ let running = false;
 let epochLogs: EpochLog[] = [];
 let latest: Snapshot | null = null;
 let freshSnapshot = false;
+/** The heatmap has not yet coloured the latest snapshot (it waits while the loss surface is shown). */
+let heatmapBehind = false;
 let addClass = 0;
 let renderQueued = false;
 
@@ -446,12 +448,18 @@ function setStat(id: string, value: number | null | undefined, percent = false):
 }
 
 function render(): void {
+  const boundaryShown = !$('boundary-view').hidden;
   if (latest && freshSnapshot) {
-    heatmap.setSnapshot(latest);
     network.setSnapshot(latest);
+    heatmapBehind = true;
     freshSnapshot = false;
   }
-  heatmap.draw();
+  // While the loss surface is shown, the hidden heatmap is neither coloured nor drawn.
+  if (boundaryShown) {
+    if (latest && heatmapBehind) heatmap.setSnapshot(latest);
+    heatmapBehind = false;
+    heatmap.draw($('boundary-view').clientWidth);
+  }
   const networkWidth = $('network-box').clientWidth;
   network.draw(networkWidth);
 

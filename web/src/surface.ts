@@ -25,7 +25,7 @@ export type DescentOptimizer = (typeof DESCENT_OPTIMIZERS)[number];
 
 export const DESCENT_LABELS: Record<DescentOptimizer, string> = {
   sgd: 'SGD',
-  momentum: 'SGD + momentum 0.9',
+  momentum: 'Momentum 0.9',
   adam: 'Adam',
   rmsprop: 'RMSprop',
   adagrad: 'Adagrad',

@@ -12,7 +12,9 @@ export class HeatmapView {
   private data: PlaygroundData | null = null;
   private added: Point[] = [];
   private image: HTMLCanvasElement | null = null;
-  private readonly size: number;
+  private readonly maxSize: number;
+  /** Side of the plot in CSS pixels (the page shrinks it to fit a phone's screen). */
+  size: number;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
@@ -20,6 +22,7 @@ export class HeatmapView {
     onClick: (x: number, y: number) => void,
   ) {
     this.size = size;
+    this.maxSize = size;
     canvas.addEventListener('click', (event) => {
       if (!this.data) return;
       const rect = canvas.getBoundingClientRect();
@@ -55,7 +58,12 @@ export class HeatmapView {
     ];
   }
 
-  draw(): void {
+  /** Draws the plot at `size`, or smaller where the container is narrower than the plot and its margins. */
+  draw(containerWidth = Infinity): void {
+    this.size = Math.max(
+      200,
+      Math.min(this.maxSize, Math.floor(containerWidth - MARGIN.left - MARGIN.right)),
+    );
     const width = MARGIN.left + this.size + MARGIN.right;
     const height = MARGIN.top + this.size + MARGIN.bottom;
     const ctx = setupCanvas(this.canvas, width, height);

@@ -7,7 +7,7 @@ import { formatNumber, niceTicks } from './axes.js';
 import { LogScale, VIRIDIS_LUT } from './colormap.js';
 import { setupCanvas, upsample } from './grid-image.js';
 
-const MARGIN = { left: 46, right: 62, top: 10, bottom: 40 };
+const MARGIN = { left: 46, right: 74, top: 10, bottom: 40 };
 const MAX_PLOT = 420;
 /** Contour bands over [0, 1] of the colour scale. */
 const BANDS = 14;
