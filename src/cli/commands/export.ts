@@ -1,5 +1,6 @@
 // @file `neurite export RUN --format onnx|pytorch --out PATH`: a saved run's model for other engines (one branch per format).
 import { ValueError } from '../../errors.js';
+import { exportOnnxRun } from './export-onnx.js';
 import { exportPytorchRun } from './export-pytorch.js';
 import type { Print } from './train.js';
 
@@ -21,7 +22,8 @@ export function exportCommand(runDir: string, options: ExportOptions, print: Pri
       exportPytorchRun(runDir, options.out, print, options.dataDir ? { dataDir: options.dataDir } : {});
       return;
     case 'onnx':
-      throw new ValueError('export', '--format onnx is not available in this build yet');
+      exportOnnxRun(runDir, options.out, print);
+      return;
     default:
       throw new ValueError(
         '--format',

@@ -22,6 +22,8 @@ export interface OnnxExportOptions {
   dynamicBatch?: boolean;
   /** The graph's name (default: the model's class name). */
   graphName?: string;
+  /** Key/value strings stored in the model's metadata_props (e.g. class names, the input encoding). */
+  metadata?: Record<string, string>;
 }
 
 /**
@@ -123,6 +125,7 @@ export function exportOnnx(
     irVersion: ONNX_IR_VERSION,
     opsetVersion: ONNX_OPSET,
     producerName: 'neurite',
+    ...(options.metadata ? { metadata: options.metadata } : {}),
     graph: {
       name: options.graphName ?? model.constructor.name,
       nodes: graph.nodes,
@@ -171,7 +174,7 @@ class Tracer implements TraceContext {
       }
       name = convert(this, fn.inputs, t);
     } else {
-      if (this.batch !== null && this.batch > 1 && t.ndim > 0 && t.shape[0] === this.batch && t.numel() > 1) {
+      if (this.batch !== null && this.batch > 1 && t.ndim >= 2 && t.shape[0] === this.batch) {
         throw new ValueError(
           'exportOnnx',
           `a tensor of shape [${t.shape.join(', ')}] reached the output without a recorded op (computed under noGrad, ` +

@@ -68,6 +68,8 @@ export interface OnnxModel {
   opsetVersion: number;
   producerName: string;
   graph: OnnxGraph;
+  /** metadata_props: free key/value strings (e.g. class names), shown by tools such as Netron. */
+  metadata?: Record<string, string>;
 }
 
 export const ATTR_FLOAT = 1;
@@ -148,6 +150,9 @@ export function encodeModel(model: OnnxModel): Uint8Array {
     for (const v of model.graph.outputs) g.message(12, (info) => writeValueInfo(info, v));
   });
   w.message(8, (opset) => opset.string(1, '').int(2, model.opsetVersion));
+  for (const [key, value] of Object.entries(model.metadata ?? {})) {
+    w.message(14, (entry) => entry.string(1, key).string(2, value));
+  }
   return w.finish();
 }
 
