@@ -3,7 +3,7 @@ import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { zeros } from '../tensor/create.js';
-import { allocate } from '../tensor/dtype.js';
+import { allocate, int32Element } from '../tensor/dtype.js';
 import { broadcastShapes, normalizeDim, numel, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { where } from './elementwise.js';
@@ -376,7 +376,12 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     throw new DTypeError('maskedFill', `mask must be a bool tensor, got dtype ${mask.dtype}`);
   const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
   const fill = allocate(x.dtype, 1);
-  fill[0] = x.dtype === 'bool' ? Number(value !== 0) : x.dtype === 'int32' ? Math.trunc(value) : value;
+  fill[0] =
+    x.dtype === 'bool'
+      ? Number(value !== 0)
+      : x.dtype === 'int32'
+        ? int32Element('maskedFill', value)
+        : value;
   const out = allocate(x.dtype, numel(shape));
   backend().where(mask.storage, mask.shape, fill, [], x.storage, x.shape, out, shape);
   return record(new Tensor(out, shape, x.dtype), 'maskedFill', [x], (g) => [where(mask, 0, g)]);

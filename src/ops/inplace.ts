@@ -1,7 +1,8 @@
 // @file In-place ops (add_, mul_, zero_, fill_, copy_, clamp_, uniform_, normal_…): write into the tensor's storage.
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
-import { NeuriteError, ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, NeuriteError, ShapeError, fmtShape } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
+import { int32Element } from '../tensor/dtype.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, clamp, div, mul, sub, type Operand } from './elementwise.js';
@@ -17,6 +18,20 @@ function checkWritable(op: string, target: Tensor): void {
       op,
       `a ${target.isLeaf ? 'leaf ' : ''}tensor that requires grad cannot be modified in place while grad mode is on ` +
         '(wrap the update in noGrad(() => …), or use the out-of-place op)',
+    );
+  }
+}
+
+/**
+ * An in-place arithmetic op may not change the target's category (PyTorch's can_cast): a float result into an
+ * int32 tensor, or a number into a bool one, is a DTypeError.
+ */
+function checkCastable(op: string, target: Tensor, result: Tensor): void {
+  const rank = { bool: 0, int32: 1, float32: 2, float64: 2 } as const;
+  if (rank[result.dtype] > rank[target.dtype]) {
+    throw new DTypeError(
+      op,
+      `result type ${result.dtype} can't be cast to the desired output type ${target.dtype}`,
     );
   }
 }
@@ -45,11 +60,9 @@ function binaryInPlace<T extends Tensor>(
   f: (a: Tensor, b: Operand) => Tensor,
 ): T {
   checkWritable(op, target);
-  return writeInto(
-    op,
-    target,
-    noGrad(() => f(target, other)),
-  );
+  const result = noGrad(() => f(target, other));
+  checkCastable(op, target, result);
+  return writeInto(op, target, result);
 }
 
 /** x ← x + other. */
@@ -77,7 +90,9 @@ export function zero_<T extends Tensor>(x: T): T {
 /** x ← value everywhere. */
 export function fill_<T extends Tensor>(x: T, value: number): T {
   checkWritable('fill_', x);
-  x.storage.fill(x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
+  x.storage.fill(
+    x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : x.dtype === 'int32' ? int32Element('fill_', value) : value,
+  );
   return x;
 }
 
@@ -94,11 +109,9 @@ export function copy_<T extends Tensor>(x: T, src: Tensor): T {
 /** x ← clamp(x, min, max). */
 export function clamp_<T extends Tensor>(x: T, min?: number | null, max?: number | null): T {
   checkWritable('clamp_', x);
-  return writeInto(
-    'clamp_',
-    x,
-    noGrad(() => clamp(x, min, max)),
-  );
+  const result = noGrad(() => clamp(x, min, max));
+  checkCastable('clamp_', x, result);
+  return writeInto('clamp_', x, result);
 }
 
 /** x ← samples of U(low, high) from the seeded generator. */

@@ -84,6 +84,18 @@ export function assertDType(op: string, dtype: DType): DType {
   return dtype;
 }
 
+/**
+ * `value` as an element of an int32 tensor: truncated toward zero, as PyTorch converts; a value that int32 cannot
+ * hold (beyond ±2³¹, ±∞, NaN) is a ValueError instead of a silently wrapped number (PyTorch: "value cannot be
+ * converted to type int without overflow").
+ */
+export function int32Element(op: string, value: number): number {
+  const whole = Math.trunc(value);
+  if (!(whole >= -2147483648 && whole <= 2147483647))
+    throw new ValueError(op, `value ${value} cannot be converted to int32 without overflow`);
+  return whole;
+}
+
 /** PyTorch's promotion for two tensors: bool < int32 < float32 < float64. */
 export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
