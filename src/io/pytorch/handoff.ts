@@ -24,7 +24,8 @@ export interface Handoff {
   dataset: HandoffDataset;
   /** Row indices of the training data held out for validation, in the run's order, or null. */
   validation: number[] | null;
-  optimizer: { name: string; lr: number; weightDecay: number };
+  /** The optimizer to continue with; `state` names the safetensors file of its per-parameter state, if any. */
+  optimizer: { name: string; lr: number; weightDecay: number; state: string | null };
   /** The run's batch size (train_ddp.py divides it among the processes). */
   batchSize: number;
 }
@@ -45,6 +46,8 @@ export interface HandoffResult {
   backend: string;
   lr: number;
   torch: string;
+  /** The safetensors file of the optimizer's state after training (see optimizerStateTensors), or null. */
+  optimizerState: string | null;
 }
 
 /** The largest nesting result.json needs (record → final → split → value, as run.json). */
@@ -103,6 +106,11 @@ export function parseHandoffResult(bytes: Uint8Array, path: string): HandoffResu
   for (const field of ['backend', 'torch'] as const)
     if (typeof r[field] !== 'string') fail(`${field} must be a string, got ${JSON.stringify(r[field])}`);
   if (!('record' in r)) fail('record is missing');
+  const optimizerState = r.optimizerState ?? null;
+  if (optimizerState !== null && (typeof optimizerState !== 'string' || !/^[\w.-]+$/.test(optimizerState)))
+    fail(
+      `optimizerState must be a file name in the directory or null, got ${JSON.stringify(optimizerState)}`,
+    );
   return {
     format: 'neurite-pytorch-result',
     version: 1,
@@ -114,5 +122,6 @@ export function parseHandoffResult(bytes: Uint8Array, path: string): HandoffResu
     backend: r.backend as string,
     lr: r.lr as number,
     torch: r.torch as string,
+    optimizerState: optimizerState as string | null,
   };
 }

@@ -61,6 +61,7 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0, help="seed of the distributed sampler's shuffle")
     p.add_argument("--handoff", default=os.path.join(HERE, "handoff.json"))
     p.add_argument("--weights", default=os.path.join(HERE, "model.safetensors"))
+    p.add_argument("--fresh-optimizer", action="store_true", help="do not load the run's optimizer state")
     return p.parse_args(argv)
 
 
@@ -191,6 +192,42 @@ def make_optimizer(spec, parameters, lr):
     return kinds[name](parameters, lr=lr, weight_decay=wd)
 
 
+def load_optimizer_state(optimizer, model, spec, path, device):
+    """Attaches the neurite run's optimizer state (tensors named PARAM.ENTRY, counts as 0-d tensors) to the
+    parameters of the same names, with each entry's type as this torch.optim class keeps it (found by a probe step)."""
+    probe = nn.Parameter(torch.zeros(1))
+    probe_optimizer = make_optimizer(spec, [probe], 0.1)
+    probe.grad = torch.zeros(1)
+    probe_optimizer.step()
+    kinds = probe_optimizer.state[probe]
+    parameters = dict(model.named_parameters())
+    for key, value in load_safetensors(path).items():
+        name, _, entry = key.rpartition(".")
+        if name not in parameters or entry not in kinds:
+            raise ValueError(f"{path}: {key} matches no parameter's {spec['name']} state")
+        like = kinds[entry]
+        if torch.is_tensor(like) and like.dim() == 0:
+            value = torch.tensor(value.item(), dtype=like.dtype)
+        elif not torch.is_tensor(like):
+            value = type(like)(value.item())
+        else:
+            value = value.to(device=device, dtype=parameters[name].dtype)
+        optimizer.state[parameters[name]][entry] = value
+
+
+def optimizer_state_tensors(optimizer, model):
+    """The optimizer's state as tensors named PARAM.ENTRY (counts as 0-d float64 tensors), as neurite reads it."""
+    out = {}
+    for name, parameter in model.named_parameters():
+        for entry, value in optimizer.state.get(parameter, {}).items():
+            if value is None:
+                continue
+            if not torch.is_tensor(value) or value.dim() == 0:
+                value = torch.tensor(float(value), dtype=torch.float64)
+            out[f"{name}.{entry}"] = value.detach().cpu()
+    return out
+
+
 class Objective:
     """The run's loss and metric: cross-entropy and accuracy, BCE on one logit, or MSE and MAE in target units."""
 
@@ -271,6 +308,8 @@ def train(args, rank, world_size, device):
     spec = handoff["optimizer"]
     lr = args.lr if args.lr is not None else spec["lr"]
     optimizer = make_optimizer(spec, ddp.parameters(), lr)
+    if spec.get("state") and not args.fresh_optimizer:
+        load_optimizer_state(optimizer, model, spec, os.path.join(os.path.dirname(args.handoff), spec["state"]), device)
     batch = args.batch_size or max(1, handoff["batchSize"] // world_size)
     dataset = TensorDataset(train_split[0], objective.targets(train_split[1]))
     sampler = DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=args.seed)
@@ -314,6 +353,7 @@ def train(args, rank, world_size, device):
         os.makedirs(args.out, exist_ok=True)
         state = {key: value.detach().cpu().to(weights[key].dtype) for key, value in model.state_dict().items()}
         save_safetensors(state, os.path.join(args.out, "model.safetensors"), {"format": "pt", "producer": "train_ddp.py"})
+        save_safetensors(optimizer_state_tensors(optimizer, model), os.path.join(args.out, "optimizer.safetensors"))
         result = {
             "format": "neurite-pytorch-result",
             "version": 1,
@@ -325,6 +365,7 @@ def train(args, rank, world_size, device):
             "backend": dist.get_backend(),
             "lr": lr,
             "torch": torch.__version__,
+            "optimizerState": "optimizer.safetensors",
         }
         with open(os.path.join(args.out, "result.json"), "w", encoding="utf-8") as f:
             json.dump(result, f, indent=2)

@@ -14,6 +14,8 @@ export interface ExportPytorchOptions {
   handoff?: Handoff;
   /** Tensors train_ddp.py reads when `handoff.dataset.kind` is 'tensors' (written as the file it names). */
   data?: StateDict;
+  /** The optimizer's state (optimizerStateTensors), written as the file `handoff.optimizer.state` names. */
+  optimizerState?: StateDict;
   /** The first comment line(s) of model.py. */
   header?: string;
 }
@@ -52,6 +54,15 @@ export function exportPytorch(model: AnyModule, dir: string, options: ExportPyto
       if (!options.data)
         throw new ValueError('exportPytorch', `handoff.dataset names ${dataset.file} but no data was given`);
       files.push([dataset.file, serialize(options.data)]);
+    }
+    const stateFile = options.handoff.optimizer.state;
+    if (stateFile !== null) {
+      if (!options.optimizerState)
+        throw new ValueError(
+          'exportPytorch',
+          `handoff.optimizer.state names ${stateFile} but no state was given`,
+        );
+      files.push([stateFile, serialize(options.optimizerState)]);
     }
   }
   for (const [name, contents] of files) writeFileAtomic(join(dir, name), [contents]);

@@ -133,6 +133,19 @@ async function roundTrip(name: string, trainArgs: string[]): Promise<void> {
   };
   expect(record.epochsDone).toBe(2);
   expect(record.history).toHaveLength(2);
+  // Adam's state went to PyTorch and came back: its step count is neurite's steps plus PyTorch's (batch 64 in
+  // neurite, 32 per process in PyTorch), so the moments were carried, not restarted.
+  expect(importResult.out).toContain('Optimizer: adam state from PyTorch (step, exp_avg, exp_avg_sq)');
+  const samples = session.data.train.x.shape[0]!;
+  const steps = Math.ceil(samples / 64) + Math.ceil(Math.ceil(samples / 2) / 32);
+  const state = JSON.parse(readFileSync(join(imported, 'training-state.json'), 'utf8')) as {
+    optimizer: { state: Record<string, { step: number }> };
+  };
+  expect(Object.values(state.optimizer.state).map((entry) => entry.step)).toEqual(
+    Object.keys(session.model.stateDict())
+      .filter((key) => !/running_|num_batches/.test(key))
+      .map(() => steps),
+  );
 }
 
 describe.runIf(haveTorch)('neurite → PyTorch DistributedDataParallel → neurite', () => {
