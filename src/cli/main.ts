@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// @file The `neurite` command: demo, train, eval, predict and resume, with one-line errors and --help everywhere.
+// @file The `neurite` command: demo, descent, train, eval, predict and resume, with one-line errors and --help everywhere.
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NeuriteError } from '../errors.js';
+import { DESCENT_SURFACES, descentCommand, type DescentSurface } from './commands/descent.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand, predictCommand } from './commands/eval.js';
 import { EXPORT_FORMATS, exportCommand, type ExportFormat } from './commands/export.js';
@@ -29,6 +30,7 @@ const positiveInt = (name: string) => number(name, (v) => Number.isInteger(v) &&
 const nonNegativeInt = (name: string) =>
   number(name, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
 const positive = (name: string) => number(name, (v) => v > 0, 'a positive number');
+const finite = (name: string) => number(name, () => true, 'a number');
 const fraction = (name: string) => number(name, (v) => v >= 0 && v < 1, 'in [0, 1)');
 
 interface TrainFlags {
@@ -73,6 +75,43 @@ export function buildProgram(print: Print): Command {
     .option('--quiet', 'no progress bars')
     .action((flags: { out: string; epochs: number; seed: number; quiet?: boolean }) =>
       demoCommand({ out: flags.out, epochs: flags.epochs, seed: flags.seed, verbose: !flags.quiet }, print),
+    );
+
+  program
+    .command('descent')
+    .description(
+      'see gradient descent: SGD at three learning rates, momentum, Adam, RMSprop, Adagrad and Adadelta from one start on a loss surface; prints a table, writes loss-surface.svg and learning-rates.svg',
+    )
+    .addOption(
+      new Option('--surface <name>', 'the perceptron on pass-the-class, or a 2-D test function')
+        .choices([...DESCENT_SURFACES])
+        .default('pass-the-class'),
+    )
+    .option('--out <dir>', 'folder for loss-surface.svg and learning-rates.svg', 'neurite-descent')
+    .option('--steps <n>', 'optimizer steps per run (default 100; 1000 for valley)', positiveInt('--steps'))
+    .option(
+      '--threshold <loss>',
+      'loss level for the "steps to" column (default: 95% of the way down)',
+      finite('--threshold'),
+    )
+    .option(
+      '--seed <n>',
+      'random seed (data and start weights of pass-the-class)',
+      nonNegativeInt('--seed'),
+      0,
+    )
+    .action(
+      (flags: { surface: DescentSurface; out: string; steps?: number; threshold?: number; seed: number }) =>
+        void descentCommand(
+          {
+            surface: flags.surface,
+            out: flags.out,
+            seed: flags.seed,
+            ...(flags.steps !== undefined ? { steps: flags.steps } : {}),
+            ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+          },
+          print,
+        ),
     );
 
   program

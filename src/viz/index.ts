@@ -19,6 +19,8 @@ export {
   randomPlane,
   trainingPlane,
   viridis,
+  recordTrajectory,
+  type RecordedRun,
   type TestFunction,
   type RunOnFunctionOptions,
   type OptimizerPath,

@@ -16,3 +16,4 @@ export { filterNormalizedDirection, randomPlane, trainingPlane } from './directi
 export { lossSurface, functionSurface, type LossSurface, type LossSurfaceOptions } from './surface.js';
 export { lossSurfaceSvg, type Trajectory, type LossSurfaceSvgOptions } from './svg.js';
 export { viridis } from './colormap.js';
+export { recordTrajectory, type RecordedRun } from './record.js';
