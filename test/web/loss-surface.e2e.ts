@@ -53,7 +53,9 @@ interface Ball {
 function balls(page: Page): Promise<Record<string, Ball>> {
   return page.evaluate(() => {
     const out: Record<string, Ball> = {};
-    for (const row of Array.from(document.querySelectorAll<HTMLElement>('#surface-legend .descent-row'))) {
+    for (const row of Array.from(
+      document.querySelectorAll<HTMLElement>('#surface-legend .descent-row[data-optimizer]'),
+    )) {
       const cell = row.querySelector<HTMLElement>('.descent-loss')!;
       out[row.dataset['optimizer']!] = {
         loss: Number(cell.dataset['value']),
@@ -193,6 +195,21 @@ describe.skipIf(!hasChromium)('the loss surface view in chromium', () => {
     expect(slower['adam']).toEqual(rolled['adam']);
     expect(await surfacePixels(page)).not.toBe(beforeLr);
 
+    // The network's own training (the top bar's play) leaves a trail on its slice, away from the start.
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch')?.dataset['value']) >= 10);
+    await page.click('#play');
+    await page.waitForFunction(() => !document.body.classList.contains('running'));
+    await page.waitForFunction(() => document.getElementById('surface-training')?.dataset['x'] !== undefined);
+    const trained = await page.evaluate(() => {
+      const cell = document.getElementById('surface-training')!;
+      return [Number(cell.dataset['x']), Number(cell.dataset['y'])];
+    });
+    expect(Math.hypot(trained[0]! - atStart['sgd']!.x, trained[1]! - atStart['sgd']!.y)).toBeGreaterThan(
+      0.01,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, '3-network-training-trail.png') });
+
     // The local-minima surface: a click puts every ball at the clicked point, back at step 0.
     await page.selectOption('#surface-problem', 'localMinima');
     await page.waitForFunction(() =>
@@ -217,7 +234,7 @@ describe.skipIf(!hasChromium)('the loss surface view in chromium', () => {
     await waitForStep(page, 300);
     const ended = await balls(page);
     expect(ended['adam']!.loss).toBeLessThan(-0.4);
-    await page.screenshot({ path: join(ARTIFACTS, '3-local-minima-click.png') });
+    await page.screenshot({ path: join(ARTIFACTS, '4-local-minima-click.png') });
     writeFileSync(join(ARTIFACTS, 'balls.json'), JSON.stringify({ atStart, rolled, slower, ended }, null, 2));
 
     // On a phone the view fits the screen.
@@ -227,7 +244,7 @@ describe.skipIf(!hasChromium)('the loss surface view in chromium', () => {
     const phone = (await page.locator('#surface').boundingBox())!;
     expect(phone.x).toBeGreaterThanOrEqual(0);
     expect(phone.x + phone.width).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(ARTIFACTS, '4-phone.png') });
+    await page.screenshot({ path: join(ARTIFACTS, '5-phone.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -381,6 +381,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       if (epochLogs.length > MAX_LOGS) epochLogs = thin(epochLogs);
       latest = snapshot;
       freshSnapshot = true;
+      surfacePanel.onSnapshot(snapshot.weights);
       if (running !== snapshot.running) {
         running = snapshot.running;
         document.body.classList.toggle('running', running);

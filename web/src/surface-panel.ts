@@ -2,7 +2,7 @@
 // play/restart, the step counter and the legend; it asks the worker for the surface and the paths, and animates
 // the balls along them (one optimizer step per frame) without touching the rest of the page.
 import { $, fillSelect, numberOptions } from './controls.js';
-import type { DescentRun, SurfaceGrid, ToWorker } from './protocol.js';
+import type { DescentRun, LayerWeights, SurfaceGrid, ToWorker } from './protocol.js';
 import {
   DESCENT_DEFAULT_LR,
   DESCENT_LABELS,
@@ -16,11 +16,14 @@ import {
   type Trajectory,
   type WeightChoice,
   type WeightRef,
+  valueIn,
 } from './surface.js';
 import { DESCENT_COLORS, LossSurfaceView } from './views/loss-surface.js';
 
 /** Optimizer steps the balls take per second while playing. */
 const STEPS_PER_SECOND = 60;
+/** Points kept of the network's training trail; past this, every other one is dropped (the last stays). */
+const MAX_TRAIL = 2000;
 
 const sameRef = (a: WeightRef, b: WeightRef): boolean => a.param === b.param && a.index === b.index;
 const refKey = (ref: WeightRef): string => `${ref.param}:${ref.index}`;
@@ -34,6 +37,8 @@ export class SurfacePanel {
   private grid: SurfaceGrid | null = null;
   private start: [number, number] | null = null;
   private readonly paths = new Map<DescentOptimizer, Trajectory>();
+  /** Where the network's own training has taken the two weights since the slice was taken: x₀, y₀, x₁, … */
+  private trail: number[] = [];
   private step = 0;
   private playing = false;
   private lastFrame = 0;
@@ -88,7 +93,31 @@ export class SurfacePanel {
       this.weights = [first, choices[1]?.ref ?? first];
     }
     this.stale = true;
+    this.trail = [];
     if (this.visible && this.surface === 'network') this.requestSurface();
+  }
+
+  /**
+   * The weights of a training snapshot: on the network's slice, the two chosen weights' values extend the trail
+   * of the network's own training (whose other weights move too, so it need not follow the slice's valleys).
+   */
+  onSnapshot(weights: readonly LayerWeights[]): void {
+    if (this.surface !== 'network' || !this.weights || !this.grid) return;
+    const [a, b] = this.weights.map((ref) => {
+      const choice = this.choices.find((c) => sameRef(c.ref, ref));
+      return choice ? valueIn(weights, choice) : null;
+    });
+    if (a == null || b == null) return;
+    const n = this.trail.length;
+    if (n >= 2 && this.trail[n - 2] === a && this.trail[n - 1] === b) return;
+    this.trail.push(a, b);
+    if (this.trail.length > 2 * MAX_TRAIL)
+      this.trail = this.trail.filter((_, i) => i % 4 < 2 || i >= this.trail.length - 2);
+    const cell = $('surface-training');
+    cell.textContent = `(${a.toPrecision(3)}, ${b.toPrecision(3)})`;
+    cell.dataset['x'] = String(a);
+    cell.dataset['y'] = String(b);
+    this.queueDraw();
   }
 
   /** Shows or hides the view; the first showing (and one after the network changed) computes the surface. */
@@ -109,6 +138,7 @@ export class SurfacePanel {
     this.requestId++;
     this.grid = null;
     this.paths.clear();
+    this.trail = [];
     this.step = 0;
     const request =
       this.surface === 'network'
@@ -125,6 +155,7 @@ export class SurfacePanel {
     this.grid = grid;
     this.view.setGrid(grid);
     $('surface-title').textContent = grid.title;
+    if (this.surface === 'network') this.trail = [...grid.start];
     this.pickStart(grid.start);
   }
 
@@ -204,10 +235,27 @@ export class SurfacePanel {
       row.append(name, select, loss);
       table.append(row);
     }
+    if (this.surface === 'network') {
+      const row = document.createElement('div');
+      row.className = 'descent-row training-row';
+      const name = document.createElement('span');
+      name.className = 'descent-name';
+      const mark = document.createElement('span');
+      mark.className = 'diamond';
+      name.append(mark, 'The network in training (top bar’s play)');
+      const where = document.createElement('span');
+      where.id = 'surface-training';
+      where.className = 'descent-where';
+      where.textContent = 'press ▶ in the top bar; its other weights move too';
+      row.append(name, where);
+      table.append(row);
+    }
   }
 
   private updateLegend(): void {
-    for (const row of document.querySelectorAll<HTMLElement>('#surface-legend .descent-row')) {
+    for (const row of document.querySelectorAll<HTMLElement>(
+      '#surface-legend .descent-row[data-optimizer]',
+    )) {
       const path = this.paths.get(row.dataset['optimizer'] as DescentOptimizer);
       const cell = row.querySelector<HTMLElement>('.descent-loss')!;
       if (!path) {
@@ -250,6 +298,7 @@ export class SurfacePanel {
     }
     this.view.trajectories = DESCENT_OPTIMIZERS.flatMap((o) => this.paths.get(o) ?? []);
     this.view.start = this.start;
+    this.view.trail = this.trail;
     this.view.draw($('surface-box').clientWidth, this.step);
     this.updateLegend();
     if (this.playing) this.queueDraw();

@@ -2,6 +2,7 @@
 // function, or two weights of the current network with every other parameter held at its current value), its
 // values on a grid, and the path each real neurite optimizer takes on it.
 import { Tensor, ValueError, nn, noGrad, tensor, viz } from 'neurite';
+import type { LayerWeights } from './protocol.js';
 
 /** A 2-D problem as neurite's test functions describe one: z = f(x, y) over a range, a start, known minima. */
 export type SurfaceFunction = viz.TestFunction;
@@ -241,6 +242,15 @@ export function buildProblem(request: SurfaceRequest, source: SliceSource): Surf
 export interface WeightChoice {
   ref: WeightRef;
   label: string;
+  /** Where the snapshot's `weights` list holds it: the Linear layer (0 = first) and weight or bias. */
+  layer: number;
+  kind: 'weight' | 'bias';
+}
+
+/** The value of a chosen scalar in a snapshot's weights (null when the network has no such entry). */
+export function valueIn(weights: readonly LayerWeights[], choice: WeightChoice): number | null {
+  const layer = weights[choice.layer];
+  return (choice.kind === 'weight' ? layer?.weight : layer?.bias)?.[choice.ref.index] ?? null;
 }
 
 /**
@@ -262,11 +272,11 @@ export function weightChoices(
     const child = layer * stride;
     for (let index = 0; index < units * inputs; index++) {
       const ref = { param: `${child}.weight`, index };
-      choices.push({ ref, label: weightLabel(ref, [units, inputs]) });
+      choices.push({ ref, label: weightLabel(ref, [units, inputs]), layer, kind: 'weight' });
     }
     for (let index = 0; index < units; index++) {
       const ref = { param: `${child}.bias`, index };
-      choices.push({ ref, label: weightLabel(ref, [units]) });
+      choices.push({ ref, label: weightLabel(ref, [units]), layer, kind: 'bias' });
     }
   }
   return choices;

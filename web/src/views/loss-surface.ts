@@ -35,6 +35,8 @@ export class LossSurfaceView {
   private plot = MAX_PLOT;
   trajectories: Trajectory[] = [];
   start: [number, number] | null = null;
+  /** The network's own training on a network slice: x₀, y₀, x₁, … (dashed, a diamond at the end). */
+  trail: readonly number[] = [];
 
   constructor(
     readonly canvas: HTMLCanvasElement,
@@ -224,9 +226,41 @@ export class LossSurfaceView {
       ctx.strokeStyle = '#ffffff';
       ctx.stroke();
     }
+    this.drawTrail(ctx);
     for (const path of this.trajectories) this.path(ctx, path, step);
     for (const path of this.trajectories) this.ball(ctx, path, step);
     ctx.restore();
+  }
+
+  private drawTrail(ctx: CanvasRenderingContext2D): void {
+    const n = this.trail.length / 2;
+    if (n === 0) return;
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      const [px, py] = this.toPixel(this.trail[2 * i]!, this.trail[2 * i + 1]!);
+      if (i === 0) ctx.moveTo(px, py);
+      else ctx.lineTo(px, py);
+    }
+    ctx.setLineDash([5, 4]);
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.5)';
+    ctx.lineWidth = 3.4;
+    ctx.stroke();
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 1.6;
+    ctx.stroke();
+    ctx.setLineDash([]);
+    const [px, py] = this.toPixel(this.trail[2 * n - 2]!, this.trail[2 * n - 1]!);
+    ctx.beginPath();
+    ctx.moveTo(px, py - 7);
+    ctx.lineTo(px + 7, py);
+    ctx.lineTo(px, py + 7);
+    ctx.lineTo(px - 7, py);
+    ctx.closePath();
+    ctx.fillStyle = '#ffffff';
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = '#111111';
+    ctx.stroke();
   }
 
   private cross(ctx: CanvasRenderingContext2D, x: number, y: number): void {
