@@ -131,6 +131,7 @@ function combineTiers(higher: DType | null, lower: DType | null): DType | null {
  * ```
  * float32 [3] · float64 0-d  → float32        int32 [3] · float64 0-d → float64
  * int32 [3]   · 2.5          → float32        float64 0-d · 2.5       → float64
+ * int32 [3]   · 7            → int32          int32 [3]   · 1e30      → float32 (beyond int32: a float)
  * ```
  */
 export function resultType(...operands: readonly PromotionOperand[]): DType {
