@@ -1,4 +1,4 @@
-// @file io: safetensors in memory (browser-safe); files on disk (io.save, io.load) come with the Node entry, neurite/node.
+// @file io: safetensors in memory, ONNX out and in, model.py source for PyTorch (browser-safe); files on disk (io.save, io.load, io.exportPytorch) come with the Node entry, neurite/node.
 export {
   serialize,
   deserialize,
@@ -15,3 +15,4 @@ export {
   MAX_IMPORT_OPSET,
   type OnnxExportOptions,
 } from './onnx/index.js';
+export { pytorchModuleSource } from './pytorch/module-source.js';

@@ -9,3 +9,4 @@ export {
   type LoadOptions,
 } from '../io/files.js';
 export { exportOnnx, importOnnxFile } from '../io/onnx-files.js';
+export { exportPytorch, type ExportPytorchOptions } from '../io/pytorch/write.js';
