@@ -81,15 +81,46 @@ export function fromOnnxTensor(t: OnnxTensor, what: string): Tensor {
   return new Tensor(Int32Array.from(values), t.dims, 'int32');
 }
 
+/** Most elements one value computed by an imported graph may have (2²⁸: 1 GiB of float32), checked before allocating. */
+export const MAX_ONNX_VALUE_ELEMENTS = 2 ** 28;
+
+/** Refuses an output shape above MAX_ONNX_VALUE_ELEMENTS (hostile pads or broadcasts), before it is allocated. */
+function checkSize(call: NodeCall, shape: readonly number[]): void {
+  const count = shape.reduce((a, b) => a * Math.max(b, 0), 1);
+  if (count > MAX_ONNX_VALUE_ELEMENTS) {
+    fail(
+      call.node,
+      `the output would have shape [${shape.join(', ')}] (${count} elements, above the limit of ${MAX_ONNX_VALUE_ELEMENTS})`,
+    );
+  }
+}
+
+/** The broadcast of two shapes, checked against the size limit (mismatches are left to the op's own error). */
+function broadcastSize(
+  call: NodeCall,
+  a: readonly number[],
+  b: readonly number[],
+  tail: readonly number[] = [],
+): void {
+  const rank = Math.max(a.length, b.length);
+  const shape = Array.from({ length: rank }, (_, i) =>
+    Math.max(a[a.length - rank + i] ?? 1, b[b.length - rank + i] ?? 1),
+  );
+  checkSize(call, [...shape, ...tail]);
+}
+
 const normalizeAxis = (call: NodeCall, axis: number, rank: number): number => {
   if (axis < -rank || axis >= rank) fail(call.node, `axis ${axis} is out of range for rank ${rank}`);
   return axis < 0 ? axis + rank : axis;
 };
 
 const same = (call: NodeCall, fn: (x: Tensor) => Tensor): Tensor[] => [fn(input(call, 0))];
-const two = (call: NodeCall, fn: (a: Tensor, b: Tensor) => Tensor): Tensor[] => [
-  fn(input(call, 0), input(call, 1)),
-];
+const two = (call: NodeCall, fn: (a: Tensor, b: Tensor) => Tensor): Tensor[] => {
+  const a = input(call, 0);
+  const b = input(call, 1);
+  broadcastSize(call, a.shape, b.shape);
+  return [fn(a, b)];
+};
 
 /** Symmetric ONNX pads [b1, b2, …, e1, e2, …] as per-dim paddings; asymmetric pads are an error. */
 function symmetricPads(call: NodeCall, dims: number): number[] {
@@ -169,7 +200,11 @@ export const NODE_IMPLS: Readonly<Record<string, NodeImpl>> = {
   Mul: (c) => two(c, (a, b) => a.mul(b)),
   Div: (c) => two(c, (a, b) => a.div(b)),
   Pow: (c) => two(c, (a, b) => a.pow(b)),
-  MatMul: (c) => two(c, (a, b) => a.matmul(b)),
+  MatMul: (c) => {
+    const [a, b] = [input(c, 0), input(c, 1)];
+    broadcastSize(c, a.shape.slice(0, -2), b.shape.slice(0, -2), [a.shape.at(-2) ?? 1, b.shape.at(-1) ?? 1]);
+    return [a.matmul(b)];
+  },
   Gemm: (c) => {
     const alpha = floatAttr(c.node, 'alpha', 1);
     const beta = floatAttr(c.node, 'beta', 1);
@@ -183,6 +218,7 @@ export const NODE_IMPLS: Readonly<Record<string, NodeImpl>> = {
         c.node,
         `A and B must be matrices, got shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`,
       );
+    checkSize(c, [a.shape[transA ? 1 : 0]!, b.shape[transB ? 0 : 1]!]);
     if (alpha === 1 && beta === 1 && transA === 0 && transB === 1 && bias && bias.ndim === 1)
       return [linear(a, b, bias)];
     let y = (transA ? a.T : a).matmul(transB ? b.T : b);
@@ -206,6 +242,11 @@ export const NODE_IMPLS: Readonly<Record<string, NodeImpl>> = {
       groups: intAttr(c.node, 'group', 1),
     };
     const bias = c.inputs[2] ?? null;
+    const out = x.shape.slice(2).map((size, i) => {
+      const extent = options.dilation[i]! * ((w.shape[2 + i] ?? 1) - 1) + 1;
+      return Math.floor((size + 2 * options.padding[i]! - extent) / options.stride[i]!) + 1;
+    });
+    checkSize(c, [x.shape[0] ?? 1, w.shape[0] ?? 1, ...out]);
     return [dims === 2 ? conv2d(x, w, bias, options as never) : conv1d(x, w, bias, options as never)];
   },
   MaxPool: (c) => {
@@ -260,6 +301,10 @@ export const NODE_IMPLS: Readonly<Record<string, NodeImpl>> = {
     if (c.inputs[3]) fail(c.node, 'the axes input is not supported');
     const value = c.inputs[2] ? Number(c.inputs[2].dataSync()[0] ?? 0) : 0;
     if (pads.every((p) => p === 0)) return [x];
+    checkSize(
+      c,
+      x.shape.map((d, i) => d + pads[i]! + pads[x.ndim + i]!),
+    );
     const torchPads: number[] = [];
     for (let d = x.ndim - 1; d >= 0; d--) torchPads.push(pads[d]!, pads[x.ndim + d]!);
     return [pad(x, torchPads, 'constant', value)];

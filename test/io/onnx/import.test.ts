@@ -139,6 +139,23 @@ describe('importOnnx: clear errors', () => {
     );
   });
 
+  it('refuses a hostile size before allocating it (pads of 2³⁰, a broadcast of 2¹⁵ × 2¹⁵ rows)', () => {
+    const pads = { name: '', dataType: 7, dims: [4], values: [0, 2 ** 30, 0, 0] };
+    const padNodes = [
+      { ...node('Constant', [], ['p']), attributes: [{ name: 'value', type: 4, value: pads }] },
+      node('Pad', ['x', 'p'], ['y']),
+    ];
+    expect(() => io.importOnnx(model(padNodes)).forward(tensor([[1, 2]]))).toThrow(
+      /Pad\): the output would have shape \[1, 1073741826\]/,
+    );
+    const column = { name: 'c', dataType: 1, dims: [2 ** 15, 1], values: new Float32Array(2 ** 15) };
+    const row = { name: 'r', dataType: 1, dims: [1, 2 ** 15], values: new Float32Array(2 ** 15) };
+    const bytes = model([node('Add', ['c', 'r'], ['s']), node('Add', ['x', 's'], ['y'])], {
+      initializers: [column, row],
+    });
+    expect(() => io.importOnnx(bytes).forward(tensor([[1]]))).toThrow(/above the limit of 268435456/);
+  });
+
   it('refuses bytes that are not a model', () => {
     expect(() => io.importOnnx(new TextEncoder().encode('{"not": "onnx"}'))).toThrow(FormatError);
     expect(() => io.importOnnx(new Uint8Array(0))).toThrow(/no graph/);
