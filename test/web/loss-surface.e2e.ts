@@ -237,6 +237,15 @@ describe.skipIf(!hasChromium)('the loss surface view in chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, '4-local-minima-click.png') });
     writeFileSync(join(ARTIFACTS, 'balls.json'), JSON.stringify({ atStart, rolled, slower, ended }, null, 2));
 
+    // The link keeps the view and the surface.
+    expect(page.url()).toContain('view=surface&surface=localMinima');
+    const linked = await context!.newPage();
+    await linked.goto(page.url());
+    await pathsReady(linked);
+    expect(await linked.isVisible('#surface')).toBe(true);
+    expect(await linked.inputValue('#surface-problem')).toBe('localMinima');
+    await linked.close();
+
     // On a phone the view fits the screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('#surface').scrollIntoViewIfNeeded();

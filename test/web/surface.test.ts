@@ -7,7 +7,9 @@ import {
   buildProblem,
   cellCentre,
   descend,
+  surfaceFromQuery,
   surfaceGrid,
+  surfaceToQuery,
   weightChoices,
   type WeightRef,
 } from '../../web/src/surface.js';
@@ -196,5 +198,28 @@ describe('descent paths', () => {
     expect(path.diverged).toBe(true);
     expect(path.losses.length).toBeLessThan(301);
     expect(Number.isFinite(path.losses[path.losses.length - 1])).toBe(false);
+  });
+});
+
+describe('the view in the URL', () => {
+  it('round-trips the surface and the network weights, and stays out of the URL while hidden', () => {
+    const network = {
+      shown: true,
+      surface: 'network' as const,
+      weights: [
+        { param: '0.weight', index: 1 },
+        { param: '4.bias', index: 0 },
+      ] as [WeightRef, WeightRef],
+    };
+    expect(surfaceToQuery(network)).toBe('view=surface&surface=network&sw=0.weight_1%7E4.bias_0');
+    expect(surfaceFromQuery(`data=pass&${surfaceToQuery(network)}`)).toEqual(network);
+    const valley = { shown: true, surface: 'valley' as const, weights: null };
+    expect(surfaceFromQuery(surfaceToQuery(valley))).toEqual(valley);
+    expect(surfaceToQuery({ ...valley, shown: false })).toBe('');
+    expect(surfaceFromQuery('view=surface&surface=nope&sw=0.weight_x~1.bias_2')).toEqual({
+      shown: true,
+      surface: 'network',
+      weights: null,
+    });
   });
 });

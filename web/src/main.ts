@@ -16,7 +16,7 @@ import {
 import { parseCsv } from './csv.js';
 import { inferSettingsFromWeights } from './import.js';
 import { SurfacePanel } from './surface-panel.js';
-import { weightChoices } from './surface.js';
+import { surfaceFromQuery, surfaceToQuery, weightChoices } from './surface.js';
 import type { EpochLog, FromWorker, Snapshot, ToWorker } from './protocol.js';
 import {
   FEATURES,
@@ -78,7 +78,7 @@ const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), HEATMAP_SIZE, (
 const network = new NetworkView($<HTMLCanvasElement>('network'));
 const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), 'Loss');
 const accuracyChart = new LineChart($<HTMLCanvasElement>('acc-chart'), 'Accuracy', [0, 1]);
-const surfacePanel = new SurfacePanel(send);
+const surfacePanel = new SurfacePanel(send, () => writeUrl());
 
 /** Shows the decision boundary or the loss surface in the output panel. */
 function showView(view: 'boundary' | 'surface'): void {
@@ -92,6 +92,7 @@ function showView(view: 'boundary' | 'surface'): void {
   $('boundary-view').hidden = view !== 'boundary';
   $('surface-view').hidden = view !== 'surface';
   surfacePanel.setVisible(view === 'surface');
+  writeUrl();
   queueRender();
 }
 $('tab-boundary').addEventListener('click', () => showView('boundary'));
@@ -144,7 +145,8 @@ function restart(): void {
 }
 
 function writeUrl(): void {
-  const query = settingsToQuery(settings);
+  const view = surfaceToQuery(surfacePanel.urlState);
+  const query = settingsToQuery(settings) + (view ? `&${view}` : '');
   if (location.search.slice(1) !== query) window.history.replaceState(null, '', `?${query}`);
 }
 
@@ -408,6 +410,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       surfacePanel.onTrajectories(message.requestId, message.start, message.trajectories);
       break;
     case 'imported':
+      surfacePanel.refresh();
       toast(`Model imported. ${message.message}.`);
       break;
     case 'error':
@@ -543,4 +546,7 @@ window.addEventListener('resize', () => {
 
 buildDatasetTiles();
 buildFeatureToggles();
+const linkedView = surfaceFromQuery(location.search);
+surfacePanel.restore(linkedView);
 restart();
+if (linkedView.shown) showView('surface');

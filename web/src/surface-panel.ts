@@ -15,6 +15,7 @@ import {
   type SurfaceName,
   type Trajectory,
   type WeightChoice,
+  type SurfaceUrlState,
   type WeightRef,
   valueIn,
 } from './surface.js';
@@ -48,7 +49,14 @@ export class SurfacePanel {
   private visible = false;
   private readonly view: LossSurfaceView;
 
-  constructor(private readonly send: (message: ToWorker) => void) {
+  /**
+   * @param send posts a message to the training worker.
+   * @param onStateChange called when the surface or the weights change (the page rewrites its URL).
+   */
+  constructor(
+    private readonly send: (message: ToWorker) => void,
+    private readonly onStateChange: () => void = () => {},
+  ) {
     this.view = new LossSurfaceView($<HTMLCanvasElement>('surface'), (x, y) => this.pickStart([x, y]));
     fillSelect(
       $<HTMLSelectElement>('surface-problem'),
@@ -82,6 +90,25 @@ export class SurfacePanel {
       this.queueDraw();
     });
     this.renderLegend();
+  }
+
+  /** The URL's part of the view's state. */
+  get urlState(): SurfaceUrlState {
+    return { shown: this.visible, surface: this.surface, weights: this.weights };
+  }
+
+  /** Restores a link's surface and weights (before the first run; unknown weights fall back in setNetwork). */
+  restore(state: SurfaceUrlState): void {
+    this.surface = state.surface;
+    this.lrs = { ...DESCENT_DEFAULT_LR[state.surface] };
+    if (state.weights) this.weights = state.weights;
+    this.renderLegend();
+  }
+
+  /** The network's weights changed outside a new run (a model import): its slice must be taken again. */
+  refresh(): void {
+    this.stale = true;
+    if (this.visible && this.surface === 'network') this.requestSurface();
   }
 
   /** The network of a new run: its scalars become the weight choices and its slice must be recomputed. */
@@ -146,6 +173,7 @@ export class SurfacePanel {
         : { surface: this.surface };
     this.send({ type: 'surface', requestId: this.requestId, request });
     $('surface-title').textContent = 'Computing the surface…';
+    this.onStateChange();
     this.queueDraw();
   }
 

@@ -281,3 +281,39 @@ export function weightChoices(
   }
   return choices;
 }
+
+/** What the page keeps of the view in its URL: whether it is shown, the surface, and the network's two weights. */
+export interface SurfaceUrlState {
+  shown: boolean;
+  surface: SurfaceName;
+  weights: [WeightRef, WeightRef] | null;
+}
+
+/**
+ * URL parameters of the view (`view=surface&surface=localMinima`, `sw=0.weight_0~0.weight_1` for the network's
+ * weights); empty when the decision boundary is shown, so existing links stay as they were.
+ */
+export function surfaceToQuery(state: SurfaceUrlState): string {
+  if (!state.shown) return '';
+  const q = new URLSearchParams({ view: 'surface', surface: state.surface });
+  if (state.surface === 'network' && state.weights)
+    q.set('sw', state.weights.map((w) => `${w.param}_${w.index}`).join('~'));
+  return q.toString();
+}
+
+/** The view's state from a query string; anything missing or invalid gives the default (hidden, network). */
+export function surfaceFromQuery(query: string): SurfaceUrlState {
+  const q = new URLSearchParams(query);
+  const name = q.get('surface');
+  const surface = (SURFACES as readonly string[]).includes(name ?? '') ? (name as SurfaceName) : 'network';
+  const refs = (q.get('sw') ?? '').split('~').map((item): WeightRef | null => {
+    const match = /^(\d+\.(?:weight|bias))_(\d+)$/.exec(item);
+    return match ? { param: match[1]!, index: Number(match[2]) } : null;
+  });
+  const [a, b] = refs;
+  return {
+    shown: q.get('view') === 'surface',
+    surface,
+    weights: a && b && refs.length === 2 ? [a, b] : null,
+  };
+}
