@@ -152,7 +152,11 @@ def csv_dataset(spec, encoding, path):
     x = standardize(x, encoding["featureMean"], encoding["featureStd"])
     if encoding["task"] == "classification":
         index = {name: i for i, name in enumerate(encoding["classNames"])}
-        y = torch.tensor([index[label_of(row[target])] for row in body], dtype=torch.int64)
+        labels = [label_of(row[target]) for row in body]
+        unknown = sorted({label for label in labels if label not in index})
+        if unknown:
+            raise ValueError(f"{path or spec['path']}: labels {unknown[:5]} are not among the run's classes {list(index)}")
+        y = torch.tensor([index[label] for label in labels], dtype=torch.int64)
     else:
         y = torch.tensor([[parse_number(row[target])] for row in body], dtype=torch.float32)
         y = standardize(y, [encoding["targetMean"]], [encoding["targetStd"]])
