@@ -16,6 +16,7 @@ import { fit, predict } from '../../train/loop.js';
 import { binaryAccuracy } from '../../train/metrics.js';
 import { curvesSvg } from '../../viz/curves.js';
 import { decisionBoundarySvg } from '../../viz/decision-boundary.js';
+import { descentCommand } from './descent.js';
 import type { Print } from './train.js';
 
 export interface DemoOptions {
@@ -41,7 +42,8 @@ function fmt(v: number, digits = 2): string {
 /**
  * Trains the perceptron p(pass) = σ(w0 + w1·lectures + w2·hours) and a one-hidden-layer network on
  * passTheClass, prints the learned equation, its decision line and example predictions, compares accuracies,
- * and writes decision-boundary.svg and loss.svg.
+ * and writes decision-boundary.svg and loss.svg; then runs `neurite descent` on the perceptron (loss-surface.svg,
+ * learning-rates.svg).
  */
 export function demoCommand(options: DemoOptions, print: Print): void {
   manualSeed(options.seed);
@@ -173,6 +175,10 @@ export function demoCommand(options: DemoOptions, print: Print): void {
     `\nWrote ${join(out, 'decision-boundary.svg')} (both models side by side: probability heatmap, students, the p = 0.5 line)`,
   );
   print(`  and ${join(out, 'loss.svg')} (training and test loss per epoch).`);
+
+  // The lecture's picture of training: the perceptron's loss over (w1, w2) and the path each optimizer takes.
+  print('\nHow the perceptron gets there: gradient descent on its loss surface (as `neurite descent`)');
+  descentCommand({ surface: 'pass-the-class', out, seed: options.seed }, print);
 }
 
 function rowsOf(grid: Tensor): number[][] {

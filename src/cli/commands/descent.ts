@@ -163,7 +163,9 @@ export function prepareOutputFolder(out: string, option = '--out'): string {
     try {
       stats = fs.statSync(ancestor);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      // ENOTDIR: a file on the way up, reported by the loop when it reaches it.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
         throw new ValueError(option, `cannot use ${out}: ${(error as Error).message}`);
     }
     if (stats) {
