@@ -278,14 +278,20 @@ export class LossSurfaceView {
   private path(ctx: CanvasRenderingContext2D, path: Trajectory, step: number): void {
     const last = Math.min(step, path.points.length / 2 - 1);
     if (last < 1) return;
+    // pixel = offset + scale·value, without a tuple per point (a frame draws up to 6 × 300 of them).
+    const grid = this.grid!;
+    const scaleX = this.plot / (grid.xRange[1] - grid.xRange[0]);
+    const scaleY = -this.plot / (grid.yRange[1] - grid.yRange[0]);
+    const offsetX = MARGIN.left - grid.xRange[0] * scaleX;
+    const offsetY = MARGIN.top - grid.yRange[1] * scaleY;
+    const points = path.points;
     ctx.beginPath();
     for (let i = 0; i <= last; i++) {
-      const [px, py] = this.toPixel(path.points[2 * i]!, path.points[2 * i + 1]!);
       // Far-off points of a diverging run stay drawable.
-      const cx = Math.max(-1e4, Math.min(1e4, px));
-      const cy = Math.max(-1e4, Math.min(1e4, py));
-      if (i === 0) ctx.moveTo(cx, cy);
-      else ctx.lineTo(cx, cy);
+      const px = Math.max(-1e4, Math.min(1e4, offsetX + points[2 * i]! * scaleX));
+      const py = Math.max(-1e4, Math.min(1e4, offsetY + points[2 * i + 1]! * scaleY));
+      if (i === 0) ctx.moveTo(px, py);
+      else ctx.lineTo(px, py);
     }
     ctx.strokeStyle = path.optimizer === 'adagrad' ? 'rgba(255, 255, 255, 0.6)' : 'rgba(0, 0, 0, 0.45)';
     ctx.lineWidth = 3.6;
