@@ -3,10 +3,11 @@ import { join, resolve } from 'node:path';
 import { FormatError, NeuriteError } from '../../errors.js';
 import { load, readRegularFile } from '../../io/files.js';
 import { parseHandoffResult } from '../../io/pytorch/handoff.js';
-import { parseRunRecord } from '../run-files.js';
 import { optimizerStateFromTensors } from '../../io/pytorch/optimizer-state.js';
+import type { StateDict } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { zeros } from '../../tensor/create.js';
+import { parseRunRecord } from '../run-files.js';
 import { createSession, describeLogs, makeOptimizer, saveRun, type Session } from '../run.js';
 import { openRunOutput } from '../run-store.js';
 import { finalScores, type Print } from './train.js';
@@ -40,7 +41,7 @@ export function importRunCommand(
     new TextEncoder().encode(JSON.stringify(result.record)),
     `${resultPath} (record)`,
   );
-  let tensors;
+  let tensors: StateDict;
   try {
     tensors = load(weightsPath).tensors;
   } catch (error) {
@@ -91,7 +92,7 @@ export function importRunCommand(
 function restoreOptimizer(session: Session, dir: string, file: string | null): string {
   if (file === null) return 'Optimizer: fresh (train_ddp.py saved no optimizer state)';
   const path = join(dir, file);
-  let tensors;
+  let tensors: StateDict;
   try {
     tensors = load(path).tensors;
   } catch (error) {
