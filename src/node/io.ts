@@ -1,4 +1,4 @@
-// @file io for Node: the browser-safe io namespace plus safetensors files on disk (io.save, io.load).
+// @file io for Node: the browser-safe io namespace plus files on disk (io.save, io.load; io.exportOnnx with a path, io.importOnnxFile).
 export * from '../io/index.js';
 export {
   save,
