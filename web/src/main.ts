@@ -343,6 +343,7 @@ $<HTMLInputElement>('import-csv').addEventListener('change', async (event) => {
 });
 
 $('export-model').addEventListener('click', () => send({ type: 'export' }));
+$('export-onnx').addEventListener('click', () => send({ type: 'export', format: 'onnx' }));
 $<HTMLInputElement>('import-model').addEventListener('change', async (event) => {
   const input = event.target as HTMLInputElement;
   const file = input.files?.[0];
@@ -395,12 +396,12 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       const blob = new Blob([message.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
-      link.download = `neurite-playground-${settings.dataset}.safetensors`;
+      link.download = `neurite-playground-${settings.dataset}.${message.format}`;
       document.body.append(link);
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      toast('Model exported as safetensors.');
+      toast(message.format === 'onnx' ? 'Model exported as ONNX.' : 'Model exported as safetensors.');
       break;
     }
     case 'surface':

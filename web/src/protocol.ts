@@ -75,7 +75,7 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'addPoint'; point: { x: number; y: number; label: number } }
-  | { type: 'export' }
+  | { type: 'export'; format?: 'safetensors' | 'onnx' }
   | { type: 'import'; bytes: Uint8Array }
   /** Build a loss surface (the network slice takes the weights as they are now) and post its grid. */
   | { type: 'surface'; requestId: number; request: SurfaceRequest }
@@ -84,7 +84,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot }
-  | { type: 'exported'; bytes: Uint8Array }
+  | { type: 'exported'; bytes: Uint8Array; format: 'safetensors' | 'onnx' }
   | { type: 'imported'; message: string }
   | { type: 'surface'; grid: SurfaceGrid }
   | { type: 'trajectories'; requestId: number; start: [number, number]; trajectories: Trajectory[] }

@@ -321,6 +321,25 @@ export class Trainer {
    * The trained weights as a safetensors file (PyTorch key names such as `0.weight`); the metadata holds
    * the playground settings that rebuild the model (`playground.query`) and the input encoding.
    */
+  /**
+   * The network as ONNX (opset 17, dynamic batch) for ONNX Runtime: its input is the feature vector the network
+   * sees (`playground.inputs` in the metadata: features, then (v − center)/scale), its output the logits.
+   */
+  exportOnnx(): Uint8Array {
+    const example = new Tensor(new Float32Array(2 * this.train.x.shape[1]!), [2, this.train.x.shape[1]!]);
+    return io.exportOnnx(this.model, example, {
+      metadata: {
+        'playground.query': settingsToQuery(this.settings),
+        'playground.inputs': JSON.stringify({
+          features: this.settings.features,
+          center: this.data.center,
+          scale: this.data.scale,
+          output: this.classes === 2 ? 'sigmoid' : 'softmax',
+        }),
+      },
+    });
+  }
+
   exportModel(): Uint8Array {
     return io.serialize(this.model.stateDict(), {
       format: 'pt',

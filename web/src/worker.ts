@@ -103,8 +103,9 @@ scope.onmessage = (event) => {
         break;
       case 'export':
         if (trainer) {
-          const bytes = trainer.exportModel();
-          post({ type: 'exported', bytes }, [bytes.buffer as ArrayBuffer]);
+          const format = message.format ?? 'safetensors';
+          const bytes = format === 'onnx' ? trainer.exportOnnx() : trainer.exportModel();
+          post({ type: 'exported', bytes, format }, [bytes.buffer as ArrayBuffer]);
         }
         break;
       case 'surface': {
