@@ -253,10 +253,15 @@ export const LAYER_CONVERTERS: readonly LayerEntry[] = [
   }),
 ];
 
-/** The converter for a module, or null when it is a container whose forward is traced through. */
+/**
+ * The converter for a module, or null when its forward is traced through op by op: containers, unknown modules,
+ * and subclasses of known layers that override forward (their extra ops must not be lost).
+ */
 export function layerConverter(module: AnyModule): LayerConverter<AnyModule> | null {
   for (const entry of LAYER_CONVERTERS) {
-    if (module instanceof entry.layer) return entry.convert as LayerConverter<AnyModule>;
+    if (!(module instanceof entry.layer)) continue;
+    const own = (entry.layer.prototype as { forward: unknown }).forward;
+    return module.forward === own ? (entry.convert as LayerConverter<AnyModule>) : null;
   }
   return null;
 }

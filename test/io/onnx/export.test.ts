@@ -183,6 +183,16 @@ describe('exportOnnx: user-written modules with functional ops', () => {
     await expectOrtMatches('functional', new Functional(), [4]);
   });
 
+  it('traces a subclass of a known layer that overrides forward op by op (its extra ops are kept)', async () => {
+    manualSeed(6);
+    class ScaledLinear extends nn.Linear {
+      override forward(x: Tensor): Tensor {
+        return super.forward(x).mul(2).tanh();
+      }
+    }
+    await expectOrtMatches('scaled-linear', new nn.Sequential(new ScaledLinear(3, 4), new nn.ReLU()), [3]);
+  });
+
   it('names an op that has no ONNX conversion', () => {
     manualSeed(4);
     expect(() => io.exportOnnx(new UserModel(), randn([2, 4]))).toThrow(
