@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ValueError, optim, tensor, type Tensor } from '../../../src/index.js';
+import { ValueError, optim, tensor, viz, type Tensor } from '../../../src/index.js';
 import { TEST_FUNCTIONS, runOptimizerOnFunction } from '../../../src/viz/loss-surface/index.js';
-import { viz } from '../../../src/index.js';
 
 interface DescentCase {
   name: string;
