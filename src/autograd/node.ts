@@ -9,11 +9,21 @@ import { isGradEnabled } from './grad-mode.js';
  */
 export type BackwardFn = (gradOutput: Tensor) => readonly (Tensor | null)[];
 
+/**
+ * The arguments of an op that its inputs do not carry (softmax's dim, permute's order, leakyRelu's slope), kept
+ * for tools that read the recorded graph, such as ONNX export.
+ */
+export type NodeAttributes = Readonly<Record<string, number | string | readonly number[]>>;
+
+const NO_ATTRIBUTES: NodeAttributes = Object.freeze({});
+
 /** A recorded op application (PyTorch's grad_fn). */
 export class Node {
   /** The op's name, e.g. 'mul' (printed as MulBackward). */
   readonly name: string;
   readonly inputs: readonly Tensor[];
+  /** The op's arguments other than its input tensors (see NodeAttributes). */
+  readonly attrs: NodeAttributes;
   private backwardFn: BackwardFn | null;
   /** Set by retainGrad(): the non-leaf tensor whose `.grad` should be filled. */
   retained: Tensor | null = null;
@@ -22,9 +32,15 @@ export class Node {
   /** @internal The engine's scratch: the number of the last backward pass that reached this node. */
   visitMark = 0;
 
-  constructor(name: string, inputs: readonly Tensor[], backward: BackwardFn) {
+  constructor(
+    name: string,
+    inputs: readonly Tensor[],
+    backward: BackwardFn,
+    attrs: NodeAttributes = NO_ATTRIBUTES,
+  ) {
     this.name = name;
     this.inputs = inputs;
+    this.attrs = attrs;
     this.backwardFn = backward;
   }
 
@@ -61,11 +77,12 @@ export function record(
   name: string,
   inputs: readonly Tensor[],
   backward: BackwardFn,
+  attrs?: NodeAttributes,
 ): Tensor {
   if (!isGradEnabled()) return output;
   for (let i = 0; i < inputs.length; i++) {
     if (inputs[i]!.requiresGrad) {
-      output.attachGradFn(new Node(name, inputs, backward));
+      output.attachGradFn(new Node(name, inputs, backward, attrs));
       return output;
     }
   }

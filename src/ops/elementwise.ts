@@ -1,6 +1,6 @@
 // @file Elementwise ops (arithmetic, math functions, activations, comparisons, where), forward and backward.
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { record } from '../autograd/node.js';
+import { record, type NodeAttributes } from '../autograd/node.js';
 import { backend, type BinaryOp, type UnaryGradOp, type UnaryOp } from '../backend/index.js';
 import { DTypeError, ValueError } from '../errors.js';
 import { scalar, zerosLike } from '../tensor/create.js';
@@ -67,9 +67,10 @@ function mathUnary(
   grad: (g: Tensor, out: Tensor) => Tensor,
   p0?: number,
   p1?: number,
+  attrs?: NodeAttributes,
 ): Tensor {
   const out = runUnary(op, x, floatResult(x.dtype), p0, p1);
-  return record(out, name, [x], (g) => [grad(g, out)]);
+  return record(out, name, [x], (g) => [grad(g, out)], attrs);
 }
 
 /** A function that keeps the input's dtype (neg, abs, relu, clamp…). */
@@ -151,18 +152,28 @@ export function pow(a: Operand, b: Operand): Tensor {
       );
     }
     const out = runUnary('powScalar', a, dtype, exponent);
-    return record(out, 'pow', [a], (g) => [
-      exponent === 0 ? zerosLike(g) : mul(g, mul(pow(a, exponent - 1), exponent)),
-    ]);
+    return record(
+      out,
+      'pow',
+      [a],
+      (g) => [exponent === 0 ? zerosLike(g) : mul(g, mul(pow(a, exponent - 1), exponent))],
+      { exponent },
+    );
   }
   if (typeof a === 'number' && b instanceof Tensor) {
     const base = a;
     // An integral base on an int tensor stays integral (3 ** −3 = 0), as in PyTorch.
     const out = runUnary('scalarPow', b, arithmeticType(promoteWithScalar(b.dtype, base)), base);
-    return record(out, 'pow', [b], (g) => {
-      const factor = mul(out, Math.log(base));
-      return [mul(g, base === 0 ? where(ge(b, 0), 0, factor) : factor)];
-    });
+    return record(
+      out,
+      'pow',
+      [b],
+      (g) => {
+        const factor = mul(out, Math.log(base));
+        return [mul(g, base === 0 ? where(ge(b, 0), 0, factor) : factor)];
+      },
+      { base },
+    );
   }
   const [x, y, dtype] = operands(a, b);
   const out = runBinary('pow', 'pow', x, y, arithmeticType(dtype));
@@ -296,12 +307,24 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     x,
     (g) => where(gt(x, 0), g, mul(g, negativeSlope)), // the slope in g's dtype, not rounded to float32
     negativeSlope,
+    undefined,
+    { negativeSlope },
   );
 }
 
 /** x for x > 0, α(eˣ − 1) otherwise (default α = 1); ∂ = g·(out + α) for x ≤ 0, g otherwise (NaN too). */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return mathUnary('elu', 'elu', x, (g, out) => where(le(x, 0), mul(g, add(out, alpha)), g), alpha);
+  return mathUnary(
+    'elu',
+    'elu',
+    x,
+    (g, out) => where(le(x, 0), mul(g, add(out, alpha)), g),
+    alpha,
+    undefined,
+    {
+      alpha,
+    },
+  );
 }
 
 /**
@@ -313,8 +336,14 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
     throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
   const tanhForm = approximate === 'tanh';
-  return mathUnary(tanhForm ? 'geluTanh' : 'gelu', 'gelu', x, (g) =>
-    mul(g, runUnary(tanhForm ? 'geluTanhGrad' : 'geluGrad', x, floatResult(x.dtype))),
+  return mathUnary(
+    tanhForm ? 'geluTanh' : 'gelu',
+    'gelu',
+    x,
+    (g) => mul(g, runUnary(tanhForm ? 'geluTanhGrad' : 'geluGrad', x, floatResult(x.dtype))),
+    undefined,
+    undefined,
+    { approximate },
   );
 }
 
@@ -335,6 +364,7 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
     (g) => mul(g, where(gt(mul(x, beta), threshold), 1, sigmoid(mul(x, beta)))),
     beta,
     threshold,
+    { beta, threshold },
   );
 }
 

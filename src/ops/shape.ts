@@ -102,7 +102,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   backend().permute(x.storage, x.shape, perm, out);
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
-  return record(new Tensor(out, shape, x.dtype), 'permute', [x], (g) => [permute(g, inverse)]);
+  return record(new Tensor(out, shape, x.dtype), 'permute', [x], (g) => [permute(g, inverse)], { perm });
 }
 
 /** Swaps two dims. A 0-d tensor takes dims 0 and −1 and comes back unchanged, as in PyTorch. */
@@ -255,13 +255,18 @@ function concat(op: string, tensors: readonly Tensor[], dim: number): Tensor {
     backend().sliceAssign(t.storage, t.shape, out, shape, starts, ones);
     offset += t.shape[d]!;
   }
-  return record(new Tensor(out, shape, dtype), op, inputs, (g) =>
-    inputs.map((t, i) => {
-      if (!t.requiresGrad) return null;
-      if (isLegacyEmpty(t) && kept.length > 0) return zeros(t.shape, { dtype: g.dtype });
-      const starts = shape.map((_, k) => (k === d ? offsets[i]! : 0));
-      return stridedSlice(g, starts, ones, t.shape, 'narrow');
-    }),
+  return record(
+    new Tensor(out, shape, dtype),
+    op,
+    inputs,
+    (g) =>
+      inputs.map((t, i) => {
+        if (!t.requiresGrad) return null;
+        if (isLegacyEmpty(t) && kept.length > 0) return zeros(t.shape, { dtype: g.dtype });
+        const starts = shape.map((_, k) => (k === d ? offsets[i]! : 0));
+        return stridedSlice(g, starts, ones, t.shape, 'narrow');
+      }),
+    { dim: d },
   );
 }
 

@@ -31,7 +31,9 @@ function softmaxKernel(op: string, x: Tensor, dim: number, log: boolean): [Tenso
  */
 export function softmax(x: Tensor, dim: number): Tensor {
   const [out, input, axis] = softmaxKernel('softmax', x, dim, false);
-  return record(out, 'softmax', [input], (g) => [mul(out, sub(g, sum(mul(g, out), axis, true)))]);
+  return record(out, 'softmax', [input], (g) => [mul(out, sub(g, sum(mul(g, out), axis, true)))], {
+    dim: axis,
+  });
 }
 
 /**
@@ -41,5 +43,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const [out, input, axis] = softmaxKernel('logSoftmax', x, dim, true);
-  return record(out, 'logSoftmax', [input], (g) => [sub(g, mul(exp(out), sum(g, axis, true)))]);
+  return record(out, 'logSoftmax', [input], (g) => [sub(g, mul(exp(out), sum(g, axis, true)))], {
+    dim: axis,
+  });
 }

@@ -7,7 +7,9 @@ import {
   manualSeed,
   nn,
   noGrad,
+  logSoftmax,
   permute,
+  pow,
   rand,
   randint,
   randn,
@@ -181,6 +183,27 @@ describe('exportOnnx: user-written modules with functional ops', () => {
       }
     }
     await expectOrtMatches('functional', new Functional(), [4]);
+  });
+
+  it('exports the arguments the ops recorded: any pow exponent, a scalar base, tanh-GELU, softplus β, dims that values cannot tell apart', async () => {
+    manualSeed(8);
+    class Arguments extends nn.Module {
+      fc = new nn.Linear(3, 4);
+      forward(x: Tensor): Tensor {
+        const h = this.fc.forward(x);
+        const powered = h.abs().add(0.5).pow(1.7).add(pow(1.3, h.tanh()));
+        const smooth = h.gelu('tanh').add(h.softplus(2, 5)).add(h.leakyRelu(0.37));
+        // A [N, 4, 1] tensor whose last dim has size 1: softmax over dim 2 is all ones, and so is a cat/permute
+        // guess built from values alone; the recorded dims are what the export must use.
+        const column = powered.add(smooth).reshape([-1, 4, 1]);
+        const joined = cat([column, column.mul(2)], 2);
+        return cat(
+          [logSoftmax(permute(joined, [0, 2, 1]), 1).reshape([-1, 8]), softmax(column, 2).reshape([-1, 4])],
+          1,
+        );
+      }
+    }
+    await expectOrtMatches('recorded-arguments', new Arguments(), [3]);
   });
 
   it('traces a subclass of a known layer that overrides forward op by op (its extra ops are kept)', async () => {
