@@ -42,10 +42,12 @@ export class PyTorchProcess {
       const why = probe.error?.message ?? probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.status}`;
       return { unavailable: `${PYTHON} -c "import torch" failed: ${why}` };
     }
-    const child = spawn(PYTHON, [SCRIPT, '--serve'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    });
+    // PyTorch at its best (REFERENCE §9): our machines set OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE for old OpenBLAS
+    // builds, which halves Debian's OpenBLAS matmul; the anchor runs without them (this subprocess only).
+    const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+    delete env['OPENBLAS_CORETYPE'];
+    delete env['OPENBLAS_L2_SIZE'];
+    const child = spawn(PYTHON, [SCRIPT, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const lines = createInterface({ input: child.stdout });
