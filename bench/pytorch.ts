@@ -44,7 +44,12 @@ export class PyTorchProcess {
     }
     // PyTorch at its best (REFERENCE §9): our machines set OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE for old OpenBLAS
     // builds, which halves Debian's OpenBLAS matmul; the anchor runs without them (this subprocess only).
-    const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OMP_NUM_THREADS: '1',
+      MKL_NUM_THREADS: '1',
+      OPENBLAS_NUM_THREADS: '1',
+    };
     delete env['OPENBLAS_CORETYPE'];
     delete env['OPENBLAS_L2_SIZE'];
     const child = spawn(PYTHON, [SCRIPT, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'], env });
