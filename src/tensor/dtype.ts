@@ -45,9 +45,36 @@ export function describeSize(size: number, dtype: DType): string {
  * RangeError.
  */
 export function allocate(dtype: DType, size: number, op = 'allocate', shape?: readonly number[]): TypedArray {
-  const what = () => `${shape ? `shape [${shape.join(', ')}] has ` : ''}${describeSize(size, dtype)}`;
+  // The hot path of every op: no closure, no try block (both cost measurably on tiny tensors).
+  if (size >>> 0 === size && size <= MAX_FAST_ELEMENTS) {
+    switch (dtype) {
+      case 'float32':
+        return new Float32Array(size);
+      case 'float64':
+        return new Float64Array(size);
+      case 'int32':
+        return new Int32Array(size);
+      case 'bool':
+        return new Uint8Array(size);
+    }
+  }
+  return allocateChecked(dtype, size, op, shape);
+}
+
+/** Whole sizes up to this never make the engine throw (a few MB), so allocate() skips the checks for them. */
+const MAX_FAST_ELEMENTS = 1 << 20;
+
+function describeAllocation(dtype: DType, size: number, shape?: readonly number[]): string {
+  return `${shape ? `shape [${shape.join(', ')}] has ` : ''}${describeSize(size, dtype)}`;
+}
+
+/** allocate() for large or invalid sizes: the limit check, and an engine RangeError turned into a ValueError. */
+function allocateChecked(dtype: DType, size: number, op: string, shape?: readonly number[]): TypedArray {
   if (size > MAX_TENSOR_ELEMENTS) {
-    throw new ValueError(op, `${what()}, above the limit of ${MAX_TENSOR_ELEMENTS} elements per tensor`);
+    throw new ValueError(
+      op,
+      `${describeAllocation(dtype, size, shape)}, above the limit of ${MAX_TENSOR_ELEMENTS} elements per tensor`,
+    );
   }
   try {
     switch (dtype) {
@@ -61,7 +88,9 @@ export function allocate(dtype: DType, size: number, op = 'allocate', shape?: re
         return new Uint8Array(size);
     }
   } catch (error) {
-    if (error instanceof RangeError) throw new ValueError(op, `cannot allocate ${what()}: ${error.message}`);
+    if (error instanceof RangeError) {
+      throw new ValueError(op, `cannot allocate ${describeAllocation(dtype, size, shape)}: ${error.message}`);
+    }
     throw error;
   }
 }
