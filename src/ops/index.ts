@@ -7,6 +7,10 @@ export {
   prod,
   max,
   min,
+  amax,
+  amin,
+  any,
+  all,
   argmax,
   argmin,
   variance,
@@ -39,6 +43,9 @@ export {
   type PadMode,
 } from './shape.js';
 export * from './indexing.js';
+export { tril, triu } from './triangular.js';
+export { cumsum, cumprod } from './scan.js';
+export { erf } from './special.js';
 export * from './inplace.js';
 export {
   conv1d,

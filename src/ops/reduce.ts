@@ -1,4 +1,4 @@
-// @file Reductions (sum, mean, prod, max, min, argmax, argmin, var, std, logsumexp, norm) and sumTo.
+// @file Reductions (sum, mean, prod, max, min, amax, amin, any, all, argmax, argmin, var, std, logsumexp, norm) and sumTo.
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
@@ -14,10 +14,12 @@ import {
   div,
   eq,
   exp,
+  gt,
   isNaN,
   log,
   logicalOr,
   mul,
+  ne,
   pow,
   sign,
   sqrt,
@@ -469,4 +471,72 @@ export function norm(x: Tensor, p = 2, dim?: number | readonly number[], keepdim
     const scaled = mul(sign(input), pow(abs(input), p - 1));
     return [mul(scaled, where(normIsZero, 0, div(gradOut, pow(safeNorm, p - 1))))];
   });
+}
+
+/** amax/amin over `axes`; ∂ = g/count·[x = result], PyTorch's formula (a NaN result gives NaN gradients). */
+function extremumOver(
+  op: 'amax' | 'amin',
+  x: Tensor,
+  dim: number | readonly number[] | undefined,
+  keepdim: boolean,
+): Tensor {
+  const axes = reductionAxes(op, dim, x.shape);
+  const empty = axes.find((a) => x.shape[a] === 0);
+  if (empty !== undefined || (x.numel() === 0 && axes.length === 0)) {
+    throw new ShapeError(
+      op,
+      `cannot reduce over an empty dim (shape ${fmtShape(x.shape)}, dim ${empty ?? 'all'}): the reduction has no identity`,
+    );
+  }
+  const out = reduceKernel(op === 'amax' ? 'max' : 'min', x, axes, keepdim, x.dtype);
+  return record(out, op, [x], (g) => {
+    const mask = eq(x, expand(unreduce(out.detach(), x.shape, axes, keepdim), x.shape));
+    const count = sum(mask, axes, true);
+    return [mul(expand(div(unreduce(g, x.shape, axes, keepdim), count), x.shape), mask)];
+  });
+}
+
+/**
+ * The largest value over `dim` (one dim, several, or all when omitted), like torch.amax; `keepdim` keeps
+ * the reduced dims as size 1. NaN propagates. ∂ = g split evenly among the elements equal to the max.
+ * @throws ValueError for a bad dim; ShapeError when a reduced dim is empty.
+ */
+export function amax(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return extremumOver('amax', x, dim, keepdim);
+}
+
+/**
+ * The smallest value over `dim` (one dim, several, or all when omitted), like torch.amin. NaN propagates.
+ * ∂ = g split evenly among the elements equal to the min.
+ * @throws ValueError for a bad dim; ShapeError when a reduced dim is empty.
+ */
+export function amin(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return extremumOver('amin', x, dim, keepdim);
+}
+
+/** Counts, over `axes`, the elements where `mask` is true, as int32. */
+function countOver(
+  op: string,
+  mask: Tensor,
+  dim: number | readonly number[] | undefined,
+  keepdim: boolean,
+): Tensor {
+  const axes = reductionAxes(op, dim, mask.shape);
+  return reduceKernel('sum', mask, axes, keepdim, 'int32');
+}
+
+/**
+ * Whether any element over `dim` (all dims when omitted) is nonzero (NaN counts as nonzero), like torch.any.
+ * The result is bool; over an empty dim it is false. Not differentiable.
+ */
+export function any(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return gt(countOver('any', ne(x, 0), dim, keepdim), 0);
+}
+
+/**
+ * Whether every element over `dim` (all dims when omitted) is nonzero (NaN counts as nonzero), like torch.all.
+ * The result is bool; over an empty dim it is true. Not differentiable.
+ */
+export function all(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return eq(countOver('all', eq(x, 0), dim, keepdim), 0);
 }

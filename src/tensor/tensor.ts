@@ -371,6 +371,33 @@ export class Tensor {
   argmax(dim?: number, keepdim?: boolean): Tensor {
     return ops.argmax(this, dim, keepdim);
   }
+  amax(dim?: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.amax(this, dim, keepdim);
+  }
+  amin(dim?: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.amin(this, dim, keepdim);
+  }
+  any(dim?: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.any(this, dim, keepdim);
+  }
+  all(dim?: number | readonly number[], keepdim?: boolean): Tensor {
+    return ops.all(this, dim, keepdim);
+  }
+  cumsum(dim: number): Tensor {
+    return ops.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return ops.cumprod(this, dim);
+  }
+  tril(diagonal?: number): Tensor {
+    return ops.tril(this, diagonal);
+  }
+  triu(diagonal?: number): Tensor {
+    return ops.triu(this, diagonal);
+  }
+  erf(): Tensor {
+    return ops.erf(this);
+  }
   argmin(dim?: number, keepdim?: boolean): Tensor {
     return ops.argmin(this, dim, keepdim);
   }
