@@ -188,6 +188,35 @@ export interface Backend {
     indices: Int32Array,
   ): void;
 
+  /** Running sum or product along the middle axis of `x` viewed as [outer, size, inner] (cumsum, cumprod). */
+  scan(op: 'sum' | 'prod', x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
+
+  /** ∂ of cumprod along the middle axis of [outer, size, inner] for upstream `grad`, exact where x has zeros. */
+  cumprodGrad(
+    x: TypedArray,
+    grad: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+    out: TypedArray,
+  ): void;
+
+  /**
+   * Copies each rows×cols matrix of `x` into the zero-filled `out`, keeping (i, j) where j − i ≤ diagonal
+   * (`lower`, tril) or j − i ≥ diagonal (triu).
+   */
+  triangle(
+    x: TypedArray,
+    rows: number,
+    cols: number,
+    diagonal: number,
+    lower: boolean,
+    out: TypedArray,
+  ): void;
+
+  /** out[i] = erf(x[i]) (the error function, to float64 accuracy). */
+  erf(x: TypedArray, out: TypedArray): void;
+
   /** Softmax (or log-softmax when `log`) along the middle axis of [outer, size, inner], max-shifted. */
   softmax(x: FloatArray, out: FloatArray, outer: number, size: number, inner: number, log: boolean): void;
 

@@ -1,6 +1,6 @@
 // @file Special functions (erf), like torch.special / torch.erf.
 import { record } from '../autograd/node.js';
-import { erf as erfScalar } from '../backend/js/erf.js';
+import { backend } from '../backend/index.js';
 import { allocate, floatResult } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { exp, mul, square, neg } from './elementwise.js';
@@ -13,9 +13,8 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
  */
 export function erf(x: Tensor): Tensor {
   const dtype = floatResult(x.dtype);
-  const src = x.storage;
-  const out = allocate(dtype, src.length);
-  for (let i = 0; i < src.length; i++) out[i] = erfScalar(src[i]!);
+  const out = allocate(dtype, x.numel());
+  backend().erf(x.storage, out);
   return record(new Tensor(out, x.shape, dtype), 'erf', [x], (g) => [
     mul(g, mul(exp(neg(square(x))), TWO_OVER_SQRT_PI)),
   ]);

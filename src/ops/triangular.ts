@@ -1,27 +1,18 @@
 // @file Triangular masks of matrices (tril, triu) over the last two dims, like torch.tril and torch.triu.
 import { record } from '../autograd/node.js';
+import { backend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Copies x, zeroing entries (i, j) of each trailing matrix where `keep(j − i)` is false. */
+/** Copies x, zeroing entries (i, j) of each trailing matrix outside the triangle j − i ≤ (or ≥) `diagonal`. */
 function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tensor {
   if (x.ndim < 2) {
     throw new ShapeError(op, `expects a tensor with at least 2 dims, got shape ${fmtShape(x.shape)}`);
   }
   if (!Number.isInteger(diagonal)) throw new ValueError(op, `diagonal must be an integer, got ${diagonal}`);
-  const rows = x.shape[x.ndim - 2]!;
-  const cols = x.shape[x.ndim - 1]!;
-  const src = x.storage;
-  const out = allocate(x.dtype, src.length);
-  for (let base = 0; base < src.length; base += rows * cols) {
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        const k = base + i * cols + j;
-        if (lower ? j - i <= diagonal : j - i >= diagonal) out[k] = src[k]!;
-      }
-    }
-  }
+  const out = allocate(x.dtype, x.numel());
+  backend().triangle(x.storage, x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, diagonal, lower, out);
   return new Tensor(out, x.shape, x.dtype);
 }
 

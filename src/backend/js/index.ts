@@ -9,8 +9,11 @@ import { matmul } from './matmul.js';
 import { batchNorm, batchNormBackward, channelAffine } from './normalization.js';
 import { adamUpdate } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
+import { cumprodGrad, scan } from './scan.js';
 import { slice, sliceAssign } from './slice.js';
 import { softmax } from './softmax.js';
+import { erf } from './special.js';
+import { triangle } from './triangular.js';
 import { unary, unaryGrad } from './unary.js';
 
 export const jsBackend: Backend = {
@@ -21,6 +24,10 @@ export const jsBackend: Backend = {
   where,
   reduce,
   argReduce,
+  scan,
+  cumprodGrad,
+  triangle,
+  erf,
   softmax,
   matmul,
   permute,
