@@ -191,9 +191,13 @@ export interface Backend {
   /** Running sum or product along the middle axis of `x` viewed as [outer, size, inner] (cumsum, cumprod). */
   scan(op: 'sum' | 'prod', x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
 
-  /** ∂ of cumprod along the middle axis of [outer, size, inner] for upstream `grad`, exact where x has zeros. */
+  /**
+   * ∂ of cumprod along the middle axis of [outer, size, inner] for upstream `grad`, given the forward `output`:
+   * PyTorch's algorithm (division by x before a line's first zero, products at it, 0 after).
+   */
   cumprodGrad(
     x: TypedArray,
+    output: TypedArray,
     grad: TypedArray,
     outer: number,
     size: number,

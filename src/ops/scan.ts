@@ -39,15 +39,17 @@ export function cumsum(x: Tensor, dim: number): Tensor {
 
 /**
  * The running product along `dim`: out[…, i, …] = Π_{j ≤ i} x[…, j, …] (torch.cumprod). Bools multiply as int32.
- * ∂x_i = Σ_{j ≥ i} g_j·Π_{k ≤ j, k ≠ i} x_k, computed without dividing by x, so zeros get PyTorch's gradient.
+ * ∂x_i = Σ_{j ≥ i} g_j·Π_{k ≤ j, k ≠ i} x_k, by PyTorch's algorithm: (Σ_{j ≥ i} g_j·out_j)/x_i before a line's
+ * first zero, the product form at that zero and 0 after it, so zeros, ±inf and NaN get PyTorch's gradients.
  * The gradient is not itself differentiable (no double backward through cumprod).
  * @throws ValueError naming cumprod when `dim` is out of range.
  */
 export function cumprod(x: Tensor, dim: number): Tensor {
   const axis = normalizeDim('cumprod', dim, x.ndim);
-  return record(runScan('prod', x, axis), 'cumprod', [x], (g) => {
+  const out = runScan('prod', x, axis);
+  return record(out, 'cumprod', [x], (g) => {
     const grad = allocate(g.dtype, x.numel());
-    backend().cumprodGrad(x.storage, g.storage, ...aroundAxis(x.shape, axis), grad);
+    backend().cumprodGrad(x.storage, out.storage, g.storage, ...aroundAxis(x.shape, axis), grad);
     return [new Tensor(grad, x.shape, g.dtype)];
   });
 }

@@ -24,11 +24,14 @@ export function scan(
 }
 
 /**
- * ∂ of cumprod along the middle axis, exact with zeros (no division by x): ∂x_i = P_{i−1}·T_i with P the running
- * product (P_{−1} = 1) and T_i = g_i + x_{i+1}·T_{i+1} (T_{n−1} = g_{n−1}), i.e. Σ_{j ≥ i} g_j·Π_{k ≤ j, k ≠ i} x_k.
+ * ∂ of cumprod along the middle axis, PyTorch's algorithm (so that zeros, infinities and NaN give its values). Per
+ * line of length n with first zero at z1 and next zero at z2 (n when absent), P = the forward output:
+ * ∂x_i = (Σ_{i ≤ j < z1} g_j·P_j)/x_i for i < z1; ∂x_{z1} = P_{z1−1}·Σ_{z1 ≤ j < z2} g_j·Π_{z1 < k ≤ j} x_k
+ * (P_{−1} = 1); ∂x_i = 0 after z1. A line of one element passes g through.
  */
 export function cumprodGrad(
   x: TypedArray,
+  output: TypedArray,
   grad: TypedArray,
   outer: number,
   size: number,
@@ -38,18 +41,28 @@ export function cumprodGrad(
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < inner; k++) {
       const start = o * size * inner + k;
+      if (size === 1) {
+        out[start] = grad[start]!;
+        continue;
+      }
+      let z1 = 0;
+      while (z1 < size && x[start + z1 * inner] !== 0) z1++;
       let tail = 0;
-      for (let i = size - 1; i >= 0; i--) {
+      for (let i = z1 - 1; i >= 0; i--) {
         const at = start + i * inner;
-        tail = i === size - 1 ? grad[at]! : grad[at]! + x[at + inner]! * tail;
-        out[at] = tail; // T_i for now; scaled by P_{i−1} below
+        tail += grad[at]! * output[at]!;
+        out[at] = tail / x[at]!;
       }
-      let before = 1;
-      for (let i = 0; i < size; i++) {
-        const at = start + i * inner;
-        out[at] = before * out[at]!;
-        before *= x[at]!;
+      if (z1 === size) continue;
+      const at = start + z1 * inner;
+      let acc = grad[at]!;
+      let product = 1;
+      for (let j = z1 + 1; j < size && x[start + j * inner] !== 0; j++) {
+        product *= x[start + j * inner]!;
+        acc += grad[start + j * inner]! * product;
       }
+      out[at] = (z1 === 0 ? 1 : output[at - inner]!) * acc;
+      for (let i = z1 + 1; i < size; i++) out[start + i * inner] = 0;
     }
   }
 }
