@@ -1,7 +1,7 @@
 // @file Tensor creation: tensor(), zeros, ones, full, arange, linspace, eye, random tensors and *Like variants.
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
-import { allocate, assertDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { allocate, assertDType, dtypeOfArray, int32Element, type DType, type TypedArray } from './dtype.js';
 import { assertShape, numel } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
@@ -37,7 +37,8 @@ export function tensor(data: Data, options: TensorOptions & { shape?: readonly n
     }
     const dtype = assertDType('tensor', options.dtype ?? dtypeOfArray(typed));
     const storage = allocate(dtype, typed.length, 'tensor', shape);
-    storage.set(typed);
+    if (dtype === dtypeOfArray(typed) || (dtype !== 'int32' && dtype !== 'bool')) storage.set(typed);
+    else for (let i = 0; i < typed.length; i++) storage[i] = element('tensor', dtype, typed[i]!);
     result = new Tensor(storage, shape, dtype);
   } else {
     const shape = inferShape(data);
@@ -52,11 +53,21 @@ export function tensor(data: Data, options: TensorOptions & { shape?: readonly n
     const allBool = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
     const dtype = assertDType('tensor', options.dtype ?? (allBool ? 'bool' : 'float32'));
     const storage = allocate(dtype, flat.length);
-    for (let i = 0; i < flat.length; i++) storage[i] = Number(flat[i]);
+    for (let i = 0; i < flat.length; i++) storage[i] = element('tensor', dtype, Number(flat[i]));
     result = new Tensor(storage, options.shape ?? shape, dtype);
   }
   if (options.requiresGrad) result.requiresGrad_(true);
   return result;
+}
+
+/**
+ * `value` as stored in a tensor of `dtype`: int32 truncates toward zero and refuses what it cannot hold (as
+ * PyTorch does, instead of wrapping 3e9 to −1294967296); bool stores 1 for any non-zero value (NaN too).
+ */
+function element(op: string, dtype: DType, value: number): number {
+  if (dtype === 'int32') return int32Element(op, value);
+  if (dtype === 'bool') return value !== 0 ? 1 : 0;
+  return value;
 }
 
 function inferShape(data: unknown): number[] {
@@ -101,7 +112,7 @@ function filled(op: string, shape: readonly number[], value: number, options: Te
   const s = assertShape(op, shape);
   const dtype = assertDType(op, options.dtype ?? 'float32');
   const storage = allocate(dtype, numel(s), op, s);
-  if (value !== 0) storage.fill(value);
+  if (value !== 0) storage.fill(element(op, dtype, value));
   const t = new Tensor(storage, s, dtype);
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;

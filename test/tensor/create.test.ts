@@ -67,6 +67,29 @@ describe('tensor()', () => {
     expect(t.toArray()).toEqual([1, 2]);
   });
 
+  it('stores values in int32 and bool as PyTorch does: truncation, an error instead of wrapping, bool(x) = x ≠ 0', () => {
+    // torch.tensor([2.7, -2.7, 3e9], dtype=torch.int32) raises "value cannot be converted to type int without overflow".
+    expect(tensor([2.7, -2.7, 2147483647], { dtype: 'int32' }).toArray()).toEqual([2, -2, 2147483647]);
+    expect(() => tensor([1, 3e9], { dtype: 'int32' })).toThrow(
+      /tensor: value 3000000000 cannot be converted to int32/,
+    );
+    expect(() => tensor(new Float32Array([NaN]), { dtype: 'int32' })).toThrow(ValueError);
+    expect(() => tensor(new Float64Array([-3e9]), { dtype: 'int32' })).toThrow(
+      /cannot be converted to int32/,
+    );
+    expect(() => full([2], 3e9, { dtype: 'int32' })).toThrow(
+      /full: value 3000000000 cannot be converted to int32/,
+    );
+    expect(full([2], -7.9, { dtype: 'int32' }).toArray()).toEqual([-7, -7]);
+    expect(full([2], 0.5, { dtype: 'bool' }).toArray()).toEqual([true, true]);
+    expect(tensor(new Float32Array([0, 0.25, NaN, -1]), { dtype: 'bool' }).toArray()).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
+  });
+
   it('handles empty tensors', () => {
     const t = zeros([0, 3]);
     expect(t.numel()).toBe(0);
