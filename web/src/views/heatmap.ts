@@ -2,7 +2,7 @@
 import type { Domain, PlaygroundData } from '../data.js';
 import type { Snapshot } from '../protocol.js';
 import type { Point } from '../settings.js';
-import { formatNumber, niceTicks } from './axes.js';
+import { drawPlotAxes, niceTicks } from './axes.js';
 import { classColor, css, predictionColor } from './colors.js';
 import { gridCanvas, setupCanvas, upsample } from './grid-image.js';
 
@@ -108,32 +108,12 @@ export class HeatmapView {
     ctx.strokeStyle = '#c9ced6';
     ctx.lineWidth = 1;
     ctx.strokeRect(MARGIN.left + 0.5, MARGIN.top + 0.5, this.size - 1, this.size - 1);
-    ctx.fillStyle = '#5f6773';
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    for (const t of niceTicks(domain.xMin, domain.xMax)) {
-      const [px] = this.toPixel(domain, t, 0);
-      ctx.fillRect(px, MARGIN.top + this.size, 1, 4);
-      ctx.fillText(formatNumber(t), px, MARGIN.top + this.size + 6);
-    }
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const t of niceTicks(domain.yMin, domain.yMax)) {
-      const [, py] = this.toPixel(domain, 0, t);
-      ctx.fillRect(MARGIN.left - 4, py, 4, 1);
-      ctx.fillText(formatNumber(t), MARGIN.left - 6, py);
-    }
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.fillStyle = '#2b313a';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(data.axisNames[0], MARGIN.left + this.size / 2, height - 2);
-    ctx.save();
-    ctx.translate(12, MARGIN.top + this.size / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = 'middle';
-    ctx.fillText(data.axisNames[1], 0, 0);
-    ctx.restore();
+    drawPlotAxes(
+      ctx,
+      { left: MARGIN.left, top: MARGIN.top, size: this.size, height },
+      niceTicks(domain.xMin, domain.xMax).map((t) => [t, this.toPixel(domain, t, 0)[0]] as const),
+      niceTicks(domain.yMin, domain.yMax).map((t) => [t, this.toPixel(domain, 0, t)[1]] as const),
+      data.axisNames,
+    );
   }
 }

@@ -3,7 +3,7 @@
 // once per grid through a lookup table and cached at the drawn size; a frame only redraws paths and balls.
 import type { SurfaceGrid } from '../protocol.js';
 import type { DescentOptimizer, Trajectory } from '../surface.js';
-import { formatNumber, niceTicks } from './axes.js';
+import { drawPlotAxes, formatNumber, niceTicks } from './axes.js';
 import { LogScale, VIRIDIS_LUT } from './colormap.js';
 import { setupCanvas, upsample } from './grid-image.js';
 
@@ -136,33 +136,13 @@ export class LossSurfaceView {
     ctx.lineWidth = 1;
     ctx.strokeRect(MARGIN.left + 0.5, MARGIN.top + 0.5, this.plot - 1, this.plot - 1);
 
-    ctx.fillStyle = '#5f6773';
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    for (const t of niceTicks(grid.xRange[0], grid.xRange[1], 5)) {
-      const [px] = this.toPixel(t, 0);
-      ctx.fillRect(px, MARGIN.top + this.plot, 1, 4);
-      ctx.fillText(formatNumber(t), px, MARGIN.top + this.plot + 6);
-    }
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const t of niceTicks(grid.yRange[0], grid.yRange[1], 5)) {
-      const [, py] = this.toPixel(0, t);
-      ctx.fillRect(MARGIN.left - 4, py, 4, 1);
-      ctx.fillText(formatNumber(t), MARGIN.left - 6, py);
-    }
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.fillStyle = '#2b313a';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(grid.axisNames[0], MARGIN.left + this.plot / 2, height - 2);
-    ctx.save();
-    ctx.translate(12, MARGIN.top + this.plot / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = 'middle';
-    ctx.fillText(grid.axisNames[1], 0, 0);
-    ctx.restore();
+    drawPlotAxes(
+      ctx,
+      { left: MARGIN.left, top: MARGIN.top, size: this.plot, height },
+      niceTicks(grid.xRange[0], grid.xRange[1], 5).map((t) => [t, this.toPixel(t, 0)[0]] as const),
+      niceTicks(grid.yRange[0], grid.yRange[1], 5).map((t) => [t, this.toPixel(0, t)[1]] as const),
+      grid.axisNames,
+    );
 
     // Colour bar: loss from the lowest value (bottom) to the highest, ticks at even steps of the colour scale.
     const barX = MARGIN.left + this.plot + 10;
