@@ -43,6 +43,7 @@ export {
   type PadMode,
 } from './shape.js';
 export * from './indexing.js';
+export { maskedFill } from './masked.js';
 export { tril, triu } from './triangular.js';
 export { cumsum, cumprod } from './scan.js';
 export { erf } from './special.js';

@@ -1,12 +1,11 @@
-// @file Indexing ops: select, index, gather, scatter, scatterAdd, indexSelect, maskedFill, oneHot.
+// @file Indexing ops: select, index, gather, scatter, scatterAdd, indexSelect, oneHot (maskedFill is in masked.ts).
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { zeros } from '../tensor/create.js';
-import { allocate, int32Element } from '../tensor/dtype.js';
+import { allocate } from '../tensor/dtype.js';
 import { broadcastShapes, normalizeDim, numel, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { where } from './elementwise.js';
 import { expand, pad, permute, reshape, stridedSlice } from './shape.js';
 
 /** A slice of one dim, like Python's start:end:step (end exclusive; negatives count from the end). */
@@ -365,27 +364,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   return scatterImpl('scatterAdd', x, dim, index, src);
 }
 
-// ---- masks and encodings ------------------------------------------------------------------------------
-
-/**
- * x with `value` where `mask` (bool) is true (torch.masked_fill); mask and x broadcast together. The value is
- * converted to x's dtype (truncated for int32). ∂x = g where the mask is false, 0 where it is true.
- */
-export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
-  if (mask.dtype !== 'bool')
-    throw new DTypeError('maskedFill', `mask must be a bool tensor, got dtype ${mask.dtype}`);
-  const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
-  const fill = allocate(x.dtype, 1);
-  fill[0] =
-    x.dtype === 'bool'
-      ? Number(value !== 0)
-      : x.dtype === 'int32'
-        ? int32Element('maskedFill', value)
-        : value;
-  const out = allocate(x.dtype, numel(shape));
-  backend().where(mask.storage, mask.shape, fill, [], x.storage, x.shape, out, shape);
-  return record(new Tensor(out, shape, x.dtype), 'maskedFill', [x], (g) => [where(mask, 0, g)]);
-}
+// ---- encodings ------------------------------------------------------------------------------
 
 /**
  * One-hot encoding of int32 class indices (F.one_hot): shape [...x.shape, numClasses], int32, with a 1 at

@@ -1,11 +1,13 @@
-// @file In-place ops (add_, mul_, zero_, fill_, copy_, clamp_, uniform_, normal_…): write into the tensor's storage.
+// @file In-place ops (add_, mul_, zero_, fill_, copy_, clamp_, maskedFill_, uniform_, normal_…): write into the tensor's storage.
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { backend } from '../backend/index.js';
 import { DTypeError, NeuriteError, ShapeError, fmtShape } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import { int32Element } from '../tensor/dtype.js';
-import { shapesEqual } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 import { add, clamp, div, mul, sub, type Operand } from './elementwise.js';
+import { checkMask, fillElement } from './masked.js';
 import { expand } from './shape.js';
 
 /**
@@ -112,6 +114,31 @@ export function clamp_<T extends Tensor>(x: T, min?: number | null, max?: number
   const result = noGrad(() => clamp(x, min, max));
   checkCastable('clamp_', x, result);
   return writeInto('clamp_', x, result);
+}
+
+/**
+ * x ← value where `mask` is true (torch.Tensor.masked_fill_). The mask broadcasts to x's shape (x itself does
+ * not grow); `value` is a number or a 0-d tensor, converted to x's dtype as in maskedFill.
+ * @throws ShapeError when the mask does not broadcast to x's shape.
+ */
+export function maskedFill_<T extends Tensor>(x: T, mask: Tensor, value: number | Tensor): T {
+  checkWritable('maskedFill_', x);
+  checkMask('maskedFill_', mask);
+  let fits: boolean;
+  try {
+    fits = shapesEqual(broadcastShapes('maskedFill_', x.shape, mask.shape), x.shape);
+  } catch {
+    fits = false;
+  }
+  if (!fits) {
+    throw new ShapeError(
+      'maskedFill_',
+      `mask of shape ${fmtShape(mask.shape)} does not broadcast to the tensor's shape ${fmtShape(x.shape)}`,
+    );
+  }
+  const fill = fillElement('maskedFill_', x.dtype, value);
+  backend().where(mask.storage, mask.shape, fill, [], x.storage, x.shape, x.storage, x.shape);
+  return x;
 }
 
 /** x ← samples of U(low, high) from the seeded generator. */

@@ -1,12 +1,14 @@
-// @file Linear algebra: matmul (1-D, 2-D, batched with broadcast batch dims), linear and outer.
+// @file Linear algebra: matmul (1-D, 2-D, batched with broadcast batch dims), bmm, baddbmm, linear and outer.
 import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
-import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { scalar } from '../tensor/create.js';
 import { allocate, isFloat, promoteTypes, type FloatArray } from '../tensor/dtype.js';
-import { broadcastShapes, numel, stridesOf } from '../tensor/shape.js';
+import { broadcastShapes, numel, shapesEqual, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, mul } from './elementwise.js';
+import { add, mul, where } from './elementwise.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 
@@ -137,6 +139,87 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (x.ndim === 1) out = reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]!]);
   if (y.ndim === 1) out = reshape(out, out.shape.slice(0, -1));
   return out;
+}
+
+/** Checks bmm's operands: both 3-D, one batch size, a's columns = b's rows. */
+function checkBmmShapes(op: string, a: Tensor, b: Tensor): void {
+  if (a.ndim !== 3 || b.ndim !== 3) {
+    throw new ShapeError(
+      op,
+      `expected two 3-D tensors [batch, n, m] and [batch, m, p], got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  }
+  if (a.shape[0] !== b.shape[0]) {
+    throw new ShapeError(
+      op,
+      `batch sizes differ: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (${a.shape[0]} ≠ ${b.shape[0]})`,
+    );
+  }
+  if (a.shape[2] !== b.shape[1]) {
+    throw new ShapeError(
+      op,
+      `cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (${a.shape[2]} ≠ ${b.shape[1]})`,
+    );
+  }
+}
+
+/**
+ * Batched matrix product of two 3-D tensors with the same batch size (torch.bmm):
+ * out[i] = a[i]·b[i], a [B, n, m], b [B, m, p] → [B, n, p]. Unlike matmul, nothing broadcasts.
+ * ∂a = g·bᵀ, ∂b = aᵀ·g per batch entry.
+ * @throws ShapeError `bmm: batch sizes differ: shapes [2, 3, 4] and [3, 4, 5] (2 ≠ 3)`.
+ */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkBmmShapes('bmm', a, b);
+  const [x, y] = floatOperands('bmm', a, b);
+  return batchedMatmul(x, y, false, false, 'bmm');
+}
+
+/** Scales of baddbmm: out = beta·input + alpha·(a·b). */
+export interface BaddbmmOptions {
+  beta?: number;
+  alpha?: number;
+}
+const BADDBMM_KEYS = optionKeys<BaddbmmOptions>({ beta: true, alpha: true });
+
+/**
+ * out[i] = β·input[i] + α·(a[i]·b[i]) (torch.baddbmm), a [B, n, m], b [B, m, p]; input broadcasts to
+ * [B, n, p]. With β = 0 input is ignored: its NaN and ∞ do not reach the result and its gradient is 0.
+ * ∂input = β·g (summed to input's shape), ∂a = α·g·bᵀ, ∂b = α·aᵀ·g.
+ * @throws ShapeError when input does not broadcast to [B, n, p], or as bmm.
+ */
+export function baddbmm(input: Tensor, a: Tensor, b: Tensor, options: BaddbmmOptions = {}): Tensor {
+  checkOptions('baddbmm', options, BADDBMM_KEYS);
+  const { beta = 1, alpha = 1 } = options;
+  if (!Number.isFinite(beta) || !Number.isFinite(alpha)) {
+    throw new ValueError(
+      'baddbmm',
+      `beta and alpha must be finite numbers, got beta=${beta}, alpha=${alpha}`,
+    );
+  }
+  checkBmmShapes('baddbmm', a, b);
+  const outShape = [a.shape[0]!, a.shape[1]!, b.shape[2]!];
+  let fits: boolean;
+  try {
+    fits = shapesEqual(broadcastShapes('baddbmm', input.shape, outShape), outShape);
+  } catch {
+    fits = false;
+  }
+  if (!fits) {
+    throw new ShapeError(
+      'baddbmm',
+      `input of shape ${fmtShape(input.shape)} does not broadcast to the product's shape ${fmtShape(outShape)}`,
+    );
+  }
+  if (!isFloat(input.dtype)) {
+    throw new DTypeError('baddbmm', `expected a floating-point input, got ${input.dtype}`);
+  }
+  const [x, y] = floatOperands('baddbmm', a, b);
+  const product = batchedMatmul(x, y, false, false, 'baddbmm');
+  const scaled = alpha === 1 ? product : mul(product, alpha);
+  // β = 0 selects zeros instead of multiplying, so NaN and ∞ in input stay out (PyTorch's rule).
+  const term = beta === 0 ? where(scalar(true, 'bool'), 0, input) : beta === 1 ? input : mul(input, beta);
+  return add(term, scaled);
 }
 
 /**

@@ -427,6 +427,13 @@ export class Tensor {
   outer(other: Tensor): Tensor {
     return ops.outer(this, other);
   }
+  bmm(other: Tensor): Tensor {
+    return ops.bmm(this, other);
+  }
+  /** β·this + α·(a·b) per batch entry (torch.Tensor.baddbmm). */
+  baddbmm(a: Tensor, b: Tensor, options?: ops.BaddbmmOptions): Tensor {
+    return ops.baddbmm(this, a, b, options);
+  }
 
   // ---- shape ------------------------------------------------------------------------------------------
   reshape(...shape: number[]): Tensor;
@@ -499,7 +506,7 @@ export class Tensor {
   indexSelect(dim: number, index: Tensor): Tensor {
     return ops.indexSelect(this, dim, index);
   }
-  maskedFill(mask: Tensor, value: number): Tensor {
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
     return ops.maskedFill(this, mask, value);
   }
   pad(pad: readonly number[], mode?: PadMode, value?: number): Tensor {
@@ -541,6 +548,9 @@ export class Tensor {
   }
   clamp_(min?: number | null, max?: number | null): this {
     return ops.clamp_(this, min, max);
+  }
+  maskedFill_(mask: Tensor, value: number | Tensor): this {
+    return ops.maskedFill_(this, mask, value);
   }
   uniform_(low?: number, high?: number): this {
     return ops.uniform_(this, low, high);

@@ -32,7 +32,8 @@ goldenSuite('indexing', {
   scatter: ([x, i, s], p) => nt.scatter(x!, num(p, 'dim'), i!, s ?? num(p, 'value')),
   scatterAdd: ([x, i, s], p) => nt.scatterAdd(x!, num(p, 'dim'), i!, s!),
   indexSelect: ([x, i], p) => nt.indexSelect(x!, num(p, 'dim'), i!),
-  maskedFill: ([x, m], p) => nt.maskedFill(x!, m!, num(p, 'value')),
+  maskedFill: ([x, m, v], p) => nt.maskedFill(x!, m!, v ?? num(p, 'value')),
+  maskedFill_: ([x, m, v], p) => nt.maskedFill_(x!, m!, v ?? num(p, 'value')),
   oneHot: ([x], p) => nt.oneHot(x!, num(p, 'numClasses')),
 });
 
