@@ -12,7 +12,8 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 
 FAMILIES = ['elementwise', 'matmul', 'reduce', 'shape', 'indexing', 'loss', 'nn', 'optim', 'conv', 'safetensors',
-            'differential', 'descent', 'onnx', 'triangular', 'scan', 'reduce_logical', 'special', 'bmm']
+            'differential', 'descent', 'onnx', 'triangular', 'scan', 'reduce_logical', 'special', 'bmm', 'sort',
+            'attention']
 
 if __name__ == '__main__':
     wanted = sys.argv[1:] or FAMILIES

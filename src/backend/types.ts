@@ -188,6 +188,20 @@ export interface Backend {
     indices: Int32Array,
   ): void;
 
+  /**
+   * Stable sort of each line along the middle axis of `x` viewed as [outer, size, inner], ascending or
+   * descending, NaN counted as the largest value; `indices` gets each sorted value's source position.
+   */
+  sort(
+    x: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+    descending: boolean,
+    values: TypedArray,
+    indices: Int32Array,
+  ): void;
+
   /** Running sum or product along the middle axis of `x` viewed as [outer, size, inner] (cumsum, cumprod). */
   scan(op: 'sum' | 'prod', x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
 

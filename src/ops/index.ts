@@ -46,6 +46,7 @@ export * from './indexing.js';
 export { maskedFill } from './masked.js';
 export { tril, triu } from './triangular.js';
 export { cumsum, cumprod } from './scan.js';
+export { sort, argsort, topk, type SortOptions, type TopkOptions } from './sort.js';
 export { erf } from './special.js';
 export * from './inplace.js';
 export {

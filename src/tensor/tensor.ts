@@ -389,6 +389,16 @@ export class Tensor {
   cumprod(dim: number): Tensor {
     return ops.cumprod(this, dim);
   }
+  /** Sorted values and their indices along a dim (default −1), stable, NaN largest (torch.Tensor.sort). */
+  sort(options?: ops.SortOptions): ops.ValuesIndices {
+    return ops.sort(this, options);
+  }
+  argsort(options?: ops.SortOptions): Tensor {
+    return ops.argsort(this, options);
+  }
+  topk(k: number, options?: ops.TopkOptions): ops.ValuesIndices {
+    return ops.topk(this, k, options);
+  }
   tril(diagonal?: number): Tensor {
     return ops.tril(this, diagonal);
   }

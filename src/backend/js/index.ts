@@ -11,6 +11,7 @@ import { adamUpdate } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
 import { cumprodGrad, scan } from './scan.js';
 import { slice, sliceAssign } from './slice.js';
+import { sort } from './sort.js';
 import { softmax } from './softmax.js';
 import { erf } from './special.js';
 import { triangle } from './triangular.js';
@@ -24,6 +25,7 @@ export const jsBackend: Backend = {
   where,
   reduce,
   argReduce,
+  sort,
   scan,
   cumprodGrad,
   triangle,
