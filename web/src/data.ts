@@ -1,7 +1,15 @@
 // @file The playground's data: points from neurite's generators or a CSV file, the train/validation split,
 // the plotted domain, and the input features the network sees.
 import { Generator, data } from 'neurite';
-import { numClasses, type FeatureName, type Point, type Settings } from './settings.js';
+import { multiGaussTarget, planeTarget, regressionPoints } from './regression-data.js';
+import {
+  numClasses,
+  problemOf,
+  type FeatureName,
+  type Point,
+  type ProblemType,
+  type Settings,
+} from './settings.js';
 
 const { circle, gauss, moons, passTheClass, spiral, xor } = data.datasets;
 type ToyDataset = data.datasets.ToyDataset;
@@ -15,8 +23,11 @@ export interface Domain {
 }
 
 export interface PlaygroundData {
+  /** Classification (a point's label is its class index) or regression (its label is the target). */
+  task: ProblemType;
   train: Point[];
   validation: Point[];
+  /** Number of classes; 1 for regression (one output). */
   classes: number;
   classNames: string[];
   axisNames: [string, string];
@@ -63,6 +74,7 @@ function source(settings: Settings): Source {
   const options = { n: settings.points, seed: settings.seed, labels: 'int' as const };
   const noise = settings.noise / 100;
   const toy = (dataset: ToyDataset): Source => ({
+    task: 'classification',
     points: toyPoints(dataset),
     classes: dataset.numClasses,
     classNames: [...dataset.classNames],
@@ -87,11 +99,29 @@ function source(settings: Settings): Source {
         center: [0.5, 0.25],
         scale: [0.75, 0.75],
       };
+    case 'plane':
+    case 'multigauss':
+      return {
+        task: 'regression',
+        points: regressionPoints(
+          settings.dataset === 'plane' ? planeTarget : multiGaussTarget,
+          settings.points,
+          noise,
+          settings.seed,
+        ),
+        classes: 1,
+        classNames: [],
+        axisNames: ['x₁', 'x₂'],
+        domain: TOY_DOMAIN,
+        center: [0, 0],
+        scale: [1, 1],
+      };
     case 'pass': {
       // Raw units on the axes (lectures 0…12, hours 0…12); the network sees them standardized.
       // The noise slider is the label temperature τ/25: 25 % gives the lecture's τ = 1, 0 % a clean rule.
       const dataset = passTheClass({ ...options, noise: settings.noise / 25, standardize: false });
       return {
+        task: 'classification',
         points: toyPoints(dataset),
         classes: 2,
         classNames: ['fail', 'pass'],
@@ -108,6 +138,7 @@ function source(settings: Settings): Source {
       const [cy, sy] = meanStd(csv.points.map((p) => p.y));
       const k = numClasses(settings);
       return {
+        task: 'classification',
         points: csv.points,
         classes: k,
         classNames: csv.classNames.length >= k ? csv.classNames : classNameList(k),
@@ -131,7 +162,9 @@ export function buildData(settings: Settings): PlaygroundData {
   const train: Point[] = [];
   const validation: Point[] = [];
   for (let i = 0; i < points.length; i++) (i < trainCount ? train : validation).push(points[order[i]!]!);
-  for (const p of settings.added) if (p.label < rest.classes) train.push(p);
+  if (problemOf(settings.dataset) === 'classification') {
+    for (const p of settings.added) if (p.label < rest.classes) train.push(p);
+  }
   return { ...rest, train, validation };
 }
 

@@ -2,9 +2,11 @@
 // one epoch at a time, plus the snapshot the page draws. Pure TypeScript: runs in the worker and in Node tests.
 import { Generator, Tensor, data, io, manualSeed, nn, noGrad, optim, train as training } from 'neurite';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
-import type { EpochLog, LayerWeights, Snapshot } from './protocol.js';
+import { dataLoss, probabilities, weightPenalty, type LossFunction } from './objective.js';
+import type { EpochLog, HyperChange, HyperSettings, LayerWeights, Snapshot } from './protocol.js';
 import type { SliceSource } from './surface.js';
-import { settingsToQuery, type ActivationName, type Point, type Settings } from './settings.js';
+import { REGULARIZATION_LABELS, type ActivationName, type Point, type Settings } from './settings.js';
+import { settingsToQuery } from './url-state.js';
 
 type Layer = nn.Module<[Tensor], Tensor>;
 
@@ -23,20 +25,39 @@ function activation(name: ActivationName): Layer {
   }
 }
 
-/** What the training loop needs of an optimizer. */
-interface Stepper {
-  zeroGrad(): void;
-  step(): void;
-}
-
-function makeOptimizer(settings: Settings, params: nn.Parameter[]): Stepper {
+function makeOptimizer(settings: Settings, params: nn.Parameter[]): optim.Optimizer {
   const { lr, weightDecay, momentum } = settings;
   return optim.createOptimizer(settings.optimizer, params, { lr, weightDecay, momentum });
 }
 
 /**
+ * The seed of the initial weights and dropout masks: the data seed, mixed with `initSeed` once Reset has
+ * asked for new weights (initSeed 0 keeps the data seed, so old links give the same run).
+ */
+export function weightSeed(settings: Pick<Settings, 'seed' | 'initSeed'>): number {
+  if (settings.initSeed === 0) return settings.seed;
+  return (Math.imul(settings.seed ^ 0x5bd1e995, 0x01000193) + settings.initSeed * 0x9e3779b1) >>> 1;
+}
+
+/** Short text of a changed hyper-parameter, for the markers on the curves. */
+function describeChanges(before: HyperSettings, after: HyperSettings): string {
+  const parts: string[] = [];
+  if (before.lr !== after.lr) parts.push(`lr ${after.lr}`);
+  if (before.momentum !== after.momentum) parts.push(`momentum ${after.momentum}`);
+  if (before.batchSize !== after.batchSize) parts.push(`batch ${after.batchSize}`);
+  if (before.weightDecay !== after.weightDecay) parts.push(`wd ${after.weightDecay}`);
+  if (before.regularization !== after.regularization || before.regRate !== after.regRate)
+    parts.push(
+      after.regularization === 'none'
+        ? 'no penalty'
+        : `${REGULARIZATION_LABELS[after.regularization]} ${after.regRate}`,
+    );
+  return parts.join(', ');
+}
+
+/**
  * The network of the settings: per hidden layer Linear → activation (→ Dropout), then a Linear output with
- * one logit for two classes (p = σ(z)) or one logit per class (p = softmax(z)).
+ * one logit for two classes (p = σ(z)), one logit per class (p = softmax(z)), or one value for regression.
  */
 export function buildModel(settings: Settings, classes: number): nn.Sequential {
   const layers: Layer[] = [];
@@ -46,20 +67,15 @@ export function buildModel(settings: Settings, classes: number): nn.Sequential {
     if (settings.dropout > 0) layers.push(new nn.Dropout(settings.dropout));
     width = layer.units;
   }
-  layers.push(new nn.Linear(width, classes === 2 ? 1 : classes));
+  layers.push(new nn.Linear(width, classes <= 2 ? 1 : classes));
   return new nn.Sequential(...layers);
-}
-
-/** Class probabilities [N, classes] from logits ([N, 1] binary or [N, classes]). */
-function probabilities(logits: Tensor, classes: number): Tensor {
-  return classes === 2 ? logits.sigmoid() : logits.softmax(1);
 }
 
 interface Split {
   x: Tensor;
   /** Targets in the form the loss wants. */
   target: Tensor;
-  /** Class indices, int32 [N]. */
+  /** Class indices, int32 [N] (zeros for regression). */
   labels: Tensor;
 }
 
@@ -67,13 +83,17 @@ export class Trainer {
   readonly data: PlaygroundData;
   readonly model: nn.Sequential;
   readonly classes: number;
+  readonly regression: boolean;
   epoch = 0;
+  /** Hyper-parameter changes applied during this run. */
+  readonly changes: HyperChange[] = [];
   /** True once early stopping ended the run (cleared by resume()). */
   stopped = false;
   stoppedEpoch: number | null = null;
   bestEpoch: number | null = null;
-  private readonly optimizer: Stepper;
-  private readonly lossFn: (logits: Tensor, target: Tensor) => Tensor;
+  private readonly optimizer: optim.Optimizer;
+  private readonly lossFn: LossFunction;
+  private hyper: HyperSettings;
   private train: Split;
   private readonly validation: Split;
   private loader: data.DataLoader<[Tensor, Tensor], [Tensor, Tensor]>;
@@ -83,10 +103,13 @@ export class Trainer {
   private readonly hiddenLayers: { linear: Layer; activation: Layer }[] = [];
   private readonly outputLayer: nn.Linear;
 
-  constructor(readonly settings: Settings) {
+  constructor(public settings: Settings) {
     this.data = buildData(settings);
     this.classes = this.data.classes;
-    manualSeed(settings.seed);
+    this.regression = this.data.task === 'regression';
+    const { lr, momentum, batchSize, weightDecay, regularization, regRate } = settings;
+    this.hyper = { lr, momentum, batchSize, weightDecay, regularization, regRate };
+    manualSeed(weightSeed(settings));
     this.model = buildModel(settings, this.classes);
     const children = [...this.model];
     const stride = settings.dropout > 0 ? 3 : 2;
@@ -95,7 +118,7 @@ export class Trainer {
     }
     this.outputLayer = children[children.length - 1] as nn.Linear;
     this.optimizer = makeOptimizer(settings, this.model.parameters());
-    this.lossFn = this.makeLoss();
+    this.lossFn = dataLoss(this.data.task, settings.loss, this.classes);
     this.train = this.split(this.data.train);
     this.validation = this.split(this.data.validation);
     this.shuffle = new Generator(settings.seed + 1);
@@ -112,16 +135,6 @@ export class Trainer {
     this.earlyStopping?.onTrainBegin();
   }
 
-  private makeLoss(): (logits: Tensor, target: Tensor) => Tensor {
-    const k = this.classes;
-    if (this.settings.loss === 'mse') {
-      const mse = new nn.MSELoss();
-      return (logits, target) => mse.forward(probabilities(logits, k), target);
-    }
-    const ce = k === 2 ? new nn.BCEWithLogitsLoss() : new nn.CrossEntropyLoss();
-    return (logits, target) => ce.forward(logits, target);
-  }
-
   private split(points: readonly Point[]): Split {
     const n = points.length;
     const k = this.classes;
@@ -130,12 +143,12 @@ export class Trainer {
       this.settings.features.length,
     ]);
     const labels = new Tensor(
-      Int32Array.from(points, (p) => p.label),
+      Int32Array.from(points, (p) => (this.regression ? 0 : p.label)),
       [n],
       'int32',
     );
     let target: Tensor;
-    if (k === 2)
+    if (k <= 2)
       target = new Tensor(
         Float32Array.from(points, (p) => p.label),
         [n, 1],
@@ -151,7 +164,7 @@ export class Trainer {
   private makeLoader(): data.DataLoader<[Tensor, Tensor], [Tensor, Tensor]> {
     const dataset = new data.TensorDataset(this.train.x, this.train.target);
     return new data.DataLoader(dataset, {
-      batchSize: this.settings.batchSize,
+      batchSize: this.hyper.batchSize,
       shuffle: true,
       generator: this.shuffle,
     });
@@ -159,7 +172,7 @@ export class Trainer {
 
   /** Adds a point to the training set (from the next epoch on). */
   addPoint(point: Point): void {
-    if (point.label >= this.classes) return;
+    if (this.regression || point.label >= this.classes) return;
     this.data.train.push(point);
     this.train = this.split(this.data.train);
     this.loader = this.makeLoader();
@@ -170,17 +183,57 @@ export class Trainer {
     return { model: this.model, x: this.train.x, target: this.train.target, loss: this.lossFn };
   }
 
-  /** Loss and accuracy of the model (eval mode) on a split; null for an empty split. */
-  private evaluate(split: Split): { loss: number; accuracy: number; logits: Tensor } | null {
+  /**
+   * The hyper-parameters of the running optimizer and loss, changed in place (PyTorch's
+   * `for g in optimizer.param_groups: g['lr'] = lr`); the batch size takes effect at the next epoch.
+   * Records a marker at the current epoch.
+   */
+  setHyper(next: HyperSettings): void {
+    const label = describeChanges(this.hyper, next);
+    if (label === '') return;
+    for (const group of this.optimizer.paramGroups as unknown as Record<string, unknown>[]) {
+      group['lr'] = next.lr;
+      group['weightDecay'] = next.weightDecay;
+      if ('momentum' in group) group['momentum'] = next.momentum;
+    }
+    const batchChanged = next.batchSize !== this.hyper.batchSize;
+    this.hyper = { ...next };
+    this.settings = { ...this.settings, ...next };
+    if (batchChanged) this.loader = this.makeLoader();
+    this.changes.push({ epoch: this.epoch, label });
+  }
+
+  /** The hyper-parameters in effect now. */
+  get hyperSettings(): HyperSettings {
+    return { ...this.hyper };
+  }
+
+  /** The training objective of one batch: data loss plus the weight penalty. */
+  private objective(output: Tensor, target: Tensor): Tensor {
+    const loss = this.lossFn(output, target);
+    const weights = [
+      ...this.hiddenLayers.map((l) => (l.linear as nn.Linear).weight),
+      this.outputLayer.weight,
+    ];
+    const penalty = weightPenalty(weights, this.hyper.regularization, this.hyper.regRate);
+    return penalty ? loss.add(penalty) : loss;
+  }
+
+  /** Loss and accuracy (or MAE) of the model (eval mode) on a split; null for an empty split. */
+  private evaluate(split: Split): { loss: number; accuracy: number; mae: number; logits: Tensor } | null {
     if (split.labels.numel() === 0) return null;
     return noGrad(() => {
       const logits = this.model.forward(split.x);
       const loss = this.lossFn(logits, split.target).item();
+      if (this.regression) {
+        const mae = logits.sub(split.target).abs().mean().item();
+        return { loss, accuracy: NaN, mae, logits };
+      }
       const p = probabilities(logits, this.classes);
       const predicted = this.argmax(p);
       let correct = 0;
       predicted.forEach((c, i) => (correct += c === split.labels.storage[i] ? 1 : 0));
-      return { loss, accuracy: correct / predicted.length, logits };
+      return { loss, accuracy: correct / predicted.length, mae: NaN, logits };
     });
   }
 
@@ -212,13 +265,18 @@ export class Trainer {
     this.model.eval();
     const train = this.evaluate(this.train);
     const validation = this.evaluate(this.validation);
-    return {
+    const log: EpochLog = {
       epoch: this.epoch,
       loss: train?.loss ?? NaN,
       accuracy: train?.accuracy ?? NaN,
       valLoss: validation?.loss ?? null,
-      valAccuracy: validation?.accuracy ?? null,
+      valAccuracy: this.regression ? null : (validation?.accuracy ?? null),
     };
+    if (this.regression) {
+      log.mae = train?.mae ?? NaN;
+      log.valMae = validation?.mae ?? null;
+    }
+    return log;
   }
 
   /** One pass over the training set in shuffled mini-batches, then the epoch's losses and accuracies. */
@@ -226,7 +284,7 @@ export class Trainer {
     this.model.train();
     for (const [x, target] of this.loader) {
       this.optimizer.zeroGrad();
-      const loss = this.lossFn(this.model.forward(x), target);
+      const loss = this.objective(this.model.forward(x), target);
       loss.backward();
       this.optimizer.step();
     }
@@ -265,7 +323,9 @@ export class Trainer {
           for (let j = 0; j < units; j++) unitMajor[j * cells + i] = h.storage[i * units + j]!;
         neurons.push(unitMajor);
       }
-      const p = probabilities(this.outputLayer.forward(h), this.classes);
+      const out = this.outputLayer.forward(h);
+      if (this.regression) return { output: Float32Array.from(out.storage), neurons };
+      const p = probabilities(out, this.classes);
       const k = this.classes;
       const output = new Float32Array(cells * k);
       if (k === 2) {
@@ -293,8 +353,9 @@ export class Trainer {
     const useValidation = this.validation.labels.numel() > 0;
     const split = useValidation ? this.validation : this.train;
     const logits = split.labels.numel() > 0 ? noGrad(() => this.model.forward(split.x)) : null;
-    const confusion =
-      logits === null
+    const confusion = this.regression
+      ? []
+      : logits === null
         ? Array.from({ length: this.classes }, () => new Array<number>(this.classes).fill(0))
         : training.confusionMatrix(logits, split.labels, this.classes);
     return {
@@ -304,10 +365,12 @@ export class Trainer {
       logs,
       metrics: !this.stopped && logs.length > 0 ? logs[logs.length - 1]! : this.metrics(),
       gridSize,
+      task: this.data.task,
       classes: this.classes,
       output,
       neurons,
       weights: this.weights(),
+      changes: [...this.changes],
       confusion,
       confusionOf: useValidation ? 'validation' : 'training',
       stoppedEpoch: this.stoppedEpoch,
@@ -318,13 +381,13 @@ export class Trainer {
   }
 
   /**
-   * The trained weights as a safetensors file (PyTorch key names such as `0.weight`); the metadata holds
-   * the playground settings that rebuild the model (`playground.query`) and the input encoding.
-   */
-  /**
    * The network as ONNX (opset 17, dynamic batch) for ONNX Runtime: its input is the feature vector the network
    * sees (`playground.inputs` in the metadata: features, then (v − center)/scale), its output the logits.
    */
+  private outputKind(): string {
+    return this.regression ? 'identity' : this.classes === 2 ? 'sigmoid' : 'softmax';
+  }
+
   exportOnnx(): Uint8Array {
     const example = new Tensor(new Float32Array(2 * this.train.x.shape[1]!), [2, this.train.x.shape[1]!]);
     return io.exportOnnx(this.model, example, {
@@ -334,12 +397,16 @@ export class Trainer {
           features: this.settings.features,
           center: this.data.center,
           scale: this.data.scale,
-          output: this.classes === 2 ? 'sigmoid' : 'softmax',
+          output: this.outputKind(),
         }),
       },
     });
   }
 
+  /**
+   * The trained weights as a safetensors file (PyTorch key names such as `0.weight`); the metadata holds
+   * the playground settings that rebuild the model (`playground.query`) and the input encoding.
+   */
   exportModel(): Uint8Array {
     return io.serialize(this.model.stateDict(), {
       format: 'pt',
@@ -349,7 +416,7 @@ export class Trainer {
         features: this.settings.features,
         center: this.data.center,
         scale: this.data.scale,
-        output: this.classes === 2 ? 'sigmoid' : 'softmax',
+        output: this.outputKind(),
       }),
     });
   }
