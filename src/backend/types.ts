@@ -465,4 +465,73 @@ export interface Backend {
     maxExpAvgSq: FloatArray | null,
     hyper: AdamHyper,
   ): void;
+
+  /**
+   * One LSTM time step over `batch` rows of `hidden` units, gates in PyTorch's order i, f, g, o (rows of
+   * 4·hidden): with a = xGates + hGates (+ bias, one row broadcast over the batch),
+   * i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o), c = f⊙cPrev + i⊙g and h = o⊙tanh(c). Writes h and c
+   * ([batch, hidden]) and the activated gates ([batch, 4·hidden], saved for lstmCellBackward); `gates` may be
+   * `hGates` itself.
+   */
+  lstmCell(
+    xGates: FloatArray,
+    hGates: FloatArray,
+    bias: FloatArray | null,
+    cPrev: FloatArray,
+    batch: number,
+    hidden: number,
+    h: FloatArray,
+    c: FloatArray,
+    gates: FloatArray,
+  ): void;
+
+  /**
+   * The VJP of lstmCell from its saved gates, cPrev and c: with ∂c_total = ∂c + ∂h⊙o⊙(1 − tanh²c), writes
+   * the gradient of the pre-activations a (∂a_i = ∂c_total⊙g⊙i(1 − i), ∂a_f = ∂c_total⊙cPrev⊙f(1 − f),
+   * ∂a_g = ∂c_total⊙i⊙(1 − g²), ∂a_o = ∂h⊙tanh(c)⊙o(1 − o)) and ∂cPrev = ∂c_total⊙f. `gradC` null means 0.
+   */
+  lstmCellBackward(
+    gradH: FloatArray,
+    gradC: FloatArray | null,
+    gates: FloatArray,
+    cPrev: FloatArray,
+    c: FloatArray,
+    batch: number,
+    hidden: number,
+    gradGates: FloatArray,
+    gradCPrev: FloatArray,
+  ): void;
+
+  /**
+   * One GRU time step over `batch` rows of `hidden` units, gates in PyTorch's order r, z, n (rows of 3·hidden):
+   * with hn = hGates_n + bias_n, r = σ(x_r + hGates_r + bias_r), z = σ(x_z + hGates_z + bias_z),
+   * n = tanh(x_n + r⊙hn) and h = (1 − z)⊙n + z⊙hPrev. `xGates` holds x·W_ihᵀ + b_ih, `hGates` hPrev·W_hhᵀ and
+   * `bias` b_hh (null: none). Writes h and the saved values r, z, n, hn ([batch, 4·hidden]).
+   */
+  gruCell(
+    xGates: FloatArray,
+    hGates: FloatArray,
+    bias: FloatArray | null,
+    hPrev: FloatArray,
+    batch: number,
+    hidden: number,
+    h: FloatArray,
+    saved: FloatArray,
+  ): void;
+
+  /**
+   * The VJP of gruCell from its saved r, z, n, hn: ∂a_n = ∂h⊙(1 − z)⊙(1 − n²), ∂a_z = ∂h⊙(hPrev − n)⊙z(1 − z),
+   * ∂a_r = ∂a_n⊙hn⊙r(1 − r). Writes ∂xGates = (∂a_r, ∂a_z, ∂a_n), ∂hGates = (∂a_r, ∂a_z, ∂a_n⊙r) (also ∂bias
+   * per row) and the direct part of ∂hPrev = ∂h⊙z (the caller adds ∂hGates·W_hh).
+   */
+  gruCellBackward(
+    gradH: FloatArray,
+    saved: FloatArray,
+    hPrev: FloatArray,
+    batch: number,
+    hidden: number,
+    gradXGates: FloatArray,
+    gradHGates: FloatArray,
+    gradHPrev: FloatArray,
+  ): void;
 }

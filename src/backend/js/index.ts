@@ -9,6 +9,7 @@ import { matmul } from './matmul.js';
 import { batchNorm, batchNormBackward, channelAffine } from './normalization.js';
 import { adamUpdate } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from './recurrent.js';
 import { cumprodGrad, scan } from './scan.js';
 import { slice, sliceAssign } from './slice.js';
 import { sort } from './sort.js';
@@ -53,4 +54,8 @@ export const jsBackend: Backend = {
   batchNormBackward,
   channelAffine,
   adamUpdate,
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
 };

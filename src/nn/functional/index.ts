@@ -20,3 +20,10 @@ export * from './embedding.js';
 export * from './loss.js';
 export * from './conv.js';
 export * from './pooling.js';
+export * from './recurrent.js';
+export {
+  scaledDotProductAttention,
+  causalMask,
+  generateSquareSubsequentMask,
+  type ScaledDotProductAttentionOptions,
+} from './attention.js';
