@@ -399,6 +399,10 @@ export class Tensor {
   topk(k: number, options?: ops.TopkOptions): ops.ValuesIndices {
     return ops.topk(this, k, options);
   }
+  /** Category indices drawn from this tensor's rows of probabilities (torch.Tensor.multinomial). */
+  multinomial(numSamples: number, options?: ops.MultinomialOptions): Tensor {
+    return ops.multinomial(this, numSamples, options);
+  }
   tril(diagonal?: number): Tensor {
     return ops.tril(this, diagonal);
   }
