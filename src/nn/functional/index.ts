@@ -21,6 +21,7 @@ export * from './loss.js';
 export * from './conv.js';
 export * from './pooling.js';
 export * from './recurrent.js';
+export * from './recurrent.js';
 export {
   scaledDotProductAttention,
   causalMask,
