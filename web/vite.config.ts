@@ -24,6 +24,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         diagnostics: fileURLToPath(new URL('diagnostics.html', import.meta.url)),
+        sequence: fileURLToPath(new URL('sequence.html', import.meta.url)),
       },
     },
   },

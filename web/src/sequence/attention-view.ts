@@ -1,0 +1,171 @@
+// @file The attention heatmaps: one canvas per layer and head for the chosen example, query positions down the
+// side and key positions along the bottom, each labeled with its token; a text summary for screen readers.
+import { setupCanvas } from '../views/grid-image.js';
+import type { ExampleView } from './protocol.js';
+import { tokensToText, type VocabularyName } from './tasks.js';
+
+type RGB = [number, number, number];
+
+/** Weight 0 is white, weight 1 a deep blue; linear in between. */
+const LOW: RGB = [255, 255, 255];
+const HIGH: RGB = [8, 48, 107];
+const MARGIN = { left: 40, top: 24, bottom: 34, right: 8 };
+
+/** The cell colour of an attention weight w ∈ [0, 1] (clamped). */
+export function attentionColor(weight: number): RGB {
+  const t = Number.isFinite(weight) ? Math.max(0, Math.min(1, weight)) : 0;
+  return [0, 1, 2].map((c) => Math.round(LOW[c]! + (HIGH[c]! - LOW[c]!) * t)) as RGB;
+}
+
+/** The weights of one head, [length, length] (row q = query position), out of an example's attention array. */
+export function headWeights(
+  attention: Float32Array,
+  length: number,
+  numHeads: number,
+  layer: number,
+  head: number,
+): Float32Array {
+  const offset = (layer * numHeads + head) * length * length;
+  return attention.subarray(offset, offset + length * length);
+}
+
+/** For each query position, the key position with the largest weight, and that weight. */
+export function strongestKeys(weights: Float32Array, length: number): { key: number; weight: number }[] {
+  return Array.from({ length }, (_, q) => {
+    let key = 0;
+    for (let k = 1; k < length; k++) if (weights[q * length + k]! > weights[q * length + key]!) key = k;
+    return { key, weight: weights[q * length + key]! };
+  });
+}
+
+/**
+ * One sentence a screen reader can read instead of the heatmap: where each query position looks most, e.g.
+ * "Layer 1, head 1, input 3141: query 0 (3) looks most at key 3 (1), 91%; …".
+ */
+export function describeHead(
+  example: ExampleView,
+  length: number,
+  numHeads: number,
+  layer: number,
+  head: number,
+  vocabulary: VocabularyName,
+): string {
+  const weights = headWeights(example.attention, length, numHeads, layer, head);
+  const token = (i: number): string => tokensToText([example.input[i]!], vocabulary);
+  const parts = strongestKeys(weights, length).map(
+    ({ key, weight }, q) =>
+      `query ${q} (${token(q)}) looks most at key ${key} (${token(key)}), ${Math.round(weight * 100)}%`,
+  );
+  return `Attention of layer ${layer + 1}, head ${head + 1} on input ${tokensToText(example.input, vocabulary)}: ${parts.join('; ')}.`;
+}
+
+/** Draws one head's weights as a length × length grid with token labels on both axes; `size` is the plot side. */
+export function drawHead(
+  canvas: HTMLCanvasElement,
+  example: ExampleView,
+  weights: Float32Array,
+  length: number,
+  title: string,
+  vocabulary: VocabularyName,
+  size: number,
+): void {
+  const width = MARGIN.left + size + MARGIN.right;
+  const height = MARGIN.top + size + MARGIN.bottom;
+  const context = setupCanvas(canvas, width, height);
+  context.clearRect(0, 0, width, height);
+  const cell = size / length;
+  for (let q = 0; q < length; q++) {
+    for (let k = 0; k < length; k++) {
+      const [r, g, b] = attentionColor(weights[q * length + k]!);
+      context.fillStyle = `rgb(${r}, ${g}, ${b})`;
+      // Whole pixels so neighbouring cells do not leave hairline gaps.
+      const x0 = Math.round(MARGIN.left + k * cell);
+      const y0 = Math.round(MARGIN.top + q * cell);
+      context.fillRect(
+        x0,
+        y0,
+        Math.round(MARGIN.left + (k + 1) * cell) - x0,
+        Math.round(MARGIN.top + (q + 1) * cell) - y0,
+      );
+    }
+  }
+  context.strokeStyle = '#c9ced6';
+  context.strokeRect(MARGIN.left + 0.5, MARGIN.top + 0.5, size - 1, size - 1);
+
+  const tokens = tokensToText(example.input, vocabulary);
+  const fontSize = Math.max(9, Math.min(13, Math.floor(cell * 0.6)));
+  context.fillStyle = '#2b313a';
+  context.font = `600 ${fontSize}px ui-monospace, monospace`;
+  context.textAlign = 'right';
+  context.textBaseline = 'middle';
+  for (let q = 0; q < length; q++)
+    context.fillText(tokens[q]!, MARGIN.left - 6, MARGIN.top + (q + 0.5) * cell);
+  context.textAlign = 'center';
+  context.textBaseline = 'top';
+  for (let k = 0; k < length; k++)
+    context.fillText(tokens[k]!, MARGIN.left + (k + 0.5) * cell, MARGIN.top + size + 4);
+
+  context.font = '11px system-ui, sans-serif';
+  context.fillStyle = '#667085';
+  context.fillText('key position →', MARGIN.left + size / 2, MARGIN.top + size + 6 + fontSize);
+  context.save();
+  context.translate(10, MARGIN.top + size / 2);
+  context.rotate(-Math.PI / 2);
+  context.textBaseline = 'middle';
+  context.fillText('query position →', 0, 0);
+  context.restore();
+  context.font = '600 12px system-ui, sans-serif';
+  context.fillStyle = '#2b313a';
+  context.textAlign = 'left';
+  context.textBaseline = 'top';
+  context.fillText(title, MARGIN.left, 4);
+}
+
+/** The grid of heatmaps (one per layer and head) inside `container`; canvases are kept between snapshots. */
+export class AttentionView {
+  private canvases: HTMLCanvasElement[] = [];
+
+  constructor(readonly container: HTMLElement) {}
+
+  draw(
+    example: ExampleView,
+    length: number,
+    numLayers: number,
+    numHeads: number,
+    vocabulary: VocabularyName,
+    step: number,
+  ): void {
+    const count = numLayers * numHeads;
+    while (this.canvases.length > count) this.canvases.pop()!.remove();
+    while (this.canvases.length < count) {
+      const canvas = document.createElement('canvas');
+      canvas.setAttribute('role', 'img');
+      canvas.className = 'attention-map';
+      this.container.appendChild(canvas);
+      this.canvases.push(canvas);
+    }
+    const available = this.container.clientWidth || 480;
+    const perRow = Math.min(numHeads, Math.max(1, Math.floor(available / 230)));
+    const size = Math.max(
+      120,
+      Math.min(300, Math.floor(available / perRow) - MARGIN.left - MARGIN.right - 12),
+    );
+    for (let layer = 0; layer < numLayers; layer++) {
+      for (let head = 0; head < numHeads; head++) {
+        const canvas = this.canvases[layer * numHeads + head]!;
+        const title = numLayers > 1 ? `Layer ${layer + 1} · head ${head + 1}` : `Head ${head + 1}`;
+        drawHead(
+          canvas,
+          example,
+          headWeights(example.attention, length, numHeads, layer, head),
+          length,
+          title,
+          vocabulary,
+          size,
+        );
+        canvas.setAttribute('aria-label', describeHead(example, length, numHeads, layer, head, vocabulary));
+        canvas.dataset['step'] = String(step);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// @file The sequence page's training worker: runs SequenceTrainer in time slices so the page never freezes, and
+// posts snapshots (curves, evaluation, attention weights of the shown examples) at a bounded rate.
+import type { FromSequenceWorker, StepLog, ToSequenceWorker } from './protocol.js';
+import { SequenceTrainer } from './trainer.js';
+
+/** Longest stretch of training between two looks at the message queue, in ms. */
+const SLICE_MS = 30;
+/** Least time between two snapshots while training, in ms (a snapshot evaluates 256 held-out examples). */
+const SNAPSHOT_INTERVAL_MS = 150;
+
+interface WorkerScope {
+  postMessage(message: FromSequenceWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToSequenceWorker>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+let trainer: SequenceTrainer | null = null;
+let runId = 0;
+let running = false;
+let pending: StepLog[] = [];
+let lastSnapshot = 0;
+let scheduled = false;
+
+function postSnapshot(): void {
+  if (!trainer) return;
+  const snapshot = trainer.snapshot(runId, running, pending);
+  pending = [];
+  lastSnapshot = performance.now();
+  const buffers = snapshot.examples.map((example) => example.attention.buffer as ArrayBuffer);
+  scope.postMessage({ type: 'snapshot', snapshot }, buffers);
+}
+
+function fail(error: unknown): void {
+  running = false;
+  scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(loop, 0);
+}
+
+function loop(): void {
+  scheduled = false;
+  if (!running || !trainer) return;
+  try {
+    const start = performance.now();
+    do pending.push(trainer.trainStep());
+    while (performance.now() - start < SLICE_MS);
+    if (performance.now() - lastSnapshot >= SNAPSHOT_INTERVAL_MS) postSnapshot();
+    schedule();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  try {
+    switch (message.type) {
+      case 'reset':
+        runId = message.runId;
+        pending = [];
+        trainer = new SequenceTrainer(message.settings);
+        postSnapshot();
+        if (running) schedule();
+        break;
+      case 'play':
+        if (!trainer) return;
+        running = true;
+        schedule();
+        break;
+      case 'pause':
+        running = false;
+        postSnapshot();
+        break;
+      case 'step':
+        if (!trainer) return;
+        running = false;
+        pending.push(trainer.trainStep());
+        postSnapshot();
+        break;
+    }
+  } catch (error) {
+    fail(error);
+  }
+};
