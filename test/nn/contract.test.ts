@@ -236,6 +236,33 @@ describe('every layer and loss with an options object rejects unknown keys, nami
     ['HuberLoss', (o) => new nn.HuberLoss(o), 'delat', 'delta'],
     ['SmoothL1Loss', (o) => new nn.SmoothL1Loss(o), 'Beta', 'beta'],
     ['KLDivLoss', (o) => new nn.KLDivLoss(o), 'log_target', 'logTarget'],
+    ['MultiheadAttention', (o) => new nn.MultiheadAttention(4, 2, o), 'batch_first', 'batchFirst'],
+    [
+      'TransformerEncoderLayer',
+      (o) => new nn.TransformerEncoderLayer(4, 2, o),
+      'dim_feedforward',
+      'dimFeedforward',
+    ],
+    [
+      'TransformerEncoder',
+      (o) => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8 }), 2, o),
+      'Norm',
+      'norm',
+    ],
+    ['TransformerDecoderLayer', (o) => new nn.TransformerDecoderLayer(4, 2, o), 'norm_first', 'normFirst'],
+    [
+      'TransformerDecoder',
+      (o) => new nn.TransformerDecoder(new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8 }), 2, o),
+      'norms',
+      'norm',
+    ],
+    ['SinusoidalPositionalEncoding', (o) => new nn.SinusoidalPositionalEncoding(4, o), 'max_len', 'maxLen'],
+    [
+      'LearnedPositionalEmbedding',
+      (o) => new nn.LearnedPositionalEmbedding(8, 4, o),
+      'batch_first',
+      'batchFirst',
+    ],
   ];
   /** Classes whose constructors take no options object (positional arguments only), and abstract bases. */
   const withoutOptions = [

@@ -21,3 +21,9 @@ export * from './loss.js';
 export * from './conv.js';
 export * from './pooling.js';
 export * from './recurrent.js';
+export {
+  scaledDotProductAttention,
+  causalMask,
+  generateSquareSubsequentMask,
+  type ScaledDotProductAttentionOptions,
+} from './attention.js';
