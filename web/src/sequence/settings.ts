@@ -69,12 +69,15 @@ export function settingsFromQuery(query: string): SequenceSettings {
   if (vocabulary !== null && (VOCABULARY_NAMES as string[]).includes(vocabulary)) {
     settings.vocabulary = vocabulary as VocabularyName;
   }
-  for (const key of NUMBER_SETTINGS) {
+  const numberOf = (key: keyof SequenceSettings): number => {
     const text = params.get(QUERY_KEYS[key]);
-    const value = text === null || text.trim() === '' ? NaN : Number(text);
+    return text === null || text.trim() === '' ? NaN : Number(text);
+  };
+  for (const key of NUMBER_SETTINGS) {
+    const value = numberOf(key);
     if ((CHOICES[key] as readonly number[]).includes(value)) settings[key] = value;
   }
-  const seed = Number(params.get(QUERY_KEYS.seed) ?? '');
+  const seed = numberOf('seed');
   if (Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED) settings.seed = seed;
   return settings;
 }
