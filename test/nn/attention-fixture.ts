@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { nn, type Tensor } from '../../src/index.js';
+import { nn, noGrad, randn, type Tensor } from '../../src/index.js';
 import { decode, expectClose, type Encoded } from '../helpers/golden.js';
 
 export interface AttentionModuleCase {
@@ -124,4 +124,33 @@ export function replayModuleCase(c: AttentionModuleCase): void {
     if (expected === null) expect(params.get(name)!.grad, `${name} gets no gradient`).toBeNull();
     else expectClose(params.get(name)!.grad!, expected, `grad of ${name}`, tolerance(expected));
   }
+}
+
+/**
+ * Compares every parameter entry's gradient of L = Σ forward()·g (fixed random g) with central differences in
+ * float64; returns how many entries were checked.
+ */
+export function checkParameterGradients(module: nn.Module<never[], unknown>, forward: () => Tensor): number {
+  const upstream = noGrad(() => randn(forward().shape, { dtype: 'float64' }));
+  const loss = (): number => noGrad(() => forward().mul(upstream).sum().item());
+  module.zeroGrad();
+  forward().mul(upstream).sum().backward();
+  let checked = 0;
+  for (const [name, p] of module.namedParameters()) {
+    for (let i = 0; i < p.numel(); i++) {
+      const original = p.storage[i]!;
+      p.storage[i] = original + 1e-6;
+      const plus = loss();
+      p.storage[i] = original - 1e-6;
+      const minus = loss();
+      p.storage[i] = original;
+      const numeric = (plus - minus) / 2e-6;
+      const analytic = p.grad!.storage[i]!;
+      if (!(Math.abs(analytic - numeric) <= 1e-5 + 1e-3 * Math.abs(numeric))) {
+        expect.fail(`${name}[${i}]: analytic ${analytic}, numeric ${numeric}`);
+      }
+      checked++;
+    }
+  }
+  return checked;
 }
