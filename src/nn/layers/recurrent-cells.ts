@@ -153,7 +153,7 @@ export class RNNCell extends RecurrentCellBase<[Tensor, (Tensor | null)?], Tenso
 
   override extraRepr(): string {
     const extra = super.extraRepr();
-    return this.nonlinearity === 'tanh' ? extra : `${extra}, nonlinearity='relu'`;
+    return this.nonlinearity === 'tanh' ? extra : `${extra}, nonlinearity=relu`;
   }
 }
 

@@ -178,11 +178,6 @@ export class RNN extends RecurrentBase<[Tensor, (Tensor | null)?], [Tensor, Tens
     const { output, hN } = this.run(input, h0, null);
     return [output, hN];
   }
-
-  override extraRepr(): string {
-    const extra = super.extraRepr();
-    return this.nonlinearity === 'tanh' ? extra : `${extra}, nonlinearity='relu'`;
-  }
 }
 
 /**
