@@ -1,4 +1,4 @@
-// @file Dataset specs of the command line: toy sets, pass-the-class, fashion-mnist and csv:PATH, split and encoded.
+// @file Dataset specs of the command line: toy sets, pass-the-class, fashion-mnist, csv:PATH and text:PATH, split and encoded.
 import { ValueError } from '../errors.js';
 import { type Task } from '../data/datasets/csv.js';
 import { readCsv } from '../data/datasets/csv-file.js';
@@ -8,6 +8,7 @@ import { Generator } from '../random/generator.js';
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { columnStatistics, encodeTargets, standardize, type Encoding } from './encoding.js';
+import { isTextDataset, prepareTextData } from './text-data.js';
 
 /** Features and targets as whole tensors, encoded (targets: int32 class indices, or float32 [n, 1] standardized). */
 export interface Split {
@@ -48,6 +49,8 @@ export interface DataOptions {
   layout?: 'flat' | 'image';
   /** Use only this many training (and test) images, for quick runs. */
   limit?: number;
+  /** Characters per window of a text: dataset (default 64). */
+  seqLen?: number;
   /**
    * A saved run's encoding to apply instead of deriving one (eval, resume): a CSV's feature columns are picked
    * by name, its labels mapped onto the run's classes, and the run's standardization statistics are used.
@@ -201,6 +204,13 @@ function prepareFashionMnist(spec: string, options: DataOptions): PreparedData {
 export function prepareData(spec: string, options: DataOptions): PreparedData {
   if (spec === 'fashion-mnist') return prepareFashionMnist(spec, options);
   if (spec.startsWith('csv:')) return prepareCsv(spec, options);
+  if (isTextDataset(spec)) {
+    return prepareTextData(spec, {
+      valSplit: options.valSplit,
+      ...(options.seqLen !== undefined ? { seqLen: options.seqLen } : {}),
+      ...(options.encoding ? { encoding: options.encoding } : {}),
+    });
+  }
   const n = options.n ?? 400;
   if (!Number.isInteger(n) || n <= 0 || n > MAX_GENERATED_POINTS)
     throw new ValueError('--n', `must be an integer from 1 to ${MAX_GENERATED_POINTS}, got ${n}`);
@@ -238,7 +248,7 @@ export function prepareData(spec: string, options: DataOptions): PreparedData {
     default:
       throw new ValueError(
         'dataset',
-        `unknown dataset '${spec}' (expected ${TOY_SETS.join(', ')}, fashion-mnist or csv:PATH)`,
+        `unknown dataset '${spec}' (expected ${TOY_SETS.join(', ')}, fashion-mnist, csv:PATH or text:PATH)`,
       );
   }
   const split = holdOut({ x: ds.x, y: ds.y }, options.valSplit, options.seed + 1);

@@ -1,6 +1,7 @@
-// @file A run's input encoding (stored in run.json): feature names and standardization, classes, target scale.
+// @file A run's input encoding (stored in run.json): feature names and standardization, classes, target scale, a text's characters.
 import { FormatError, ValueError } from '../errors.js';
 import { FLOAT32_MAX, MAX_CLASSES, type Task } from '../data/datasets/csv.js';
+import { MAX_VOCABULARY } from '../data/datasets/text.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -23,6 +24,11 @@ export interface Encoding {
   classNames: string[];
   targetMean: number;
   targetStd: number;
+  /**
+   * Text runs only: the characters as Unicode code points, sorted ascending; token i is vocabulary[i]. The input
+   * is a window of inputShape[0] token ids and the model predicts the next character at every position.
+   */
+  vocabulary?: number[];
 }
 
 /** Number of input values of one sample: the product of inputShape. */
@@ -170,7 +176,9 @@ export function validateEncoding(value: unknown, where: string): Encoding {
     bad('targetName', 'must be a string or null');
   if (!isStringArray(e.classNames)) bad('classNames', 'must be an array of strings');
   const classes = (e.classNames as string[]).length;
-  if (e.task === 'classification' && (classes < 2 || classes > MAX_CLASSES))
+  const text = e.vocabulary !== undefined;
+  if (text) validateVocabulary(e, bad);
+  else if (e.task === 'classification' && (classes < 2 || classes > MAX_CLASSES))
     bad('classNames', `must hold 2 to ${MAX_CLASSES} classes`);
   if (!isFiniteNumber(e.targetMean)) bad('targetMean', 'must be a finite number');
   if (!isFiniteNumber(e.targetStd) || !(e.targetStd > 0)) bad('targetStd', 'must be a positive number');
@@ -184,5 +192,24 @@ export function validateEncoding(value: unknown, where: string): Encoding {
     classNames: [...(e.classNames as string[])],
     targetMean: e.targetMean as number,
     targetStd: e.targetStd as number,
+    ...(text ? { vocabulary: [...(e.vocabulary as number[])] } : {}),
   };
+}
+
+/**
+ * A text run's encoding: a classification over the vocabulary (1 to MAX_VOCABULARY code points, strictly
+ * ascending, none a surrogate), one-dimensional inputs (a window of token ids) and no class names.
+ */
+function validateVocabulary(e: Record<string, unknown>, bad: (field: string, rule: string) => never): void {
+  const v = e.vocabulary;
+  if (!isNumberArray(v) || v.length < 1 || v.length > MAX_VOCABULARY)
+    bad('vocabulary', `must be 1 to ${MAX_VOCABULARY} code points`);
+  v.forEach((cp, i) => {
+    if (!Number.isInteger(cp) || cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      bad(`vocabulary[${i}]`, `must be a Unicode scalar value, got ${cp}`);
+    if (i > 0 && cp <= v[i - 1]!) bad('vocabulary', 'must be sorted ascending without repeats');
+  });
+  if (e.task !== 'classification') bad('task', "must be 'classification' for a text run");
+  if ((e.inputShape as number[]).length !== 1) bad('inputShape', 'must be [seqLen] for a text run');
+  if ((e.classNames as string[]).length !== 0) bad('classNames', 'must be empty for a text run');
 }

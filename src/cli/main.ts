@@ -1,40 +1,37 @@
 #!/usr/bin/env node
-// @file The `neurite` command: demo, descent, train, eval, predict and resume, with one-line errors and --help everywhere.
+// @file The `neurite` command: demo, descent, train, eval, predict, resume, generate, with one-line errors and --help everywhere.
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { NeuriteError } from '../errors.js';
 import { DESCENT_SURFACES, descentCommand, type DescentSurface } from './commands/descent.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand, predictCommand } from './commands/eval.js';
 import { EXPORT_FORMATS, exportCommand, type ExportFormat } from './commands/export.js';
+import { addGenerateCommand } from './commands/generate.js';
 import { importRunCommand } from './commands/import-run.js';
 import { resumeCommand } from './commands/resume.js';
 import { trainCommand, type Print } from './commands/train.js';
 import { TOY_SETS } from './datasets.js';
 import { ACTIVATIONS } from './models.js';
+import {
+  finite,
+  fraction,
+  nonNegative,
+  nonNegativeInt,
+  number,
+  positive,
+  positiveInt,
+} from './flag-parsers.js';
 import { OPTIMIZERS, SCHEDULERS, VERSION, type RunConfig } from './run.js';
-
-function number(name: string, check: (v: number) => boolean, rule: string): (text: string) => number {
-  return (text) => {
-    const v = Number(text);
-    if (text.trim() === '' || !Number.isFinite(v) || !check(v))
-      throw new InvalidArgumentError(`${name} must be ${rule}, got '${text}'`);
-    return v;
-  };
-}
-
-const positiveInt = (name: string) => number(name, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
-const nonNegativeInt = (name: string) =>
-  number(name, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
-const positive = (name: string) => number(name, (v) => v > 0, 'a positive number');
-const finite = (name: string) => number(name, () => true, 'a number');
-const fraction = (name: string) => number(name, (v) => v >= 0 && v < 1, 'in [0, 1)');
+import { DEFAULT_SEQ_LEN, isTextDataset } from './text-data.js';
+import { TEXT_MODEL_HELP } from './text-models.js';
+import { DEFAULT_TEXT_CLIP_NORM } from './text-session.js';
 
 interface TrainFlags {
-  model: string;
+  model?: string;
   activation: RunConfig['activation'];
   optimizer: RunConfig['optimizer'];
   lr?: number;
@@ -53,6 +50,8 @@ interface TrainFlags {
   target?: string;
   task?: 'classification' | 'regression';
   limit?: number;
+  seqLen?: number;
+  clipNorm?: number;
   quiet?: boolean;
 }
 
@@ -117,11 +116,13 @@ export function buildProgram(print: Print): Command {
   program
     .command('train')
     .description('train a model on a dataset and save the run (model.safetensors, run.json, plots)')
-    .argument('<dataset>', `${TOY_SETS.join(' | ')} | fashion-mnist | csv:PATH`)
+    .argument(
+      '<dataset>',
+      `${TOY_SETS.join(' | ')} | fashion-mnist | csv:PATH | text:PATH (a UTF-8 file: a character language model)`,
+    )
     .option(
       '--model <spec>',
-      "'perceptron', 'mlp:256,128' (hidden sizes), 'cnn' (LeNet-style), or layers like 'conv:32x3,pool:2,dense:128'",
-      'mlp:64',
+      `'perceptron', 'mlp:256,128' (hidden sizes), 'cnn' (LeNet-style), or layers like 'conv:32x3,pool:2,dense:128'; text: ${TEXT_MODEL_HELP} (default for text: lstm:128,1)`,
     )
     .addOption(
       new Option('--activation <name>', 'hidden-layer activation').choices([...ACTIVATIONS]).default('relu'),
@@ -133,7 +134,12 @@ export function buildProgram(print: Print): Command {
       positive('--lr'),
     )
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), 64)
-    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 10)
+    .option(
+      '--epochs <n>',
+      'epochs (text: one epoch is one pass over the training text in windows of --seq-len characters)',
+      positiveInt('--epochs'),
+      10,
+    )
     .option('--dropout <p>', 'dropout after each hidden layer', fraction('--dropout'), 0)
     .option(
       '--weight-decay <λ>',
@@ -143,7 +149,7 @@ export function buildProgram(print: Print): Command {
     )
     .option(
       '--val-split <share>',
-      'share of the training data held out for validation (default 0.2; 0.1 for fashion-mnist)',
+      'share of the training data held out for validation (default 0.2; 0.1 for fashion-mnist and text, whose last 10% of characters validate)',
       fraction('--val-split'),
     )
     .option(
@@ -177,6 +183,16 @@ export function buildProgram(print: Print): Command {
       '--limit <n>',
       'use only the first n images of each split (fashion-mnist; for quick runs)',
       positiveInt('--limit'),
+    )
+    .option(
+      '--seq-len <n>',
+      `characters per training window (text; default ${DEFAULT_SEQ_LEN})`,
+      positiveInt('--seq-len'),
+    )
+    .option(
+      '--clip-norm <max>',
+      `clip the gradients' total L2 norm to this before each step (default ${DEFAULT_TEXT_CLIP_NORM} for text, else none; 0: none)`,
+      nonNegative('--clip-norm'),
     )
     .option('--quiet', 'no progress bar')
     .action((dataset: string, flags: TrainFlags) =>
@@ -259,6 +275,7 @@ export function buildProgram(print: Print): Command {
     .option('--port <n>', 'port (0 picks a free one)', nonNegativeInt('--port'), 5173)
     .option('--no-build', 'serve the last build')
     .action((flags: { port: number; build: boolean }) => playgroundCommand(flags.port, flags.build));
+  addGenerateCommand(program, print);
   return program;
 }
 
@@ -288,19 +305,28 @@ const DEFAULT_LR: Record<RunConfig['optimizer'], number> = {
   rmsprop: 1e-3,
 };
 
+/** Learning rates of text runs where they differ from DEFAULT_LR (character models take Adam's 2e-3 well). */
+const TEXT_LR: Partial<Record<RunConfig['optimizer'], number>> = { adam: 2e-3, adamw: 2e-3, rmsprop: 2e-3 };
+
 function configFrom(dataset: string, flags: TrainFlags): RunConfig {
   const toy = (TOY_SETS as readonly string[]).includes(dataset);
+  const text = isTextDataset(dataset);
+  const clipNorm = flags.clipNorm ?? (text ? DEFAULT_TEXT_CLIP_NORM : 0);
   return {
     dataset,
-    model: flags.model,
+    model: flags.model ?? (text ? 'lstm:128,1' : 'mlp:64'),
     activation: flags.activation,
     optimizer: flags.optimizer,
-    lr: flags.lr ?? (toy && flags.optimizer === 'adam' ? 0.01 : DEFAULT_LR[flags.optimizer]),
+    lr:
+      flags.lr ??
+      (toy && flags.optimizer === 'adam'
+        ? 0.01
+        : ((text ? TEXT_LR[flags.optimizer] : undefined) ?? DEFAULT_LR[flags.optimizer])),
     batchSize: flags.batchSize,
     epochs: flags.epochs,
     dropout: flags.dropout,
     weightDecay: flags.weightDecay,
-    valSplit: flags.valSplit ?? (dataset === 'fashion-mnist' ? 0.1 : 0.2),
+    valSplit: flags.valSplit ?? (dataset === 'fashion-mnist' || text ? 0.1 : 0.2),
     earlyStopping: flags.earlyStopping ?? null,
     scheduler: flags.scheduler,
     seed: flags.seed,
@@ -310,6 +336,8 @@ function configFrom(dataset: string, flags: TrainFlags): RunConfig {
     ...(flags.target !== undefined ? { target: flags.target } : {}),
     ...(flags.task !== undefined ? { task: flags.task } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(flags.seqLen !== undefined ? { seqLen: flags.seqLen } : {}),
+    ...(clipNorm > 0 ? { clipNorm } : {}),
   };
 }
 

@@ -119,7 +119,7 @@ export function parseModelSpec(spec: string): LayerSpec[] {
       default:
         throw new ValueError(
           '--model',
-          `unknown model '${spec}' (expected perceptron, mlp:H1,H2,…, cnn, or layers like conv:32x3,pool:2,dense:128)`,
+          `unknown model '${spec}' (expected perceptron, mlp:H1,H2,…, cnn, or layers like conv:32x3,pool:2,dense:128${/^(lstm|transformer):/.test(spec) ? '; lstm:… and transformer:… models need a text:PATH dataset' : ''})`,
         );
     }
   });

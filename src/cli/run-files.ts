@@ -48,6 +48,8 @@ const configRules = (): Rules<RunConfig> => ({
   target: { optional: true, rule: nonEmptyString },
   task: { optional: true, rule: oneOf(['classification', 'regression'] as const) },
   limit: { optional: true, rule: integer((v) => v > 0, 'a positive integer') },
+  seqLen: { optional: true, rule: integer((v) => v > 0, 'a positive integer') },
+  clipNorm: { optional: true, rule: number((v) => v > 0, 'a positive number') },
 });
 
 /**

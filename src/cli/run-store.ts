@@ -44,12 +44,13 @@ export function openRunOutput(
   return RunDirectoryWriter.open(out, { ...options, runFiles: RUN_FILES });
 }
 
-/** The config as stored: `csv:` paths and the data directory made absolute, so the run works from anywhere. */
+/** The config as stored: `csv:` and `text:` paths and the data directory made absolute, so the run works from anywhere. */
 export function withAbsolutePaths(config: RunConfig): RunConfig {
   const out = { ...config };
-  if (out.dataset.startsWith('csv:')) {
-    const path = out.dataset.slice(4);
-    if (!isAbsolute(path)) out.dataset = `csv:${resolve(path)}`;
+  for (const prefix of ['csv:', 'text:']) {
+    if (!out.dataset.startsWith(prefix)) continue;
+    const path = out.dataset.slice(prefix.length);
+    if (!isAbsolute(path)) out.dataset = `${prefix}${resolve(path)}`;
   }
   if (out.dataDir !== undefined && !isAbsolute(out.dataDir)) out.dataDir = resolve(out.dataDir);
   return out;

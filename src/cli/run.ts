@@ -21,6 +21,9 @@ import { decisionBoundarySvg } from '../viz/decision-boundary.js';
 import { prepareData, type PreparedData, type Split } from './datasets.js';
 import type { Encoding } from './encoding.js';
 import { buildModel, isConvolutional, type Activation } from './models.js';
+import { isTextDataset, isTextEncoding } from './text-data.js';
+import { buildTextModel, parseTextModelSpec, SequenceCrossEntropyLoss } from './text-models.js';
+import { clippedOptimizer, perplexityProgress, withPerplexity } from './text-session.js';
 import { MANIFEST, type RunDirectoryWriter, type RunFile } from './run-directory.js';
 import {
   commitRun,
@@ -73,6 +76,10 @@ export interface RunConfig {
   target?: string;
   task?: 'classification' | 'regression';
   limit?: number;
+  /** Text runs: characters per training window. */
+  seqLen?: number;
+  /** Clip the gradients' total L2 norm to this before each step (nn.utils.clipGradNorm_); absent: no clipping. */
+  clipNorm?: number;
 }
 
 type Scheduler = optim.lrScheduler.LRScheduler | ReduceLROnPlateau;
@@ -88,7 +95,8 @@ export interface Session {
   scheduler: Scheduler | null;
   loader: DataLoader<[Tensor, Tensor]>;
   valLoader: DataLoader<[Tensor, Tensor]> | null;
-  metric: 'accuracy' | 'mae';
+  /** 'perplexity' (text runs): no per-batch metric; exp of the mean loss is added to the logs. */
+  metric: 'accuracy' | 'mae' | 'perplexity';
 }
 
 /** Binary classification uses one logit and BCEWithLogitsLoss, so targets become float32 [n, 1]. */
@@ -163,6 +171,15 @@ export function networkFor(
   encoding: Encoding,
   batchSize?: number,
 ): { model: Sequential; binary: boolean } {
+  if (isTextEncoding(encoding)) {
+    const model = buildTextModel(config.model, {
+      vocabularySize: encoding.vocabulary.length,
+      seqLen: encoding.inputShape[0]!,
+      dropout: config.dropout,
+      ...(batchSize !== undefined ? { batchSize } : {}),
+    });
+    return { model, binary: false };
+  }
   const binary = encoding.task === 'classification' && encoding.classNames.length === 2;
   const outputs = encoding.task === 'regression' ? 1 : binary ? 1 : encoding.classNames.length;
   const model = buildModel({
@@ -184,6 +201,8 @@ export function createSession(config: RunConfig, options: { encoding?: Encoding 
   if (!Number.isInteger(config.batchSize) || config.batchSize <= 0)
     throw new ValueError('--batch-size', `must be a positive integer, got ${config.batchSize}`);
   if (!(config.lr > 0)) throw new ValueError('--lr', `must be a positive number, got ${config.lr}`);
+  const text = isTextDataset(config.dataset);
+  if (text) parseTextModelSpec(config.model); // a bad spec fails before the file is read
   manualSeed(config.seed);
   const data = prepareData(config.dataset, {
     valSplit: config.valSplit,
@@ -194,13 +213,19 @@ export function createSession(config: RunConfig, options: { encoding?: Encoding 
     ...(config.target !== undefined ? { target: config.target } : {}),
     ...(config.task !== undefined ? { task: config.task } : {}),
     ...(config.limit !== undefined ? { limit: config.limit } : {}),
+    ...(config.seqLen !== undefined ? { seqLen: config.seqLen } : {}),
     ...(options.encoding ? { encoding: options.encoding } : {}),
-    layout: isConvolutional(config.model) ? 'image' : 'flat',
+    layout: !text && isConvolutional(config.model) ? 'image' : 'flat',
   });
   const batch = Math.max(Math.min(config.batchSize, data.train.x.shape[0]!), EVAL_BATCH);
   const { model, binary } = networkFor(config, data.encoding, batch);
-  const loss =
-    data.task === 'regression' ? new MSELoss() : binary ? new BCEWithLogitsLoss() : new CrossEntropyLoss();
+  const loss = text
+    ? new SequenceCrossEntropyLoss()
+    : data.task === 'regression'
+      ? new MSELoss()
+      : binary
+        ? new BCEWithLogitsLoss()
+        : new CrossEntropyLoss();
   const loader = new DataLoader(
     new TensorDataset<[Tensor, Tensor]>(data.train.x, targetsFor(data.train, binary)),
     {
@@ -226,7 +251,7 @@ export function createSession(config: RunConfig, options: { encoding?: Encoding 
     scheduler,
     loader,
     valLoader,
-    metric: data.task === 'regression' ? 'mae' : 'accuracy',
+    metric: text ? 'perplexity' : data.task === 'regression' ? 'mae' : 'accuracy',
   };
 }
 
@@ -262,22 +287,24 @@ export function trainSession(
       }),
     );
   }
+  const text = session.metric === 'perplexity';
+  const verbose = options.verbose ?? true;
   const plan: FitOptions = {
     train: session.loader,
     ...(session.valLoader ? { val: session.valLoader } : {}),
     epochs: to,
     initialEpoch: from,
-    optimizer: session.optimizer,
+    optimizer: clippedOptimizer(session.optimizer, session.model, config.clipNorm),
     loss: session.loss,
-    metrics: [[session.metric, metricFn(metricName, session.data.encoding)]],
-    callbacks,
+    metrics: text ? [] : [[session.metric, metricFn(metricName, session.data.encoding)]],
+    callbacks: text ? [...perplexityProgress(verbose), ...callbacks] : callbacks,
     ...(session.scheduler
       ? {
           scheduler: session.scheduler,
           schedulerInterval: config.scheduler === 'onecycle' ? 'batch' : 'epoch',
         }
       : {}),
-    verbose: options.verbose ?? true,
+    verbose: text ? false : verbose,
   };
   let history: History;
   let failure: NonFiniteLossError | null = null;
@@ -289,9 +316,10 @@ export function trainSession(
     failure = error;
     history = error.history;
   }
-  const logs = history.epochs.map((_, i) =>
-    Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]!])),
-  );
+  const logs = history.epochs.map((_, i) => {
+    const epoch = Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]!]));
+    return text ? withPerplexity(epoch) : epoch;
+  });
   if (failure) {
     const good = checkpoint.restore();
     return {
@@ -338,6 +366,8 @@ export function score(session: Session, split: Split): Logs {
     new TensorDataset<[Tensor, Tensor]>(split.x, targetsFor(split, session.binary)),
     { batchSize: EVAL_BATCH },
   );
+  if (session.metric === 'perplexity')
+    return withPerplexity(evaluate(session.model, loader, { loss: session.loss }));
   return evaluate(session.model, loader, {
     loss: session.loss,
     metrics: [
@@ -454,7 +484,7 @@ export function renderPlots(
     });
   }
   const { data } = session;
-  if (data.task === 'classification' && data.outputs <= MAX_PLOT_CLASSES) {
+  if (data.task === 'classification' && !isTextEncoding(data.encoding) && data.outputs <= MAX_PLOT_CLASSES) {
     const split = data.test ?? data.val ?? data.train;
     const matrix = confusionMatrix(
       oneHotScores(predictions(session, split.x), data.outputs),

@@ -1,9 +1,13 @@
-// @file Picking the next character from a model's logits: temperature, top-k, and a draw from a seeded generator.
+// @file Picking the next character from a model's logits: temperature, top-k (topk), softmax and a seeded multinomial draw.
 import { ValueError } from '../errors.js';
+import { multinomial } from '../ops/multinomial.js';
+import { softmax } from '../ops/softmax.js';
+import { topk } from '../ops/sort.js';
 import type { Generator } from '../random/generator.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export interface SamplingOptions {
-  /** τ ≥ 0: p ∝ exp(logit/τ); τ → 0 is greedy (argmax), τ = 1 the model's own distribution. */
+  /** τ ≥ 0: p ∝ exp(logit/τ); τ = 0 is greedy (argmax), τ = 1 the model's own distribution. */
   temperature: number;
   /** Keep only the k most likely characters (ties broken by lower index); undefined keeps all. */
   topK?: number;
@@ -19,7 +23,7 @@ export function checkSamplingOptions(options: SamplingOptions): void {
 }
 
 /** Index of the largest logit (the first one on ties); NaN logits are refused. */
-export function argmax(logits: ArrayLike<number>): number {
+export function argmaxIndex(logits: ArrayLike<number>): number {
   let best = 0;
   for (let i = 0; i < logits.length; i++) {
     if (Number.isNaN(logits[i]!)) throw new ValueError('generate', `the model's logit ${i} is NaN`);
@@ -29,53 +33,25 @@ export function argmax(logits: ArrayLike<number>): number {
 }
 
 /**
- * The probabilities sampling draws from: the k largest logits (all when topK is undefined or ≥ their number),
- * divided by τ, through a softmax computed in float64 with the maximum subtracted; the rest get 0.
- * τ = 0 puts all mass on the argmax.
+ * The next character's index from one row of logits [V], as a PyTorch sampling loop does it:
+ *
+ *   τ = 0 or k = 1:  argmax(logits)
+ *   otherwise:       z = logits / τ; keep topk(z, k) (all V without k); p = softmax(z); i ~ multinomial(p)
+ *
+ * so character c is drawn with probability exp(z_c) / Σ_{kept} exp(z_j) (0 for the others), one draw from
+ * `generator` per call.
  */
-export function samplingDistribution(logits: ArrayLike<number>, options: SamplingOptions): Float64Array {
+export function sampleNext(logits: Tensor, options: SamplingOptions, generator: Generator): number {
   checkSamplingOptions(options);
-  const n = logits.length;
-  const probs = new Float64Array(n);
-  const best = argmax(logits);
-  if (options.temperature === 0 || options.topK === 1) {
-    probs[best] = 1;
-    return probs;
+  const best = argmaxIndex(logits.storage);
+  if (options.temperature === 0 || options.topK === 1) return best;
+  // A τ so small that logit/τ overflows leaves only the argmax with any probability.
+  if (!Number.isFinite(Math.abs(logits.storage[best]!) / options.temperature)) return best;
+  const scaled = logits.div(options.temperature);
+  if (options.topK !== undefined && options.topK < scaled.numel()) {
+    const { values, indices } = topk(scaled, options.topK);
+    const pick = multinomial(softmax(values, 0), 1, { generator }).storage[0]!;
+    return indices.storage[pick]!;
   }
-  let kept = Array.from({ length: n }, (_, i) => i);
-  if (options.topK !== undefined && options.topK < n) {
-    kept = kept.sort((a, b) => logits[b]! - logits[a]! || a - b).slice(0, options.topK);
-  }
-  const top = logits[best]!;
-  let sum = 0;
-  for (const i of kept) {
-    const p = Math.exp((logits[i]! - top) / options.temperature);
-    probs[i] = p;
-    sum += p;
-  }
-  for (const i of kept) probs[i]! /= sum;
-  return probs;
-}
-
-/** Draws an index from `probs` (summing to 1) with one uniform number u ∈ [0, 1): the first i with Σ₀..ᵢ p > u. */
-export function drawIndex(probs: ArrayLike<number>, generator: Generator): number {
-  const u = generator.uniform();
-  let cumulative = 0;
-  let last = 0;
-  for (let i = 0; i < probs.length; i++) {
-    if (probs[i]! <= 0) continue;
-    last = i;
-    cumulative += probs[i]!;
-    if (u < cumulative) return i;
-  }
-  return last; // rounding left the sum just below u
-}
-
-/** The next character's index: the sampling distribution of `logits`, drawn from with `generator`. */
-export function sampleNext(
-  logits: ArrayLike<number>,
-  options: SamplingOptions,
-  generator: Generator,
-): number {
-  return drawIndex(samplingDistribution(logits, options), generator);
+  return multinomial(softmax(scaled, 0), 1, { generator }).storage[0]!;
 }

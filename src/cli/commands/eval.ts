@@ -7,6 +7,7 @@ import { predict } from '../../train/loop.js';
 import { prepareData } from '../datasets.js';
 import { decodeTarget, encodeRows, encodeValues, inputSize } from '../encoding.js';
 import { describeLogs, loadPredictor, loadRun, score, type Session } from '../run.js';
+import { isTextDataset, refuseTextRun } from '../text-data.js';
 import type { Print } from './train.js';
 
 /**
@@ -31,7 +32,7 @@ export function evalCommand(
       valSplit: 0,
       seed: session.config.seed,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      ...(dataset.startsWith('csv:') ? { encoding: session.data.encoding } : {}),
+      ...(dataset.startsWith('csv:') || isTextDataset(dataset) ? { encoding: session.data.encoding } : {}),
     });
     if (other.inputShape.join('x') !== session.data.inputShape.join('x')) {
       throw new ValueError(
@@ -94,6 +95,7 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
   if ((options.input === undefined) === (options.csv === undefined))
     throw new ValueError('predict', "give the inputs with either --input '[[…]]' or --csv PATH");
   const { model, binary, encoding } = loadPredictor(dir);
+  refuseTextRun(encoding, 'predict', dir);
   let x;
   /** Each input row's values as the user wrote them, for the output. */
   let cells: string[][];

@@ -7,6 +7,7 @@ import type { Sequential } from '../../nn/layers/container.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Encoding } from '../encoding.js';
 import { loadPredictor } from '../run.js';
+import { refuseTextRun } from '../text-data.js';
 import type { Print } from './train.js';
 
 /**
@@ -43,6 +44,7 @@ export class EncodedNetwork extends Module {
  */
 export function exportOnnxRun(runDir: string, out: string, print: Print): void {
   const { model, binary, encoding } = loadPredictor(runDir);
+  refuseTextRun(encoding, 'export', runDir);
   const wrapped = new EncodedNetwork(model, encoding);
   const size = encoding.inputShape.reduce((a, b) => a * b, 1);
   const batch = 3;

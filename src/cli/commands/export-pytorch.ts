@@ -13,6 +13,7 @@ import { prepareData, TOY_SETS } from '../datasets.js';
 import { isConvolutional } from '../models.js';
 import { networkFor, VERSION, type RunRecord } from '../run.js';
 import { loadWeights, readRun } from '../run-store.js';
+import { refuseTextRun } from '../text-data.js';
 import type { Print } from './train.js';
 
 /**
@@ -39,6 +40,7 @@ export function exportPytorchRun(
 ): void {
   const saved = readRun(runDir, { training: true });
   const { record } = saved;
+  refuseTextRun(record.encoding, 'export', runDir);
   const config = { ...record.config, ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}) };
   const { model } = networkFor(config, record.encoding);
   loadWeights(model, saved);

@@ -13,15 +13,43 @@ import {
 } from '../run.js';
 import type { RunDirectoryWriter } from '../run-directory.js';
 import { openRunOutput } from '../run-store.js';
+import { isTextEncoding } from '../text-data.js';
+import { unigramBaseline } from '../text-session.js';
 
 export type Print = (line: string) => void;
 
-/** Test (or validation) loss and metric after training, keyed by split name. */
+/**
+ * Test (or validation) loss and metric after training, keyed by split name; a text run's splits also get the
+ * unigram baseline's perplexity (`unigramPerplexity`).
+ */
 export function finalScores(session: Session): Record<string, Logs> {
-  const final: Record<string, Logs> = { train: score(session, session.data.train) };
-  if (session.data.val) final.validation = score(session, session.data.val);
-  if (session.data.test) final.test = score(session, session.data.test);
+  const { data } = session;
+  const scored = (split: NonNullable<typeof data.val>): Logs => {
+    const logs = score(session, split);
+    if (isTextEncoding(data.encoding))
+      logs.unigramPerplexity = unigramBaseline(data.train, split, data.encoding.vocabulary.length);
+    return logs;
+  };
+  const final: Record<string, Logs> = { train: scored(data.train) };
+  if (data.val) final.validation = scored(data.val);
+  if (data.test) final.test = scored(data.test);
   return final;
+}
+
+/** The line that says what a run learns. */
+function describeTask(session: Session): string {
+  const { encoding } = session.data;
+  const { config, data } = session;
+  if (isTextEncoding(encoding)) {
+    const baseline = data.val
+      ? `; the unigram baseline's validation perplexity is ${unigramBaseline(data.train, data.val, encoding.vocabulary.length).toFixed(2)}`
+      : '';
+    return `Task: next character over ${encoding.vocabulary.length} characters in windows of ${encoding.inputShape[0]} (loss: cross-entropy per character in nats; perplexity = exp(loss))${baseline}`;
+  }
+  const target = encoding.targetName !== null ? ` of '${encoding.targetName}'` : '';
+  return encoding.task === 'regression'
+    ? `Task: regression${target} (features and target standardized with the training split's mean and std; MAE in target units)`
+    : `Task: classification${target} into ${encoding.classNames.length} classes${encoding.featureNames.length > 0 && config.dataset.startsWith('csv:') ? " (features standardized with the training split's mean and std)" : ''}`;
 }
 
 /** Trains a new run from `config` and writes it to `out`. */
@@ -43,13 +71,7 @@ function trainInto(writer: RunDirectoryWriter, config: RunConfig, print: Print, 
       `${data.val ? `, ${data.val.x.shape[0]} validation` : ''}${data.test ? `, ${data.test.x.shape[0]} test` : ''}; ` +
       `${session.model.numParameters()} parameters; ${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, ${config.epochs} epochs`,
   );
-  const { encoding } = data;
-  const target = encoding.targetName !== null ? ` of '${encoding.targetName}'` : '';
-  print(
-    encoding.task === 'regression'
-      ? `Task: regression${target} (features and target standardized with the training split's mean and std; MAE in target units)`
-      : `Task: classification${target} into ${encoding.classNames.length} classes${encoding.featureNames.length > 0 && config.dataset.startsWith('csv:') ? " (features standardized with the training split's mean and std)" : ''}`,
-  );
+  print(describeTask(session));
   const result = trainSession(session, 0, config.epochs, { verbose });
   report(session, result, writer, print);
 }
