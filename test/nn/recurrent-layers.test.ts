@@ -11,6 +11,7 @@ import {
   randn,
   type Tensor,
 } from '../../src/index.js';
+import type { RecurrentLayerWeights } from '../../src/nn/functional/recurrent.js';
 import type { RecurrentKind } from '../../src/ops/recurrent.js';
 
 const F = nn.functional;
@@ -39,9 +40,9 @@ function weightTensors(
   return out;
 }
 
-function group(flat: readonly Tensor[], bias: boolean): F.RecurrentLayerWeights[] {
+function group(flat: readonly Tensor[], bias: boolean): RecurrentLayerWeights[] {
   const per = bias ? 4 : 2;
-  const out: F.RecurrentLayerWeights[] = [];
+  const out: RecurrentLayerWeights[] = [];
   for (let i = 0; i < flat.length; i += per) {
     out.push({
       weightIh: flat[i]!,

@@ -73,7 +73,7 @@ describe('neurite recurrent layers saved as safetensors run in PyTorch', () => {
       trainOnce(layer, input);
       const h0 = randn(setup.state);
       const c0 = randn(setup.state);
-      const tensors: Record<string, Tensor> = noGrad(() => {
+      const tensors = noGrad((): Record<string, Tensor> => {
         if (layer instanceof nn.LSTM) {
           const [output, [hN, cN]] = layer.forward(input, [h0, c0]);
           return { input, h0, c0, output, hN, cN };
