@@ -48,6 +48,7 @@ export { tril, triu } from './triangular.js';
 export { cumsum, cumprod } from './scan.js';
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from './sort.js';
 export { multinomial, type MultinomialOptions } from './multinomial.js';
+export { einsum } from './einsum.js';
 export { erf } from './special.js';
 export * from './inplace.js';
 export {
