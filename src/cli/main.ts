@@ -5,7 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { NeuriteError } from '../errors.js';
+import { NeuriteError, ValueError } from '../errors.js';
 import { DESCENT_SURFACES, descentCommand, type DescentSurface } from './commands/descent.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand, predictCommand } from './commands/eval.js';
@@ -311,6 +311,8 @@ const TEXT_LR: Partial<Record<RunConfig['optimizer'], number>> = { adam: 2e-3, a
 function configFrom(dataset: string, flags: TrainFlags): RunConfig {
   const toy = (TOY_SETS as readonly string[]).includes(dataset);
   const text = isTextDataset(dataset);
+  if (flags.seqLen !== undefined && !text)
+    throw new ValueError('--seq-len', `applies only to text:PATH datasets, not '${dataset}'`);
   const clipNorm = flags.clipNorm ?? (text ? DEFAULT_TEXT_CLIP_NORM : 0);
   return {
     dataset,
