@@ -22,8 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { getBackend, setBackend, setNumThreads } from '../src/index.js';
 import { OP_CASES, type OpCase } from './ops.js';
 import { registerWasmBuilds } from './fma.js';
+import { formatSimdPeak, measureSimdPeak } from './simd-peak.js';
 import { PyTorchProcess } from './pytorch.js';
-import { localContender, race, type Contender, type Outcome, type Workload } from './race.js';
+import { failed, localContender, race, type Contender, type Outcome, type Workload } from './race.js';
 import {
   checkTargets,
   formatBenchmarks,
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
         '(Node ≥ 22, Chrome ≥ 114)' +
         (builds.flagged ? '; Node 20 has it behind --experimental-wasm-relaxed-simd, set for this run.' : '.')
       : 'wasm FMA: not available in this engine.');
+  const simdPeak = await measureSimdPeak(builds.fma);
   const tfjsVersion = await initTfjs();
   const started = performance.now();
   const pytorchStart = await PyTorchProcess.start();
@@ -140,11 +142,12 @@ async function main(): Promise<void> {
   console.log(`neurite default backend '${defaultBackend}'; TensorFlow.js ${tfjsVersion}; float32`);
   let pytorchNote: string;
   if (pytorch) {
-    const { torch, threads, blas_info: blasInfo, blas_libraries: blas } = pytorch.info;
+    const { torch, threads, blas_info: blasInfo, blas_libraries: blas, openblas_core: core } = pytorch.info;
     const reference = blas.some((path) => /\/blas\/libblas\.so/.test(path));
     pytorchNote =
       `PyTorch ${torch}, ${threads} thread (built with BLAS_INFO=${blasInfo}); BLAS loaded: ` +
       `${blas.join(', ') || 'none found'}` +
+      (core ? ` (OpenBLAS core ${core}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for it)` : '') +
       (reference
         ? '. WARNING: that is the reference (netlib) BLAS, ~15× slower at matmul than OpenBLAS or the MKL of ' +
           "pip wheels, so PyTorch's matmul, MLP and CNN numbers understate it. For a representative PyTorch: " +
@@ -196,6 +199,12 @@ async function main(): Promise<void> {
       `\n## Training and matmul\n\n${formatBenchmarks(benchmarkRows, pytorchNote, THREADS, buildsNote)}`,
     );
     console.log(`\nThe issue's targets:\n${formatTargets(targets, THREADS)}`);
+    const matmul = benchmarkRows.find((r) => r.benchmark.id === 'matmul')?.outcomes;
+    const best = (l: Library) => {
+      const o = matmul?.[l];
+      return o && !failed(o) ? o.bestMs : null;
+    };
+    console.log(`\n${formatSimdPeak(simdPeak, { wasm: best('wasm'), fma: best('wasm fma') })}`);
     console.log(`\n## neurite before and after an ArrayBuffer detach\n\n${formatDetached(benchmarkRows)}`);
   }
   if (opRows.length > 0) console.log(`\n## Single ops\n\n${formatOps(opRows)}`);
@@ -206,7 +215,7 @@ async function main(): Promise<void> {
 
   const results = {
     machine,
-    neurite: { defaultBackend, wasmThreads: THREADS, wasmBuilds: builds },
+    neurite: { defaultBackend, wasmThreads: THREADS, wasmBuilds: builds, simdPeakGflops: simdPeak },
     tfjs: { version: tfjsVersion, wasm },
     pytorch: pytorch
       ? pytorch.info

@@ -21,6 +21,8 @@ export interface PyTorchInfo {
   blas_info: string;
   /** The BLAS shared libraries loaded in the process (resolved paths). */
   blas_libraries: string[];
+  /** The kernel set OpenBLAS chose (openblas_get_corename, e.g. 'SkylakeX', 'Haswell'); null without OpenBLAS. */
+  openblas_core: string | null;
 }
 
 type Reply = Record<string, unknown>;

@@ -130,6 +130,21 @@ def blas_libraries():
     return sorted(paths)
 
 
+def openblas_core():
+    """The kernel set OpenBLAS picked at load time (openblas_get_corename), or None when no OpenBLAS is loaded."""
+    import ctypes
+
+    for path in blas_libraries():
+        try:
+            library = ctypes.CDLL(path)
+            corename = library.openblas_get_corename
+        except (OSError, AttributeError):
+            continue
+        corename.restype = ctypes.c_char_p
+        return corename().decode()
+    return None
+
+
 def info():
     blas_info = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
     return {
@@ -139,6 +154,7 @@ def info():
         "interop_threads": torch.get_num_interop_threads(),
         "blas_info": blas_info.group(1) if blas_info else "unknown",
         "blas_libraries": blas_libraries(),
+        "openblas_core": openblas_core(),
     }
 
 
