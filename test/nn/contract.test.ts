@@ -12,8 +12,9 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { LAYERS, type LayerSpec } from './nn-fixture.js';
+import { RECURRENT_LAYERS } from './recurrent-fixture.js';
 
-const entries = Object.entries(LAYERS);
+const entries = [...Object.entries(LAYERS), ...Object.entries(RECURRENT_LAYERS)];
 
 /**
  * A forward that draws the same dropout mask on every call, so finite differences see one function. The
@@ -227,6 +228,12 @@ describe('every layer and loss with an options object rejects unknown keys, nami
     ['BatchNorm1d', (o) => new nn.BatchNorm1d(3, o), 'track_running_stats', 'trackRunningStats'],
     ['BatchNorm2d', (o) => new nn.BatchNorm2d(3, o), 'momentom', 'momentum'],
     ['Embedding', (o) => new nn.Embedding(5, 2, o), 'padding_idx', 'paddingIdx'],
+    ['RNN', (o) => new nn.RNN(2, 3, o), 'num_layers', 'numLayers'],
+    ['LSTM', (o) => new nn.LSTM(2, 3, o), 'batch_first', 'batchFirst'],
+    ['GRU', (o) => new nn.GRU(2, 3, o), 'bidirectionl', 'bidirectional'],
+    ['RNNCell', (o) => new nn.RNNCell(2, 3, o), 'nonlinearty', 'nonlinearity'],
+    ['LSTMCell', (o) => new nn.LSTMCell(2, 3, o), 'Bias', 'bias'],
+    ['GRUCell', (o) => new nn.GRUCell(2, 3, o), 'dtypes', 'dtype'],
     ['CrossEntropyLoss', (o) => new nn.CrossEntropyLoss(o), 'label_smoothing', 'labelSmoothing'],
     ['NLLLoss', (o) => new nn.NLLLoss(o), 'ignore_index', 'ignoreIndex'],
     ['BCELoss', (o) => new nn.BCELoss(o), 'weights', 'weight'],
@@ -292,6 +299,8 @@ describe('every layer and loss with an options object rejects unknown keys, nami
     'Dropout',
     'Dropout2d',
     'BatchNorm',
+    'RecurrentBase',
+    'RecurrentCellBase',
     'Flatten',
     'Unflatten',
     'Loss',
