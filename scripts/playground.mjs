@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // @file `npm run playground`: builds the browser playground (web/) with Vite and serves it on localhost.
-// Options: --port N (default 5173; 0 picks a free port), --host H (default 127.0.0.1), --no-build.
+// Options: --port N (default 5173; 0 picks a free port), --host H (default 127.0.0.1), --no-build,
+// --out DIR (build into and serve DIR instead of web/dist, so two test runs do not share a build).
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -9,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const webDir = join(root, 'web');
-const distDir = join(webDir, 'dist');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -31,6 +31,7 @@ function option(name, fallback) {
 }
 
 const host = option('host', '127.0.0.1');
+const distDir = resolve(root, option('out', join(webDir, 'dist')));
 const requestedPort = Number(option('port', '5173'));
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
   console.error(`playground: --port must be an integer 0…65535, got ${option('port')}`);
@@ -47,11 +48,15 @@ if (!process.argv.includes('--no-build') && !existsSync(join(root, 'node_modules
 if (!process.argv.includes('--no-build')) {
   const { build } = await import('vite');
   const started = Date.now();
-  await build({ configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });
-  console.log(`playground: built web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await build({
+    configFile: join(webDir, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: distDir, emptyOutDir: true },
+  });
+  console.log(`playground: built ${distDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 if (!existsSync(join(distDir, 'index.html'))) {
-  console.error('playground: web/dist/index.html is missing; run without --no-build');
+  console.error(`playground: ${join(distDir, 'index.html')} is missing; run without --no-build`);
   process.exit(1);
 }
 
@@ -64,9 +69,22 @@ const CROSS_ORIGIN_ISOLATION = {
   'cross-origin-embedder-policy': 'require-corp',
 };
 
-/** Serves web/dist: static files only, no directory listings, nothing outside the folder. */
-const server = createServer((request, response) => {
-  const path = decodeURIComponent(new globalThis.URL(request.url ?? '/', 'http://localhost').pathname);
+/**
+ * Request headers up to this size are accepted (Node's default is 16 KiB). The playground keeps long state in
+ * the URL's #hash, which browsers never send, but links from older versions carried up to ~40 KB of points in
+ * the query; those get the page instead of HTTP 431.
+ */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
+/** Serves the built app: static files only, no directory listings, nothing outside the folder. */
+const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+  let path;
+  try {
+    path = decodeURIComponent(new globalThis.URL(request.url ?? '/', 'http://localhost').pathname);
+  } catch {
+    response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: malformed path');
+    return;
+  }
   let file = resolve(distDir, `.${normalize(path)}`);
   if (file !== distDir && !file.startsWith(distDir + sep)) {
     response.writeHead(403).end('forbidden');

@@ -1,14 +1,18 @@
 // @file The training worker: runs the Trainer in time slices so the page never freezes, and posts
-// snapshots (heatmap grid, neuron activations, weights, losses) at a bounded rate.
+// snapshots (heatmap grid, neuron activations, weights, losses) only as fast as the page draws them.
 import { io } from 'neurite';
 import type { EpochLog, FromWorker, ToWorker } from './protocol.js';
+import { applyParameterEdit } from './model-edit.js';
 import { buildProblem, descend, surfaceGrid, type SurfaceProblem } from './surface.js';
 import { Trainer } from './trainer.js';
 
 /** Longest stretch of training between two looks at the message queue, in ms. */
 const SLICE_MS = 30;
-/** Least time between two snapshots while training, in ms (about 8 frames a second). */
-const SNAPSHOT_INTERVAL_MS = 120;
+/**
+ * Least time between two snapshots while training, in ms. Past it, a snapshot waits for the page to report that
+ * it drew the previous one (`drawn`), so a slow page gets fewer snapshots instead of a growing queue.
+ */
+const SNAPSHOT_INTERVAL_MS = 16;
 /** Heatmap and neuron thumbnails are computed on a GRID × GRID grid. */
 const GRID = 50;
 /** Loss surfaces are computed on a grid of this many cells per side (the network slice point by point). */
@@ -25,6 +29,9 @@ let runId = 0;
 let running = false;
 let pending: EpochLog[] = [];
 let lastSnapshot = 0;
+/** Sequence numbers of the last snapshot posted and the last one the page drew. */
+let postedSeq = 0;
+let drawnSeq = 0;
 let scheduled = false;
 /** The loss-surface view's current problem (a copy: training on does not change it). */
 let surface: SurfaceProblem | null = null;
@@ -39,7 +46,8 @@ function postSnapshot(): void {
   pending = [];
   lastSnapshot = performance.now();
   const buffers = [snapshot.output, ...snapshot.neurons].map((a) => a.buffer as ArrayBuffer);
-  post({ type: 'snapshot', snapshot }, buffers);
+  postedSeq++;
+  post({ type: 'snapshot', snapshot, seq: postedSeq }, buffers);
 }
 
 function fail(error: unknown): void {
@@ -62,7 +70,8 @@ function loop(): void {
       pending.push(trainer.trainEpoch());
       if (trainer.stopped) running = false;
     } while (running && performance.now() - start < SLICE_MS);
-    if (!running || performance.now() - lastSnapshot >= SNAPSHOT_INTERVAL_MS) postSnapshot();
+    const pageReady = drawnSeq >= postedSeq && performance.now() - lastSnapshot >= SNAPSHOT_INTERVAL_MS;
+    if (!running || pageReady) postSnapshot();
     if (running) schedule();
   } catch (error) {
     fail(error);
@@ -90,11 +99,23 @@ scope.onmessage = (event) => {
         running = false;
         postSnapshot();
         break;
+      case 'hyper':
+        trainer?.setHyper(message.hyper);
+        if (!running) postSnapshot();
+        break;
       case 'step':
         if (!trainer) return;
         running = false;
         trainer.resume();
         pending.push(trainer.trainEpoch());
+        postSnapshot();
+        break;
+      case 'drawn':
+        drawnSeq = Math.max(drawnSeq, message.seq);
+        break;
+      case 'setParameter':
+        if (!trainer) return;
+        applyParameterEdit(trainer.model, message.edit);
         postSnapshot();
         break;
       case 'addPoint':

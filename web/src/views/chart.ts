@@ -1,4 +1,5 @@
-// @file A small line chart on a canvas: epochs on x, one or more series, and marked epochs (early stopping).
+// @file A small line chart on a canvas: epochs on x, one or more series, and marked epochs (early stopping,
+// hyper-parameter changes); long series are thinned to a few points per pixel column.
 import { formatNumber, niceTicks } from './axes.js';
 import { setupCanvas } from './grid-image.js';
 
@@ -102,18 +103,7 @@ export class LineChart {
       ctx.lineWidth = 1.8;
       ctx.setLineDash(s.dashed ? [5, 3] : []);
       ctx.beginPath();
-      let open = false;
-      s.values.forEach((v, i) => {
-        if (v === null || !Number.isFinite(v)) {
-          open = false;
-          return;
-        }
-        const X = px(this.epochs[i] ?? i + 1);
-        const Y = py(Math.min(v, yMax));
-        if (open) ctx.lineTo(X, Y);
-        else ctx.moveTo(X, Y);
-        open = true;
-      });
+      this.tracePath(ctx, s.values, px, (v) => py(Math.min(v, yMax)));
       ctx.stroke();
     }
     ctx.setLineDash([]);
@@ -137,5 +127,56 @@ export class LineChart {
     }
     ctx.strokeStyle = '#c9ced6';
     ctx.strokeRect(MARGIN.left + 0.5, MARGIN.top + 0.5, plotW, plotH);
+  }
+  /**
+   * Adds a series to the path. Where several epochs fall in one pixel column, only the column's first, lowest,
+   * highest and last values are drawn, so a long run costs a few points per pixel and keeps its noise band.
+   */
+  private tracePath(
+    ctx: CanvasRenderingContext2D,
+    values: readonly (number | null)[],
+    px: (epoch: number) => number,
+    py: (v: number) => number,
+  ): void {
+    let open = false;
+    let column = NaN;
+    let low = 0;
+    let high = 0;
+    let lastX = 0;
+    let lastY = 0;
+    const flush = (): void => {
+      if (Number.isNaN(column)) return;
+      ctx.lineTo(lastX, low);
+      ctx.lineTo(lastX, high);
+      ctx.lineTo(lastX, lastY);
+    };
+    values.forEach((v, i) => {
+      if (v === null || !Number.isFinite(v)) {
+        if (open) flush();
+        open = false;
+        column = NaN;
+        return;
+      }
+      const X = px(this.epochs[i] ?? i + 1);
+      const Y = py(v);
+      const c = Math.floor(X);
+      if (!open) {
+        ctx.moveTo(X, Y);
+        open = true;
+        column = c;
+        low = high = Y;
+      } else if (c !== column) {
+        flush();
+        ctx.lineTo(X, Y);
+        column = c;
+        low = high = Y;
+      } else {
+        low = Math.min(low, Y);
+        high = Math.max(high, Y);
+      }
+      lastX = X;
+      lastY = Y;
+    });
+    if (open) flush();
   }
 }

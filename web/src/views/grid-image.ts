@@ -1,22 +1,36 @@
-// @file Turns grid values into canvas images drawn smoothly at any size.
-import type { RGB } from './colors.js';
+// @file Grid values as reusable canvas images drawn smoothly at any size, and canvas sizing for the device.
 
-/** A size × size offscreen canvas whose pixel i has colour color(i); rows from the top. */
-export function gridCanvas(size: number, color: (cell: number) => RGB): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = size;
-  canvas.height = size;
-  const context = canvas.getContext('2d')!;
-  const image = context.createImageData(size, size);
-  for (let i = 0; i < size * size; i++) {
-    const [r, g, b] = color(i);
-    image.data[4 * i] = r;
-    image.data[4 * i + 1] = g;
-    image.data[4 * i + 2] = b;
-    image.data[4 * i + 3] = 255;
+/**
+ * A small image whose pixels are painted from grid values and then drawn scaled (the browser's bilinear
+ * filtering smooths it to the display size). Its canvas and pixel buffer are made once and reused for every
+ * snapshot; rows from the top.
+ */
+export class GridImage {
+  readonly canvas: HTMLCanvasElement;
+  private readonly context: CanvasRenderingContext2D;
+  private readonly image: ImageData;
+
+  constructor(
+    readonly width: number,
+    readonly height = width,
+  ) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = width;
+    this.canvas.height = height;
+    this.context = this.canvas.getContext('2d')!;
+    this.image = this.context.createImageData(width, height);
+    this.image.data.fill(255);
   }
-  context.putImageData(image, 0, 0);
-  return canvas;
+
+  /** RGBA bytes, 4 per pixel, row-major; paint into them, then call commit(). Alpha starts at 255. */
+  get pixels(): Uint8ClampedArray {
+    return this.image.data;
+  }
+
+  /** Copies the painted pixels into the canvas. */
+  commit(): void {
+    this.context.putImageData(this.image, 0, 0);
+  }
 }
 
 /** Sizes a canvas's backing store for the device pixel ratio and returns a context in CSS pixels. */

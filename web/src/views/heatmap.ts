@@ -1,17 +1,33 @@
-// @file The decision-boundary view: the network's prediction over the input plane, with the data points.
+// @file The decision-boundary view: the network's prediction over the input plane (or, while a neuron is
+// hovered, that neuron's output), with the data points. The prediction is coloured once per snapshot on its
+// grid through a lookup table and scaled by the browser; points and axes are cached in a layer of their own.
 import type { Domain, PlaygroundData } from '../data.js';
 import type { Snapshot } from '../protocol.js';
 import type { Point } from '../settings.js';
 import { drawPlotAxes, niceTicks } from './axes.js';
-import { classColor, css, predictionColor } from './colors.js';
-import { gridCanvas, setupCanvas, upsample } from './grid-image.js';
+import { classColor, css, divergingCss, paintDiverging } from './colors.js';
+import { GridImage, maxAbs, setupCanvas } from './grid-image.js';
+import { paintOutput } from './output-paint.js';
 
 const MARGIN = { left: 46, right: 10, top: 10, bottom: 40 };
+
+/** A neuron's output to show in place of the prediction: [gridSize²] values, rows from the top. */
+export interface NeuronFocus {
+  label: string;
+  values: ArrayLike<number>;
+  gridSize: number;
+}
 
 export class HeatmapView {
   private data: PlaygroundData | null = null;
   private added: Point[] = [];
-  private image: HTMLCanvasElement | null = null;
+  private prediction: GridImage | null = null;
+  private neuron: GridImage | null = null;
+  private focusLabel = '';
+  /** Points, frame and axes at the current size and device pixel ratio; null when it must be redrawn. */
+  private layer: HTMLCanvasElement | null = null;
+  private layerKey = '';
+  private showValidation = true;
   private readonly maxSize: number;
   /** Side of the plot in CSS pixels (the page shrinks it to fit a phone's screen). */
   size: number;
@@ -37,18 +53,44 @@ export class HeatmapView {
   setData(data: PlaygroundData, added: readonly Point[]): void {
     this.data = data;
     this.added = [...added];
-    this.image = null;
+    this.prediction = null;
+    this.layer = null;
   }
 
   addPoint(point: Point): void {
     this.added.push(point);
+    this.layer = null;
   }
 
+  /** Shows or hides the validation points. */
+  setShowValidation(show: boolean): void {
+    if (show === this.showValidation) return;
+    this.showValidation = show;
+    this.layer = null;
+  }
+
+  /** Shows only the predicted class (or the sign of a regression's value) from the next setSnapshot on. */
+  discretize = false;
+
+  /** Colours the snapshot's output into the grid image (made once per grid size). */
   setSnapshot(snapshot: Snapshot): void {
-    const { output, classes, gridSize } = snapshot;
-    const factor = 4;
-    const fine = upsample(output, classes, gridSize, factor);
-    this.image = gridCanvas(gridSize * factor, (i) => predictionColor(fine, i * classes, classes));
+    const { gridSize } = snapshot;
+    if (this.prediction?.width !== gridSize) this.prediction = new GridImage(gridSize);
+    paintOutput(this.prediction.pixels, snapshot, this.discretize);
+    this.prediction.commit();
+  }
+
+  /** Shows a neuron's output (diverging colours scaled by its largest |value|) instead of the prediction. */
+  setFocus(focus: NeuronFocus | null): void {
+    if (!focus) {
+      this.focusLabel = '';
+      return;
+    }
+    const { values, gridSize } = focus;
+    if (this.neuron?.width !== gridSize) this.neuron = new GridImage(gridSize);
+    paintDiverging(this.neuron.pixels, values, 0, gridSize * gridSize, maxAbs(values));
+    this.neuron.commit();
+    this.focusLabel = focus.label;
   }
 
   private toPixel(domain: Domain, x: number, y: number): [number, number] {
@@ -70,18 +112,50 @@ export class HeatmapView {
     ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = '#fff';
     ctx.fillRect(MARGIN.left, MARGIN.top, this.size, this.size);
-    if (this.image) ctx.drawImage(this.image, MARGIN.left, MARGIN.top, this.size, this.size);
+    const image = this.focusLabel ? this.neuron : this.prediction;
+    if (image) ctx.drawImage(image.canvas, MARGIN.left, MARGIN.top, this.size, this.size);
+    ctx.drawImage(this.pointsAndAxes(width, height), 0, 0, width, height);
+    if (this.focusLabel) {
+      ctx.font = '600 12px system-ui, sans-serif';
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'top';
+      const text = this.focusLabel;
+      const w = ctx.measureText(text).width + 10;
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+      ctx.fillRect(MARGIN.left + 4, MARGIN.top + 4, w, 20);
+      ctx.fillStyle = '#1f2530';
+      ctx.fillText(text, MARGIN.left + 9, MARGIN.top + 8);
+    }
+  }
+
+  /** The cached layer of points, frame and axes, redrawn only when the data, the points or the size change. */
+  private pointsAndAxes(width: number, height: number): HTMLCanvasElement {
+    const ratio = window.devicePixelRatio || 1;
+    const key = `${width}x${height}@${ratio}`;
+    if (this.layer && this.layerKey === key) return this.layer;
+    const layer = this.layer ?? document.createElement('canvas');
+    layer.width = Math.round(width * ratio);
+    layer.height = Math.round(height * ratio);
+    const ctx = layer.getContext('2d')!;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    this.drawPointsAndAxes(ctx, height);
+    this.layer = layer;
+    this.layerKey = key;
+    return layer;
+  }
+
+  private drawPointsAndAxes(ctx: CanvasRenderingContext2D, height: number): void {
     const data = this.data;
     if (!data) return;
     const { domain } = data;
-
     ctx.save();
     ctx.beginPath();
     ctx.rect(MARGIN.left, MARGIN.top, this.size, this.size);
     ctx.clip();
     const dot = (p: Point, kind: 'train' | 'validation' | 'added'): void => {
       const [px, py] = this.toPixel(domain, p.x, p.y);
-      const color = css(classColor(p.label));
+      const color = data.task === 'regression' ? divergingCss(p.label) : css(classColor(p.label));
       ctx.beginPath();
       ctx.arc(px, py, kind === 'added' ? 4.5 : 3.6, 0, 2 * Math.PI);
       if (kind === 'validation') {
@@ -99,7 +173,7 @@ export class HeatmapView {
       }
     };
     const addedSet = new Set(this.added);
-    for (const p of data.validation) dot(p, 'validation');
+    if (this.showValidation) for (const p of data.validation) dot(p, 'validation');
     for (const p of data.train) if (!addedSet.has(p)) dot(p, 'train');
     for (const p of this.added) dot(p, 'added');
     ctx.restore();
