@@ -156,6 +156,10 @@ export const RUNNERS: Record<string, Runner> = {
   matmul: ([a, b]) => nt.matmul(tensorArg(a), tensorArg(b)),
   linear: ([x, w, b]) => nt.linear(tensorArg(x), tensorArg(w), b === undefined ? null : tensorArg(b)),
   outer: ([a, b]) => nt.outer(tensorArg(a), tensorArg(b)),
+  bmm: ([a, b]) => nt.bmm(tensorArg(a), tensorArg(b)),
+  baddbmm: ([x, a, b], p) =>
+    nt.baddbmm(tensorArg(x), tensorArg(a), tensorArg(b), { beta: num(p, 'beta'), alpha: num(p, 'alpha') }),
+  einsum: (args, p) => nt.einsum(p.equation as string, ...args.map(tensorArg)),
   reshape: ([x], p) => nt.reshape(tensorArg(x), nums(p, 'shape')),
   flatten: ([x], p) => nt.flatten(tensorArg(x), num(p, 'startDim'), num(p, 'endDim')),
   squeeze: ([x], p) => nt.squeeze(tensorArg(x), optNum(p, 'dim')),
@@ -172,6 +176,14 @@ export const RUNNERS: Record<string, Runner> = {
   flip: ([x], p) => nt.flip(tensorArg(x), nums(p, 'dims')),
   cumsum: ([x], p) => nt.cumsum(tensorArg(x), num(p, 'dim')),
   cumprod: ([x], p) => nt.cumprod(tensorArg(x), num(p, 'dim')),
+  sort: ([x], p) => {
+    const { values, indices } = nt.sort(tensorArg(x), {
+      dim: num(p, 'dim'),
+      descending: flag(p, 'descending'),
+    });
+    return [values, indices];
+  },
+  argsort: ([x], p) => nt.argsort(tensorArg(x), { dim: num(p, 'dim'), descending: flag(p, 'descending') }),
   tril: ([x], p) => nt.tril(tensorArg(x), num(p, 'diagonal')),
   triu: ([x], p) => nt.triu(tensorArg(x), num(p, 'diagonal')),
   repeat: ([x], p) => nt.repeat(tensorArg(x), nums(p, 'sizes')),
