@@ -13,6 +13,7 @@ export * from './layers/flatten.js';
 export * from './layers/attention.js';
 export * from './layers/transformer-encoder.js';
 export * from './layers/transformer-decoder.js';
+export * from './layers/transformer.js';
 export type { TransformerActivation, TransformerLayerOptions } from './layers/transformer-options.js';
 export * from './layers/positional.js';
 export * from './layers/recurrent.js';

@@ -13,7 +13,8 @@ export interface AttentionModuleCase {
     | 'TransformerEncoderLayer'
     | 'TransformerEncoder'
     | 'TransformerDecoderLayer'
-    | 'TransformerDecoder';
+    | 'TransformerDecoder'
+    | 'Transformer';
   args: number[];
   options: Record<string, unknown>;
   training: boolean;
@@ -62,6 +63,9 @@ export function buildModule(c: AttentionModuleCase): AnyLayer {
         norm,
       }) as unknown as AnyLayer;
       break;
+    case 'Transformer':
+      module = new nn.Transformer(options) as unknown as AnyLayer;
+      break;
   }
   expect(Object.keys(module.stateDict()), 'state-dict keys in PyTorch order').toEqual(Object.keys(c.state));
   module.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
@@ -94,6 +98,7 @@ export function runModule(
   if (c.kind === 'TransformerEncoderLayer' || c.kind === 'TransformerEncoder') {
     return [call(inputs['src'], options) as Tensor];
   }
+  if (c.kind === 'Transformer') return [call(inputs['src'], inputs['tgt'], options) as Tensor];
   return [call(inputs['tgt'], inputs['memory'], options) as Tensor];
 }
 

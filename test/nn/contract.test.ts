@@ -263,6 +263,12 @@ describe('every layer and loss with an options object rejects unknown keys, nami
       'norms',
       'norm',
     ],
+    [
+      'Transformer',
+      (o) => new nn.Transformer(o && { dModel: 4, nhead: 2, dimFeedforward: 8, numDecoderLayers: 1, ...o }),
+      'd_model',
+      'dModel',
+    ],
     ['SinusoidalPositionalEncoding', (o) => new nn.SinusoidalPositionalEncoding(4, o), 'max_len', 'maxLen'],
     [
       'LearnedPositionalEmbedding',

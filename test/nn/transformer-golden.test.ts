@@ -8,6 +8,7 @@ const KINDS = [
   'TransformerEncoder',
   'TransformerDecoderLayer',
   'TransformerDecoder',
+  'Transformer',
 ] as const;
 
 for (const kind of KINDS) {

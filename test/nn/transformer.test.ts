@@ -230,6 +230,35 @@ describe('TransformerDecoderLayer and TransformerDecoder', () => {
   });
 });
 
+describe('Transformer', () => {
+  it('redraws every matrix Xavier-uniform, so its stacked layers differ; ends each stack in a LayerNorm', () => {
+    manualSeed(11);
+    const model = new nn.Transformer({
+      dModel: 8,
+      nhead: 2,
+      numEncoderLayers: 2,
+      numDecoderLayers: 2,
+      dimFeedforward: 16,
+    });
+    const state = model.stateDict();
+    expect(Object.keys(state)).toContain('encoder.norm.weight');
+    expect(Object.keys(state)).toContain('decoder.layers.1.multihead_attn.in_proj_weight');
+    const w = state['encoder.layers.0.linear1.weight']!;
+    const bound = Math.sqrt(6 / (16 + 8));
+    expect(Math.max(...Array.from(w.storage).map(Math.abs))).toBeLessThanOrEqual(bound);
+    expect(Array.from(w.storage)).not.toEqual(Array.from(state['encoder.layers.1.linear1.weight']!.storage));
+    expect(Array.from(state['encoder.layers.0.linear1.bias']!.storage)).not.toEqual(
+      Array.from(state['encoder.layers.1.linear1.bias']!.storage).map(() => 0),
+    );
+    expect(Array.from(nn.Transformer.generateSquareSubsequentMask(2).storage)).toEqual([0, -Infinity, 0, 0]);
+    const out = model.forward(randn([6, 3, 8]), randn([4, 3, 8]), { tgtIsCausal: true });
+    expect(out.shape).toEqual([4, 3, 8]);
+    expect(() => model.forward(randn([6, 3, 8]), randn([4, 2, 8]))).toThrow(
+      'Transformer: src [6, 3, 8] and tgt [4, 2, 8] must have the same rank, batch size and dModel 8',
+    );
+  });
+});
+
 describe('SinusoidalPositionalEncoding', () => {
   it('adds sin(pos/10000^(2i/d)) and cos(pos/10000^(2i/d)), also for odd dModel', () => {
     for (const dModel of [6, 5]) {
