@@ -8,12 +8,13 @@ import {
   FEATURES,
   FEATURE_LABELS,
   LIMITS,
+  problemOf,
   type DatasetName,
   type FeatureName,
   type HiddenLayer,
   type Settings,
 } from './settings.js';
-import { classColor, css } from './views/colors.js';
+import { classColor, css, diverging } from './views/colors.js';
 import { LABEL_WIDTH } from './views/network.js';
 
 /** The element with this id (the page is static, so a missing one is a bug). */
@@ -65,6 +66,7 @@ export function renderClassPicker(
     ...classNames.map((name, c) => {
       const button = document.createElement('button');
       button.className = c === active ? 'active' : '';
+      button.setAttribute('aria-pressed', String(c === active));
       button.dataset['class'] = String(c);
       button.append(swatch(c), document.createTextNode(name));
       button.addEventListener('click', () => onPick(c));
@@ -114,6 +116,7 @@ export function renderLayerControls(
     const b = document.createElement('button');
     b.textContent = text;
     b.title = title;
+    b.setAttribute('aria-label', title);
     b.className = 'round';
     b.disabled = disabled;
     b.addEventListener('click', onClick);
@@ -132,14 +135,17 @@ export function renderLayerControls(
     const count = document.createElement('span');
     count.textContent = String(layer.units);
     units.append(
-      button('−', 'Remove a neuron', layer.units <= 1, () => change(l, { units: layer.units - 1 })),
+      button('−', `Remove a neuron from hidden layer ${l + 1}`, layer.units <= 1, () =>
+        change(l, { units: layer.units - 1 }),
+      ),
       count,
-      button('+', 'Add a neuron', layer.units >= LIMITS.maxUnits, () =>
+      button('+', `Add a neuron to hidden layer ${l + 1}`, layer.units >= LIMITS.maxUnits, () =>
         change(l, { units: layer.units + 1 }),
       ),
     );
     const select = document.createElement('select');
     select.className = 'activation';
+    select.setAttribute('aria-label', `Activation of hidden layer ${l + 1}`);
     select.replaceChildren(...ACTIVATIONS.map((a) => new Option(ACTIVATION_LABELS[a], a)));
     select.value = layer.activation;
     select.addEventListener('change', () =>
@@ -148,7 +154,7 @@ export function renderLayerControls(
     cell.append(units, select);
     cells.push(cell);
   });
-  cells.push(label(classes === 2 ? 'σ output' : 'softmax'));
+  cells.push(label(classes === 1 ? 'linear output' : classes === 2 ? 'σ output' : 'softmax'));
   container.replaceChildren(...cells);
 }
 
@@ -168,7 +174,7 @@ function drawPreview(canvas: HTMLCanvasElement, settings: Settings, name: Datase
   }
   const { xMin, xMax, yMin, yMax } = preview.domain;
   for (const p of [...preview.train, ...preview.validation]) {
-    ctx.fillStyle = css(classColor(p.label));
+    ctx.fillStyle = css(preview.task === 'regression' ? diverging(p.label) : classColor(p.label));
     ctx.beginPath();
     ctx.arc(
       ((p.x - xMin) / (xMax - xMin)) * size,
@@ -181,7 +187,10 @@ function drawPreview(canvas: HTMLCanvasElement, settings: Settings, name: Datase
   }
 }
 
-/** One tile per data set (the CSV tile once a file is loaded); `.active` marks the chosen one. */
+/**
+ * One tile per data set of the current problem type (the CSV tile once a file is loaded); `.active` and
+ * aria-pressed mark the chosen one.
+ */
 export function renderDatasetTiles(
   container: HTMLElement,
   settings: Settings,
@@ -190,11 +199,14 @@ export function renderDatasetTiles(
   container.replaceChildren();
   for (const name of DATASETS) {
     if (name === 'csv' && !settings.csv) continue;
+    if (problemOf(name) !== problemOf(settings.dataset)) continue;
     const tile = document.createElement('button');
     tile.className = `dataset${name === 'csv' ? ' wide' : ''}${name === settings.dataset ? ' active' : ''}`;
     tile.dataset['dataset'] = name;
     tile.title = DATASET_LABELS[name];
+    tile.setAttribute('aria-pressed', String(name === settings.dataset));
     const canvas = document.createElement('canvas');
+    canvas.setAttribute('aria-hidden', 'true');
     drawPreview(canvas, settings, name);
     const caption = document.createElement('span');
     caption.textContent = DATASET_LABELS[name];
