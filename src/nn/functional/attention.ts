@@ -1,20 +1,9 @@
 // @file Scaled dot-product attention (F.scaled_dot_product_attention) and the causal-mask helper.
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import {
-  add,
-  all,
-  any,
-  batchedMatmul,
-  eq,
-  logicalAnd,
-  logicalNot,
-  maskedFill,
-  mul,
-  softmax,
-} from '../../ops/index.js';
+import { add, all, any, batchedMatmul, eq, logicalNot, maskedFill, mul, softmax } from '../../ops/index.js';
 import { checkOptions, optionKeys } from '../../options.js';
 import { defaultGenerator, type Generator } from '../../random/generator.js';
-import { tensor } from '../../tensor/create.js';
+import { tensor, zeros } from '../../tensor/create.js';
 import { isFloat } from '../../tensor/dtype.js';
 import { broadcastShapes, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -130,21 +119,22 @@ export function attention(
     throw new ValueError(op, `scale must be a finite number, got ${String(scale)}`);
   }
   const factor = scale ?? 1 / Math.sqrt(query.shape[query.ndim - 1]!);
-  let scores = mul(batchedMatmul(query, key, false, true, op), factor);
+  // Scaling the query costs L·E multiplications instead of L·S on the scores (PyTorch scales q too).
+  let scores = batchedMatmul(mul(query, factor), key, false, true, op);
   const mask = isCausal ? causalMask(queryLength, keyLength) : attnMask;
   let deadRows: Tensor | null = null;
   if (mask) {
     checkMask(op, mask, query, scores.shape);
-    if (mask.dtype === 'bool') {
-      let blocked = logicalNot(mask);
-      deadRows = anyTrue(all(blocked, -1, true));
-      if (deadRows) blocked = logicalAnd(blocked, logicalNot(deadRows));
-      scores = maskedFill(scores, blocked, -Infinity);
-    } else {
-      scores = add(scores, mask);
-      deadRows = anyTrue(all(eq(mask, -Infinity), -1, true));
-      if (deadRows) scores = maskedFill(scores, deadRows, 0);
-    }
+    // Work on the (usually small) mask: an additive bias, with rows that block every key set to 0 so that
+    // their softmax stays finite; those rows' weights are zeroed afterwards.
+    const blocked = mask.dtype === 'bool' ? logicalNot(mask) : eq(mask, -Infinity);
+    deadRows = anyTrue(all(blocked, -1, true));
+    let bias =
+      mask.dtype === 'bool'
+        ? maskedFill(zeros(mask.shape, { dtype: query.dtype }), blocked, -Infinity)
+        : mask;
+    if (deadRows) bias = maskedFill(bias, deadRows, 0);
+    scores = add(scores, bias);
   }
   let weights = softmax(scores, -1);
   if (deadRows) weights = maskedFill(weights, deadRows, 0);
