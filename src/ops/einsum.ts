@@ -1,6 +1,6 @@
 // @file einsum (torch.einsum): diagonals, sums, permutes and batched matrix products, so gradients come from those ops.
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { isFloat, promoteTypes } from '../tensor/dtype.js';
+import { isFloat, promoteTypes, type DType } from '../tensor/dtype.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './elementwise.js';
@@ -108,10 +108,15 @@ function contract(a: Term, b: Term, kept: ReadonlySet<number>): Term {
   const [count, m, k, n] = [batch, aOnly, summed, bOnly].map((labels) =>
     numel(sizesOf(labels === bOnly ? b : a, labels)),
   ) as [number, number, number, number];
-  const leftMatrix = reshape(left.tensor.to(dtype), [count, ...(transA ? [k, m] : [m, k])]);
-  const rightMatrix = reshape(right.tensor.to(dtype), [count, ...(transB ? [n, k] : [k, n])]);
+  const leftMatrix = reshape(asDType(left.tensor, dtype), [count, ...(transA ? [k, m] : [m, k])]);
+  const rightMatrix = reshape(asDType(right.tensor, dtype), [count, ...(transB ? [n, k] : [k, n])]);
   const product = batchedMatmul(leftMatrix, rightMatrix, transA, transB, 'einsum');
   return { tensor: reshape(product, resultShape), labels: resultLabels };
+}
+
+/** x in `dtype`, converted only when it differs. */
+function asDType(x: Tensor, dtype: DType): Tensor {
+  return x.dtype === dtype ? x : x.to(dtype);
 }
 
 /** Checks that each label's sizes agree across operands (or are 1, which broadcasts). */

@@ -47,6 +47,11 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   const inputs = value instanceof Tensor ? [x, value] : [x];
   return record(new Tensor(out, shape, x.dtype), 'maskedFill', inputs, (g) => [
     x.requiresGrad ? where(mask, 0, g) : null,
-    value instanceof Tensor && value.requiresGrad ? sum(where(mask, g, 0)).to(value.dtype) : null,
+    value instanceof Tensor && value.requiresGrad ? valueGrad(sum(where(mask, g, 0)), value.dtype) : null,
   ]);
+}
+
+/** The value's gradient in the value's dtype (converted only when x's differs). */
+function valueGrad(g: Tensor, dtype: DType): Tensor {
+  return g.dtype === dtype ? g : g.to(dtype);
 }

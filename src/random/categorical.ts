@@ -57,7 +57,20 @@ export function sampleWithoutReplacement(
     const exponential = -Math.log(1 - generator.uniform()); // 1 − u ∈ (0, 1]: finite
     keys[i] = w === 0 ? 0 : exponential === 0 ? Infinity : w / exponential;
   }
+  if (count <= FEW) {
+    // A few samples: pick the largest remaining key count times (ties to the lower index), O(count·size).
+    for (let s = 0; s < count; s++) {
+      let best = 0;
+      for (let i = 1; i < size; i++) if (keys[i]! > keys[best]!) best = i;
+      out[outOffset + s] = best;
+      keys[best] = -1; // below every key (keys are ≥ 0), so it is not picked again
+    }
+    return;
+  }
   const order = Array.from({ length: size }, (_, i) => i);
   order.sort((a, b) => keys[b]! - keys[a]! || a - b);
   for (let s = 0; s < count; s++) out[outOffset + s] = order[s]!;
 }
+
+/** Up to this many samples, repeated scans beat sorting all the keys. */
+const FEW = 16;
