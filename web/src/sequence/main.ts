@@ -158,15 +158,15 @@ function renderCharts(): void {
   const steps = points.map((p) => p.step);
   lossChart.epochs = steps;
   lossChart.series = [
-    { name: 'training batches', color: '#f59322', values: points.map((p) => p.trainLoss) },
+    { name: 'training', color: '#f59322', values: points.map((p) => p.trainLoss) },
     { name: 'held-out', color: '#0877bd', values: points.map((p) => p.evalLoss) },
   ];
   accuracyChart.epochs = steps;
   accuracyChart.series = [
-    { name: 'tokens (training)', color: '#f59322', values: points.map((p) => p.trainAccuracy) },
-    { name: 'tokens (held-out)', color: '#0877bd', values: points.map((p) => p.tokenAccuracy) },
+    { name: 'training', color: '#f59322', values: points.map((p) => p.trainAccuracy) },
+    { name: 'held-out', color: '#0877bd', values: points.map((p) => p.tokenAccuracy) },
     {
-      name: 'whole sequences',
+      name: 'sequences',
       color: '#2ea043',
       dashed: true,
       values: points.map((p) => p.sequenceAccuracy),

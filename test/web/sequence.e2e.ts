@@ -1,0 +1,287 @@
+// @file End-to-end test of the playground's sequence page (web/sequence.html) in Debian's chromium
+// (playwright-core): train the attention model on reverse-8 for a bounded time, check that held-out accuracy rises
+// far above chance and that the heatmaps are drawn and follow the learning, then the controls, the keyboard and
+// a phone. Screenshots and timings go to test-artifacts/sequence/ (a folder that git ignores).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'sequence');
+const hasChromium = existsSync(CHROMIUM);
+/** The longest the model may train to reach the target accuracy (the page promises about a minute). */
+const TRAINING_BUDGET_MS = 60_000;
+/** Held-out token accuracy counted as learned; chance is 10% (ten digits). */
+const TARGET_ACCURACY = 0.95;
+
+let server: ChildProcess | null = null;
+let baseUrl = '';
+let context: BrowserContext | null = null;
+let userDataDir = '';
+
+/** Starts `node scripts/playground.mjs --port 0` (which builds web/) and resolves with the URL it prints. */
+function startServer(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'playground.mjs'), '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = child;
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /neurite playground: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`playground server exited (${code}):\n${output}`)));
+  });
+}
+
+function metric(page: Page, id: string): Promise<number> {
+  return page.evaluate((i) => {
+    const value = document.getElementById(i)?.dataset['value'];
+    return value === undefined || value === '' ? NaN : Number(value);
+  }, id);
+}
+
+/** The heatmap canvases: their pixels, text alternatives and the step they show. */
+function heatmaps(page: Page): Promise<{ pixels: string; label: string; step: string; inkRatio: number }[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLCanvasElement>('#heatmaps canvas')).map((canvas) => {
+      const context = canvas.getContext('2d')!;
+      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && data[i]! < 200) ink++;
+      return {
+        pixels: canvas.toDataURL(),
+        label: canvas.getAttribute('aria-label') ?? '',
+        step: canvas.dataset['step'] ?? '',
+        inkRatio: ink / (data.length / 4),
+      };
+    }),
+  );
+}
+
+/** Right tokens among the shown predictions (the green ones). */
+function rightTokens(page: Page): Promise<{ right: number; wrong: number }> {
+  return page.evaluate(() => ({
+    right: document.querySelectorAll('#examples .prediction .right').length,
+    wrong: document.querySelectorAll('#examples .prediction .wrong').length,
+  }));
+}
+
+describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
+  beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ROOT, 'test-artifacts', '.gitignore'), '*\n');
+    baseUrl = await startServer();
+    userDataDir = mkdtempSync(join(tmpdir(), 'neurite-e2e-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+      viewport: { width: 1400, height: 1000 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    server?.kill('SIGTERM');
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('learns reverse-8 far above chance within a minute; the heatmaps follow; the controls reset the run', async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${baseUrl}sequence.html`);
+    await page.waitForFunction(() => document.getElementById('token-accuracy')?.dataset['value'] !== '');
+    expect(await page.inputValue('#task')).toBe('reverse');
+    expect(await page.inputValue('#length')).toBe('8');
+
+    // Untrained: accuracy near chance, one heatmap per head (2 by default), each labeled in words.
+    const before = await metric(page, 'token-accuracy');
+    expect(before).toBeLessThan(0.3);
+    const untrained = await heatmaps(page);
+    expect(untrained).toHaveLength(2);
+    for (const map of untrained) {
+      expect(map.label).toMatch(
+        /^Attention of layer 1, head \d on input \d{8}: query 0 \(\d\) looks most at key/,
+      );
+      expect(map.inkRatio).toBeGreaterThan(0.02);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, '1-untrained.png') });
+
+    // Train until held-out token accuracy reaches the target, within the budget.
+    const started = Date.now();
+    await page.click('#play');
+    await page.waitForFunction(
+      (target) => Number(document.getElementById('token-accuracy')?.dataset['value']) >= target,
+      TARGET_ACCURACY,
+      { timeout: TRAINING_BUDGET_MS, polling: 100 },
+    );
+    const wallMs = Date.now() - started;
+    await page.click('#play');
+    await page.waitForFunction(() => !document.body.classList.contains('running'));
+    await page.waitForTimeout(400);
+    const trained = {
+      wallMs,
+      steps: await metric(page, 'step-count'),
+      trainingMs: await metric(page, 'training-time'),
+      tokenAccuracy: await metric(page, 'token-accuracy'),
+      sequenceAccuracy: await metric(page, 'sequence-accuracy'),
+      loss: await metric(page, 'eval-loss'),
+    };
+    console.log(`sequence page, reverse-8: ${JSON.stringify(trained)}`);
+    writeFileSync(join(ARTIFACTS, 'timing.json'), JSON.stringify(trained, null, 2));
+    expect(trained.tokenAccuracy).toBeGreaterThanOrEqual(TARGET_ACCURACY);
+    expect(trained.loss).toBeLessThan(1);
+
+    // The heatmaps now show the trained attention (other pixels, the current step), the predictions are mostly green.
+    const learned = await heatmaps(page);
+    expect(learned).toHaveLength(2);
+    for (let head = 0; head < 2; head++) {
+      expect(learned[head]!.pixels).not.toBe(untrained[head]!.pixels);
+      expect(learned[head]!.step).toBe(String(trained.steps));
+    }
+    const tokens = await rightTokens(page);
+    expect(tokens.right + tokens.wrong).toBe(6 * 8);
+    expect(tokens.right).toBeGreaterThanOrEqual(40);
+    await page.screenshot({ path: join(ARTIFACTS, '2-trained.png') });
+
+    // Picking another example redraws the heatmaps for its tokens.
+    const second = page.locator('#examples button').nth(1);
+    await second.click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('#examples button')[1]?.getAttribute('aria-pressed') === 'true',
+    );
+    const secondInput = await second.locator('.input').textContent();
+    await page.waitForFunction(
+      (input) =>
+        document.querySelector('#heatmaps canvas')?.getAttribute('aria-label')?.includes(`input ${input}:`),
+      secondInput,
+    );
+
+    // The curves are drawn and described.
+    expect(await page.getAttribute('#accuracy-chart', 'aria-label')).toMatch(
+      /held-out token accuracy now \d/,
+    );
+
+    // A new task resets the run and goes into the link; a model size change redraws one map per head.
+    await page.selectOption('#task', 'sort');
+    await page.waitForFunction(() => location.search.includes('task=sort'));
+    await page.waitForFunction(() => document.getElementById('step-count')?.dataset['value'] === '0');
+    expect(await page.textContent('#task-description')).toContain('Sort');
+    await page.selectOption('#heads', '4');
+    await page.waitForFunction(() => document.querySelectorAll('#heatmaps canvas').length === 4);
+    expect(page.url()).toContain('heads=4');
+    // Step trains exactly one step.
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('step-count')?.dataset['value'] === '1');
+    // The reset button goes back to step 0 with the same seed: the same untrained accuracy.
+    const afterOneStep = await metric(page, 'token-accuracy');
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('step-count')?.dataset['value'] === '0');
+    expect(Number.isFinite(afterOneStep)).toBe(true);
+
+    // A fresh page from the link restores the settings.
+    const linked = await context!.newPage();
+    await linked.goto(page.url());
+    await linked.waitForFunction(() => document.getElementById('token-accuracy')?.dataset['value'] !== '');
+    expect(await linked.inputValue('#task')).toBe('sort');
+    expect(await linked.inputValue('#heads')).toBe('4');
+    await linked.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('is usable by keyboard and screen reader: labeled controls, text alternatives, play with the keyboard', async () => {
+    const page = await context!.newPage();
+    await page.goto(`${baseUrl}sequence.html`);
+    await page.waitForFunction(() => document.querySelectorAll('#examples button').length > 0);
+    const unlabeled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('button, select, canvas'))
+        .filter((el) => {
+          const name =
+            el.getAttribute('aria-label') ??
+            (el instanceof HTMLSelectElement ? (el.labels?.[0]?.textContent ?? '') : (el.textContent ?? ''));
+          return name.trim() === '';
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unlabeled).toEqual([]);
+
+    // Tab reaches every control in order; Space on the play button starts training.
+    const reached: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''),
+      );
+    }
+    for (const id of [
+      'reset',
+      'play',
+      'step',
+      'task',
+      'vocabulary',
+      'length',
+      'd-model',
+      'heads',
+      'layers',
+      'lr',
+      'batch',
+    ]) {
+      expect(reached).toContain(id);
+    }
+    expect(reached).toContain('example');
+    await page.focus('#play');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => Number(document.getElementById('step-count')?.dataset['value']) >= 5);
+    expect(await page.getAttribute('#play', 'aria-label')).toBe('Pause');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => !document.body.classList.contains('running'));
+
+    // axe-core, when installed (the playground's accessibility checks add it), finds no violations.
+    const axePath = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+    if (existsSync(axePath)) {
+      await page.addScriptTag({ path: axePath });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe;
+        return (await axe.run()).violations.map((v) => v.id);
+      });
+      expect(violations).toEqual([]);
+    }
+
+    // On a phone the page fits the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const overflowing = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('body *'))
+        .filter((el) => el.getBoundingClientRect().right > 390.5)
+        .map(
+          (el) => `${el.tagName}#${el.id}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`,
+        ),
+    );
+    expect(overflowing).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, '3-phone.png'), fullPage: true });
+    await page.close();
+  });
+});
