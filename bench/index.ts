@@ -1,6 +1,6 @@
 // @file `npm run bench`: neurite (js and wasm backends) against TensorFlow.js (cpu and wasm) and PyTorch (one
 // thread, where /usr/bin/python3, or $NEURITE_BENCH_PYTHON, has torch), timed in one run: a 1024² matmul and
-// three Adam training steps (MLP, LeNet, a tiny 2-3-1 net) first, then a table of single ops. neurite's wasm
+// four Adam training steps (MLP, LeNet, a tiny 2-3-1 net, an LSTM character model) first, then a table of single ops. neurite's wasm
 // backend runs as its plain-SIMD build on one thread ("wasm"), its fused-multiply-add build on one thread ("wasm
 // FMA", relaxed SIMD; see fma.ts) and the plain build on os.availableParallelism() threads ("wasm + threads"; these
 // two in the training/matmul table only); every other neurite column and the "÷ X" ratios are single-threaded.

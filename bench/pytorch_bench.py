@@ -15,6 +15,7 @@ Workloads (ids shared with bench/workloads.ts), float32, Fashion-MNIST-shaped ra
     mlp     784-256-128-10, ReLU, cross-entropy, Adam: one full training step
     lenet   conv 6x5x5 'same', maxpool 2, conv 16x5x5, maxpool 2, 120, 84, 10 (ReLU), cross-entropy, Adam
     tiny    Linear(2,3), ReLU, Linear(3,1), BCEWithLogitsLoss, Adam
+    lstm    Embedding(64, 64), LSTM(64, 256), Linear(256, 64), cross-entropy, Adam; batch 32, 64 steps
 """
 
 import json
@@ -92,7 +93,33 @@ def make_tiny():
     return training_step(model, nn.BCEWithLogitsLoss(), x, y)
 
 
-MAKERS = {"matmul": make_matmul, "mlp": make_mlp, "lenet": make_lenet, "tiny": make_tiny}
+# The LSTM workload: a character-model training step, batch 32, 64 steps, vocabulary 64 (embedded in 64 dims),
+# one LSTM layer of 256 units, a Linear head and cross-entropy over every position, Adam.
+LSTM_BATCH = 32
+LSTM_SEQ = 64
+LSTM_VOCAB = 64
+LSTM_HIDDEN = 256
+
+
+class CharLstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(LSTM_VOCAB, LSTM_VOCAB)
+        self.lstm = nn.LSTM(LSTM_VOCAB, LSTM_HIDDEN)
+        self.head = nn.Linear(LSTM_HIDDEN, LSTM_VOCAB)
+
+    def forward(self, tokens):  # [seq, batch] -> [seq * batch, vocab]
+        output, _ = self.lstm(self.embedding(tokens))
+        return self.head(output).reshape(-1, LSTM_VOCAB)
+
+
+def make_lstm():
+    x = torch.randint(0, LSTM_VOCAB, (LSTM_SEQ, LSTM_BATCH))
+    y = torch.randint(0, LSTM_VOCAB, (LSTM_SEQ * LSTM_BATCH,))
+    return training_step(CharLstm(), nn.CrossEntropyLoss(), x, y)
+
+
+MAKERS = {"matmul": make_matmul, "mlp": make_mlp, "lenet": make_lenet, "tiny": make_tiny, "lstm": make_lstm}
 
 
 def time_batches(run, budget_ms, min_batch_ms=20.0):

@@ -244,6 +244,7 @@ export const TARGETS: readonly Target[] = [
   { workload: 'mlp', other: 'tfjs-wasm', factor: 5 },
   { workload: 'mlp', other: 'pytorch', factor: 0.5 },
   { workload: 'lenet', other: 'pytorch', factor: 0.5 },
+  { workload: 'lstm', other: 'pytorch', factor: 0.5 },
   { workload: 'matmul', other: 'tfjs-wasm', factor: 1 },
   { workload: 'matmul', other: 'tfjs-wasm', factor: 1.7, mine: 'wasm + threads' },
 ];

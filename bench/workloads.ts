@@ -3,6 +3,7 @@
 // random data, batch 64.
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { manualSeed, matmul, nn, optim, rand, randint, randn, type Tensor } from '../src/index.js';
+import { LSTM_BATCH, LSTM_SEQ, neuriteLstm, tfjsLstm } from './lstm-workload.js';
 import type { Workload } from './race.js';
 import { tf } from './tfjs.js';
 
@@ -10,12 +11,12 @@ type Variable = TfCore.Variable;
 type TfTensor = TfCore.Tensor;
 
 /** The workloads' ids, shared with pytorch_bench.py. */
-export type WorkloadId = 'matmul' | 'mlp' | 'lenet' | 'tiny';
+export type WorkloadId = 'matmul' | 'mlp' | 'lenet' | 'tiny' | 'lstm';
 
 export interface Benchmark {
   id: WorkloadId;
   name: string;
-  metric: 'GFLOPS' | 'samples/s' | 'steps/s';
+  metric: 'GFLOPS' | 'samples/s' | 'steps/s' | 'tokens/s';
   /** How much of the metric one call does: GFLOP per matmul, samples per training step, or 1 step. */
   perCall: number;
   /** Timing budget per contender and round, in ms (before --budget-scale). */
@@ -270,5 +271,14 @@ export const BENCHMARKS: readonly Benchmark[] = [
     budgetMs: 500,
     neurite: neuriteTiny,
     tfjs: tfjsTiny,
+  },
+  {
+    id: 'lstm',
+    name: 'LSTM 64-256 char model, batch 32 × 64 steps, training',
+    metric: 'tokens/s',
+    perCall: LSTM_BATCH * LSTM_SEQ,
+    budgetMs: 2000,
+    neurite: neuriteLstm,
+    tfjs: tfjsLstm,
   },
 ];
