@@ -256,6 +256,38 @@ describe('MultiheadAttention', () => {
     expectAllClose(padded, short, 1e-5);
   });
 
+  it('reads float masks as additive, bool masks as "blocked", and combines the two kinds', () => {
+    manualSeed(12);
+    const mha = new nn.MultiheadAttention(4, 2);
+    const [q, kv] = [randn([3, 2, 4]), randn([5, 2, 4])];
+    const padding = tensor([
+      [false, true, false, false, true],
+      [false, false, false, true, false],
+    ]);
+    const additivePadding = zeros([2, 5]).maskedFill(padding, -Infinity);
+    const attn = tensor([
+      [false, false, true, false, false],
+      [true, false, false, false, false],
+      [false, false, false, false, true],
+    ]);
+    const additiveAttn = zeros([3, 5]).maskedFill(attn, -Infinity);
+    const [reference] = mha.forward(q, kv, kv, { keyPaddingMask: padding, attnMask: attn });
+    for (const [keyPaddingMask, attnMask] of [
+      [additivePadding, additiveAttn],
+      [padding, additiveAttn],
+      [additivePadding, attn],
+    ] as const) {
+      expectAllClose(mha.forward(q, kv, kv, { keyPaddingMask, attnMask })[0], reference, 1e-5);
+    }
+    const bias = randn([3, 5]);
+    const [, weights] = mha.forward(q, kv, kv, { attnMask: bias, averageAttnWeights: false });
+    const [, plain] = mha.forward(q, kv, kv, { averageAttnWeights: false });
+    // An additive bias multiplies each weight by e^bias before renormalising.
+    const ratio = weights!.div(plain!).log().sub(bias);
+    const spread = ratio.amax(-1).sub(ratio.amin(-1));
+    expect(spread.amax().item()).toBeLessThan(1e-4);
+  });
+
   it('drops attention weights in training only', () => {
     const mha = new nn.MultiheadAttention(4, 2, { dropout: 0.5 });
     const x = randn([6, 2, 4]);
