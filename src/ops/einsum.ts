@@ -4,7 +4,7 @@ import { isFloat, promoteTypes, type DType } from '../tensor/dtype.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './elementwise.js';
-import { parseEquation, labelName } from './einsum-equation.js';
+import { labelName, parseEquation, type EinsumPlan } from './einsum-equation.js';
 import { indexSelect } from './indexing.js';
 import { batchedMatmul } from './matmul.js';
 import { sum } from './reduce.js';
@@ -92,10 +92,10 @@ function contract(a: Term, b: Term, kept: ReadonlySet<number>): Term {
     const left = arrange(a, [...batch, ...aOnly, ...summed]);
     const right = arrange(b, [...batch, ...bOnly, ...summed]);
     const ones = (labels: readonly number[]): number[] => labels.map(() => 1);
-    const k = sizesOf(a, summed);
+    const summedSizes = sizesOf(a, summed);
     const product = mul(
-      reshape(left.tensor, [...sizesOf(a, batch), ...sizesOf(a, aOnly), ...ones(bOnly), ...k]),
-      reshape(right.tensor, [...sizesOf(a, batch), ...ones(aOnly), ...sizesOf(b, bOnly), ...k]),
+      reshape(left.tensor, [...sizesOf(a, batch), ...sizesOf(a, aOnly), ...ones(bOnly), ...summedSizes]),
+      reshape(right.tensor, [...sizesOf(a, batch), ...ones(aOnly), ...sizesOf(b, bOnly), ...summedSizes]),
     );
     const summedDims = summed.map((_, i) => resultLabels.length + i);
     return { tensor: summed.length === 0 ? product : sum(product, summedDims), labels: resultLabels };
@@ -105,9 +105,10 @@ function contract(a: Term, b: Term, kept: ReadonlySet<number>): Term {
   const left = transA ? a : arrange(a, [...batch, ...aOnly, ...summed]);
   const transB = sameOrder(b.labels, [...batch, ...bOnly, ...summed]);
   const right = transB ? b : arrange(b, [...batch, ...summed, ...bOnly]);
-  const [count, m, k, n] = [batch, aOnly, summed, bOnly].map((labels) =>
-    numel(sizesOf(labels === bOnly ? b : a, labels)),
-  ) as [number, number, number, number];
+  const count = numel(sizesOf(a, batch));
+  const m = numel(sizesOf(a, aOnly));
+  const k = numel(sizesOf(a, summed));
+  const n = numel(sizesOf(b, bOnly));
   const leftMatrix = reshape(asDType(left.tensor, dtype), [count, ...(transA ? [k, m] : [m, k])]);
   const rightMatrix = reshape(asDType(right.tensor, dtype), [count, ...(transB ? [n, k] : [k, n])]);
   const product = batchedMatmul(leftMatrix, rightMatrix, transA, transB, 'einsum');
@@ -120,11 +121,7 @@ function asDType(x: Tensor, dtype: DType): Tensor {
 }
 
 /** Checks that each label's sizes agree across operands (or are 1, which broadcasts). */
-function checkSizes(
-  plan: ReturnType<typeof parseEquation>,
-  operands: readonly Tensor[],
-  where: string,
-): void {
+function checkSizes(plan: EinsumPlan, operands: readonly Tensor[], where: string): void {
   const sizes = new Map<number, [number, number]>();
   plan.inputs.forEach((labels, k) =>
     labels.forEach((label, d) => {
