@@ -80,7 +80,7 @@ function checkLength(op: string, name: string, value: number): void {
  * (j > i is blocked), a bool `attnMask` (false is blocked), or a float `attnMask` added as it is.
  *
  * A query row whose keys are all blocked gets zero weights and a zero output (PyTorch ≥ 2.5's rule) rather
- * than NaN. Built from matmul, softmax and maskedFill, so it is differentiable in query, key, value and a float
+ * than NaN. Built from matmul, softmax and an added mask, so it is differentiable in query, key, value and a float
  * mask.
  * @throws ShapeError naming the shapes when the dims do not fit; DTypeError for non-float inputs or an
  * int mask; ValueError for `isCausal` with `attnMask`, or a dropout probability outside [0, 1].
