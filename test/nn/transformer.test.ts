@@ -211,6 +211,20 @@ describe('TransformerDecoderLayer and TransformerDecoder', () => {
     expect(Math.abs(otherMemory.sub(full).narrow(0, 0, 1).abs().sum().item())).toBeGreaterThan(1e-4);
   });
 
+  it('takes unbatched target and memory, with a [S] memory padding mask', () => {
+    manualSeed(13);
+    const layer = new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8, batchFirst: true }).eval();
+    const [tgt, memory] = [randn([2, 3, 4]), randn([2, 5, 4])];
+    const padding = noGrad(() => randn([2, 5]).gt(0.7));
+    noGrad(() => padding.storage.fill(0, 0, 1));
+    const batched = layer.forward(tgt, memory, { memoryKeyPaddingMask: padding, tgtIsCausal: true });
+    const single = layer.forward(tgt.select(0, 1), memory.select(0, 1), {
+      memoryKeyPaddingMask: padding.select(0, 1),
+      tgtIsCausal: true,
+    });
+    expectAllClose(single, batched.select(0, 1));
+  });
+
   it('passes float64 finite-difference checks for target, memory and every parameter', () => {
     manualSeed(9);
     const layer = new nn.TransformerDecoderLayer(4, 2, {
