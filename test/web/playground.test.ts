@@ -1,66 +1,16 @@
-// Unit tests of the playground's pure parts (settings in the URL, CSV import, the Trainer): fast, in Node.
+// Unit tests of the playground's pure parts (CSV import, the Trainer): fast, in Node. Links: links.test.ts.
 import { describe, expect, it } from 'vitest';
 import { deserialize } from '../../src/io/safetensors.js';
 import { parseCsv } from '../../web/src/csv.js';
 import { buildData } from '../../web/src/data.js';
 import { inferSettingsFromWeights } from '../../web/src/import.js';
-import {
-  defaultSettings,
-  settingsFromQuery,
-  settingsToQuery,
-  type Settings,
-} from '../../web/src/settings.js';
+import { defaultSettings, type Settings } from '../../web/src/settings.js';
 import { Trainer } from '../../web/src/trainer.js';
+import { settingsFromQuery } from '../../web/src/url-state.js';
 
 function settings(patch: Partial<Settings>): Settings {
   return { ...defaultSettings(), ...patch };
 }
-
-describe('playground settings in the URL', () => {
-  it('round-trips every setting, added points and a CSV data set', () => {
-    const s = settings({
-      dataset: 'csv',
-      noise: 15,
-      trainPercent: 70,
-      points: 200,
-      seed: 1234,
-      features: ['x1', 'x2', 'x1x2', 'sinx2'],
-      hidden: [
-        { units: 5, activation: 'relu' },
-        { units: 3, activation: 'gelu' },
-        { units: 2, activation: 'linear' },
-      ],
-      dropout: 0.2,
-      loss: 'mse',
-      optimizer: 'sgd',
-      lr: 0.3,
-      momentum: 0.95,
-      batchSize: 17,
-      weightDecay: 0.001,
-      patience: 20,
-      added: [{ x: 1.25, y: -3.5, label: 1 }],
-      csv: {
-        points: [
-          { x: 0.5, y: 2, label: 0 },
-          { x: -1, y: 7.125, label: 2 },
-        ],
-        axisNames: ['a b', 'c'],
-        classNames: ['lo', 'mid', 'hi'],
-      },
-    });
-    expect(settingsFromQuery(settingsToQuery(s))).toEqual(s);
-  });
-
-  it('keeps defaults for missing or invalid values', () => {
-    const s = settingsFromQuery('data=nope&lr=-1&hidden=99t.4x.3s&features=x9.x2&batch=2.5');
-    expect(s.dataset).toBe('circle');
-    expect(s.lr).toBe(defaultSettings().lr);
-    expect(s.hidden).toEqual([{ units: 3, activation: 'sigmoid' }]);
-    expect(s.features).toEqual(['x2']);
-    expect(s.batchSize).toBe(defaultSettings().batchSize);
-    expect(settingsFromQuery('hidden=').hidden).toEqual([]);
-  });
-});
 
 describe('playground CSV import', () => {
   it('reads a header, string labels and the first two numeric columns', () => {

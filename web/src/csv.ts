@@ -1,7 +1,7 @@
 // @file CSV import: two numeric feature columns and a label column become a playground data set.
 // Fields are split by neurite's CSV parser (data.datasets.parseCsv) and numbers read by its strict grammar.
 import { data } from 'neurite';
-import type { CsvData, Point } from './settings.js';
+import { LIMITS, type CsvData, type Point } from './settings.js';
 
 const LABEL_NAMES = ['label', 'class', 'target', 'y', 'category'];
 const DELIMITERS = [',', ';', '\t'];
@@ -42,6 +42,11 @@ export function parseCsv(text: string): CsvData {
   if (hasHeader) rows = rows.slice(1);
   rows = rows.filter((r) => r.length === width);
   if (rows.length === 0) throw new Error('CSV import: no data rows with as many columns as the first row');
+  if (rows.length > LIMITS.maxCsvPoints) {
+    throw new Error(
+      `CSV import: the file has ${rows.length} rows; the playground takes at most ${LIMITS.maxCsvPoints}`,
+    );
+  }
 
   const named = header.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase()));
   const labelColumn = named >= 0 ? named : width - 1;
@@ -61,9 +66,9 @@ export function parseCsv(text: string): CsvData {
     ? null
     : new Map(distinct.map((l, i) => [l, i]));
   if (distinct.length < 2) throw new Error('CSV import: the label column has a single class');
-  if (distinct.length > 6) {
+  if (distinct.length > LIMITS.maxClasses) {
     throw new Error(
-      `CSV import: the label column has ${distinct.length} classes; the playground shows up to 6`,
+      `CSV import: the label column has ${distinct.length} classes; the playground shows up to ${LIMITS.maxClasses}`,
     );
   }
   const points: Point[] = rows.map((r) => ({

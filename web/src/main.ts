@@ -1,7 +1,6 @@
 // @file The playground page: controls bound to the settings (mirrored in the URL), the training worker,
 // and the live views drawn from its snapshots.
 import './style.css';
-import { io } from 'neurite';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
 import {
   $,
@@ -14,27 +13,32 @@ import {
   renderLegend,
 } from './controls.js';
 import { parseCsv } from './csv.js';
-import { inferSettingsFromWeights } from './import.js';
+import { checkModelFile, MAX_MODEL_BYTES, type CheckedModel } from './import.js';
+import { describeBoundary, describeCanvas, describeNetwork, showRunning } from './accessibility.js';
+import { drawCurves } from './curves.js';
+import { bindOptionControls, hyperOf, syncOptionControls } from './option-controls.js';
 import { SurfacePanel } from './surface-panel.js';
 import { surfaceFromQuery, surfaceToQuery, weightChoices } from './surface.js';
-import type { EpochLog, FromWorker, Snapshot, ToWorker } from './protocol.js';
+import type { EpochLog, FromWorker, HyperSettings, Snapshot, ToWorker } from './protocol.js';
 import {
   FEATURES,
   FEATURE_LABELS,
   LIMITS,
-  LOSSES,
   LOSS_LABELS,
+  PROBLEM_LOSSES,
+  problemOf,
   MULTI_CLASS_DATASETS,
   OPTIMIZERS,
   OPTIMIZER_LABELS,
-  settingsFromQuery,
-  settingsToQuery,
   DEFAULT_LR,
   type Settings,
 } from './settings.js';
+import { toast } from './toast.js';
+import { describeLinkProblems, parseSettingsUrl, settingsToUrl } from './url-state.js';
+import { boxWidth, onBoxResize } from './box-size.js';
+import { NetworkInteraction } from './network-interaction.js';
+import { writeConfusion, writeElement, writeEquation, writeStat, writeStatus } from './panel-text.js';
 import { LineChart } from './views/chart.js';
-import { renderConfusion } from './views/confusion.js';
-import { perceptronEquation } from './views/equation.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
 
@@ -45,7 +49,8 @@ const HEATMAP_SIZE = 420;
 
 // ---- state ------------------------------------------------------------------------------------------------
 
-let settings: Settings = settingsFromQuery(location.search);
+const linked = parseSettingsUrl(location.search, location.hash);
+let settings: Settings = linked.settings;
 let data: PlaygroundData = safeBuild(settings);
 let runId = 0;
 let running = false;
@@ -56,6 +61,8 @@ let freshSnapshot = false;
 let heatmapBehind = false;
 let addClass = 0;
 let renderQueued = false;
+/** The latest snapshot's sequence number: render() reports it drawn, so the worker sends the next one. */
+let drawnSeq = 0;
 
 function safeBuild(s: Settings): PlaygroundData {
   try {
@@ -76,8 +83,10 @@ function send(message: ToWorker): void {
 
 const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), HEATMAP_SIZE, (x, y) => addPoint(x, y));
 const network = new NetworkView($<HTMLCanvasElement>('network'));
+const interaction = new NetworkInteraction(network, send, () => queueRender());
 const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), 'Loss');
 const accuracyChart = new LineChart($<HTMLCanvasElement>('acc-chart'), 'Accuracy', [0, 1]);
+const maeChart = new LineChart($<HTMLCanvasElement>('acc-chart'), 'Mean absolute error');
 const surfacePanel = new SurfacePanel(send, () => writeUrl());
 
 /** Shows the decision boundary or the loss surface in the output panel. */
@@ -98,22 +107,30 @@ function showView(view: 'boundary' | 'surface'): void {
 $('tab-boundary').addEventListener('click', () => showView('boundary'));
 $('tab-surface').addEventListener('click', () => showView('surface'));
 
-let toastTimer = 0;
-function toast(message: string, error = false): void {
-  const box = document.getElementById('toast');
-  if (!box) return;
-  box.textContent = message;
-  box.className = `toast show${error ? ' error' : ''}`;
-  window.clearTimeout(toastTimer);
-  toastTimer = window.setTimeout(() => (box.className = 'toast'), error ? 6000 : 3000);
-}
-
 // ---- settings ↔ controls ------------------------------------------------------------------------------------
 
 /** Changes settings, writes the URL and starts a new run (keeping play/pause). */
 function update(patch: Partial<Settings>): void {
   settings = { ...settings, ...patch };
   restart();
+}
+
+/** Changes hyper-parameters of the running optimizer and loss: no new run, a marker on the curves. */
+function tune(patch: Partial<HyperSettings>): void {
+  settings = { ...settings, ...patch };
+  writeUrl();
+  syncControls();
+  send({ type: 'hyper', hyper: hyperOf(settings) });
+}
+
+/** Changes how the heatmap is drawn (kept in the link). */
+function view(patch: Pick<Partial<Settings>, 'discretize' | 'showTest'>): void {
+  settings = { ...settings, ...patch };
+  writeUrl();
+  heatmap.setShowValidation(settings.showTest);
+  heatmap.discretize = settings.discretize;
+  heatmapBehind = true;
+  queueRender();
 }
 
 function restart(): void {
@@ -127,11 +144,14 @@ function restart(): void {
   heatmap.setData(data, settings.added);
   network.setHiddenSizes(settings.hidden.map((h) => h.units));
   const grid = gridPoints(data.domain, INPUT_GRID);
-  network.setInputs(
-    settings.features.map((f) => encodePoints(data, [f], grid)),
-    INPUT_GRID,
-    settings.features.map((f) => FEATURE_LABELS[f]),
-  );
+  const inputs = {
+    values: settings.features.map((f) => encodePoints(data, [f], grid)),
+    gridSize: INPUT_GRID,
+    labels: settings.features.map((f) => FEATURE_LABELS[f]),
+  };
+  network.setInputs(inputs.values, inputs.gridSize, inputs.labels);
+  interaction.reset();
+  interaction.setInputs(inputs);
   send({ type: 'reset', settings, runId });
   surfacePanel.setNetwork(
     weightChoices(
@@ -146,8 +166,11 @@ function restart(): void {
 
 function writeUrl(): void {
   const view = surfaceToQuery(surfacePanel.urlState);
-  const query = settingsToQuery(settings) + (view ? `&${view}` : '');
-  if (location.search.slice(1) !== query) window.history.replaceState(null, '', `?${query}`);
+  const url = settingsToUrl(settings);
+  const query = url.query + (view ? `&${view}` : '');
+  if (location.search.slice(1) !== query || location.hash.slice(1) !== url.hash) {
+    window.history.replaceState(null, '', `?${query}${url.hash ? `#${url.hash}` : ''}`);
+  }
 }
 
 function syncControls(): void {
@@ -176,16 +199,17 @@ function syncControls(): void {
   );
   fillSelect(
     $<HTMLSelectElement>('loss'),
-    LOSSES.map((l) => [l, LOSS_LABELS[l]] as const),
+    PROBLEM_LOSSES[problemOf(settings.dataset)].map((l) => [l, LOSS_LABELS[l]] as const),
     settings.loss,
   );
   fillSelect(
     $<HTMLSelectElement>('patience'),
-    numberOptions([0, 5, 10, 20, 50, 100], settings.patience, (v) => (v === 0 ? 'Off' : `patience ${v}`)),
+    numberOptions([0, 20, 50, 100, 200], settings.patience, (v) => (v === 0 ? 'Off' : `patience ${v}`)),
     String(settings.patience),
   );
   for (const tile of document.querySelectorAll<HTMLElement>('.dataset')) {
     tile.classList.toggle('active', tile.dataset['dataset'] === settings.dataset);
+    tile.setAttribute('aria-pressed', String(tile.dataset['dataset'] === settings.dataset));
   }
   $('classes-field').style.display = MULTI_CLASS_DATASETS.includes(settings.dataset) ? '' : 'none';
   fillSelect(
@@ -218,7 +242,10 @@ function syncControls(): void {
   $<HTMLButtonElement>('remove-layer').disabled = count === 0;
   renderLayerControls($('layer-controls'), settings, data.classes, (hidden) => update({ hidden }));
   renderLegend($('class-legend'), data.classNames);
-  document.body.classList.toggle('running', running);
+  syncOptionControls(settings);
+  heatmap.setShowValidation(settings.showTest);
+  heatmap.discretize = settings.discretize;
+  showRunning(running);
 }
 
 function pickClass(c: number): void {
@@ -254,9 +281,23 @@ bindSelect('optimizer', (v) => ({
   optimizer: v as Settings['optimizer'],
   lr: DEFAULT_LR[v as Settings['optimizer']],
 }));
-bindSelect('lr', (v) => ({ lr: Number(v) }));
-bindSelect('momentum', (v) => ({ momentum: Number(v) }));
-bindSelect('wd', (v) => ({ weightDecay: Number(v) }));
+for (const [id, key] of [
+  ['lr', 'lr'],
+  ['momentum', 'momentum'],
+  ['wd', 'weightDecay'],
+] as const) {
+  $<HTMLSelectElement>(id).addEventListener('change', (event) => {
+    tune({ [key]: Number((event.target as HTMLSelectElement).value) });
+  });
+}
+bindOptionControls({
+  update: (patch) => {
+    update(patch);
+    buildDatasetTiles();
+  },
+  tune,
+  view,
+});
 bindSelect('loss', (v) => ({ loss: v as Settings['loss'] }));
 bindSelect('patience', (v) => ({ patience: Number(v) }));
 bindSelect('classes', (v) => ({ classes: Number(v), added: [] }));
@@ -265,7 +306,7 @@ bindSelect('dropout', (v) => ({ dropout: Number(v) }));
 
 const batch = $<HTMLInputElement>('batch');
 batch.addEventListener('input', () => ($('batch-value').textContent = batch.value));
-batch.addEventListener('change', () => update({ batchSize: Number(batch.value) }));
+batch.addEventListener('change', () => tune({ batchSize: Number(batch.value) }));
 const noise = $<HTMLInputElement>('noise');
 noise.addEventListener('input', () => ($('noise-value').textContent = `${noise.value}%`));
 noise.addEventListener('change', () => {
@@ -299,16 +340,18 @@ $('remove-layer').addEventListener('click', () => update({ hidden: settings.hidd
 $('play').addEventListener('click', () => {
   running = !running;
   send({ type: running ? 'play' : 'pause' });
-  document.body.classList.toggle('running', running);
+  showRunning(running);
 });
 $('step').addEventListener('click', () => {
   running = false;
-  document.body.classList.remove('running');
+  showRunning(false);
   send({ type: 'step' });
 });
-$('reset').addEventListener('click', () => restart());
+// Reset keeps the data and draws new initial weights (a new weight seed, kept in the link).
+$('reset').addEventListener('click', () => update({ initSeed: 1 + Math.floor(Math.random() * 2 ** 30) }));
 
 function addPoint(x: number, y: number): void {
+  if (data.task === 'regression') return;
   if (settings.added.length >= LIMITS.maxPointsInUrl) {
     toast(`At most ${LIMITS.maxPointsInUrl} added points.`);
     return;
@@ -349,20 +392,21 @@ $<HTMLInputElement>('import-model').addEventListener('change', async (event) => 
   const file = input.files?.[0];
   input.value = '';
   if (!file) return;
+  let model: CheckedModel;
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const { tensors, metadata } = io.deserialize(bytes);
-    const query = metadata['playground.query'];
-    const next = query !== undefined ? settingsFromQuery(query) : inferSettingsFromWeights(settings, tensors);
-    running = false;
-    send({ type: 'pause' });
-    settings = next;
-    buildDatasetTiles();
-    restart();
-    send({ type: 'import', bytes });
+    // Everything is checked before the current run is touched.
+    if (file.size > MAX_MODEL_BYTES) throw new Error(`${file.name} is larger than a playground model can be`);
+    model = checkModelFile(new Uint8Array(await file.arrayBuffer()), settings);
   } catch (error) {
-    toast(`Import failed: ${error instanceof Error ? error.message : String(error)}`, true);
+    toast(`Import failed, nothing changed: ${error instanceof Error ? error.message : String(error)}.`, true);
+    return;
   }
+  running = false;
+  send({ type: 'pause' });
+  settings = model.settings;
+  buildDatasetTiles();
+  restart();
+  send({ type: 'import', bytes: model.bytes });
 });
 $('copy-link').addEventListener('click', async () => {
   writeUrl();
@@ -379,7 +423,11 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
   switch (message.type) {
     case 'snapshot': {
       const snapshot = message.snapshot;
-      if (snapshot.runId !== runId) return;
+      drawnSeq = message.seq;
+      if (snapshot.runId !== runId) {
+        send({ type: 'drawn', seq: message.seq });
+        return;
+      }
       epochLogs.push(...snapshot.logs);
       if (epochLogs.length > MAX_LOGS) epochLogs = thin(epochLogs);
       latest = snapshot;
@@ -387,7 +435,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       surfacePanel.onSnapshot(snapshot.weights);
       if (running !== snapshot.running) {
         running = snapshot.running;
-        document.body.classList.toggle('running', running);
+        showRunning(running);
       }
       queueRender();
       break;
@@ -416,7 +464,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       break;
     case 'error':
       running = false;
-      document.body.classList.remove('running');
+      showRunning(false);
       toast(message.message, true);
       break;
   }
@@ -437,25 +485,13 @@ function queueRender(): void {
   });
 }
 
-function setStat(id: string, value: number | null | undefined, percent = false): void {
-  const element = $(id);
-  if (value === null || value === undefined || !Number.isFinite(value)) {
-    element.textContent = '–';
-    element.dataset['value'] = '';
-    return;
-  }
-  element.textContent = percent
-    ? `${(value * 100).toFixed(1)}%`
-    : value >= 0.01 || value === 0
-      ? value.toFixed(3)
-      : value.toExponential(1);
-  element.dataset['value'] = String(value);
-}
-
 function render(): void {
   const boundaryShown = !$('boundary-view').hidden;
+  // Acknowledged before drawing, so the worker computes the next snapshot while this one is drawn.
+  if (freshSnapshot) send({ type: 'drawn', seq: drawnSeq });
   if (latest && freshSnapshot) {
     network.setSnapshot(latest);
+    interaction.setSnapshot(latest);
     heatmapBehind = true;
     freshSnapshot = false;
   }
@@ -463,83 +499,31 @@ function render(): void {
   if (boundaryShown) {
     if (latest && heatmapBehind) heatmap.setSnapshot(latest);
     heatmapBehind = false;
-    heatmap.draw($('boundary-view').clientWidth);
+    heatmap.setFocus(interaction.focus());
+    heatmap.draw(boxWidth($('boundary-view')));
   }
-  const networkWidth = $('network-box').clientWidth;
-  network.draw(networkWidth);
+  network.draw(boxWidth($('network-box')));
 
   const last = latest?.metrics;
   const epoch = latest?.epoch ?? 0;
-  $('epoch').textContent = epoch.toLocaleString('en-US');
-  $('epoch').dataset['value'] = String(epoch);
-  setStat('train-loss', last?.loss);
-  setStat('val-loss', last?.valLoss);
-  setStat('train-acc', last?.accuracy, true);
-  setStat('val-acc', last?.valAccuracy, true);
+  writeElement('epoch', epoch.toLocaleString('en-US'), undefined, { value: String(epoch) });
+  writeStat('train-loss', last?.loss);
+  writeStat('val-loss', last?.valLoss);
+  const regression = data.task === 'regression';
+  writeStat('train-acc', regression ? last?.mae : last?.accuracy, !regression);
+  writeStat('val-acc', regression ? last?.valMae : last?.valAccuracy, !regression);
+  describeCanvas('heatmap', describeBoundary(latest, data, settings));
+  describeCanvas('network', describeNetwork(latest, settings, data.classes));
 
-  const markers = [];
-  if (latest?.stoppedEpoch != null) {
-    markers.push({
-      epoch: latest.stoppedEpoch,
-      label: `early stop (${latest.stoppedEpoch})`,
-      color: '#b42318',
-    });
-    if (latest.bestEpoch != null) markers.push({ epoch: latest.bestEpoch, label: 'best', color: '#2e7d32' });
-  }
-  lossChart.series = [
-    { name: 'training', color: '#1f2530', values: epochLogs.map((h) => h.loss) },
-    { name: 'validation', color: '#f59322', dashed: true, values: epochLogs.map((h) => h.valLoss) },
-  ];
-  accuracyChart.series = [
-    { name: 'training', color: '#1f2530', values: epochLogs.map((h) => h.accuracy) },
-    { name: 'validation', color: '#f59322', dashed: true, values: epochLogs.map((h) => h.valAccuracy) },
-  ];
-  const epochs = epochLogs.map((h) => h.epoch);
-  lossChart.epochs = epochs;
-  accuracyChart.epochs = epochs;
-  lossChart.markers = markers;
-  accuracyChart.markers = markers;
-  const chartWidth = $('charts-box').clientWidth;
-  lossChart.draw(chartWidth, 170);
-  accuracyChart.draw(chartWidth, 150);
+  const charts = { loss: lossChart, accuracy: accuracyChart, mae: maeChart };
+  drawCurves(charts, epochLogs, latest, regression, boxWidth($('charts-box')));
 
-  const status = $('status');
-  if (latest?.stoppedEpoch != null) {
-    status.textContent = `Early stopping ended training at epoch ${latest.stoppedEpoch}; the weights of epoch ${latest.bestEpoch} were restored.`;
-    status.className = 'status stopped';
-    status.dataset['stopped'] = String(latest.stoppedEpoch);
-  } else if (latest) {
-    status.textContent = `${latest.trainCount} training and ${latest.validationCount} validation points · click the plot to add points`;
-    status.className = 'status';
-    delete status.dataset['stopped'];
-  }
-
-  if (latest) renderConfusion($('confusion'), latest.confusion, data.classNames, latest.confusionOf);
-  const equation = $('equation');
-  const outputLayer = latest?.weights[latest.weights.length - 1];
-  if (settings.hidden.length === 0 && outputLayer && latest?.weights.length === 1) {
-    const { lines, note } = perceptronEquation(outputLayer, settings.features, data);
-    equation.className = 'equation';
-    equation.replaceChildren(
-      ...lines.map((line) => {
-        const div = document.createElement('div');
-        div.textContent = line;
-        return div;
-      }),
-    );
-    if (note) {
-      const div = document.createElement('div');
-      div.className = 'note';
-      div.textContent = note;
-      equation.append(div);
-    }
-  } else {
-    equation.className = 'equation empty';
-    equation.textContent =
-      'Remove every hidden layer to see the perceptron’s learned equation, p = σ(w₀ + Σ wⱼ·xⱼ).';
-  }
+  writeStatus(latest, regression);
+  if (latest && !regression) writeConfusion(latest, data.classNames);
+  writeEquation(latest, settings, data);
 }
 
+onBoxResize(() => queueRender());
 window.addEventListener('resize', () => {
   queueRender();
   surfacePanel.queueDraw();
@@ -551,3 +535,4 @@ const linkedView = surfaceFromQuery(location.search);
 surfacePanel.restore(linkedView);
 restart();
 if (linkedView.shown) showView('surface');
+if (linked.problems.length > 0) toast(describeLinkProblems(linked.problems), true);

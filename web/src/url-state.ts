@@ -239,8 +239,8 @@ function readCsv(reader: LinkReader): CsvData | null {
     reader.reject('csv', `points x_y_label~… with class labels 0 to ${LIMITS.maxClasses - 1}`);
     return null;
   }
-  if (points.length < LIMITS.minPoints || points.length > LIMITS.maxCsvPoints) {
-    reader.reject('csv', `${LIMITS.minPoints} to ${LIMITS.maxCsvPoints} points`);
+  if (points.length > LIMITS.maxCsvPoints) {
+    reader.reject('csv', `at most ${LIMITS.maxCsvPoints} points`);
     return null;
   }
   const classes = Math.max(...points.map((p) => p.label)) + 1;
