@@ -129,6 +129,60 @@ export interface AdamHyper {
  * A backend: typed arrays in, typed arrays out. Every kernel writes into a caller-allocated `out` of the right
  * dtype and size; none allocates tensors or knows about autograd.
  */
+/** The cell of a recurrence: Elman RNN (tanh or ReLU), LSTM (gates i, f, g, o) or GRU (gates r, z, n). */
+export type RecurrentCellKind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
+
+/** The sizes of one recurrence (one layer in one direction): T steps of `batch` rows of `hidden` units. */
+export interface RecurrenceShape {
+  readonly kind: RecurrentCellKind;
+  readonly steps: number;
+  readonly batch: number;
+  readonly hidden: number;
+  /** Run from t = T − 1 down to 0. */
+  readonly reverse: boolean;
+}
+
+/**
+ * The arrays of Backend.recurrenceForward (G gates: 1 for RNN, 4 for LSTM, 3 for GRU). Inputs: `xGates`
+ * [T, B, G·H] (x·W_ihᵀ + b_ih of every step), `weightHh` [G·H, H], `biasHh` [G·H] or null, `h0` [B, H], `c0`
+ * [B, H] (LSTM only). Outputs: `out` [T + 1, B, H] (LSTM: [T + 2, B, H]): h_t at row t, the final h at row T and
+ * the LSTM's final c at row T + 1; and what the backward pass reads, by time position t: `hPrev` [T, B, H] (the
+ * h that step t started from), `saved` [T, B, 4H] (LSTM: the activated gates; GRU: r, z, n and W_hn·h + b_hn;
+ * null for RNN), `cPrev` and `cells` [T, B, H] (LSTM: c before and after step t; null otherwise).
+ */
+export interface RecurrenceForwardArrays {
+  readonly xGates: FloatArray;
+  readonly weightHh: FloatArray;
+  readonly biasHh: FloatArray | null;
+  readonly h0: FloatArray;
+  readonly c0: FloatArray | null;
+  readonly out: FloatArray;
+  readonly hPrev: FloatArray;
+  readonly saved: FloatArray | null;
+  readonly cPrev: FloatArray | null;
+  readonly cells: FloatArray | null;
+}
+
+/**
+ * The arrays of Backend.recurrenceBackward: `gradOut` (∂L/∂out, out's shape) and the forward pass's arrays in;
+ * written: `gradX` [T, B, G·H] (∂L/∂xGates), `gradWeight` [G·H, H], `gradBias` [G·H], `gradH0` and `gradC0`
+ * [B, H] (the latter LSTM only).
+ */
+export interface RecurrenceBackwardArrays {
+  readonly gradOut: FloatArray;
+  readonly weightHh: FloatArray;
+  readonly out: FloatArray;
+  readonly hPrev: FloatArray;
+  readonly saved: FloatArray | null;
+  readonly cPrev: FloatArray | null;
+  readonly cells: FloatArray | null;
+  readonly gradX: FloatArray;
+  readonly gradWeight: FloatArray;
+  readonly gradBias: FloatArray;
+  readonly gradH0: FloatArray;
+  readonly gradC0: FloatArray | null;
+}
+
 export interface Backend {
   readonly name: string;
   /** The wasm backend's kernel build: 'simd' (multiply, then add) or 'relaxed-simd' (fused multiply-add). */
@@ -534,4 +588,17 @@ export interface Backend {
     gradHGates: FloatArray,
     gradHPrev: FloatArray,
   ): void;
+
+  /**
+   * One layer's recurrence in one direction over a whole sequence (ops/recurrent.ts gives the equations): per
+   * step one product h·W_hhᵀ and the cell's gate kernel. Called as a method: the reference implementation runs
+   * its steps through `this`'s matmul and cell kernels, so a backend inherits it with its own fast kernels.
+   */
+  recurrenceForward(shape: RecurrenceShape, arrays: RecurrenceForwardArrays): void;
+
+  /**
+   * Backpropagation through time for recurrenceForward: per step (last to first) the cell's gate gradient and
+   * one product ∂a_t·W_hh, then ∂W_hh = Σ_t ∂a_tᵀ·h_{t−1} as one product over all steps and ∂b_hh = Σ ∂a.
+   */
+  recurrenceBackward(shape: RecurrenceShape, arrays: RecurrenceBackwardArrays): void;
 }

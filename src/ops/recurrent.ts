@@ -3,11 +3,17 @@ import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { allocate, type DType, type FloatArray } from '../tensor/dtype.js';
+import type {
+  RecurrenceBackwardArrays,
+  RecurrenceForwardArrays,
+  RecurrenceShape,
+  RecurrentCellKind,
+} from '../backend/types.js';
+import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** The cell that a recurrence runs: its gate count G (rows of W_hh are G·hidden). */
-export type RecurrentKind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
+/** The cell that a recurrence runs; its gate count G makes the rows of W_hh (G·hidden). */
+export type RecurrentKind = RecurrentCellKind;
 
 const GATES: Record<RecurrentKind, number> = { rnnTanh: 1, rnnRelu: 1, lstm: 4, gru: 3 };
 
@@ -41,178 +47,50 @@ export interface RecurrenceInputs {
 export function recurrence(kind: RecurrentKind, inputs: RecurrenceInputs): Tensor {
   const { xGates, weightHh, biasHh, h0, reverse } = inputs;
   const c0 = kind === 'lstm' ? (inputs.c0 ?? null) : null;
-  const gates = GATES[kind];
   checkRecurrenceShapes(kind, xGates, weightHh, biasHh, h0, c0);
   const [steps, batch, width] = xGates.shape as [number, number, number];
-  const hidden = width / gates;
+  const hidden = width / GATES[kind];
   const dtype = xGates.dtype;
   const state = batch * hidden;
-  const kernels = backend();
-  const x = xGates.storage as FloatArray;
-  const w = weightHh.storage as FloatArray;
-  const bias = biasHh ? (biasHh.storage as FloatArray) : null;
+  const make = (n: number) => allocate(dtype, n, kind) as FloatArray;
   const rows = kind === 'lstm' ? steps + 2 : steps + 1;
-  const out = allocate(dtype, rows * state) as FloatArray;
-  // Saved for the backward pass, by time position t: the previous hidden state and what the cell kept.
-  const hPrev = allocate(dtype, steps * state) as FloatArray;
-  const savedWidth = kind === 'lstm' ? 4 : kind === 'gru' ? 4 : 1;
-  const saved = kind.startsWith('rnn')
-    ? null
-    : (allocate(dtype, steps * batch * savedWidth * hidden) as FloatArray);
-  const cPrev = c0 ? (allocate(dtype, steps * state) as FloatArray) : null;
-  const cells = c0 ? (allocate(dtype, steps * state) as FloatArray) : null;
-  const hGates = allocate(dtype, batch * width) as FloatArray;
-  const offsets = [0];
-  let previous = -1;
-  for (let s = 0; s < steps; s++) {
-    const t = reverse ? steps - 1 - s : s;
-    const here = t * state;
-    hPrev.set(previous < 0 ? h0.storage : out.subarray(previous * state, previous * state + state), here);
-    if (cPrev && cells) {
-      cPrev.set(
-        previous < 0 ? c0!.storage : cells.subarray(previous * state, previous * state + state),
-        here,
-      );
-    }
-    kernels.matmul(hPrev, [here], w, offsets, hGates, batch, hidden, width, false, true);
-    const xt = x.subarray(t * batch * width, (t + 1) * batch * width);
-    const ht = out.subarray(here, here + state);
-    if (kind === 'lstm') {
-      const savedT = saved!.subarray(t * batch * width, (t + 1) * batch * width);
-      const ct = cells!.subarray(here, here + state);
-      kernels.lstmCell(xt, hGates, bias, cPrev!.subarray(here, here + state), batch, hidden, ht, ct, savedT);
-    } else if (kind === 'gru') {
-      const savedT = saved!.subarray(t * batch * 4 * hidden, (t + 1) * batch * 4 * hidden);
-      kernels.gruCell(xt, hGates, bias, hPrev.subarray(here, here + state), batch, hidden, ht, savedT);
-    } else {
-      const shape = [batch, hidden];
-      kernels.binary('add', hGates, shape, xt, shape, hGates, shape);
-      if (bias) kernels.binary('add', hGates, shape, bias, [hidden], hGates, shape);
-      kernels.unary(kind === 'rnnTanh' ? 'tanh' : 'relu', hGates, ht);
-    }
-    previous = t;
-  }
-  if (steps > 0) {
-    out.copyWithin(steps * state, previous * state, previous * state + state);
-    if (cells) out.set(cells.subarray(previous * state, previous * state + state), (steps + 1) * state);
-  } else {
-    out.set(h0.storage, 0);
-    if (c0) out.set(c0.storage, state);
-  }
-  const result = new Tensor(out, [rows, batch, hidden], dtype);
+  const shape: RecurrenceShape = { kind, steps, batch, hidden, reverse };
+  const arrays: RecurrenceForwardArrays = {
+    xGates: xGates.storage as FloatArray,
+    weightHh: weightHh.storage as FloatArray,
+    biasHh: biasHh ? (biasHh.storage as FloatArray) : null,
+    h0: h0.storage as FloatArray,
+    c0: c0 ? (c0.storage as FloatArray) : null,
+    out: make(rows * state),
+    hPrev: make(steps * state),
+    saved: kind === 'lstm' || kind === 'gru' ? make(steps * 4 * state) : null,
+    cPrev: c0 ? make(steps * state) : null,
+    cells: c0 ? make(steps * state) : null,
+  };
+  backend().recurrenceForward(shape, arrays);
+  const result = new Tensor(arrays.out, [rows, batch, hidden], dtype);
   const recorded = [xGates, weightHh, ...(biasHh ? [biasHh] : []), h0, ...(c0 ? [c0] : [])];
   return record(result, kind, recorded, (g) => {
-    const grads = backpropagate(kind, g.storage as FloatArray, {
-      dtype,
-      steps,
-      batch,
-      hidden,
-      reverse,
-      w,
-      hPrev,
-      out,
-      saved,
-      cPrev,
-      cells,
-    });
-    const shape = weightHh.shape;
+    const grads: RecurrenceBackwardArrays = {
+      ...arrays,
+      gradOut: g.storage as FloatArray,
+      gradX: make(steps * batch * width),
+      gradWeight: make(width * hidden),
+      gradBias: make(width),
+      gradH0: make(state),
+      gradC0: c0 ? make(state) : null,
+    };
+    backend().recurrenceBackward(shape, grads);
+    const grad = (t: Tensor | null, data: FloatArray | null) =>
+      t ? [t.requiresGrad ? exclusiveGrad(new Tensor(data!, t.shape, dtype)) : null] : [];
     return [
-      xGates.requiresGrad ? exclusiveGrad(new Tensor(grads.x, xGates.shape, dtype)) : null,
-      weightHh.requiresGrad ? exclusiveGrad(new Tensor(grads.weight, shape, dtype)) : null,
-      ...(biasHh ? [biasHh.requiresGrad ? exclusiveGrad(new Tensor(grads.bias, [width], dtype)) : null] : []),
-      h0.requiresGrad ? exclusiveGrad(new Tensor(grads.h0, h0.shape, dtype)) : null,
-      ...(c0 ? [c0.requiresGrad ? exclusiveGrad(new Tensor(grads.c0!, c0.shape, dtype)) : null] : []),
+      ...grad(xGates, grads.gradX),
+      ...grad(weightHh, grads.gradWeight),
+      ...grad(biasHh, grads.gradBias),
+      ...grad(h0, grads.gradH0),
+      ...grad(c0, grads.gradC0),
     ];
   });
-}
-
-/** What the forward pass kept for BPTT (arrays by time position t). */
-interface Saved {
-  dtype: DType;
-  steps: number;
-  batch: number;
-  hidden: number;
-  reverse: boolean;
-  w: FloatArray;
-  hPrev: FloatArray;
-  out: FloatArray;
-  saved: FloatArray | null;
-  cPrev: FloatArray | null;
-  cells: FloatArray | null;
-}
-
-interface RecurrenceGrads {
-  x: FloatArray;
-  weight: FloatArray;
-  bias: FloatArray;
-  h0: FloatArray;
-  c0: FloatArray | null;
-}
-
-/** Backpropagation through time from the gradient `g` of the packed result. */
-function backpropagate(kind: RecurrentKind, g: FloatArray, m: Saved): RecurrenceGrads {
-  const { dtype, steps, batch, hidden, reverse, w, hPrev, out, saved, cPrev, cells } = m;
-  const kernels = backend();
-  const gates = GATES[kind];
-  const width = gates * hidden;
-  const state = batch * hidden;
-  const dtypeOf = (n: number) => allocate(dtype, n, kind) as FloatArray;
-  // ∂ of the pre-activations that meet W_hh (for the GRU they differ from ∂x̃ in the n rows).
-  const dHidden = dtypeOf(steps * batch * width);
-  const dX = kind === 'gru' ? dtypeOf(steps * batch * width) : dHidden;
-  const dh = g.slice(steps * state, steps * state + state) as FloatArray;
-  let dc = kind === 'lstm' ? (g.slice((steps + 1) * state, (steps + 2) * state) as FloatArray) : null;
-  let dcNext = kind === 'lstm' ? dtypeOf(state) : null;
-  const direct = kind === 'gru' ? dtypeOf(state) : null;
-  const offsets = [0];
-  for (let s = steps - 1; s >= 0; s--) {
-    const t = reverse ? steps - 1 - s : s;
-    const here = t * state;
-    for (let j = 0; j < state; j++) dh[j] = dh[j]! + g[here + j]!;
-    const at = t * batch * width;
-    const dHt = dHidden.subarray(at, at + batch * width);
-    if (kind === 'lstm') {
-      const savedT = saved!.subarray(at, at + batch * width);
-      const range = [here, here + state] as const;
-      kernels.lstmCellBackward(
-        dh,
-        dc,
-        savedT,
-        cPrev!.subarray(...range),
-        cells!.subarray(...range),
-        batch,
-        hidden,
-        dHt,
-        dcNext!,
-      );
-      [dc, dcNext] = [dcNext!, dc!];
-    } else if (kind === 'gru') {
-      const savedT = saved!.subarray(t * 4 * state, (t + 1) * 4 * state);
-      const dXt = dX.subarray(at, at + batch * width);
-      kernels.gruCellBackward(
-        dh,
-        savedT,
-        hPrev.subarray(here, here + state),
-        batch,
-        hidden,
-        dXt,
-        dHt,
-        direct!,
-      );
-    } else {
-      // relu′ reads x > 0, which holds exactly where h = relu(x) > 0, so the saved output serves both.
-      kernels.unaryGrad(kind === 'rnnTanh' ? 'tanh' : 'relu', dh, out.subarray(here, here + state), dHt);
-    }
-    kernels.matmul(dHidden, [at], w, offsets, dh, batch, width, hidden, false, false);
-    if (direct) for (let j = 0; j < state; j++) dh[j] = dh[j]! + direct[j]!;
-  }
-  const weight = dtypeOf(width * hidden);
-  if (steps > 0) {
-    kernels.matmul(dHidden, offsets, hPrev, offsets, weight, width, steps * batch, hidden, true, false);
-  }
-  const bias = dtypeOf(width);
-  kernels.reduce('sum', dHidden, [steps * batch, width], [0], bias);
-  return { x: dX, weight, bias, h0: dh, c0: dc };
 }
 
 function checkRecurrenceShapes(

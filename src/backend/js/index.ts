@@ -9,6 +9,7 @@ import { matmul } from './matmul.js';
 import { batchNorm, batchNormBackward, channelAffine } from './normalization.js';
 import { adamUpdate } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
+import { recurrenceBackward, recurrenceForward } from './recurrence.js';
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from './recurrent.js';
 import { cumprodGrad, scan } from './scan.js';
 import { slice, sliceAssign } from './slice.js';
@@ -58,4 +59,6 @@ export const jsBackend: Backend = {
   lstmCellBackward,
   gruCell,
   gruCellBackward,
+  recurrenceForward,
+  recurrenceBackward,
 };
