@@ -122,7 +122,7 @@ export function buildProgram(print: Print): Command {
     )
     .option(
       '--model <spec>',
-      `'perceptron', 'mlp:256,128' (hidden sizes), 'cnn' (LeNet-style), or layers like 'conv:32x3,pool:2,dense:128'; text: ${TEXT_MODEL_HELP} (default for text: lstm:128,1)`,
+      `'perceptron', 'mlp:256,128' (hidden sizes), 'cnn' (LeNet-style), or layers like 'conv:32x3,pool:2,dense:128'; text: ${TEXT_MODEL_HELP} (default: mlp:64; lstm:128,1 for text)`,
     )
     .addOption(
       new Option('--activation <name>', 'hidden-layer activation').choices([...ACTIVATIONS]).default('relu'),
@@ -130,7 +130,7 @@ export function buildProgram(print: Print): Command {
     .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZERS]).default('adam'))
     .option(
       '--lr <rate>',
-      'learning rate (default: 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad, 1 for adadelta, 0.05 for sgd)',
+      'learning rate (default: 1e-3 for adam/adamw/rmsprop (2e-3 for text), 1e-2 for adagrad, 1 for adadelta, 0.05 for sgd)',
       positive('--lr'),
     )
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), 64)

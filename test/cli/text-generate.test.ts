@@ -141,3 +141,15 @@ describe('neurite generate: bad input is one line', () => {
     expect(missing.err[0]).toMatch(/nonexistent-run/);
   });
 });
+
+describe('--help', () => {
+  it('generate --help lists its flags; train --help documents text:PATH, the text models and --seq-len', () => {
+    const generateHelp = cli('generate', '--help');
+    expect(generateHelp.code).toBe(0);
+    for (const flag of ['--prompt', '--length', '--temperature', '--top-k', '--seed'])
+      expect(generateHelp.out.join('\n')).toContain(flag);
+    const trainHelp = cli('train', '--help').out.join('\n');
+    for (const text of ['text:PATH', "'lstm:H,L'", "'transformer:LxD'", '--seq-len', '--clip-norm'])
+      expect(trainHelp).toContain(text);
+  });
+});
