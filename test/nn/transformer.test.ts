@@ -273,6 +273,26 @@ describe('Transformer', () => {
   });
 });
 
+describe('Transformer gradients', () => {
+  it('pass float64 finite-difference checks for src, tgt and every parameter', () => {
+    manualSeed(14);
+    const model = new nn.Transformer({
+      dModel: 4,
+      nhead: 2,
+      numEncoderLayers: 1,
+      numDecoderLayers: 1,
+      dimFeedforward: 6,
+      dropout: 0,
+      dtype: 'float64',
+    });
+    perturb(model, 0.1);
+    const [src, tgt] = [randn([4, 2, 4], f64), randn([3, 2, 4], f64)];
+    const run = (s: Tensor, t: Tensor) => model.forward(s, t, { tgtIsCausal: true });
+    expect(gradcheck(run, [src, tgt])).toBe(true);
+    expect(checkParameterGradients(model, () => run(src, tgt))).toBe(model.numParameters());
+  });
+});
+
 describe('SinusoidalPositionalEncoding', () => {
   it('adds sin(pos/10000^(2i/d)) and cos(pos/10000^(2i/d)), also for odd dModel', () => {
     for (const dModel of [6, 5]) {
