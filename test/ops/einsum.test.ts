@@ -5,6 +5,7 @@ import {
   ValueError,
   bmm,
   einsum,
+  enableGrad,
   gradcheck,
   matmul,
   randn,
@@ -66,6 +67,22 @@ describe('einsum', () => {
       ).toBe(true);
     });
   }
+
+  it('supports double backward through its batched products and diagonals', () => {
+    const other = f64(3, 4);
+    const upstream = f64(3, 3);
+    const gradientOf = (a: Tensor): Tensor =>
+      enableGrad(() => {
+        const saved = a.grad;
+        a.grad = null;
+        const y = einsum('ij,kj->ik', a.square(), other).add(einsum('ii->i', einsum('ij,kj->ik', a, a)));
+        y.backward(upstream, { createGraph: true, retainGraph: true });
+        const gradient = a.grad!;
+        a.grad = saved;
+        return gradient;
+      });
+    expect(gradcheck((a) => gradientOf(a!), [f64(3, 4)])).toBe(true);
+  });
 
   it('agrees with matmul and bmm, and takes its operands as one array too', () => {
     const a = randn([2, 3, 4]);

@@ -1,6 +1,16 @@
 // @file sort, argsort and topk against PyTorch fixtures on both backends (ties, NaN, ints), gradcheck and errors.
 import { describe, expect, it } from 'vitest';
-import { ValueError, argsort, gradcheck, randn, sort, tensor, topk } from '../../src/index.js';
+import {
+  ValueError,
+  argsort,
+  enableGrad,
+  gradcheck,
+  randn,
+  sort,
+  tensor,
+  topk,
+  type Tensor,
+} from '../../src/index.js';
 import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
 
@@ -21,6 +31,20 @@ describe('sort, argsort and topk', () => {
     expect(gradcheck((x) => sort(x!, { dim: 0 }).values, [f64(4, 3)])).toBe(true);
     expect(gradcheck((x) => sort(x!, { descending: true }).values, [f64(2, 5)])).toBe(true);
     expect(gradcheck((x) => topk(x!, 2, { dim: 1, largest: false }).values, [f64(3, 5, 2)])).toBe(true);
+  });
+
+  it('support double backward (the gradient is a scatterAdd, itself differentiable)', () => {
+    const upstream = f64(2, 3);
+    const gradientOf = (a: Tensor): Tensor =>
+      enableGrad(() => {
+        const saved = a.grad;
+        a.grad = null;
+        topk(a.square(), 3, { dim: 1 }).values.backward(upstream, { createGraph: true, retainGraph: true });
+        const gradient = a.grad!;
+        a.grad = saved;
+        return gradient;
+      });
+    expect(gradcheck((a) => gradientOf(a!), [f64(2, 5)])).toBe(true);
   });
 
   it('route each gradient to the element it came from', () => {
