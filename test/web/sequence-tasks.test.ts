@@ -6,6 +6,7 @@ import {
   attentionColor,
   describeHead,
   headWeights,
+  heatmapLayout,
   strongestKeys,
 } from '../../web/src/sequence/attention-view.js';
 import { appendPoint, historyPoint, type HistoryPoint } from '../../web/src/sequence/history.js';
@@ -130,6 +131,7 @@ function snapshot(step: number, logs: [number, number][], accuracy: number): Seq
     numHeads: 1,
     vocabulary: 'digits',
     parameterCount: 0,
+    backend: 'js',
   };
 }
 
@@ -199,6 +201,23 @@ describe('attention heatmap helpers', () => {
       'Attention of layer 1, head 2 on input 402: query 0 (4) looks most at key 1 (0), 70%; ' +
         'query 1 (0) looks most at key 2 (2), 70%; query 2 (2) looks most at key 0 (4), 70%.',
     );
+  });
+
+  it('lays out one row per layer when the heads fit, else as many as fit, never wider than the space', () => {
+    // 66 px of labels around each grid, 12 px between maps, grids of 110 to 300 px.
+    expect(heatmapLayout(800, 4)).toEqual({ perRow: 4, size: 125 });
+    expect(heatmapLayout(800, 1)).toEqual({ perRow: 1, size: 300 });
+    expect(heatmapLayout(340, 2)).toEqual({ perRow: 1, size: 274 });
+    for (const available of [200, 340, 500, 760, 1200]) {
+      for (const heads of [1, 2, 4]) {
+        const { perRow, size } = heatmapLayout(available, heads);
+        expect(perRow).toBeGreaterThanOrEqual(1);
+        expect(perRow).toBeLessThanOrEqual(heads);
+        expect(size).toBeGreaterThanOrEqual(110);
+        expect(size).toBeLessThanOrEqual(300);
+        if (size > 110) expect(perRow * (size + 66) + 12 * (perRow - 1)).toBeLessThanOrEqual(available);
+      }
+    }
   });
 
   it('colours weight 0 white and 1 dark, monotonically, clamping outside [0, 1]', () => {

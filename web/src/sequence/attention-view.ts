@@ -9,7 +9,10 @@ type RGB = [number, number, number];
 /** Weight 0 is white, weight 1 a deep blue; linear in between. */
 const LOW: RGB = [255, 255, 255];
 const HIGH: RGB = [8, 48, 107];
-const MARGIN = { left: 40, top: 24, bottom: 34, right: 8 };
+/** Around the grid: query tokens on the left, the model's output at each query position on the right. */
+const MARGIN = { left: 40, top: 24, bottom: 34, right: 26 };
+const RIGHT_COLOR = '#1a7f37';
+const WRONG_COLOR = '#c62828';
 
 /** The cell colour of an attention weight w ∈ [0, 1] (clamped). */
 export function attentionColor(weight: number): RGB {
@@ -59,7 +62,10 @@ export function describeHead(
   return `Attention of layer ${layer + 1}, head ${head + 1} on input ${tokensToText(example.input, vocabulary)}: ${parts.join('; ')}.`;
 }
 
-/** Draws one head's weights as a length × length grid with token labels on both axes; `size` is the plot side. */
+/**
+ * Draws one head's weights as a length × length grid, the input tokens along both axes and the model's output
+ * token right of each row (green right, red wrong); `size` is the grid's side in CSS pixels.
+ */
 export function drawHead(
   canvas: HTMLCanvasElement,
   example: ExampleView,
@@ -100,6 +106,14 @@ export function drawHead(
   context.textBaseline = 'middle';
   for (let q = 0; q < length; q++)
     context.fillText(tokens[q]!, MARGIN.left - 6, MARGIN.top + (q + 0.5) * cell);
+  // The output at each query position: green when right, red when wrong.
+  context.textAlign = 'left';
+  const outputs = tokensToText(example.predicted, vocabulary);
+  for (let q = 0; q < length; q++) {
+    context.fillStyle = example.predicted[q] === example.target[q] ? RIGHT_COLOR : WRONG_COLOR;
+    context.fillText(outputs[q]!, MARGIN.left + size + 8, MARGIN.top + (q + 0.5) * cell);
+  }
+  context.fillStyle = '#2b313a';
   context.textAlign = 'center';
   context.textBaseline = 'top';
   for (let k = 0; k < length; k++)
@@ -121,11 +135,42 @@ export function drawHead(
   context.fillText(title, MARGIN.left, 4);
 }
 
-/** The grid of heatmaps (one per layer and head) inside `container`; canvases are kept between snapshots. */
+/** Smallest and largest grid side in CSS pixels, and the gap between maps (as in sequence.css). */
+const SIZE = { min: 110, max: 300, gap: 12 };
+
+/**
+ * How many maps fit side by side in `available` pixels (at most `numHeads`) and the grid side that fills the row:
+ * one row per layer when they fit at the smallest size, fewer per row (wrapping) when not.
+ */
+export function heatmapLayout(available: number, numHeads: number): { perRow: number; size: number } {
+  const margins = MARGIN.left + MARGIN.right;
+  const fit = Math.floor((available + SIZE.gap) / (SIZE.min + margins + SIZE.gap));
+  const perRow = Math.max(1, Math.min(numHeads, fit));
+  const size = Math.floor((available - SIZE.gap * (perRow - 1)) / perRow) - margins;
+  return { perRow, size: Math.max(SIZE.min, Math.min(SIZE.max, size)) };
+}
+
+/** The heatmaps inside `container`: one row per layer, one canvas per head, kept between snapshots. */
 export class AttentionView {
-  private canvases: HTMLCanvasElement[] = [];
+  private rows: HTMLCanvasElement[][] = [];
 
   constructor(readonly container: HTMLElement) {}
+
+  private build(numLayers: number, numHeads: number): void {
+    this.rows = Array.from({ length: numLayers }, (_, layer) => {
+      const row = document.createElement('div');
+      row.className = 'layer-row';
+      row.setAttribute('role', 'group');
+      row.setAttribute('aria-label', `Layer ${layer + 1}`);
+      return Array.from({ length: numHeads }, () => {
+        const canvas = row.appendChild(document.createElement('canvas'));
+        canvas.setAttribute('role', 'img');
+        canvas.className = 'attention-map';
+        return canvas;
+      });
+    });
+    this.container.replaceChildren(...this.rows.map((row) => row[0]!.parentElement!));
+  }
 
   draw(
     example: ExampleView,
@@ -135,37 +180,16 @@ export class AttentionView {
     vocabulary: VocabularyName,
     step: number,
   ): void {
-    const count = numLayers * numHeads;
-    while (this.canvases.length > count) this.canvases.pop()!.remove();
-    while (this.canvases.length < count) {
-      const canvas = document.createElement('canvas');
-      canvas.setAttribute('role', 'img');
-      canvas.className = 'attention-map';
-      this.container.appendChild(canvas);
-      this.canvases.push(canvas);
-    }
-    const available = this.container.clientWidth || 480;
-    const perRow = Math.min(numHeads, Math.max(1, Math.floor(available / 230)));
-    const size = Math.max(
-      120,
-      Math.min(300, Math.floor(available / perRow) - MARGIN.left - MARGIN.right - 12),
-    );
-    for (let layer = 0; layer < numLayers; layer++) {
-      for (let head = 0; head < numHeads; head++) {
-        const canvas = this.canvases[layer * numHeads + head]!;
+    if (this.rows.length !== numLayers || this.rows[0]?.length !== numHeads) this.build(numLayers, numHeads);
+    const { size } = heatmapLayout(this.container.clientWidth || 480, numHeads);
+    this.rows.forEach((row, layer) =>
+      row.forEach((canvas, head) => {
         const title = numLayers > 1 ? `Layer ${layer + 1} · head ${head + 1}` : `Head ${head + 1}`;
-        drawHead(
-          canvas,
-          example,
-          headWeights(example.attention, length, numHeads, layer, head),
-          length,
-          title,
-          vocabulary,
-          size,
-        );
+        const weights = headWeights(example.attention, length, numHeads, layer, head);
+        drawHead(canvas, example, weights, length, title, vocabulary, size);
         canvas.setAttribute('aria-label', describeHead(example, length, numHeads, layer, head, vocabulary));
         canvas.dataset['step'] = String(step);
-      }
-    }
+      }),
+    );
   }
 }

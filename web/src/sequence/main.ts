@@ -202,7 +202,8 @@ function render(): void {
   setMetric('training-time', snapshot.trainingMs, `${(snapshot.trainingMs / 1000).toFixed(1)} s`);
   $('model-summary').textContent =
     `${snapshot.parameterCount.toLocaleString('en')} parameters · scored on ${evaluation.count} held-out ` +
-    `sequences · chance is ${percent(1 / VOCABULARIES[snapshot.vocabulary].symbols.length)} of tokens`;
+    `sequences · chance is ${percent(1 / VOCABULARIES[snapshot.vocabulary].symbols.length)} of tokens · ` +
+    `${snapshot.backend} kernels`;
   predictionsView.selected = Math.min(predictionsView.selected, snapshot.examples.length - 1);
   predictionsView.render(snapshot.examples, snapshot.vocabulary);
   const example = snapshot.examples[predictionsView.selected];

@@ -49,6 +49,8 @@ export interface SequenceSnapshot {
   numHeads: number;
   vocabulary: VocabularyName;
   parameterCount: number;
+  /** The kernels training runs on ('wasm' or 'js'). */
+  backend: string;
 }
 
 export type ToSequenceWorker =

@@ -1,6 +1,6 @@
 // @file The sequence page's training run: the model, Adam and seeded batches of the task, one step at a time,
 // plus the snapshot the page draws. Pure TypeScript: runs in the worker and in Node tests.
-import { Generator, Tensor, manualSeed, nn, noGrad, optim, tensor } from 'neurite';
+import { Generator, Tensor, getBackend, manualSeed, nn, noGrad, optim, tensor } from 'neurite';
 import { SequenceModel } from './model.js';
 import type { Evaluation, ExampleView, SequenceSnapshot, StepLog } from './protocol.js';
 import type { SequenceSettings } from './settings.js';
@@ -141,6 +141,7 @@ export class SequenceTrainer {
       numHeads: this.settings.numHeads,
       vocabulary: this.settings.vocabulary,
       parameterCount: this.parameterCount,
+      backend: getBackend(),
     };
   }
 }
