@@ -270,6 +270,9 @@ describe('Transformer', () => {
     expect(() => model.forward(randn([6, 3, 8]), randn([4, 2, 8]))).toThrow(
       'Transformer: src [6, 3, 8] and tgt [4, 2, 8] must have the same rank, batch size and dModel 8',
     );
+    expect(() => model.forward(randn([6, 3, 6]), randn([4, 3, 6]))).toThrow(
+      'Transformer: src [6, 3, 6] and tgt [4, 3, 6] must have the same rank, batch size and dModel 8',
+    );
   });
 });
 

@@ -122,7 +122,8 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
     checkOptions('Transformer.forward', options, FORWARD_KEYS);
     const batchDim = this.batchFirst ? 0 : 1;
     const batchesDiffer = src.ndim === 3 && tgt.ndim === 3 && src.shape[batchDim] !== tgt.shape[batchDim];
-    if (batchesDiffer || src.ndim !== tgt.ndim || src.shape[src.ndim - 1] !== tgt.shape[tgt.ndim - 1]) {
+    const featuresDiffer = src.shape[src.ndim - 1] !== this.dModel || tgt.shape[tgt.ndim - 1] !== this.dModel;
+    if (batchesDiffer || featuresDiffer || src.ndim !== tgt.ndim) {
       throw new ShapeError(
         'Transformer',
         `src ${fmtShape(src.shape)} and tgt ${fmtShape(tgt.shape)} must have the same rank, batch size and dModel ${this.dModel}`,
