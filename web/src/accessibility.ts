@@ -119,5 +119,5 @@ export function describeCurves(
   if (!last) return `${title}: no epochs trained yet.`;
   const marks =
     markers.length > 0 ? `; marked: ${markers.map((m) => `${m.label} at epoch ${m.epoch}`).join(', ')}` : '';
-  return `${title} over ${last.epoch} epochs: training ${decimal(value(last))}, validation ${decimal(validation(last))}${marks}.`;
+  return `${title} over ${last.epoch} epoch${last.epoch === 1 ? '' : 's'}: training ${decimal(value(last))}, validation ${decimal(validation(last))}${marks}.`;
 }

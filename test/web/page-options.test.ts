@@ -1,0 +1,99 @@
+// The pure parts of the playground's options and text alternatives: which data set and loss a problem type
+// switches to, the hyper-parameters a running optimizer takes, the curve markers, and the class areas and
+// descriptions that the canvases' text alternatives are made of.
+import { describe, expect, it } from 'vitest';
+import {
+  classAreas,
+  describeBoundary,
+  describeCurves,
+  describeNetwork,
+} from '../../web/src/accessibility.js';
+import { curveMarkers } from '../../web/src/curves.js';
+import { hyperOf, switchProblem } from '../../web/src/option-controls.js';
+import { defaultSettings, problemOf } from '../../web/src/settings.js';
+import { Trainer } from '../../web/src/trainer.js';
+
+describe('problem type and hyper-parameters', () => {
+  it('switching the problem type picks its first data set and loss and drops clicked points', () => {
+    expect(switchProblem('regression')).toEqual({ dataset: 'plane', loss: 'mse', added: [] });
+    expect(switchProblem('classification')).toEqual({ dataset: 'circle', loss: 'ce', added: [] });
+    expect(problemOf('multigauss')).toBe('regression');
+  });
+
+  it('hands the running optimizer exactly the settings it can change', () => {
+    const s = { ...defaultSettings(), lr: 0.3, batchSize: 7, regularization: 'l1' as const, regRate: 0.01 };
+    expect(hyperOf(s)).toEqual({
+      lr: 0.3,
+      momentum: 0.9,
+      batchSize: 7,
+      weightDecay: 0,
+      regularization: 'l1',
+      regRate: 0.01,
+    });
+  });
+});
+
+describe('curve markers', () => {
+  it('marks hyper-parameter changes, early stopping and the best epoch', () => {
+    const trainer = new Trainer({ ...defaultSettings(), seed: 2 });
+    trainer.trainEpoch();
+    trainer.setHyper({ ...trainer.hyperSettings, lr: 0.03 });
+    const snapshot = { ...trainer.snapshot(1, false, [], 4), stoppedEpoch: 9, bestEpoch: 4 };
+    expect(curveMarkers(snapshot).map((m) => [m.epoch, m.label])).toEqual([
+      [1, 'lr 0.03'],
+      [9, 'early stop (9)'],
+      [4, 'best'],
+    ]);
+    expect(curveMarkers(null)).toEqual([]);
+  });
+});
+
+describe('text alternatives', () => {
+  it('counts the share of the plane each class is predicted on', () => {
+    // Four cells of three classes: the likeliest class of each row.
+    const output = [0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.2, 0.3, 0.5, 0.6, 0.3, 0.1];
+    expect(classAreas(output, 4, 3)).toEqual([0.5, 0.25, 0.25]);
+  });
+
+  it('describes the boundary, the network and the curves from a real snapshot', () => {
+    const settings = { ...defaultSettings(), dataset: 'gauss' as const, seed: 3 };
+    const trainer = new Trainer(settings);
+    const log = trainer.trainEpoch();
+    const snapshot = trainer.snapshot(1, false, [log], 10);
+    const text = describeBoundary(snapshot, trainer.data, settings);
+    const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
+    expect(text).toContain(
+      `epoch 1: validation accuracy ${pct(log.valAccuracy!)}, training ${pct(log.accuracy)}`,
+    );
+    const areas = classAreas(snapshot.output, 100, 2).map((a) => Math.round(a * 100));
+    expect(areas[0]! + areas[1]!).toBe(100);
+    expect(text).toContain(`on ${areas[0]} %`);
+    expect(describeNetwork(snapshot, settings, 2)).toMatch(
+      /^Network: 4 inputs \(x₁, x₂, sin x₁, sin x₂\), hidden layers of 8 Tanh, 8 Tanh neurons, one σ output; 104 weights/,
+    );
+    expect(
+      describeCurves(
+        'Loss curves',
+        [log],
+        (h) => h.loss,
+        (h) => h.valLoss,
+        [],
+      ),
+    ).toBe(
+      `Loss curves over 1 epoch: training ${log.loss.toFixed(3)}, validation ${log.valLoss!.toFixed(3)}.`,
+    );
+  });
+
+  it('describes a regression by its error and the range of its predictions', () => {
+    const settings = { ...defaultSettings(), dataset: 'plane' as const, loss: 'mse' as const };
+    const trainer = new Trainer(settings);
+    const snapshot = trainer.snapshot(1, false, [], 6);
+    const lo = Math.min(...snapshot.output);
+    const hi = Math.max(...snapshot.output);
+    expect(describeBoundary(snapshot, trainer.data, settings)).toBe(
+      `Predicted value over the plane, Plane (regression), epoch 0: validation mean absolute error ` +
+        `${snapshot.metrics.valMae!.toFixed(3)}, training ${snapshot.metrics.mae!.toFixed(3)}; predictions range ` +
+        `from ${lo.toFixed(3)} (orange) to ${hi.toFixed(3)} (blue).`,
+    );
+  });
+});
