@@ -307,7 +307,7 @@ describe.skipIf(!hasChromium)('playground in chromium', () => {
   });
 
   it('shows the perceptron equation of "Will I pass this class?" without hidden layers', async () => {
-    const page = await newPage('?data=pass&noise=25&hidden=&opt=adam&lr=0.03');
+    const page = await newPage('?data=pass&noise=25&hidden=&features=x1.x2&opt=adam&lr=0.03');
     await page.click('#play');
     await waitForEpoch(page, 40);
     await pause(page);
