@@ -1,6 +1,7 @@
 // Unit tests of the sequence page's training run (web/src/sequence/trainer.ts) in Node: what a snapshot holds,
 // seeded reproducibility, and that a one-head model learns to reverse with the mirrored attention pattern.
 import { describe, expect, it } from 'vitest';
+import { noGrad } from '../../src/index.js';
 import { DEFAULT_SETTINGS, type SequenceSettings } from '../../web/src/sequence/settings.js';
 import { sourcePositions } from '../../web/src/sequence/tasks.js';
 import { headWeights, strongestKeys } from '../../web/src/sequence/attention-view.js';
@@ -61,6 +62,18 @@ describe('sequence trainer', () => {
         expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       }
     }
+  });
+
+  it('refuses a step whose loss is not finite, leaving the model and the step count as they were', () => {
+    const trainer = new SequenceTrainer(settings({ length: 4 }));
+    trainer.trainStep();
+    noGrad(() => trainer.model.readout.bias!.fill_(Number.NaN));
+    const before = trainer.model.tokenEmbedding.weight.dataSync();
+    expect(() => trainer.trainStep()).toThrow(
+      /SequenceTrainer: the loss became NaN at step 2; lower the learning rate/,
+    );
+    expect(trainer.step).toBe(1);
+    expect(trainer.model.tokenEmbedding.weight.dataSync()).toEqual(before);
   });
 
   it('is reproducible from its seed', () => {

@@ -1,6 +1,6 @@
 // @file The sequence page's training run: the model, Adam and seeded batches of the task, one step at a time,
 // plus the snapshot the page draws. Pure TypeScript: runs in the worker and in Node tests.
-import { Generator, Tensor, getBackend, manualSeed, nn, noGrad, optim, tensor } from 'neurite';
+import { Generator, Tensor, ValueError, getBackend, manualSeed, nn, noGrad, optim, tensor } from 'neurite';
 import { SequenceModel } from './model.js';
 import type { Evaluation, ExampleView, SequenceSnapshot, StepLog } from './protocol.js';
 import type { SequenceSettings } from './settings.js';
@@ -78,7 +78,10 @@ export class SequenceTrainer {
     return this.model.parameters().reduce((sum, p) => sum + p.numel(), 0);
   }
 
-  /** One Adam step on a fresh random batch; returns its loss and token accuracy. */
+  /**
+   * One Adam step on a fresh random batch; returns its loss and token accuracy.
+   * @throws ValueError when the loss is not finite, before the step, so the model stays as it was.
+   */
   trainStep(): StepLog {
     const started = performance.now();
     const { task, vocabulary, length, batchSize } = this.settings;
@@ -86,6 +89,13 @@ export class SequenceTrainer {
     this.model.train();
     const logits = this.model.forward(inputs).logits.reshape([batchSize * length, this.vocabularySize]);
     const loss = nn.functional.crossEntropy(logits, targets);
+    const value = loss.item();
+    if (!Number.isFinite(value)) {
+      throw new ValueError(
+        'SequenceTrainer',
+        `the loss became ${value} at step ${this.step + 1}; lower the learning rate and reset`,
+      );
+    }
     this.optimizer.zeroGrad();
     loss.backward();
     this.optimizer.step();
@@ -93,7 +103,7 @@ export class SequenceTrainer {
     this.step++;
     this.trainingMs += performance.now() - started;
     const accuracy = scorePredictions(predicted, batch.targets, length).tokenAccuracy;
-    return { step: this.step, loss: loss.item(), accuracy };
+    return { step: this.step, loss: value, accuracy };
   }
 
   /** The model on the evaluation set, and the shown examples with their predictions and attention weights. */
