@@ -187,6 +187,13 @@ export interface Backend {
   readonly name: string;
   /** The wasm backend's kernel build: 'simd' (multiply, then add) or 'relaxed-simd' (fused multiply-add). */
   readonly kernelBuild?: 'simd' | 'relaxed-simd';
+  /**
+   * Whether values can be read synchronously (`dataSync`, `toArray`, `item`). A backend whose storage lives on a
+   * device (WebGPU) sets false, and then only `await t.data()` / `await t.array()` read (ops/read.ts).
+   */
+  readonly readsSync: boolean;
+  /** Copies a storage to the host; absent, a host-side storage is copied directly. */
+  read?(storage: TypedArray): Promise<TypedArray>;
 
   /** out[i] = f(x[i]; p0, p1). `x` and `out` have the same length. */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, p0?: number, p1?: number): void;

@@ -108,11 +108,19 @@ function flatten(
   for (const item of data) flatten(item, out, shape, depth + 1);
 }
 
-function filled(op: string, shape: readonly number[], value: number, options: TensorOptions): Tensor {
+/** A new tensor of `shape` holding `value`, or what `write` puts into its fresh elements. */
+function filled(
+  op: string,
+  shape: readonly number[],
+  value: number,
+  options: TensorOptions,
+  write?: (elements: TypedArray) => void,
+): Tensor {
   const s = assertShape(op, shape);
   const dtype = assertDType(op, options.dtype ?? 'float32');
   const storage = allocate(dtype, numel(s), op, s);
   if (value !== 0) storage.fill(element(op, dtype, value));
+  write?.(storage);
   const t = new Tensor(storage, s, dtype);
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -175,20 +183,20 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
-  const t = filled('linspace', [steps], 0, options);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric evaluation as in PyTorch: the second half counts back from `end` so both ends are exact.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++)
-    t.storage[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
-  return t;
+  return filled('linspace', [steps], 0, options, (out) => {
+    for (let i = 0; i < steps; i++)
+      out[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
+  });
 }
 
 /** The n×m identity matrix (torch.eye). */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
-  const t = filled('eye', [n, m], 0, options);
-  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
-  return t;
+  return filled('eye', [n, m], 0, options, (out) => {
+    for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
+  });
 }
 
 function randomFloat(
@@ -200,9 +208,10 @@ function randomFloat(
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
     throw new DTypeError(op, `expected a floating-point dtype, got ${dtype}`);
-  const t = filled(op, shape, 0, { dtype });
   const g = options.generator ?? defaultGenerator;
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = draw(g);
+  const t = filled(op, shape, 0, { dtype }, (out) => {
+    for (let i = 0; i < out.length; i++) out[i] = draw(g);
+  });
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -227,10 +236,10 @@ export function randint(
   if (!Number.isInteger(low) || !Number.isInteger(high) || low >= high) {
     throw new ValueError('randint', `expected integers low < high, got low=${low}, high=${high}`);
   }
-  const t = filled('randint', shape, 0, { dtype: options.dtype ?? 'int32' });
   const g = options.generator ?? defaultGenerator;
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.randint(low, high);
-  return t;
+  return filled('randint', shape, 0, { dtype: options.dtype ?? 'int32' }, (out) => {
+    for (let i = 0; i < out.length; i++) out[i] = g.randint(low, high);
+  });
 }
 
 export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {

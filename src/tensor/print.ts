@@ -1,4 +1,5 @@
 // @file PyTorch-like printing of tensors: tensor([[1.0000, 2.5000], [3.0000, 4.0000]]).
+import { readSync } from '../ops/read.js';
 import type { Tensor } from './tensor.js';
 
 const EDGE = 3; // items shown at each end of a summarised dim
@@ -25,7 +26,7 @@ function formatNumber(
  * non-default dtypes (neurite's names) and `requires_grad=True` on leaves or `grad_fn=<MulBackward>` on results.
  */
 export function formatTensor(t: Tensor): string {
-  const data = t.storage;
+  const data = readSync(t, 'toString');
   const summarise = data.length > THRESHOLD;
   const finite = Array.from(data).filter((v) => Number.isFinite(v));
   const intLike = finite.every((v) => Number.isInteger(v));

@@ -5,6 +5,7 @@ import type { Node } from '../autograd/node.js';
 import { NeuriteError, ValueError, fmtShape } from '../errors.js';
 import * as ops from '../ops/index.js';
 import type { IndexSpec, PadMode } from '../ops/index.js';
+import { readAsync, readSync } from '../ops/read.js';
 import { dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './print.js';
 import { numel, type Shape } from './shape.js';
@@ -100,35 +101,45 @@ export class Tensor {
 
   // ---- conversion -------------------------------------------------------------------------------------
 
-  /** The single value of a one-element tensor. */
+  /**
+   * The single value of a one-element tensor (torch.Tensor.item). Synchronous: on a backend that reads only
+   * asynchronously it throws, naming `await t.data()`.
+   */
   item(): number {
-    if (this.storage.length !== 1) {
+    const data = readSync(this, 'item');
+    if (data.length !== 1) {
       throw new ValueError(
         'item',
         `only a tensor with one element can be converted to a number, got shape ${fmtShape(this.shape)}`,
       );
     }
-    return this.storage[0]!;
+    return data[0]!;
   }
 
-  /** A copy of the elements as a typed array of this dtype (bool → Uint8Array). */
+  /**
+   * A copy of the elements, row-major, as a typed array of this dtype (bool → Uint8Array); changing it does not
+   * change the tensor. Synchronous: on a backend that reads only asynchronously it throws (use `await t.data()`).
+   */
   dataSync(): TypedArray {
-    return this.storage.slice();
+    return readSync(this, 'dataSync').slice();
   }
 
-  /** The elements as nested JS arrays (booleans for bool tensors; a number for a 0-d tensor). */
+  /**
+   * The elements as nested JS arrays (booleans for bool tensors; a number for a 0-d tensor), as PyTorch's
+   * `tolist()`. Synchronous: on a backend that reads only asynchronously it throws (use `await t.array()`).
+   */
   toArray(): NestedArray {
-    const data = this.storage;
-    const asBool = this.dtype === 'bool';
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return asBool ? data[offset] !== 0 : data[offset]!;
-      const size = this.shape[dim]!;
-      const stride = numel(this.shape.slice(dim + 1));
-      const out: NestedArray[] = new Array(size);
-      for (let i = 0; i < size; i++) out[i] = build(dim + 1, offset + i * stride);
-      return out;
-    };
-    return build(0, 0);
+    return nest(readSync(this, 'toArray'), this.shape, this.dtype === 'bool');
+  }
+
+  /** A copy of the elements as a typed array, on every backend (the form a GPU backend needs). */
+  async data(): Promise<TypedArray> {
+    return readAsync(this);
+  }
+
+  /** The elements as nested JS arrays, as `toArray()`, on every backend. */
+  async array(): Promise<NestedArray> {
+    return nest(await readAsync(this), this.shape, this.dtype === 'bool');
   }
 
   /** PyTorch's print: `tensor([[1., 2.], [3., 4.]], requires_grad=True)` (also what `${t}` gives). */
@@ -572,6 +583,19 @@ export class Tensor {
   normal_(mean?: number, std?: number): this {
     return ops.normal_(this, mean, std);
   }
+}
+
+/** Row-major `data` of `shape` as nested arrays (a bare value for a 0-d shape). */
+function nest(data: TypedArray, shape: readonly number[], asBool: boolean): NestedArray {
+  const build = (dim: number, offset: number): NestedArray => {
+    if (dim === shape.length) return asBool ? data[offset] !== 0 : data[offset]!;
+    const size = shape[dim]!;
+    const stride = numel(shape.slice(dim + 1));
+    const out: NestedArray[] = new Array(size);
+    for (let i = 0; i < size; i++) out[i] = build(dim + 1, offset + i * stride);
+    return out;
+  };
+  return build(0, 0);
 }
 
 function flattenArgs(args: readonly (number | readonly number[])[]): number[] {

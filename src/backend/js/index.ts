@@ -21,6 +21,7 @@ import { unary, unaryGrad } from './unary.js';
 
 export const jsBackend: Backend = {
   name: 'js',
+  readsSync: true,
   unary,
   unaryGrad,
   binary,
