@@ -75,7 +75,10 @@ export function renderClassPicker(
   );
 }
 
-/** Class colours and the training / validation markers under the plot. */
+/**
+ * Class colours (or, for a regression, which has no class names, the colours of the targets −1 and +1) and the
+ * training / validation markers under the plot.
+ */
 export function renderLegend(container: HTMLElement, classNames: readonly string[]): void {
   const item = (marker: HTMLElement, text: string): HTMLElement => {
     const span = document.createElement('span');
@@ -87,11 +90,17 @@ export function renderLegend(container: HTMLElement, classNames: readonly string
     span.className = className;
     return span;
   };
-  container.replaceChildren(
-    ...classNames.map((name, c) => item(swatch(c), name)),
-    item(mark('dot'), 'training'),
-    item(mark('ring'), 'validation'),
-  );
+  const scale = (value: number): HTMLElement => {
+    const span = swatch(0);
+    span.style.background = css(diverging(value));
+    span.style.boxShadow = 'inset 0 0 0 1px #c9ced6';
+    return span;
+  };
+  const colours =
+    classNames.length > 0
+      ? classNames.map((name, c) => item(swatch(c), name))
+      : [item(scale(-1), 'value −1'), item(scale(0), '0'), item(scale(1), '+1')];
+  container.replaceChildren(...colours, item(mark('dot'), 'training'), item(mark('ring'), 'validation'));
 }
 
 /**
