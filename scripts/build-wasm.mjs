@@ -22,6 +22,7 @@ const ENTRIES = [
   'assembly/convolution.ts',
   'assembly/normalization.ts',
   'assembly/optim.ts',
+  'assembly/recurrent.ts',
 ];
 const OUTPUT = 'src/backend/wasm/kernels.generated.ts';
 const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--importMemory'];

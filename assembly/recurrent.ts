@@ -1,0 +1,126 @@
+// @file The LSTM's whole-sequence loops in AssemblyScript: per step one gemm (h·W_hhᵀ added into the step's gates)
+// and the fused f32x4 gate kernel, forward and backward through time. `hidden` must be a multiple of 4 (the host
+// checks); pointers are byte addresses, sizes element counts. See src/backend/wasm/recurrent.ts for the layout.
+
+import { gemm, gemmInto } from './gemm';
+import { sigmoidVec, tanhVec } from './simd-math';
+
+/** Byte address of time position t's row block in an array of [T, batch, width] float32s. */
+function at(base: usize, t: i32, batch: i32, width: i32): usize {
+  return base + ((<usize>t * <usize>batch * <usize>width) << 2);
+}
+
+/**
+ * The forward recurrence. `x` [T, B, 4H] holds x·W_ihᵀ + b_ih on entry and the activated gates i, f, g, o on
+ * return; `w` is W_hh [4H, H], `bias` b_hh [4H] (0: none), `h0` and `c0` [B, H]. Writes h_t to `hs` and c_t to
+ * `cs` ([T, B, H], by time position; steps run from T − 1 down to 0 when `reverse`).
+ */
+export function lstmSequenceForward(
+  x: usize,
+  w: usize,
+  bias: usize,
+  h0: usize,
+  c0: usize,
+  steps: i32,
+  batch: i32,
+  hidden: i32,
+  reverse: bool,
+  hs: usize,
+  cs: usize,
+  scratch: usize,
+): void {
+  const width = hidden << 2;
+  const zero = f32x4.splat(0);
+  let previous = -1;
+  for (let s = 0; s < steps; s++) {
+    const t = reverse ? steps - 1 - s : s;
+    const hPrev = previous < 0 ? h0 : at(hs, previous, batch, hidden);
+    const cPrev = previous < 0 ? c0 : at(cs, previous, batch, hidden);
+    const gates = at(x, t, batch, width);
+    // gates += h_{t−1}·W_hhᵀ: op(B)[p][j] = W_hh[j][p].
+    gemmInto(hPrev, hidden, 1, w, 1, hidden, gates, batch, hidden, width, scratch, true);
+    const hOut = at(hs, t, batch, hidden);
+    const cOut = at(cs, t, batch, hidden);
+    const gateBytes = (<usize>hidden) << 2;
+    for (let b = 0; b < batch; b++) {
+      const row = gates + ((<usize>b * <usize>width) << 2);
+      const state = (<usize>b * <usize>hidden) << 2;
+      for (let j: usize = 0; j < gateBytes; j += 16) {
+        const bi = bias ? v128.load(bias + j) : zero;
+        const bf = bias ? v128.load(bias + gateBytes + j) : zero;
+        const bg = bias ? v128.load(bias + 2 * gateBytes + j) : zero;
+        const bo = bias ? v128.load(bias + 3 * gateBytes + j) : zero;
+        const i = sigmoidVec(f32x4.add(v128.load(row + j), bi));
+        const f = sigmoidVec(f32x4.add(v128.load(row + gateBytes + j), bf));
+        const g = tanhVec(f32x4.add(v128.load(row + 2 * gateBytes + j), bg));
+        const o = sigmoidVec(f32x4.add(v128.load(row + 3 * gateBytes + j), bo));
+        v128.store(row + j, i);
+        v128.store(row + gateBytes + j, f);
+        v128.store(row + 2 * gateBytes + j, g);
+        v128.store(row + 3 * gateBytes + j, o);
+        const c = f32x4.add(f32x4.mul(f, v128.load(cPrev + state + j)), f32x4.mul(i, g));
+        v128.store(cOut + state + j, c);
+        v128.store(hOut + state + j, f32x4.mul(o, tanhVec(c)));
+      }
+    }
+    previous = t;
+  }
+}
+
+/**
+ * Backpropagation through time for lstmSequenceForward. `g` [T + 2, B, H] is ∂L/∂(h_0 … h_{T−1}, h_final,
+ * c_final); `gates`, `hs`… as the forward pass left them, `w` W_hh, `c0` the initial cell state. Writes the
+ * pre-activation gradients to `dGates` [T, B, 4H] and ∂h0, ∂c0 to `dh`, `dc` [B, H].
+ */
+export function lstmSequenceBackward(
+  g: usize,
+  w: usize,
+  gates: usize,
+  cs: usize,
+  c0: usize,
+  steps: i32,
+  batch: i32,
+  hidden: i32,
+  reverse: bool,
+  dGates: usize,
+  dh: usize,
+  dc: usize,
+  scratch: usize,
+): void {
+  const width = hidden << 2;
+  const stateBytes = (<usize>batch * <usize>hidden) << 2;
+  memory.copy(dh, at(g, steps, batch, hidden), stateBytes);
+  memory.copy(dc, at(g, steps + 1, batch, hidden), stateBytes);
+  const one = f32x4.splat(1);
+  const gateBytes = (<usize>hidden) << 2;
+  for (let s = steps - 1; s >= 0; s--) {
+    const t = reverse ? steps - 1 - s : s;
+    const before = reverse ? t + 1 : t - 1; // the time position step t started from
+    const cPrev = s == 0 ? c0 : at(cs, before, batch, hidden);
+    const cNow = at(cs, t, batch, hidden);
+    const gOut = at(g, t, batch, hidden);
+    const saved = at(gates, t, batch, width);
+    const dOut = at(dGates, t, batch, width);
+    for (let b = 0; b < batch; b++) {
+      const row = (<usize>b * <usize>width) << 2;
+      const state = (<usize>b * <usize>hidden) << 2;
+      for (let j: usize = 0; j < gateBytes; j += 16) {
+        const i = v128.load(saved + row + j);
+        const f = v128.load(saved + row + gateBytes + j);
+        const gg = v128.load(saved + row + 2 * gateBytes + j);
+        const o = v128.load(saved + row + 3 * gateBytes + j);
+        const tc = tanhVec(v128.load(cNow + state + j));
+        const dH = f32x4.add(v128.load(dh + state + j), v128.load(gOut + state + j));
+        const dC = f32x4.add(v128.load(dc + state + j), f32x4.mul(f32x4.mul(dH, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+        v128.store(dOut + row + j, f32x4.mul(f32x4.mul(dC, gg), f32x4.mul(i, f32x4.sub(one, i))));
+        const dF = f32x4.mul(dC, v128.load(cPrev + state + j));
+        v128.store(dOut + row + gateBytes + j, f32x4.mul(dF, f32x4.mul(f, f32x4.sub(one, f))));
+        v128.store(dOut + row + 2 * gateBytes + j, f32x4.mul(f32x4.mul(dC, i), f32x4.sub(one, f32x4.mul(gg, gg))));
+        v128.store(dOut + row + 3 * gateBytes + j, f32x4.mul(f32x4.mul(dH, tc), f32x4.mul(o, f32x4.sub(one, o))));
+        v128.store(dc + state + j, f32x4.mul(dC, f));
+      }
+    }
+    // ∂h_{t−1} = ∂a_t·W_hh.
+    gemm(dOut, width, 1, w, hidden, 1, dh, batch, width, hidden, scratch);
+  }
+}
