@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator } from '../../src/index.js';
 import {
   attentionColor,
+  cellAt,
   describeHead,
   headWeights,
   heatmapLayout,
@@ -218,6 +219,16 @@ describe('attention heatmap helpers', () => {
         if (size > 110) expect(perRow * (size + 66) + 12 * (perRow - 1)).toBeLessThanOrEqual(available);
       }
     }
+  });
+
+  it('finds the cell under the pointer (grid 40 px in and 24 px down), nothing off the grid', () => {
+    // Grid of 200 px for 8 positions: 25 px per cell.
+    expect(cellAt(40, 24, 200, 8)).toEqual({ query: 0, key: 0 });
+    expect(cellAt(40 + 25 * 3 + 1, 24 + 25 * 6 + 24, 200, 8)).toEqual({ query: 6, key: 3 });
+    expect(cellAt(239.9, 223.9, 200, 8)).toEqual({ query: 7, key: 7 });
+    expect(cellAt(39, 100, 200, 8)).toBeNull();
+    expect(cellAt(240, 100, 200, 8)).toBeNull();
+    expect(cellAt(100, 224, 200, 8)).toBeNull();
   });
 
   it('colours weight 0 white and 1 dark, monotonically, clamping outside [0, 1]', () => {

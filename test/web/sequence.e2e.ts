@@ -132,6 +132,22 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     // Train until held-out token accuracy reaches the target, within the budget.
     const started = Date.now();
     await page.click('#play');
+    // The page keeps drawing while the worker trains: the longest gap between frames over a second.
+    const longestFrame = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let last = performance.now();
+          let longest = 0;
+          const start = last;
+          const frame = (now: number): void => {
+            longest = Math.max(longest, now - last);
+            last = now;
+            if (now - start < 1000) requestAnimationFrame(frame);
+            else resolve(longest);
+          };
+          requestAnimationFrame(frame);
+        }),
+    );
     await page.waitForFunction(
       (target) => Number(document.getElementById('token-accuracy')?.dataset['value']) >= target,
       TARGET_ACCURACY,
@@ -143,6 +159,7 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     await page.waitForTimeout(400);
     const trained = {
       wallMs,
+      longestFrame,
       steps: await metric(page, 'step-count'),
       trainingMs: await metric(page, 'training-time'),
       tokenAccuracy: await metric(page, 'token-accuracy'),
@@ -153,6 +170,7 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     writeFileSync(join(ARTIFACTS, 'timing.json'), JSON.stringify(trained, null, 2));
     expect(trained.tokenAccuracy).toBeGreaterThanOrEqual(TARGET_ACCURACY);
     expect(trained.loss).toBeLessThan(1);
+    expect(longestFrame).toBeLessThan(250);
 
     // The heatmaps now show the trained attention (other pixels, the current step), the predictions are mostly green.
     const learned = await heatmaps(page);
@@ -161,6 +179,14 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
       expect(learned[head]!.pixels).not.toBe(untrained[head]!.pixels);
       expect(learned[head]!.step).toBe(String(trained.steps));
     }
+    // Pointing at a cell reads out its query, key and weight: the top-right cell is query 0, key 7.
+    const box = (await page.locator('#heatmaps canvas').first().boundingBox())!;
+    const size = box.width - 66;
+    await page.mouse.move(box.x + 40 + size * (7.5 / 8), box.y + 24 + size * (0.5 / 8));
+    await page.waitForFunction(() => document.getElementById('attention-readout')?.textContent !== '');
+    expect(await page.textContent('#attention-readout')).toMatch(
+      /^Layer 1, head 1: query 0 \(\d\) → key 7 \(\d\): \d+\.\d%$/,
+    );
     const tokens = await rightTokens(page);
     expect(tokens.right + tokens.wrong).toBe(6 * 8);
     expect(tokens.right).toBeGreaterThanOrEqual(40);

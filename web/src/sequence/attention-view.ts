@@ -150,11 +150,55 @@ export function heatmapLayout(available: number, numHeads: number): { perRow: nu
   return { perRow, size: Math.max(SIZE.min, Math.min(SIZE.max, size)) };
 }
 
-/** The heatmaps inside `container`: one row per layer, one canvas per head, kept between snapshots. */
+/** The (query, key) cell under a point of a heatmap (CSS pixels from the canvas's top-left), or null off the grid. */
+export function cellAt(
+  x: number,
+  y: number,
+  size: number,
+  length: number,
+): { query: number; key: number } | null {
+  const key = Math.floor(((x - MARGIN.left) / size) * length);
+  const query = Math.floor(((y - MARGIN.top) / size) * length);
+  return query >= 0 && query < length && key >= 0 && key < length ? { query, key } : null;
+}
+
+/** What the maps show now, for the pointer readout. */
+interface Shown {
+  example: ExampleView;
+  length: number;
+  numHeads: number;
+  vocabulary: VocabularyName;
+  size: number;
+}
+
+/**
+ * The heatmaps inside `container`: one row per layer, one canvas per head, kept between snapshots. Pointing at a
+ * cell writes its query, key and weight into `readout`.
+ */
 export class AttentionView {
   private rows: HTMLCanvasElement[][] = [];
+  private shown: Shown | null = null;
 
-  constructor(readonly container: HTMLElement) {}
+  constructor(
+    readonly container: HTMLElement,
+    readonly readout: HTMLElement,
+  ) {}
+
+  private describeCell(layer: number, head: number, event: MouseEvent): string {
+    const shown = this.shown;
+    if (!shown) return '';
+    const { example, length, numHeads, vocabulary, size } = shown;
+    const cell = cellAt(event.offsetX, event.offsetY, size, length);
+    if (!cell) return '';
+    const weight = headWeights(example.attention, length, numHeads, layer, head)[
+      cell.query * length + cell.key
+    ]!;
+    const token = (i: number): string => tokensToText([example.input[i]!], vocabulary);
+    return (
+      `Layer ${layer + 1}, head ${head + 1}: query ${cell.query} (${token(cell.query)}) → ` +
+      `key ${cell.key} (${token(cell.key)}): ${(weight * 100).toFixed(1)}%`
+    );
+  }
 
   private build(numLayers: number, numHeads: number): void {
     this.rows = Array.from({ length: numLayers }, (_, layer) => {
@@ -162,10 +206,16 @@ export class AttentionView {
       row.className = 'layer-row';
       row.setAttribute('role', 'group');
       row.setAttribute('aria-label', `Layer ${layer + 1}`);
-      return Array.from({ length: numHeads }, () => {
+      return Array.from({ length: numHeads }, (_, head) => {
         const canvas = row.appendChild(document.createElement('canvas'));
         canvas.setAttribute('role', 'img');
         canvas.className = 'attention-map';
+        canvas.addEventListener('mousemove', (event) => {
+          this.readout.textContent = this.describeCell(layer, head, event);
+        });
+        canvas.addEventListener('mouseleave', () => {
+          this.readout.textContent = '';
+        });
         return canvas;
       });
     });
@@ -182,6 +232,7 @@ export class AttentionView {
   ): void {
     if (this.rows.length !== numLayers || this.rows[0]?.length !== numHeads) this.build(numLayers, numHeads);
     const { size } = heatmapLayout(this.container.clientWidth || 480, numHeads);
+    this.shown = { example, length, numHeads, vocabulary, size };
     this.rows.forEach((row, layer) =>
       row.forEach((canvas, head) => {
         const title = numLayers > 1 ? `Layer ${layer + 1} · head ${head + 1}` : `Head ${head + 1}`;

@@ -28,7 +28,7 @@ let renderQueued = false;
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (message: ToSequenceWorker): void => worker.postMessage(message);
 
-const attentionView = new AttentionView($('heatmaps'));
+const attentionView = new AttentionView($('heatmaps'), $('attention-readout'));
 const predictionsView = new PredictionsView($('examples'), (index) => {
   predictionsView.selected = index;
   queueRender();
