@@ -12,6 +12,18 @@ import { curveMarkers } from '../../web/src/curves.js';
 import { hyperOf, switchProblem } from '../../web/src/option-controls.js';
 import { defaultSettings, problemOf } from '../../web/src/settings.js';
 import { Trainer } from '../../web/src/trainer.js';
+import { classColor, diverging, mix } from '../../web/src/views/colors.js';
+import { paintOutput } from '../../web/src/views/output-paint.js';
+
+/** The RGB triples of an RGBA buffer. */
+function rgb(pixels: Uint8ClampedArray): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < pixels.length; i += 4) out.push([pixels[i]!, pixels[i + 1]!, pixels[i + 2]!]);
+  return out;
+}
+
+/** Within 2.5 of each channel: the colour tables quantize a value to 256 levels and round. */
+const near = (color: readonly number[]): unknown => color.map((c) => expect.closeTo(c, -0.7));
 
 describe('problem type and hyper-parameters', () => {
   it('switching the problem type picks its first data set and loss and drops clicked points', () => {
@@ -95,5 +107,26 @@ describe('text alternatives', () => {
         `${snapshot.metrics.valMae!.toFixed(3)}, training ${snapshot.metrics.mae!.toFixed(3)}; predictions range ` +
         `from ${lo.toFixed(3)} (orange) to ${hi.toFixed(3)} (blue).`,
     );
+  });
+});
+
+describe('output colours', () => {
+  it('colours a regression by its value on the diverging scale, or by its sign when discretized', () => {
+    const output = Float32Array.from([-1, -0.25, 0, 0.5]);
+    const pixels = new Uint8ClampedArray(16);
+    paintOutput(pixels, { output, classes: 1, gridSize: 2 }, false, 0.5);
+    expect(rgb(pixels)).toEqual([-0.5, -0.125, 0, 0.25].map((v) => near(diverging(v))));
+    paintOutput(pixels, { output, classes: 1, gridSize: 2 }, true, 0.5);
+    expect(rgb(pixels)).toEqual([-0.5, -0.5, 0, 0.5].map((v) => near(diverging(v))));
+  });
+
+  it('discretized classes are drawn at full strength whatever the confidence', () => {
+    const output = Float32Array.from([0.55, 0.45, 0.01, 0.99, 0.4, 0.6, 0.99, 0.01]);
+    const pixels = new Uint8ClampedArray(16);
+    paintOutput(pixels, { output, classes: 2, gridSize: 2 }, true, 0.62);
+    const full = (c: number): number[] => mix([255, 255, 255], classColor(c), 0.62);
+    expect(rgb(pixels)).toEqual([full(0), full(1), full(1), full(0)].map(near));
+    paintOutput(pixels, { output, classes: 2, gridSize: 2 }, false, 0.62);
+    expect(rgb(pixels)[0]).not.toEqual(rgb(pixels)[3]);
   });
 });
