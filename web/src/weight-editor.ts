@@ -27,6 +27,8 @@ export class WeightEditor {
   constructor(private readonly apply: (edits: ParameterEdit[]) => void) {
     this.form = document.createElement('form');
     this.form.className = 'weight-editor';
+    // The values are checked here, with a message in the editor, not by the browser's validation bubble.
+    this.form.noValidate = true;
     this.form.setAttribute('role', 'dialog');
     this.form.hidden = true;
     this.title = document.createElement('p');

@@ -1,7 +1,7 @@
 // @file A small line chart on a canvas: epochs on x, one or more series, and marked epochs (early stopping,
 // hyper-parameter changes); long series are thinned to a few points per pixel column.
 import { formatNumber, niceTicks } from './axes.js';
-import { setupCanvas } from './grid-image.js';
+import { ownLayer, setupCanvas } from './grid-image.js';
 
 export interface Series {
   name: string;
@@ -29,7 +29,9 @@ export class LineChart {
     readonly canvas: HTMLCanvasElement,
     readonly title: string,
     readonly fixedRange: [number, number] | null = null,
-  ) {}
+  ) {
+    ownLayer(canvas);
+  }
 
   draw(width: number, height: number): void {
     const ctx = setupCanvas(this.canvas, width, height);

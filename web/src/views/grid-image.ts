@@ -33,6 +33,14 @@ export class GridImage {
   }
 }
 
+/**
+ * Gives a canvas that is redrawn often a compositing layer of its own, so that drawing into it re-rasterizes
+ * only the canvas and not the page around it (in software compositing a full-page repaint costs tens of ms).
+ */
+export function ownLayer(canvas: HTMLCanvasElement): void {
+  canvas.style.willChange = 'transform';
+}
+
 /** Sizes a canvas's backing store for the device pixel ratio and returns a context in CSS pixels. */
 export function setupCanvas(
   canvas: HTMLCanvasElement,

@@ -6,7 +6,7 @@ import type { Snapshot } from '../protocol.js';
 import type { Point } from '../settings.js';
 import { drawPlotAxes, niceTicks } from './axes.js';
 import { classColor, css, divergingCss, paintDiverging } from './colors.js';
-import { GridImage, maxAbs, setupCanvas } from './grid-image.js';
+import { GridImage, maxAbs, ownLayer, setupCanvas } from './grid-image.js';
 import { paintOutput } from './output-paint.js';
 
 const MARGIN = { left: 46, right: 10, top: 10, bottom: 40 };
@@ -39,6 +39,7 @@ export class HeatmapView {
   ) {
     this.size = size;
     this.maxSize = size;
+    ownLayer(canvas);
     canvas.addEventListener('click', (event) => {
       if (!this.data) return;
       const rect = canvas.getBoundingClientRect();

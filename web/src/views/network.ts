@@ -4,7 +4,7 @@
 import type { LayerWeights, Snapshot } from '../protocol.js';
 import { divergingCss, paintDiverging } from './colors.js';
 import { paintOutput } from './output-paint.js';
-import { GridImage, maxAbs, setupCanvas } from './grid-image.js';
+import { GridImage, maxAbs, ownLayer, setupCanvas } from './grid-image.js';
 
 export const NODE = 40;
 const GAP = 12;
@@ -79,7 +79,9 @@ export class NetworkView {
   highlight: NodeRef | null = null;
   selectedLink: LinkRef | null = null;
 
-  constructor(readonly canvas: HTMLCanvasElement) {}
+  constructor(readonly canvas: HTMLCanvasElement) {
+    ownLayer(canvas);
+  }
 
   /** The feature thumbnails: values [features][gridSize²] and their labels. */
   setInputs(values: Float32Array[], gridSize: number, labels: string[]): void {
