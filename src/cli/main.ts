@@ -5,7 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { NeuriteError, ValueError } from '../errors.js';
+import { NeuriteError } from '../errors.js';
 import { DESCENT_SURFACES, descentCommand, type DescentSurface } from './commands/descent.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand, predictCommand } from './commands/eval.js';
@@ -25,35 +25,11 @@ import {
   positive,
   positiveInt,
 } from './flag-parsers.js';
-import { OPTIMIZERS, SCHEDULERS, VERSION, type RunConfig } from './run.js';
-import { DEFAULT_SEQ_LEN, isTextDataset } from './text-data.js';
+import { OPTIMIZERS, SCHEDULERS, VERSION } from './run.js';
+import { DEFAULT_SEQ_LEN } from './text-data.js';
 import { TEXT_MODEL_HELP } from './text-models.js';
 import { DEFAULT_TEXT_CLIP_NORM } from './text-session.js';
-
-interface TrainFlags {
-  model?: string;
-  activation: RunConfig['activation'];
-  optimizer: RunConfig['optimizer'];
-  lr?: number;
-  batchSize: number;
-  epochs: number;
-  dropout: number;
-  weightDecay: number;
-  valSplit?: number;
-  earlyStopping?: number;
-  scheduler: RunConfig['scheduler'];
-  seed: number;
-  out: string;
-  n?: number;
-  noise?: number;
-  data?: string;
-  target?: string;
-  task?: 'classification' | 'regression';
-  limit?: number;
-  seqLen?: number;
-  clipNorm?: number;
-  quiet?: boolean;
-}
+import { configFrom, type TrainFlags } from './train-config.js';
 
 /** Builds the command tree; `print` receives every line of normal output. */
 export function buildProgram(print: Print): Command {
@@ -292,55 +268,6 @@ function playgroundCommand(port: number, build: boolean): void {
   const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (result.status !== 0)
     throw new NeuriteError('playground', `the playground server exited with status ${result.status}`);
-}
-
-const DEFAULT_LR: Record<RunConfig['optimizer'], number> = {
-  sgd: 0.05,
-  momentum: 0.01,
-  nesterov: 0.01,
-  adam: 1e-3,
-  adamw: 1e-3,
-  adagrad: 1e-2,
-  adadelta: 1,
-  rmsprop: 1e-3,
-};
-
-/** Learning rates of text runs where they differ from DEFAULT_LR (character models take Adam's 2e-3 well). */
-const TEXT_LR: Partial<Record<RunConfig['optimizer'], number>> = { adam: 2e-3, adamw: 2e-3, rmsprop: 2e-3 };
-
-function configFrom(dataset: string, flags: TrainFlags): RunConfig {
-  const toy = (TOY_SETS as readonly string[]).includes(dataset);
-  const text = isTextDataset(dataset);
-  if (flags.seqLen !== undefined && !text)
-    throw new ValueError('--seq-len', `applies only to text:PATH datasets, not '${dataset}'`);
-  const clipNorm = flags.clipNorm ?? (text ? DEFAULT_TEXT_CLIP_NORM : 0);
-  return {
-    dataset,
-    model: flags.model ?? (text ? 'lstm:128,1' : 'mlp:64'),
-    activation: flags.activation,
-    optimizer: flags.optimizer,
-    lr:
-      flags.lr ??
-      (toy && flags.optimizer === 'adam'
-        ? 0.01
-        : ((text ? TEXT_LR[flags.optimizer] : undefined) ?? DEFAULT_LR[flags.optimizer])),
-    batchSize: flags.batchSize,
-    epochs: flags.epochs,
-    dropout: flags.dropout,
-    weightDecay: flags.weightDecay,
-    valSplit: flags.valSplit ?? (dataset === 'fashion-mnist' || text ? 0.1 : 0.2),
-    earlyStopping: flags.earlyStopping ?? null,
-    scheduler: flags.scheduler,
-    seed: flags.seed,
-    ...(flags.n !== undefined ? { n: flags.n } : {}),
-    ...(flags.noise !== undefined ? { noise: flags.noise } : {}),
-    ...(flags.data !== undefined ? { dataDir: flags.data } : {}),
-    ...(flags.target !== undefined ? { target: flags.target } : {}),
-    ...(flags.task !== undefined ? { task: flags.task } : {}),
-    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
-    ...(flags.seqLen !== undefined ? { seqLen: flags.seqLen } : {}),
-    ...(clipNorm > 0 ? { clipNorm } : {}),
-  };
 }
 
 /** Where to report internal errors. */
