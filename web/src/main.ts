@@ -524,6 +524,8 @@ function render(): void {
 }
 
 onBoxResize(() => queueRender());
+// A link that differs only in its #hash does not reload the page by itself; its settings need a fresh start.
+window.addEventListener('hashchange', () => location.reload());
 window.addEventListener('resize', () => {
   queueRender();
   surfacePanel.queueDraw();

@@ -26,7 +26,13 @@ export class NetworkInteraction {
     private readonly send: (message: ToWorker) => void,
     private readonly redraw: () => void,
   ) {
-    this.editor = new WeightEditor((edits) => this.applyEdits(edits));
+    this.editor = new WeightEditor(
+      (edits) => this.applyEdits(edits),
+      () => {
+        this.network.selectedLink = null;
+        this.redraw();
+      },
+    );
     const canvas = network.canvas;
     canvas.tabIndex = 0;
     canvas.setAttribute('role', 'application');

@@ -24,7 +24,10 @@ export class WeightEditor {
   private current: { field: WeightField; input: HTMLInputElement }[] = [];
   private returnFocus: HTMLElement | null = null;
 
-  constructor(private readonly apply: (edits: ParameterEdit[]) => void) {
+  constructor(
+    private readonly apply: (edits: ParameterEdit[]) => void,
+    private readonly onClose: () => void = () => {},
+  ) {
     this.form = document.createElement('form');
     this.form.className = 'weight-editor';
     // The values are checked here, with a message in the editor, not by the browser's validation bubble.
@@ -105,6 +108,7 @@ export class WeightEditor {
     if (this.form.hidden) return;
     this.form.hidden = true;
     this.current = [];
+    this.onClose();
     if (restoreFocus) this.returnFocus?.focus();
   }
 

@@ -9,10 +9,11 @@ import { Trainer } from './trainer.js';
 /** Longest stretch of training between two looks at the message queue, in ms. */
 const SLICE_MS = 30;
 /**
- * Least time between two snapshots while training, in ms. Past it, a snapshot waits for the page to report that
- * it drew the previous one (`drawn`), so a slow page gets fewer snapshots instead of a growing queue.
+ * Least time between two snapshots while training, in ms (at most 25 view updates a second, so most frames
+ * have nothing to redraw). Past it, a snapshot also waits for the page to report that it drew the previous one
+ * (`drawn`), so a slow page gets fewer snapshots instead of a growing queue.
  */
-const SNAPSHOT_INTERVAL_MS = 16;
+const SNAPSHOT_INTERVAL_MS = 40;
 /** Heatmap and neuron thumbnails are computed on a GRID × GRID grid. */
 const GRID = 50;
 /** Loss surfaces are computed on a grid of this many cells per side (the network slice point by point). */
