@@ -13,15 +13,8 @@ const STORAGE_NOT_YET_CONVERTED = [
   'src/nn/parameter.ts',
   'src/nn/init.ts',
   'src/nn/utils/clip-grad.ts',
-  'src/train/loop.ts',
-  'src/train/metrics.ts',
   'src/data/tensor-dataset.ts',
   'src/data/collate.ts',
-  'src/data/datasets/fashion-mnist.ts',
-  'src/data/datasets/pass-the-class.ts',
-  'src/autograd/gradcheck.ts',
-  'src/autograd/engine.ts',
-  'src/viz/decision-boundary.ts',
 ];
 
 export default tseslint.config(

@@ -148,7 +148,7 @@ function topologicalOrder(root: Node): Node[] {
 }
 
 function checkFinite(node: Node, inputIndex: number, g: Tensor): void {
-  const data = g.storage;
+  const data = g.dataSync();
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!Number.isFinite(v)) {

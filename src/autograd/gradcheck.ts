@@ -1,7 +1,7 @@
 // @file gradcheck: compares analytic gradients with central finite differences in float64.
 import { NeuriteError, fmtShape } from '../errors.js';
-import { isFloat } from '../tensor/dtype.js';
-import { zeros } from '../tensor/create.js';
+import { copy_ } from '../ops/inplace.js';
+import { allocate, isFloat, type TypedArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from './grad-mode.js';
 
@@ -48,14 +48,15 @@ export function gradcheck(
   const analytic = prepared.map((t, i) => (checked[i] ? new Float64Array(outCount * t.numel()) : null));
   for (let o = 0; o < outCount; o++) {
     for (const t of prepared) t.grad = null;
-    const seed = zeros(output.shape, { dtype: output.dtype });
-    seed.storage[o] = 1;
+    const seedValues = allocate(output.dtype, outCount);
+    seedValues[o] = 1;
+    const seed = new Tensor(seedValues, output.shape, output.dtype);
     output.backward(seed, { retainGraph: true });
     prepared.forEach((t, i) => {
       const row = analytic[i];
       if (!row) return;
       const n = t.numel();
-      if (t.grad) row.set(t.grad.storage, o * n);
+      if (t.grad) row.set(t.grad.dataSync(), o * n);
     });
   }
   for (const t of prepared) t.grad = null;
@@ -63,15 +64,21 @@ export function gradcheck(
   prepared.forEach((t, i) => {
     const row = analytic[i];
     if (!row) return;
-    const data = t.storage;
+    const original = t.dataSync();
     const n = t.numel();
+    // Each input is moved in place (copy_), so a function that reaches it other than through its arguments sees it.
+    const evaluateAt = (x: number, delta: number): TypedArray => {
+      const moved = original.slice();
+      moved[x] = original[x]! + delta;
+      return noGrad(() => {
+        copy_(t, new Tensor(moved, t.shape, t.dtype));
+        return fn(...prepared).dataSync();
+      });
+    };
     for (let x = 0; x < n; x++) {
-      const original = data[x]!;
-      data[x] = original + eps;
-      const plus = noGrad(() => fn(...prepared)).storage.slice();
-      data[x] = original - eps;
-      const minus = noGrad(() => fn(...prepared)).storage.slice();
-      data[x] = original;
+      const plus = evaluateAt(x, eps);
+      const minus = evaluateAt(x, -eps);
+      noGrad(() => copy_(t, new Tensor(original, t.shape, t.dtype)));
       for (let o = 0; o < outCount; o++) {
         const numeric = (plus[o]! - minus[o]!) / (2 * eps);
         const exact = row[o * n + x]!;

@@ -2,7 +2,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import { allocate } from '../tensor/dtype.js';
+import { cat } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainContext } from './callbacks/callback.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
@@ -67,20 +67,9 @@ function split(op: string, batch: readonly Tensor[]): [Tensor, Tensor] {
   return [batch[0]!, batch[1]!];
 }
 
-/** Concatenates detached batch tensors along dim 0 with plain typed-array copies. */
+/** Concatenates detached batch tensors along dim 0 (a 0-d part counts as one row). */
 function concatRows(parts: Tensor[]): Tensor {
-  const first = parts[0]!;
-  const rows = parts.reduce((n, p) => n + (p.shape[0] ?? 1), 0);
-  const storage = allocate(
-    first.dtype,
-    parts.reduce((n, p) => n + p.numel(), 0),
-  );
-  let offset = 0;
-  for (const p of parts) {
-    storage.set(p.storage, offset);
-    offset += p.numel();
-  }
-  return new Tensor(storage, [rows, ...first.shape.slice(1)], first.dtype);
+  return noGrad(() => cat(parts.map((p) => (p.ndim === 0 ? p.reshape([1]) : p))));
 }
 
 /** Runs `model` over batches without recording gradients; returns the mean loss (when given) and metrics. */

@@ -1,5 +1,4 @@
 // @file Metrics on model outputs: accuracy, binaryAccuracy, confusionMatrix, precision, recall, f1, mae.
-import { noGrad } from '../autograd/grad-mode.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -20,13 +19,13 @@ function classes(
       );
     const c = output.shape[1]!;
     const predicted = new Int32Array(n);
-    const data = output.storage;
+    const data = output.dataSync();
     for (let i = 0; i < n; i++) {
       let best = 0;
       for (let k = 1; k < c; k++) if (data[i * c + k]! > data[i * c + best]!) best = k;
       predicted[i] = best;
     }
-    return { predicted, truth: Int32Array.from(target.storage, Math.round), numClasses: c };
+    return { predicted, truth: Int32Array.from(target.dataSync(), Math.round), numClasses: c };
   }
   if (output.numel() !== n)
     throw new ShapeError(
@@ -35,8 +34,8 @@ function classes(
     );
   // One column: binary logits, thresholded at 0 (probability 0.5).
   return {
-    predicted: Int32Array.from(output.storage, (v) => (v > 0 ? 1 : 0)),
-    truth: Int32Array.from(target.storage, Math.round),
+    predicted: Int32Array.from(output.dataSync(), (v) => (v > 0 ? 1 : 0)),
+    truth: Int32Array.from(target.dataSync(), Math.round),
     numClasses: 2,
   };
 }
@@ -74,9 +73,10 @@ export function binaryAccuracy(
     );
   }
   const n = target.numel();
+  const outputs = output.dataSync();
+  const targets = target.dataSync();
   let correct = 0;
-  for (let i = 0; i < n; i++)
-    if ((output.storage[i]! > cut ? 1 : 0) === (target.storage[i]! > 0.5 ? 1 : 0)) correct++;
+  for (let i = 0; i < n; i++) if ((outputs[i]! > cut ? 1 : 0) === (targets[i]! > 0.5 ? 1 : 0)) correct++;
   return n === 0 ? NaN : correct / n;
 }
 
@@ -142,11 +142,11 @@ export function mae(output: Tensor, target: Tensor): number {
       `output shape ${fmtShape(output.shape)} and target shape ${fmtShape(target.shape)} differ in size`,
     );
   }
-  return noGrad(() => {
-    let s = 0;
-    for (let i = 0; i < output.numel(); i++) s += Math.abs(output.storage[i]! - target.storage[i]!);
-    return output.numel() === 0 ? NaN : s / output.numel();
-  });
+  const outputs = output.dataSync();
+  const targets = target.dataSync();
+  let s = 0;
+  for (let i = 0; i < outputs.length; i++) s += Math.abs(outputs[i]! - targets[i]!);
+  return outputs.length === 0 ? NaN : s / outputs.length;
 }
 
 /** Metrics that fit() and evaluate() accept by name. */

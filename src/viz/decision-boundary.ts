@@ -34,7 +34,7 @@ const PANEL = 380; // side of one plot area in pixels
 function labelsOf(y: Tensor, n: number): number[] {
   if (y.numel() !== n)
     throw new ShapeError('decisionBoundarySvg', `expected ${n} labels, got shape ${fmtShape(y.shape)}`);
-  return Array.from(y.storage, (v) => Math.round(v));
+  return Array.from(y.dataSync(), (v) => Math.round(v));
 }
 
 function range(values: number[], margin = 0.05): [number, number] {
@@ -73,7 +73,7 @@ function evaluate(
       `panel '${panel.title}': predict returned shape ${fmtShape(out.shape)} for ${m} points`,
     );
   }
-  const probs = Float64Array.from(out.storage);
+  const probs = Float64Array.from(out.dataSync());
   for (const p of probs) {
     if (!(p >= 0 && p <= 1)) {
       throw new ValueError(
@@ -139,13 +139,15 @@ export function decisionBoundarySvg(options: DecisionBoundaryOptions): string {
     throw new ShapeError('decisionBoundarySvg', `points must have shape [n, 2], got ${fmtShape(x.shape)}`);
   const n = x.shape[0]!;
   const labels = labelsOf(options.y, n);
-  const px = Array.from({ length: n }, (_, i) => x.storage[2 * i]!);
-  const py = Array.from({ length: n }, (_, i) => x.storage[2 * i + 1]!);
+  const points = x.dataSync();
+  const px = Array.from({ length: n }, (_, i) => points[2 * i]!);
+  const py = Array.from({ length: n }, (_, i) => points[2 * i + 1]!);
   const val = options.validation;
   const vn = val ? val.x.shape[0]! : 0;
   const vLabels = val ? labelsOf(val.y, vn) : [];
-  const vx = val ? Array.from({ length: vn }, (_, i) => val.x.storage[2 * i]!) : [];
-  const vy = val ? Array.from({ length: vn }, (_, i) => val.x.storage[2 * i + 1]!) : [];
+  const valPoints = val ? val.x.dataSync() : new Float32Array(0);
+  const vx = Array.from({ length: vn }, (_, i) => valPoints[2 * i]!);
+  const vy = Array.from({ length: vn }, (_, i) => valPoints[2 * i + 1]!);
   const xRange = options.bounds?.x ?? range([...px, ...vx]);
   const yRange = options.bounds?.y ?? range([...py, ...vy]);
   const res = options.resolution ?? 60;

@@ -94,6 +94,7 @@ export class FashionMNIST<T = Image, U = Tensor> extends Dataset<[T, U]> {
   /** The labels of every sample, int32 [n]. */
   readonly targets: Tensor;
   private readonly pixels: Uint8Array;
+  private readonly labels: Int32Array;
   private readonly transform: Transform<Image, T> | undefined;
   private readonly targetTransform: Transform<Tensor, U> | undefined;
 
@@ -129,7 +130,8 @@ export class FashionMNIST<T = Image, U = Tensor> extends Dataset<[T, U]> {
     this.train = train;
     this.length = labels.length;
     this.pixels = images.data;
-    this.targets = new Tensor(Int32Array.from(labels), [labels.length], 'int32');
+    this.labels = Int32Array.from(labels);
+    this.targets = new Tensor(this.labels.slice(), [labels.length], 'int32');
     this.transform = transform;
     this.targetTransform = targetTransform;
   }
@@ -144,7 +146,7 @@ export class FashionMNIST<T = Image, U = Tensor> extends Dataset<[T, U]> {
       height: 28,
       channels: 1,
     };
-    const label = new Tensor(Int32Array.of(this.targets.storage[i]!), [], 'int32');
+    const label = new Tensor(Int32Array.of(this.labels[i]!), [], 'int32');
     return [
       this.transform ? this.transform(image) : (image as T),
       this.targetTransform ? this.targetTransform(label) : (label as U),

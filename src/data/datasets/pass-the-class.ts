@@ -113,8 +113,9 @@ passTheClass.encode = (
 /** Standardized features [k, 2] back to raw (lectures, hours): x = x'·σ + μ. */
 passTheClass.decode = (x: Tensor): Tensor => {
   checkTwoColumns('passTheClass.decode', x);
-  const out = new Float32Array(x.numel());
-  for (let i = 0; i < out.length; i++) out[i] = x.storage[i]! * STD[i % 2]! + MEAN[i % 2]!;
+  const standardized = x.dataSync();
+  const out = new Float32Array(standardized.length);
+  for (let i = 0; i < out.length; i++) out[i] = standardized[i]! * STD[i % 2]! + MEAN[i % 2]!;
   return new Tensor(out, x.shape, 'float32');
 };
 
