@@ -2,47 +2,20 @@
 // (playwright-core): train the attention model on reverse-8 for a bounded time, check that held-out accuracy rises
 // far above chance and that the heatmaps are drawn and follow the learning, then the controls, the keyboard and
 // a phone. Screenshots and timings go to test-artifacts/sequence/ (a folder that git ignores).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, artifactsDir, hasChromium, startPlayground, type Playground } from './e2e-harness.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'sequence');
-const hasChromium = existsSync(CHROMIUM);
 /** The longest the model may train to reach the target accuracy (the page promises about a minute). */
 const TRAINING_BUDGET_MS = 60_000;
 /** Held-out token accuracy counted as learned; chance is 10% (ten digits). */
 const TARGET_ACCURACY = 0.95;
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
-let server: ChildProcess | null = null;
-let baseUrl = '';
-let context: BrowserContext | null = null;
-let userDataDir = '';
-
-/** Starts `node scripts/playground.mjs --port 0` (which builds web/) and resolves with the URL it prints. */
-function startServer(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'playground.mjs'), '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /neurite playground: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`playground server exited (${code}):\n${output}`)));
-  });
-}
+let playground: Playground | null = null;
+let ARTIFACTS = '';
 
 function metric(page: Page, id: string): Promise<number> {
   return page.evaluate((i) => {
@@ -79,39 +52,22 @@ function rightTokens(page: Page): Promise<{ right: number; wrong: number }> {
 
 describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
   beforeAll(async () => {
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    writeFileSync(join(ROOT, 'test-artifacts', '.gitignore'), '*\n');
-    baseUrl = await startServer();
-    userDataDir = mkdtempSync(join(tmpdir(), 'neurite-e2e-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    ARTIFACTS = artifactsDir('sequence');
+    playground = await startPlayground({ width: 1400, height: 1000 });
   });
 
   afterAll(async () => {
-    await context?.close();
-    server?.kill('SIGTERM');
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await playground?.close();
   });
 
   it('learns reverse-8 far above chance within a minute; the heatmaps follow; the controls reset the run', async () => {
-    const page = await context!.newPage();
+    const page = await playground!.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
-    await page.goto(`${baseUrl}sequence.html`);
+    await page.goto(`${playground!.baseUrl}sequence.html`);
     await page.waitForFunction(() => document.getElementById('token-accuracy')?.dataset['value'] !== '');
     expect(await page.inputValue('#task')).toBe('reverse');
     expect(await page.inputValue('#length')).toBe('8');
@@ -132,7 +88,8 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     // Train until held-out token accuracy reaches the target, within the budget.
     const started = Date.now();
     await page.click('#play');
-    // The page keeps drawing while the worker trains: the longest gap between frames over a second.
+    // The page keeps drawing while the worker trains: the longest gap between frames over a second. Training on the
+    // page's thread would freeze it for seconds; 500 ms leaves room for a machine busy with other work.
     const longestFrame = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
@@ -170,7 +127,7 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     writeFileSync(join(ARTIFACTS, 'timing.json'), JSON.stringify(trained, null, 2));
     expect(trained.tokenAccuracy).toBeGreaterThanOrEqual(TARGET_ACCURACY);
     expect(trained.loss).toBeLessThan(1);
-    expect(longestFrame).toBeLessThan(250);
+    expect(longestFrame).toBeLessThan(500);
 
     // The heatmaps now show the trained attention (other pixels, the current step), the predictions are mostly green.
     const learned = await heatmaps(page);
@@ -228,7 +185,7 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     expect(Number.isFinite(afterOneStep)).toBe(true);
 
     // A fresh page from the link restores the settings.
-    const linked = await context!.newPage();
+    const linked = await playground!.context.newPage();
     await linked.goto(page.url());
     await linked.waitForFunction(() => document.getElementById('token-accuracy')?.dataset['value'] !== '');
     expect(await linked.inputValue('#task')).toBe('sort');
@@ -239,8 +196,8 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
   });
 
   it('is usable by keyboard and screen reader: labeled controls, text alternatives, play with the keyboard', async () => {
-    const page = await context!.newPage();
-    await page.goto(`${baseUrl}sequence.html`);
+    const page = await playground!.context.newPage();
+    await page.goto(`${playground!.baseUrl}sequence.html`);
     await page.waitForFunction(() => document.querySelectorAll('#examples button').length > 0);
     const unlabeled = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>('button, select, canvas'))
@@ -285,15 +242,26 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     await page.keyboard.press('Space');
     await page.waitForFunction(() => !document.body.classList.contains('running'));
 
-    // axe-core, when installed (the playground's accessibility checks add it), finds no violations.
-    const axePath = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-    if (existsSync(axePath)) {
-      await page.addScriptTag({ path: axePath });
+    // axe-core finds no violation (every impact level), idle and after training.
+    for (const state of ['idle', 'trained']) {
+      if (state === 'trained') {
+        await page.click('#play');
+        await page.waitForFunction(
+          () => Number(document.getElementById('step-count')?.dataset['value']) >= 60,
+        );
+        await page.click('#play');
+        await page.waitForFunction(() => !document.body.classList.contains('running'));
+      }
+      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe;
-        return (await axe.run()).violations.map((v) => v.id);
+        type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+        const axe = (window as unknown as { axe: { run(context: Document): Promise<Result> } }).axe;
+        return (await axe.run(document)).violations;
       });
-      expect(violations).toEqual([]);
+      writeFileSync(join(ARTIFACTS, `axe-${state}.json`), JSON.stringify(violations, null, 2));
+      expect(
+        violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
     }
 
     // On a phone the page fits the screen.
