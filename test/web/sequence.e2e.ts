@@ -196,9 +196,13 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
   });
 
   it('is usable by keyboard and screen reader: labeled controls, text alternatives, play with the keyboard', async () => {
+    // The main playground's header links here, and the page links back.
     const page = await playground!.context.newPage();
-    await page.goto(`${playground!.baseUrl}sequence.html`);
+    await page.goto(playground!.baseUrl);
+    await page.click('#sequence-link');
+    await page.waitForURL(/sequence\.html$/);
     await page.waitForFunction(() => document.querySelectorAll('#examples button').length > 0);
+    expect(await page.getAttribute('.tagline a', 'href')).toBe('./index.html');
     const unlabeled = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>('button, select, canvas'))
         .filter((el) => {
