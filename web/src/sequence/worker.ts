@@ -7,6 +7,8 @@ import { SequenceTrainer } from './trainer.js';
 const SLICE_MS = 30;
 /** Least time between two snapshots while training, in ms (a snapshot evaluates 256 held-out examples). */
 const SNAPSHOT_INTERVAL_MS = 150;
+/** Snapshots of large models space out so that evaluating takes at most this share of the worker's time. */
+const SNAPSHOT_SHARE = 0.2;
 
 interface WorkerScope {
   postMessage(message: FromSequenceWorker, transfer?: Transferable[]): void;
@@ -19,13 +21,16 @@ let runId = 0;
 let running = false;
 let pending: StepLog[] = [];
 let lastSnapshot = 0;
+let snapshotInterval = SNAPSHOT_INTERVAL_MS;
 let scheduled = false;
 
 function postSnapshot(): void {
   if (!trainer) return;
+  const started = performance.now();
   const snapshot = trainer.snapshot(runId, running, pending);
   pending = [];
   lastSnapshot = performance.now();
+  snapshotInterval = Math.max(SNAPSHOT_INTERVAL_MS, (lastSnapshot - started) / SNAPSHOT_SHARE);
   const buffers = snapshot.examples.map((example) => example.attention.buffer as ArrayBuffer);
   scope.postMessage({ type: 'snapshot', snapshot }, buffers);
 }
@@ -48,7 +53,7 @@ function loop(): void {
     const start = performance.now();
     do pending.push(trainer.trainStep());
     while (performance.now() - start < SLICE_MS);
-    if (performance.now() - lastSnapshot >= SNAPSHOT_INTERVAL_MS) postSnapshot();
+    if (performance.now() - lastSnapshot >= snapshotInterval) postSnapshot();
     schedule();
   } catch (error) {
     fail(error);
