@@ -13,8 +13,6 @@ const STORAGE_NOT_YET_CONVERTED = [
   'src/nn/parameter.ts',
   'src/nn/init.ts',
   'src/nn/utils/clip-grad.ts',
-  'src/data/tensor-dataset.ts',
-  'src/data/collate.ts',
 ];
 
 export default tseslint.config(

@@ -1,5 +1,7 @@
 // @file defaultCollate: merges a list of samples into one batch, stacking tensors along a new first dim.
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { stack } from '../ops/shape.js';
 import { allocate } from '../tensor/dtype.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -85,11 +87,9 @@ function collateValues(values: readonly unknown[], path: string): unknown {
   );
 }
 
-/** Copies equally shaped tensors into one tensor with a new first dim of size values.length. */
+/** Stacks equally shaped tensors into one tensor with a new first dim of size values.length. */
 function stackTensors(values: readonly unknown[], path: string): Tensor {
   const first = values[0] as Tensor;
-  const rowSize = first.numel();
-  const out = allocate(first.dtype, rowSize * values.length);
   values.forEach((v, i) => {
     if (!(v instanceof Tensor)) throw mixedTypes(path, i, first, v);
     if (!shapesEqual(v.shape, first.shape)) {
@@ -104,9 +104,8 @@ function stackTensors(values: readonly unknown[], path: string): Tensor {
         `cannot stack ${path} tensors of different dtypes: ${first.dtype} (item 0) and ${v.dtype} (item ${i})`,
       );
     }
-    out.set(v.storage, i * rowSize);
   });
-  return new Tensor(out, [values.length, ...first.shape], first.dtype);
+  return noGrad(() => stack(values as readonly Tensor[]));
 }
 
 function mixedTypes(path: string, index: number, first: unknown, value: unknown): ValueError {

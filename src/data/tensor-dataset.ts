@@ -1,6 +1,8 @@
 // @file TensorDataset: samples are the rows (first-dim slices) of one or more tensors of equal length.
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
-import { allocate } from '../tensor/dtype.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { indexSelect, select } from '../ops/indexing.js';
+import { narrow } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Collated } from './collate.js';
 import { Dataset, normalizeIndex } from './dataset.js';
@@ -10,13 +12,12 @@ import { Dataset, normalizeIndex } from './dataset.js';
  * `[t0[i], t1[i], …]`. `new TensorDataset(x, y)` with x [n, 2] and y [n] gives samples `[x_i [2], y_i []]`.
  *
  * Rows are copies (PyTorch returns views): changing a sample does not change the dataset. `getBatch`
- * copies the rows of a whole batch straight from the typed arrays, which is what DataLoader uses.
+ * gathers the rows of a whole batch in one op (a slice when they are consecutive), which is what DataLoader uses.
  */
 export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
   /** The wrapped tensors, in the order given. */
   readonly tensors: Readonly<T>;
   readonly length: number;
-  private readonly rowSizes: number[];
 
   constructor(...tensors: T) {
     super();
@@ -39,16 +40,12 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
     }
     this.tensors = tensors;
     this.length = length;
-    this.rowSizes = tensors.map((t) => (length === 0 ? 0 : t.numel() / length));
   }
 
   /** Row `index` of every tensor (negative indices count from the end). */
   get(index: number): T {
     const i = normalizeIndex('TensorDataset.get', index, this.length);
-    return this.tensors.map((t, k) => {
-      const rowSize = this.rowSizes[k]!;
-      return new Tensor(t.storage.slice(i * rowSize, (i + 1) * rowSize), t.shape.slice(1), t.dtype);
-    }) as T;
+    return noGrad(() => this.tensors.map((t) => select(t, 0, i))) as T;
   }
 
   /** The rows at `indices` of every tensor, each batch tensor of shape [indices.length, ...rowShape]. */
@@ -60,19 +57,9 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
       rows[b] = normalizeIndex('TensorDataset.getBatch', indices[b]!, this.length);
       if (b > 0 && rows[b] !== rows[b - 1]! + 1) contiguous = false;
     }
-    return this.tensors.map((t, k) => {
-      const rowSize = this.rowSizes[k]!;
-      const shape = [count, ...t.shape.slice(1)];
-      if (contiguous && count > 0) {
-        const start = rows[0]! * rowSize;
-        return new Tensor(t.storage.slice(start, start + count * rowSize), shape, t.dtype);
-      }
-      const out = allocate(t.dtype, count * rowSize);
-      for (let b = 0; b < count; b++) {
-        const start = rows[b]! * rowSize;
-        out.set(t.storage.subarray(start, start + rowSize), b * rowSize);
-      }
-      return new Tensor(out, shape, t.dtype);
-    }) as unknown as Collated<T>;
+    const index = contiguous && count > 0 ? null : new Tensor(rows, [count], 'int32');
+    return noGrad(() =>
+      this.tensors.map((t) => (index ? indexSelect(t, 0, index) : narrow(t, 0, rows[0]!, count))),
+    ) as unknown as Collated<T>;
   }
 }
