@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { perplexityProgress } from '../../src/cli/text-session.js';
+import { reseal } from './run-helpers.js';
 
 /** Debian's fortunes-min (CI installs it: .ci/run); the test fails without it rather than skip. */
 const FORTUNES = '/usr/share/games/fortunes/fortunes';
@@ -175,5 +176,25 @@ describe('the progress line of a text run', () => {
     expect(Object.keys(logs)).toEqual(['loss', 'perplexity', 'valLoss', 'valPerplexity', 'lr']);
     expect((logs as Record<string, number>).perplexity).toBeCloseTo(5, 12);
     expect((logs as Record<string, number>).valPerplexity).toBeCloseTo(8, 12);
+  });
+});
+
+describe('a text run’s vocabulary is checked when read', () => {
+  it('an unsorted vocabulary in run.json is a one-line FormatError naming the field', () => {
+    const base = tmp();
+    const path = join(base, 'corpus.txt');
+    writeFileSync(path, 'the cat sat on the mat. '.repeat(20));
+    const dir = join(base, 'run');
+    const common = ['--model', 'lstm:8', '--seq-len', '8', '--epochs', '1', '--quiet'];
+    expect(cli('train', `text:${path}`, ...common, '--out', dir).code).toBe(0);
+    const runJson = join(dir, 'run.json');
+    const saved = JSON.parse(readFileSync(runJson, 'utf8')) as TextRunRecord;
+    saved.encoding.vocabulary.reverse();
+    writeFileSync(runJson, JSON.stringify(saved));
+    reseal(dir);
+    const { code, err } = cli('generate', dir, '--prompt', 'the');
+    expect(code).toBe(1);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/run\.json: .*encoding\.vocabulary must be sorted ascending without repeats/);
   });
 });

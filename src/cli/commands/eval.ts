@@ -7,7 +7,8 @@ import { predict } from '../../train/loop.js';
 import { prepareData } from '../datasets.js';
 import { decodeTarget, encodeRows, encodeValues, inputSize } from '../encoding.js';
 import { describeLogs, loadPredictor, loadRun, score, type Session } from '../run.js';
-import { isTextDataset, refuseTextRun } from '../text-data.js';
+import { isTextDataset, isTextEncoding, refuseTextRun } from '../text-data.js';
+import { unigramBaseline } from '../text-session.js';
 import type { Print } from './train.js';
 
 /**
@@ -52,6 +53,9 @@ export function evalCommand(
   for (const [name, split] of Object.entries(splits)) {
     if (!split) continue;
     const logs = score(session, split);
+    const { encoding } = session.data;
+    if (isTextEncoding(encoding))
+      logs.unigramPerplexity = unigramBaseline(session.data.train, split, encoding.vocabulary.length);
     const bad = Object.entries(logs).find(([, v]) => !Number.isFinite(v));
     if (bad) {
       throw new ValueError(

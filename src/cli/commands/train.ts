@@ -66,8 +66,9 @@ export function trainCommand(config: RunConfig, out: string, print: Print, verbo
 function trainInto(writer: RunDirectoryWriter, config: RunConfig, print: Print, verbose: boolean): void {
   const session = createSession(config);
   const { data } = session;
+  const samples = isTextEncoding(data.encoding) ? `windows of ${data.inputShape[0]} characters` : 'samples';
   print(
-    `neurite: ${config.model} on ${config.dataset} — ${data.train.x.shape[0]} training samples` +
+    `neurite: ${config.model} on ${config.dataset} — ${data.train.x.shape[0]} training ${samples}` +
       `${data.val ? `, ${data.val.x.shape[0]} validation` : ''}${data.test ? `, ${data.test.x.shape[0]} test` : ''}; ` +
       `${session.model.numParameters()} parameters; ${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, ${config.epochs} epochs`,
   );
