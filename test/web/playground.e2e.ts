@@ -284,14 +284,15 @@ describe.skipIf(!hasChromium)('playground in chromium', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(rows.join('\n')),
     });
-    await page.waitForFunction(() => location.search.includes('data=csv'));
+    await page.waitForFunction(() => location.search.includes('data=csv') && location.hash.includes('csv='));
     expect(await page.getAttribute('.dataset.active', 'data-dataset')).toBe('csv');
     const before = await page.textContent('#status');
 
     const box = (await page.locator('#heatmap').boundingBox())!;
     await page.click('[data-class="1"]');
     await page.mouse.click(box.x + 120, box.y + 120);
-    await page.waitForFunction(() => location.search.includes('added='));
+    // Point lists travel in the link's #hash (browsers never send it to the server).
+    await page.waitForFunction(() => location.hash.includes('added='));
     await page.waitForFunction(() => !document.getElementById('status')?.textContent?.startsWith('60 '));
     const after = await page.textContent('#status');
     expect(before).toMatch(/^60 training/);
