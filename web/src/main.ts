@@ -12,11 +12,11 @@ import {
   renderLayerControls,
   renderLegend,
 } from './controls.js';
-import { parseCsv } from './csv.js';
-import { checkModelFile, MAX_MODEL_BYTES, type CheckedModel } from './import.js';
+import { bindFileActions, downloadExport } from './file-actions.js';
 import { describeBoundary, describeCanvas, describeNetwork, showRunning } from './accessibility.js';
 import { drawCurves } from './curves.js';
 import { bindOptionControls, hyperOf, syncOptionControls } from './option-controls.js';
+import { bindPlotKeyboard } from './plot-keyboard.js';
 import { SurfacePanel } from './surface-panel.js';
 import { surfaceFromQuery, surfaceToQuery, weightChoices } from './surface.js';
 import type { EpochLog, FromWorker, HyperSettings, Snapshot, ToWorker } from './protocol.js';
@@ -82,6 +82,16 @@ function send(message: ToWorker): void {
 // ---- views ------------------------------------------------------------------------------------------------
 
 const heatmap = new HeatmapView($<HTMLCanvasElement>('heatmap'), HEATMAP_SIZE, (x, y) => addPoint(x, y));
+bindPlotKeyboard(heatmap.canvas, {
+  domain: () => data.domain,
+  enabled: () => data.task !== 'regression',
+  add: (x, y) => addPoint(x, y),
+  changed: (cursor, text) => {
+    heatmap.cursor = cursor;
+    $('plot-cursor').textContent = text;
+    queueRender();
+  },
+});
 const network = new NetworkView($<HTMLCanvasElement>('network'));
 const interaction = new NetworkInteraction(network, send, () => queueRender());
 const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), 'Loss');
@@ -365,57 +375,19 @@ function addPoint(x: number, y: number): void {
   queueRender();
 }
 
-$<HTMLInputElement>('import-csv').addEventListener('change', async (event) => {
-  const input = event.target as HTMLInputElement;
-  const file = input.files?.[0];
-  input.value = '';
-  if (!file) return;
-  try {
-    const csv = parseCsv(await file.text());
-    settings = { ...settings, dataset: 'csv', csv, added: [] };
+bindFileActions({
+  settings: () => settings,
+  switchTo: (next) => {
+    settings = next;
     buildDatasetTiles();
     restart();
-    const inUrl = csv.points.length <= LIMITS.maxPointsInUrl;
-    toast(
-      `Imported ${csv.points.length} points, ${csv.classNames.length} classes` +
-        (inUrl ? '' : ` (too many to keep in the link)`),
-    );
-  } catch (error) {
-    toast(error instanceof Error ? error.message : String(error), true);
-  }
-});
-
-$('export-model').addEventListener('click', () => send({ type: 'export' }));
-$('export-onnx').addEventListener('click', () => send({ type: 'export', format: 'onnx' }));
-$<HTMLInputElement>('import-model').addEventListener('change', async (event) => {
-  const input = event.target as HTMLInputElement;
-  const file = input.files?.[0];
-  input.value = '';
-  if (!file) return;
-  let model: CheckedModel;
-  try {
-    // Everything is checked before the current run is touched.
-    if (file.size > MAX_MODEL_BYTES) throw new Error(`${file.name} is larger than a playground model can be`);
-    model = checkModelFile(new Uint8Array(await file.arrayBuffer()), settings);
-  } catch (error) {
-    toast(`Import failed, nothing changed: ${error instanceof Error ? error.message : String(error)}.`, true);
-    return;
-  }
-  running = false;
-  send({ type: 'pause' });
-  settings = model.settings;
-  buildDatasetTiles();
-  restart();
-  send({ type: 'import', bytes: model.bytes });
-});
-$('copy-link').addEventListener('click', async () => {
-  writeUrl();
-  try {
-    await navigator.clipboard.writeText(location.href);
-    toast('Link copied: it reproduces these settings and the seed.');
-  } catch {
-    toast(location.href);
-  }
+  },
+  pause: () => {
+    running = false;
+    send({ type: 'pause' });
+  },
+  send,
+  writeUrl,
 });
 
 worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
@@ -441,15 +413,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       break;
     }
     case 'exported': {
-      const blob = new Blob([message.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = `neurite-playground-${settings.dataset}.${message.format}`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      toast(message.format === 'onnx' ? 'Model exported as ONNX.' : 'Model exported as safetensors.');
+      downloadExport(message.bytes, message.format, settings.dataset);
       break;
     }
     case 'surface':

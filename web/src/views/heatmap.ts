@@ -72,6 +72,8 @@ export class HeatmapView {
 
   /** Shows only the predicted class (or the sign of a regression's value) from the next setSnapshot on. */
   discretize = false;
+  /** The keyboard cursor (data coordinates), drawn as a crosshair while the plot has focus; null hides it. */
+  cursor: { x: number; y: number } | null = null;
 
   /** Colours the snapshot's output into the grid image (made once per grid size). */
   setSnapshot(snapshot: Snapshot): void {
@@ -116,6 +118,17 @@ export class HeatmapView {
     const image = this.focusLabel ? this.neuron : this.prediction;
     if (image) ctx.drawImage(image.canvas, MARGIN.left, MARGIN.top, this.size, this.size);
     ctx.drawImage(this.pointsAndAxes(width, height), 0, 0, width, height);
+    if (this.cursor && this.data) {
+      const [cx, cy] = this.toPixel(this.data.domain, this.cursor.x, this.cursor.y);
+      ctx.strokeStyle = '#1f2530';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(cx - 9, cy);
+      ctx.lineTo(cx + 9, cy);
+      ctx.moveTo(cx, cy - 9);
+      ctx.lineTo(cx, cy + 9);
+      ctx.stroke();
+    }
     if (this.focusLabel) {
       ctx.font = '600 12px system-ui, sans-serif';
       ctx.textAlign = 'left';
