@@ -1,13 +1,40 @@
-// @file Fused optimizer updates on tensors (in place, outside autograd): the one place optim/ reaches the kernels.
+// @file The fused optimizer step on tensors (in place, outside autograd): the one place optim/ reaches the kernels.
 import { backend } from '../backend/index.js';
-import type { AdamHyper } from '../backend/types.js';
-import { NeuriteError, ShapeError, fmtShape } from '../errors.js';
+import type { OptimizerUpdate } from '../backend/types.js';
+import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import { isFloat } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** The scalars of one Adam/AdamW step (see backend AdamHyper). */
-export type AdamStepOptions = AdamHyper;
+export type {
+  AdadeltaUpdate,
+  AdagradUpdate,
+  AdamUpdate,
+  OptimizerKind,
+  OptimizerUpdate,
+  RMSpropUpdate,
+  SGDUpdate,
+} from '../backend/types.js';
+
+/** The state tensors `update` takes, in the order the kernels read them (PyTorch's state keys). */
+export function optimizerStateKeys(update: OptimizerUpdate): string[] {
+  switch (update.kind) {
+    case 'sgd':
+      return update.momentum !== 0 ? ['momentum_buffer'] : [];
+    case 'rmsprop':
+      return [
+        'square_avg',
+        ...(update.centered ? ['grad_avg'] : []),
+        ...(update.momentum > 0 ? ['momentum_buffer'] : []),
+      ];
+    case 'adagrad':
+      return ['sum'];
+    case 'adadelta':
+      return ['square_avg', 'acc_delta'];
+    case 'adam':
+      return ['exp_avg', 'exp_avg_sq', ...(update.amsgrad ? ['max_exp_avg_sq'] : [])];
+  }
+}
 
 function floatArrayOf(op: string, name: string, t: Tensor, like: Tensor): FloatArray {
   if (!isFloat(t.dtype)) throw new NeuriteError(op, `${name} must be a float tensor, got ${t.dtype}`);
@@ -20,25 +47,28 @@ function floatArrayOf(op: string, name: string, t: Tensor, like: Tensor): FloatA
 }
 
 /**
- * One Adam/AdamW step in place on contiguous tensors of the param's size: param, expAvg, expAvgSq and (with
- * amsgrad) maxExpAvgSq are updated from grad by one fused kernel. Records nothing for autograd: call it under
- * noGrad, as optimizers do.
+ * One optimizer step in place: `param` and its `state` tensors (the moments and buffers of `update.kind`, in
+ * the order of `optimizerStateKeys(update)`) are updated from `grad` by one fused kernel, with PyTorch's
+ * formulas (see the optimizers in src/optim/). Every tensor must be a float tensor of the param's size. Records
+ * nothing for autograd: call it under noGrad, as optimizers do.
  */
-export function adamStep_(
+export function optimizerStep_(
+  update: OptimizerUpdate,
   param: Tensor,
   grad: Tensor,
-  expAvg: Tensor,
-  expAvgSq: Tensor,
-  maxExpAvgSq: Tensor | null,
-  options: AdamStepOptions,
+  state: readonly Tensor[],
 ): void {
-  const op = 'adamStep_';
-  backend().adamUpdate(
+  const op = `optimizerStep_(${update.kind})`;
+  const keys = optimizerStateKeys(update);
+  if (state.length !== keys.length)
+    throw new ValueError(
+      op,
+      `expected ${keys.length} state tensors (${keys.join(', ') || 'none'}), got ${state.length}`,
+    );
+  backend().optimizerStep(
+    update,
     floatArrayOf(op, 'param', param, param),
     floatArrayOf(op, 'grad', grad, param),
-    floatArrayOf(op, 'expAvg', expAvg, param),
-    floatArrayOf(op, 'expAvgSq', expAvgSq, param),
-    options.amsgrad && maxExpAvgSq ? floatArrayOf(op, 'maxExpAvgSq', maxExpAvgSq, param) : null,
-    options,
+    state.map((s, i) => floatArrayOf(op, keys[i]!, s, param)),
   );
 }

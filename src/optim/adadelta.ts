@@ -1,11 +1,11 @@
 // @file optim.Adadelta: step sizes from running averages of squared gradients and squared updates.
 import { ValueError } from '../errors.js';
 import { withDefaults } from '../options.js';
+import { optimizerStep_ } from '../ops/optim.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
   checkNonNegative,
-  floatStorage,
   formatNumber,
   stateLike,
   type ParamGroup,
@@ -80,17 +80,9 @@ export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
   ): void {
     const { lr, rho, eps, weightDecay, maximize } = group;
     state.step++;
-    const p = floatStorage(param);
-    const g = floatStorage(grad);
-    const v = floatStorage(state.square_avg);
-    const u = floatStorage(state.acc_delta);
-    const sign = maximize ? -1 : 1;
-    for (let i = 0; i < p.length; i++) {
-      const gi = sign * g[i]! + weightDecay * p[i]!;
-      v[i] = rho * v[i]! + (1 - rho) * gi * gi;
-      const delta = (Math.sqrt(u[i]! + eps) / Math.sqrt(v[i]! + eps)) * gi;
-      u[i] = rho * u[i]! + (1 - rho) * delta * delta;
-      p[i] = p[i]! - lr * delta;
-    }
+    optimizerStep_({ kind: 'adadelta', lr, rho, eps, weightDecay, maximize }, param, grad, [
+      state.square_avg,
+      state.acc_delta,
+    ]);
   }
 }

@@ -1,10 +1,10 @@
 // @file optim.Adagrad: per-coordinate learning rates from the running sum of squared gradients.
 import { withDefaults } from '../options.js';
+import { optimizerStep_ } from '../ops/optim.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
   checkNonNegative,
-  floatStorage,
   stateLike,
   type ParamGroup,
   type ParamState,
@@ -82,15 +82,8 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
   ): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
     const step = ++state.step;
-    const clr = lr / (1 + (step - 1) * lrDecay);
-    const p = floatStorage(param);
-    const g = floatStorage(grad);
-    const sum = floatStorage(state.sum);
-    const sign = maximize ? -1 : 1;
-    for (let i = 0; i < p.length; i++) {
-      const gi = sign * g[i]! + weightDecay * p[i]!;
-      sum[i] = sum[i]! + gi * gi;
-      p[i] = p[i]! - (clr * gi) / (Math.sqrt(sum[i]!) + eps);
-    }
+    optimizerStep_({ kind: 'adagrad', step, lr, lrDecay, weightDecay, eps, maximize }, param, grad, [
+      state.sum,
+    ]);
   }
 }

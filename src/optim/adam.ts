@@ -2,7 +2,7 @@
 import { ValueError } from '../errors.js';
 import { withDefaults } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { adamStep_ } from '../ops/optim.js';
+import { optimizerStep_ } from '../ops/optim.js';
 import {
   Optimizer,
   checkNonNegative,
@@ -87,18 +87,16 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     const [beta1, beta2] = group.betas;
     const step = ++state.step;
     if (amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = stateLike(param);
+    const moments = [state.exp_avg, state.exp_avg_sq];
+    if (amsgrad) moments.push(state.max_exp_avg_sq!);
     // One fused kernel per parameter (ops/optim.ts): float64 in js, float32 SIMD in wasm for large tensors.
-    adamStep_(param, grad, state.exp_avg, state.exp_avg_sq, amsgrad ? state.max_exp_avg_sq! : null, {
-      step,
-      lr,
-      beta1,
-      beta2,
-      eps,
-      weightDecay,
-      decoupled: this.decoupledWeightDecay,
-      amsgrad,
-      maximize,
-    });
+    const decoupled = this.decoupledWeightDecay;
+    optimizerStep_(
+      { kind: 'adam', step, lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize },
+      param,
+      grad,
+      moments,
+    );
   }
 }
 

@@ -2,7 +2,8 @@
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { checkOptions } from '../options.js';
-import { allocate, isFloat, type DType, type FloatArray } from '../tensor/dtype.js';
+import { fullLike, tensor } from '../tensor/create.js';
+import { isFloat, type DType } from '../tensor/dtype.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -61,8 +62,7 @@ export interface OptimizerStateDict {
  *   }
  *   protected initState() { return {}; }
  *   protected updateParam(param: Tensor, grad: Tensor, _state: {}, group: optim.ParamGroup<{ lr: number }>) {
- *     const p = param.storage, g = grad.storage;
- *     for (let i = 0; i < p.length; i++) p[i] -= group.lr * Math.sign(g[i]!);
+ *     param.sub_(grad.sign().mul(group.lr));
  *   }
  * }
  */
@@ -114,8 +114,9 @@ export abstract class Optimizer<
   protected abstract initState(param: Tensor, group: ParamGroup<O>): S;
 
   /**
-   * Updates `param` in place from `grad` and its `state` (MLX's `apply_single`). Runs under noGrad; write the
-   * loop straight over `param.storage`, `grad.storage` and the state tensors' storage.
+   * Updates `param` in place from `grad` and its `state` (MLX's `apply_single`). Runs under noGrad, with tensor
+   * ops: the built-in optimizers call one fused kernel (`optimizerStep_`, src/ops/optim.ts); others may use
+   * in-place ops such as `param.sub_(…)`.
    */
   protected abstract updateParam(param: Tensor, grad: Tensor, state: S, group: ParamGroup<O>): void;
 
@@ -165,7 +166,7 @@ export abstract class Optimizer<
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (setToNone) p.grad = null;
-        else if (p.grad) p.grad.storage.fill(0);
+        else if (p.grad) p.grad.zero_();
       }
     }
   }
@@ -183,7 +184,7 @@ export abstract class Optimizer<
         for (const param of group.params) {
           const grad = param.grad;
           if (!grad) continue;
-          if (grad.storage.length !== param.storage.length) {
+          if (grad.numel() !== param.numel()) {
             throw new ShapeError(
               this.name,
               `the gradient of shape ${fmtShape(grad.shape)} does not fit the parameter of shape ${fmtShape(param.shape)}`,
@@ -285,16 +286,9 @@ export abstract class Optimizer<
 
 // ---- helpers for subclasses -----------------------------------------------------------------------------
 
-/** A zero-filled (or `value`-filled) state tensor of `param`'s shape and dtype. */
+/** A zero-filled (or `value`-filled) state tensor of `param`'s shape and dtype, outside any graph. */
 export function stateLike(param: Tensor, value = 0): Tensor {
-  const storage = allocate(param.dtype, param.numel());
-  if (value !== 0) storage.fill(value);
-  return new Tensor(storage, param.shape, param.dtype);
-}
-
-/** The float storage of a state tensor (created with stateLike, so always float). */
-export function floatStorage(t: Tensor): FloatArray {
-  return t.storage as FloatArray;
+  return fullLike(param, value);
 }
 
 /** Throws `Invalid <what>: <value>` unless value ≥ 0 (PyTorch's usual option check). */
@@ -342,7 +336,7 @@ export function stateDictToJSON(stateDict: OptimizerStateDict): OptimizerStateDi
     for (const [name, value] of Object.entries(entry)) {
       out[name] =
         value instanceof Tensor
-          ? { shape: [...value.shape], dtype: value.dtype, data: Array.from(value.storage, encodeNumber) }
+          ? { shape: [...value.shape], dtype: value.dtype, data: Array.from(value.dataSync(), encodeNumber) }
           : value;
     }
     state[key] = out;
@@ -357,11 +351,11 @@ export function stateDictFromJSON(json: OptimizerStateDictJSON): OptimizerStateD
     const out: Record<string, Tensor | number> = {};
     for (const [name, value] of Object.entries(entry)) {
       if (typeof value === 'number') out[name] = value;
-      else {
-        const storage = allocate(value.dtype, value.data.length);
-        value.data.forEach((v, i) => (storage[i] = decodeNumber(v)));
-        out[name] = new Tensor(storage, value.shape, value.dtype);
-      }
+      else
+        out[name] = tensor(Float64Array.from(value.data, decodeNumber), {
+          shape: value.shape,
+          dtype: value.dtype,
+        });
     }
     state[Number(key)] = out;
   }
@@ -380,10 +374,9 @@ function decodeNumber(v: number | string): number {
 
 // ---- internals ------------------------------------------------------------------------------------------
 
+/** A copy of t's values as a new tensor of `dtype`, outside any graph. */
 function cloneData(t: Tensor, dtype: DType): Tensor {
-  const storage = allocate(dtype, t.numel());
-  storage.set(t.storage);
-  return new Tensor(storage, t.shape, dtype);
+  return t.detach().to(dtype);
 }
 
 function withoutParams(group: object): Record<string, unknown> {

@@ -1,10 +1,10 @@
 // @file optim.RMSprop: gradients divided by a running root mean square, optionally centred and with momentum.
 import { withDefaults } from '../options.js';
+import { optimizerStep_ } from '../ops/optim.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
   checkNonNegative,
-  floatStorage,
   stateLike,
   type ParamGroup,
   type ParamState,
@@ -91,48 +91,17 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   ): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     state.step++;
-    const p = floatStorage(param);
-    const g = floatStorage(grad);
-    const v = floatStorage(state.square_avg);
     // Buffers a scheduler's change of options asks for after the first step start at zero, as at init.
     if (momentum > 0 && !state.momentum_buffer) state.momentum_buffer = stateLike(param);
     if (centered && !state.grad_avg) state.grad_avg = stateLike(param);
-    const sign = maximize ? -1 : 1;
-    const n = p.length;
-    // One straight-line loop per (centered, momentum) case: V8 does not hoist these branches by itself.
-    if (centered) {
-      const ga = floatStorage(state.grad_avg!);
-      if (momentum > 0) {
-        const b = floatStorage(state.momentum_buffer!);
-        for (let i = 0; i < n; i++) {
-          const gi = sign * g[i]! + weightDecay * p[i]!;
-          v[i] = alpha * v[i]! + (1 - alpha) * gi * gi;
-          ga[i] = alpha * ga[i]! + (1 - alpha) * gi;
-          b[i] = momentum * b[i]! + gi / (Math.sqrt(v[i]! - ga[i]! * ga[i]!) + eps);
-          p[i] = p[i]! - lr * b[i]!;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const gi = sign * g[i]! + weightDecay * p[i]!;
-          v[i] = alpha * v[i]! + (1 - alpha) * gi * gi;
-          ga[i] = alpha * ga[i]! + (1 - alpha) * gi;
-          p[i] = p[i]! - (lr * gi) / (Math.sqrt(v[i]! - ga[i]! * ga[i]!) + eps);
-        }
-      }
-    } else if (momentum > 0) {
-      const b = floatStorage(state.momentum_buffer!);
-      for (let i = 0; i < n; i++) {
-        const gi = sign * g[i]! + weightDecay * p[i]!;
-        v[i] = alpha * v[i]! + (1 - alpha) * gi * gi;
-        b[i] = momentum * b[i]! + gi / (Math.sqrt(v[i]!) + eps);
-        p[i] = p[i]! - lr * b[i]!;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const gi = sign * g[i]! + weightDecay * p[i]!;
-        v[i] = alpha * v[i]! + (1 - alpha) * gi * gi;
-        p[i] = p[i]! - (lr * gi) / (Math.sqrt(v[i]!) + eps);
-      }
-    }
+    const buffers = [state.square_avg];
+    if (centered) buffers.push(state.grad_avg!);
+    if (momentum > 0) buffers.push(state.momentum_buffer!);
+    optimizerStep_(
+      { kind: 'rmsprop', lr, alpha, eps, weightDecay, momentum, centered, maximize },
+      param,
+      grad,
+      buffers,
+    );
   }
 }

@@ -1,11 +1,11 @@
 // @file optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay.
 import { ValueError } from '../errors.js';
 import { withDefaults } from '../options.js';
+import { optimizerStep_ } from '../ops/optim.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   Optimizer,
   checkNonNegative,
-  floatStorage,
   stateLike,
   type ParamGroup,
   type ParamState,
@@ -75,28 +75,13 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
 
   protected updateParam(param: Tensor, grad: Tensor, state: SGDState, group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    const p = floatStorage(param);
-    const g = floatStorage(grad);
-    const n = p.length;
-    const sign = maximize ? -1 : 1;
-    if (momentum === 0) {
-      for (let i = 0; i < n; i++) p[i] = p[i]! - lr * (sign * g[i]! + weightDecay * p[i]!);
-      return;
-    }
-    const first = state.momentum_buffer === undefined;
-    if (first) state.momentum_buffer = stateLike(param);
-    const b = floatStorage(state.momentum_buffer!);
-    const keep = 1 - dampening;
-    // The branches are hoisted out of the loops: one loop per case keeps each loop body straight-line.
-    if (first) {
-      for (let i = 0; i < n; i++) b[i] = sign * g[i]! + weightDecay * p[i]!;
-    } else {
-      for (let i = 0; i < n; i++) b[i] = momentum * b[i]! + keep * (sign * g[i]! + weightDecay * p[i]!);
-    }
-    if (nesterov) {
-      for (let i = 0; i < n; i++) p[i] = p[i]! - lr * (sign * g[i]! + weightDecay * p[i]! + momentum * b[i]!);
-    } else {
-      for (let i = 0; i < n; i++) p[i] = p[i]! - lr * b[i]!;
-    }
+    const freshBuffer = momentum !== 0 && state.momentum_buffer === undefined;
+    if (freshBuffer) state.momentum_buffer = stateLike(param);
+    optimizerStep_(
+      { kind: 'sgd', lr, momentum, dampening, weightDecay, nesterov, maximize, freshBuffer },
+      param,
+      grad,
+      momentum !== 0 ? [state.momentum_buffer!] : [],
+    );
   }
 }

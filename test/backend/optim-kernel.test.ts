@@ -1,7 +1,7 @@
-// @file The fused Adam/AdamW update: the wasm SIMD kernel against the js kernel (the oracle) over 50 steps.
+// @file The fused optimizer step: the wasm SIMD kernel of every family against the js kernel (the oracle) over 50 steps.
 import { describe, expect, it } from 'vitest';
 import { jsBackend } from '../../src/backend/js/index.js';
-import type { AdamHyper, Backend } from '../../src/backend/types.js';
+import type { Backend, OptimizerUpdate } from '../../src/backend/types.js';
 import {
   NO_LIMITS,
   createWasmBackend,
@@ -9,6 +9,7 @@ import {
   wasmBackendFrom,
 } from '../../src/backend/wasm/index.js';
 import { loadRuntime } from '../../src/backend/wasm/runtime.js';
+import { optimizerStateKeys } from '../../src/ops/optim.js';
 
 const wasm = createWasmBackend();
 const eager = wasm ? wasmBackendFrom(loadRuntime(probeFeatures())!, NO_LIMITS) : null;
@@ -28,25 +29,24 @@ function random(n: number, seed: number, scale = 1): Float32Array {
 
 interface Run {
   p: Float32Array;
-  m: Float32Array;
-  v: Float32Array;
-  vMax: Float32Array | null;
+  state: Float32Array[];
 }
 
-/** 50 steps of `backend`'s adamUpdate from the same start, with a fresh gradient each step. */
-function run(backend: Backend, n: number, hyper: Omit<AdamHyper, 'step'>, steps = 50): Run {
+/** An update at step t (1-based): Adam and Adagrad count steps, SGD's buffer is fresh on the first. */
+type UpdateAt = (step: number) => OptimizerUpdate;
+
+/** 50 steps of `backend`'s optimizerStep from the same start, with a fresh gradient each step. */
+function run(backend: Backend, n: number, at: UpdateAt, steps = 50): Run {
   const p = random(n, 1);
-  const m = new Float32Array(n);
-  const v = new Float32Array(n);
-  const vMax = hyper.amsgrad ? new Float32Array(n) : null;
+  const state = optimizerStateKeys(at(1)).map((key) => new Float32Array(n).fill(key === 'sum' ? 0.1 : 0));
   for (let step = 1; step <= steps; step++) {
     const g = random(n, 1000 + step, step % 7 === 0 ? 1e-3 : 1);
-    backend.adamUpdate(p, g, m, v, vMax, { ...hyper, step });
+    backend.optimizerStep(at(step), p, g, state);
   }
-  return { p, m, v, vMax };
+  return { p, state };
 }
 
-/** max |actual − expected| / max |expected| (norm-wise: parameters near zero have no useful elementwise ratio). */
+/** max |actual − expected| / max |expected| (norm-wise: values near zero have no useful elementwise ratio). */
 function maxRelativeError(actual: Float32Array, expected: Float32Array): number {
   let err = 0;
   let scale = 0;
@@ -58,7 +58,10 @@ function maxRelativeError(actual: Float32Array, expected: Float32Array): number 
   return err / scale;
 }
 
-const BASE = {
+const SGD = { kind: 'sgd', lr: 0.05, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false } as const;
+const RMSPROP = { kind: 'rmsprop', lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0 } as const;
+const ADAM = {
+  kind: 'adam',
   lr: 1e-3,
   beta1: 0.9,
   beta2: 0.999,
@@ -67,37 +70,98 @@ const BASE = {
   decoupled: false,
   amsgrad: false,
   maximize: false,
-};
-const CASES: [string, Omit<AdamHyper, 'step'>][] = [
-  ['Adam', BASE],
-  ['Adam, L2 weight decay, maximize', { ...BASE, lr: 1e-2, weightDecay: 0.1, maximize: true }],
-  ['AdamW', { ...BASE, weightDecay: 1e-2, decoupled: true }],
+} as const;
+
+/** Each case: a label and the update at step t. */
+const CASES: [string, UpdateAt][] = [
+  ['SGD', () => ({ ...SGD, maximize: false, freshBuffer: false })],
+  [
+    'SGD, momentum, dampening, L2, maximize',
+    (t) => ({
+      ...SGD,
+      momentum: 0.9,
+      dampening: 0.1,
+      weightDecay: 0.01,
+      maximize: true,
+      freshBuffer: t === 1,
+    }),
+  ],
+  [
+    'SGD, Nesterov',
+    (t) => ({ ...SGD, momentum: 0.9, nesterov: true, maximize: false, freshBuffer: t === 1 }),
+  ],
+  ['RMSprop', () => ({ ...RMSPROP, centered: false, maximize: false })],
+  [
+    'RMSprop, momentum, L2',
+    () => ({ ...RMSPROP, momentum: 0.5, weightDecay: 0.1, centered: false, maximize: false }),
+  ],
+  ['RMSprop, centered, maximize', () => ({ ...RMSPROP, alpha: 0.9, centered: true, maximize: true })],
+  ['RMSprop, centered, momentum', () => ({ ...RMSPROP, momentum: 0.9, centered: true, maximize: false })],
+  [
+    'Adagrad, lr decay, L2',
+    (step) => ({
+      kind: 'adagrad',
+      step,
+      lr: 1e-2,
+      lrDecay: 0.01,
+      weightDecay: 0.1,
+      eps: 1e-10,
+      maximize: false,
+    }),
+  ],
+  [
+    'Adagrad, maximize',
+    (step) => ({ kind: 'adagrad', step, lr: 1e-2, lrDecay: 0, weightDecay: 0, eps: 1e-10, maximize: true }),
+  ],
+  ['Adadelta', () => ({ kind: 'adadelta', lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false })],
+  [
+    'Adadelta, L2, maximize',
+    () => ({ kind: 'adadelta', lr: 0.5, rho: 0.5, eps: 1e-6, weightDecay: 0.1, maximize: true }),
+  ],
+  ['Adam', (step) => ({ ...ADAM, step })],
+  [
+    'Adam, L2 weight decay, maximize',
+    (step) => ({ ...ADAM, step, lr: 1e-2, weightDecay: 0.1, maximize: true }),
+  ],
+  ['AdamW', (step) => ({ ...ADAM, step, weightDecay: 1e-2, decoupled: true })],
   [
     'AdamW, amsgrad',
-    { ...BASE, lr: 3e-3, beta1: 0.8, beta2: 0.99, weightDecay: 0.05, decoupled: true, amsgrad: true },
+    (step) => ({
+      ...ADAM,
+      step,
+      lr: 3e-3,
+      beta1: 0.8,
+      beta2: 0.99,
+      weightDecay: 0.05,
+      decoupled: true,
+      amsgrad: true,
+    }),
   ],
-  ['Adam, amsgrad', { ...BASE, amsgrad: true }],
+  ['Adam, amsgrad', (step) => ({ ...ADAM, step, amsgrad: true })],
 ];
 
-describe.skipIf(!wasm)('wasm adamUpdate', () => {
-  for (const [label, hyper] of CASES) {
+describe.skipIf(!wasm)('wasm optimizerStep', () => {
+  for (const [label, at] of CASES) {
     for (const n of [4096, 4099, 10_000]) {
       it(`${label}, ${n} elements: within float32 rounding of js after 50 steps`, () => {
-        const expected = run(jsBackend, n, hyper);
-        const actual = run(wasm!, n, hyper);
+        const expected = run(jsBackend, n, at);
+        const actual = run(wasm!, n, at);
         expect(maxRelativeError(actual.p, expected.p)).toBeLessThanOrEqual(1e-6);
-        expect(maxRelativeError(actual.m, expected.m)).toBeLessThanOrEqual(1e-5);
-        expect(maxRelativeError(actual.v, expected.v)).toBeLessThanOrEqual(1e-5);
-        if (hyper.amsgrad) expect(maxRelativeError(actual.vMax!, expected.vMax!)).toBeLessThanOrEqual(1e-5);
+        const keys = optimizerStateKeys(at(1));
+        expected.state.forEach((s, i) =>
+          expect(maxRelativeError(actual.state[i]!, s), keys[i]).toBeLessThanOrEqual(1e-5),
+        );
       });
     }
   }
 
   it('handles sizes that are not a multiple of four without touching neighbours (no size limits)', () => {
-    for (const n of [1, 3, 5, 17]) {
-      const expected = run(jsBackend, n, CASES[3]![1]);
-      const actual = run(eager!, n, CASES[3]![1]);
-      expect(maxRelativeError(actual.p, expected.p)).toBeLessThanOrEqual(1e-6);
+    for (const [label, at] of CASES) {
+      for (const n of [1, 3, 5, 17]) {
+        const expected = run(jsBackend, n, at);
+        const actual = run(eager!, n, at);
+        expect(maxRelativeError(actual.p, expected.p), `${label}, ${n}`).toBeLessThanOrEqual(1e-6);
+      }
     }
   });
 
@@ -106,26 +170,51 @@ describe.skipIf(!wasm)('wasm adamUpdate', () => {
     const p = new Float32Array(n).fill(1);
     const g = new Float32Array(n).fill(0.5);
     g[3] = NaN;
-    const m = new Float32Array(n);
-    const v = new Float32Array(n);
-    const vMax = new Float32Array(n);
-    eager!.adamUpdate(p, g, m, v, vMax, { ...BASE, amsgrad: true, step: 1 });
-    expect(Number.isNaN(vMax[3]!)).toBe(true);
+    const state = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    eager!.optimizerStep({ ...ADAM, amsgrad: true, step: 1 }, p, g, state);
+    expect(Number.isNaN(state[2]![3]!)).toBe(true);
     expect(Number.isNaN(p[3]!)).toBe(true);
     expect(Number.isNaN(p[2]!)).toBe(false);
   });
 
-  it('small and float64 tensors go to the js kernel (bit-identical)', () => {
-    const small = run(wasm!, 100, BASE);
-    expect(small).toEqual(run(jsBackend, 100, BASE));
-    const p = Float64Array.from(random(5000, 3));
-    const expected = Float64Array.from(p);
-    const g = Float64Array.from(random(5000, 4));
-    jsBackend.adamUpdate(expected, g, new Float64Array(5000), new Float64Array(5000), null, {
-      ...BASE,
-      step: 1,
-    });
-    wasm!.adamUpdate(p, g, new Float64Array(5000), new Float64Array(5000), null, { ...BASE, step: 1 });
-    expect(p).toEqual(expected);
+  it('small, float64 and mixed-dtype tensors go to the js kernel (bit-identical)', () => {
+    for (const [label, at] of CASES) {
+      expect(run(wasm!, 100, at), label).toEqual(run(jsBackend, 100, at));
+      const update = at(1);
+      const count = optimizerStateKeys(update).length;
+      const start = Float64Array.from(random(5000, 3));
+      const g = Float64Array.from(random(5000, 4));
+      const expected = Float64Array.from(start);
+      jsBackend.optimizerStep(
+        update,
+        expected,
+        g,
+        [...Array(count)].map(() => new Float64Array(5000)),
+      );
+      const p = Float64Array.from(start);
+      wasm!.optimizerStep(
+        update,
+        p,
+        g,
+        [...Array(count)].map(() => new Float64Array(5000)),
+      );
+      expect(p, label).toEqual(expected);
+      if (count === 0) continue;
+      const p32 = Float32Array.from(start);
+      const expected32 = Float32Array.from(start);
+      jsBackend.optimizerStep(
+        update,
+        expected32,
+        g,
+        [...Array(count)].map(() => new Float32Array(5000)),
+      );
+      wasm!.optimizerStep(
+        update,
+        p32,
+        g,
+        [...Array(count)].map(() => new Float32Array(5000)),
+      );
+      expect(p32, `${label}, float64 gradient`).toEqual(expected32);
+    }
   });
 });

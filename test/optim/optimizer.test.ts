@@ -238,8 +238,7 @@ describe('custom optimizers (MLX style: only the state init and the update rule)
       group: optim.ParamGroup<SignOptions>,
     ) {
       state.step++;
-      for (let i = 0; i < p.storage.length; i++)
-        p.storage[i] = p.storage[i]! - group.lr * Math.sign(g.storage[i]!);
+      p.sub_(g.sign().mul(group.lr));
     }
   }
 
@@ -248,7 +247,7 @@ describe('custom optimizers (MLX style: only the state init and the update rule)
     const opt = new SignSGD([a]);
     a.grad = tensor([5, -0.1]);
     opt.step();
-    expect(Array.from(a.storage)).toEqual([Math.fround(0.9), Math.fround(-0.9)]);
+    expect(Array.from(a.dataSync())).toEqual([Math.fround(0.9), Math.fround(-0.9)]);
     expect(opt.stateDict().state[0]).toEqual({ step: 1 });
     expect(() => new SignSGD([a], { lr: -1 })).toThrow('SignSGD: Invalid learning rate: -1');
   });

@@ -7,7 +7,7 @@ import { gather, indexAdd, indexSelect, scatter } from './gather.js';
 import { permute } from './layout.js';
 import { matmul } from './matmul.js';
 import { batchNorm, batchNormBackward, channelAffine } from './normalization.js';
-import { adamUpdate } from './optim.js';
+import { optimizerStep } from './optim.js';
 import { argReduce, reduce } from './reduce.js';
 import { recurrenceBackward, recurrenceForward } from './recurrence.js';
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from './recurrent.js';
@@ -55,7 +55,7 @@ export const jsBackend: Backend = {
   batchNorm,
   batchNormBackward,
   channelAffine,
-  adamUpdate,
+  optimizerStep,
   lstmCell,
   lstmCellBackward,
   gruCell,

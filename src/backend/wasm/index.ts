@@ -7,7 +7,7 @@ import { wasmBinary, wasmUnary, wasmUnaryGrad } from './elementwise.js';
 import { DEFAULT_LIMITS, type WasmLimits } from './limits.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmBatchNorm, wasmBatchNormBackward, wasmChannelAffine } from './normalization.js';
-import { wasmAdamUpdate } from './optim.js';
+import { wasmOptimizerStep } from './optim.js';
 import { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 import { wasmReduce, wasmSoftmax } from './reduce.js';
 import { wasmRecurrenceBackward, wasmRecurrenceForward } from './recurrent.js';
@@ -18,7 +18,7 @@ export { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 
 /**
  * The wasm backend over a loaded runtime: the js backend with SIMD kernels overriding the entries that dominate
- * training (matmul, whole convolutions, batch norm, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling, Adam updates, the LSTM's recurrence). Each
+ * training (matmul, whole convolutions, batch norm, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling, optimizer steps, the LSTM's recurrence). Each
  * override handles float32 inputs large enough to repay copying them into linear memory and hands anything
  * else (float64, other dtypes and ops, inputs below `limits`) to the js kernel, which stays the oracle.
  */
@@ -42,7 +42,7 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
     batchNorm: wasmBatchNorm(runtime, limits),
     batchNormBackward: wasmBatchNormBackward(runtime, limits),
     channelAffine: wasmChannelAffine(runtime, limits),
-    adamUpdate: wasmAdamUpdate(runtime, limits),
+    optimizerStep: wasmOptimizerStep(runtime, limits),
     recurrenceForward: wasmRecurrenceForward(runtime, limits),
     recurrenceBackward: wasmRecurrenceBackward(runtime, limits),
   };

@@ -11,7 +11,7 @@ export interface WasmLimits {
   readonly matmulNarrowMinWork: number;
   /** Elements of the largest array that an elementwise, reduction, softmax or window kernel touches. */
   readonly minSize: number;
-  /** Elements of a parameter that a fused optimizer update (adamUpdate) handles. */
+  /** Elements of a parameter that a fused optimizer step (optimizerStep) handles. */
   readonly optimMinSize: number;
 }
 

@@ -1,53 +1,110 @@
-// @file The wasm backend's fused optimizer updates on float32 (smaller or float64 tensors go to the js kernel).
+// @file The wasm backend's fused optimizer step on float32 (smaller or float64 tensors go to the js kernel).
+import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
-import type { Backend } from '../types.js';
+import type { Backend, OptimizerKind, OptimizerUpdate } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
 
-export function wasmAdamUpdate(runtime: WasmRuntime, limits: WasmLimits): Backend['adamUpdate'] {
-  return (p, g, m, v, vMax, hyper) => {
+/** The family codes of assembly/optim.ts. */
+const OPTIMIZER_CODES: Record<OptimizerKind, number> = {
+  sgd: 0,
+  rmsprop: 1,
+  adagrad: 2,
+  adadelta: 3,
+  adam: 4,
+};
+
+/** The longest parameter block (Adam's eleven scalars). */
+const BLOCK_FLOATS = 11;
+
+/**
+ * The switches and float32 scalars that assembly/optim.ts reads for `u`, in its order. The scalars are derived
+ * here in float64 (1 − β, the bias corrections, Adagrad's decayed learning rate) and rounded to float32 once.
+ */
+function parameterBlock(u: OptimizerUpdate): { flags: number; scalars: number[] } {
+  const sign = u.maximize ? -1 : 1;
+  switch (u.kind) {
+    case 'sgd':
+      return {
+        flags: (u.momentum !== 0 ? 1 : 0) | (u.freshBuffer ? 2 : 0) | (u.nesterov ? 4 : 0),
+        scalars: [u.lr, sign, u.weightDecay, u.momentum, 1 - u.dampening],
+      };
+    case 'rmsprop':
+      return {
+        flags: (u.centered ? 1 : 0) | (u.momentum > 0 ? 2 : 0),
+        scalars: [u.lr, sign, u.weightDecay, u.alpha, 1 - u.alpha, u.eps, u.momentum],
+      };
+    case 'adagrad':
+      return { flags: 0, scalars: [u.lr / (1 + (u.step - 1) * u.lrDecay), sign, u.weightDecay, u.eps] };
+    case 'adadelta':
+      return { flags: 0, scalars: [u.lr, sign, u.weightDecay, u.rho, 1 - u.rho, u.eps] };
+    case 'adam': {
+      const { lr, beta1, beta2, step, weightDecay, decoupled } = u;
+      return {
+        flags: u.amsgrad ? 1 : 0,
+        scalars: [
+          lr,
+          sign,
+          decoupled ? 0 : weightDecay,
+          decoupled ? lr * weightDecay : 0,
+          beta1,
+          1 - beta1,
+          beta2,
+          1 - beta2,
+          lr / (1 - beta1 ** step),
+          Math.sqrt(1 - beta2 ** step),
+          u.eps,
+        ],
+      };
+    }
+  }
+}
+
+export function wasmOptimizerStep(runtime: WasmRuntime, limits: WasmLimits): Backend['optimizerStep'] {
+  return (update, p, g, state) => {
     const n = p.length;
-    const amsgrad = hyper.amsgrad && vMax !== null;
     if (
       n < limits.optimMinSize ||
+      state.length > 3 ||
       !(p instanceof Float32Array && g instanceof Float32Array) ||
-      !(m instanceof Float32Array && v instanceof Float32Array) ||
-      (amsgrad && !(vMax instanceof Float32Array))
+      !state.every((s) => s instanceof Float32Array)
     ) {
-      jsBackend.adamUpdate(p, g, m, v, vMax, hyper);
+      jsBackend.optimizerStep(update, p, g, state);
       return;
     }
-    const { step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize } = hyper;
+    const { flags, scalars } = parameterBlock(update);
     const bytes = n * 4;
-    const [pAt, gAt, mAt, vAt, vMaxAt] = runtime.layout(bytes, bytes, bytes, bytes, amsgrad ? bytes : 0);
+    const sizes = [0, 1, 2].map((i) => (i < state.length ? bytes : 0));
+    const [blockAt, pAt, gAt, s0At, s1At, s2At] = runtime.layout(
+      BLOCK_FLOATS * 4,
+      bytes,
+      bytes,
+      sizes[0]!,
+      sizes[1]!,
+      sizes[2]!,
+    );
+    const stateAt = [s0At, s1At, s2At];
     const heap = runtime.f32;
+    heap.set(scalars, blockAt >> 2);
     heap.set(p, pAt >> 2);
     heap.set(g, gAt >> 2);
-    heap.set(m, mAt >> 2);
-    heap.set(v, vAt >> 2);
-    if (amsgrad) heap.set(vMax!, vMaxAt >> 2);
-    runtime.kernels.adamUpdate(
+    state.forEach((s, i) => heap.set(s, stateAt[i]! >> 2));
+    runtime.kernels.optimizerStep(
+      OPTIMIZER_CODES[update.kind],
+      flags,
+      blockAt,
+      n,
       pAt,
       gAt,
-      mAt,
-      vAt,
-      vMaxAt,
-      n,
-      decoupled ? lr * weightDecay : 0,
-      decoupled ? 0 : weightDecay,
-      maximize ? -1 : 1,
-      beta1,
-      1 - beta1,
-      beta2,
-      1 - beta2,
-      lr / (1 - beta1 ** step),
-      Math.sqrt(1 - beta2 ** step),
-      eps,
-      amsgrad,
+      state.length > 0 ? s0At : 0,
+      state.length > 1 ? s1At : 0,
+      state.length > 2 ? s2At : 0,
     );
-    p.set(heap.subarray(pAt >> 2, (pAt >> 2) + n));
-    m.set(heap.subarray(mAt >> 2, (mAt >> 2) + n));
-    v.set(heap.subarray(vAt >> 2, (vAt >> 2) + n));
-    if (amsgrad) vMax!.set(heap.subarray(vMaxAt >> 2, (vMaxAt >> 2) + n));
+    copyOut(p, heap, pAt);
+    state.forEach((s, i) => copyOut(s, heap, stateAt[i]!));
   };
+}
+
+function copyOut(target: FloatArray, heap: Float32Array, at: number): void {
+  target.set(heap.subarray(at >> 2, (at >> 2) + target.length));
 }

@@ -66,24 +66,17 @@ export interface KernelExports {
     gradWeight: number,
     gradBias: number,
   ): void;
-  adamUpdate(
+  /** assembly/optim.ts: one optimizer step of family `kind` with its scalars at `block` (see src/backend/wasm/optim.ts). */
+  optimizerStep(
+    kind: number,
+    flags: number,
+    block: number,
+    n: number,
     p: number,
     g: number,
-    m: number,
-    v: number,
-    vMax: number,
-    n: number,
-    shrink: number,
-    l2: number,
-    sign: number,
-    beta1: number,
-    oneMinusBeta1: number,
-    beta2: number,
-    oneMinusBeta2: number,
-    stepSize: number,
-    bias2Sqrt: number,
-    eps: number,
-    amsgrad: boolean,
+    s0: number,
+    s1: number,
+    s2: number,
   ): void;
   /** assembly/recurrent.ts: the LSTM's forward loop over a whole sequence (see src/backend/wasm/recurrent.ts). */
   lstmSequenceForward(
