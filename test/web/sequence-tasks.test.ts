@@ -8,6 +8,7 @@ import {
   describeHead,
   headWeights,
   heatmapLayout,
+  sourceKeys,
   strongestKeys,
 } from '../../web/src/sequence/attention-view.js';
 import { appendPoint, historyPoint, type HistoryPoint } from '../../web/src/sequence/history.js';
@@ -219,6 +220,14 @@ describe('attention heatmap helpers', () => {
         if (size > 110) expect(perRow * (size + 66) + 12 * (perRow - 1)).toBeLessThanOrEqual(available);
       }
     }
+  });
+
+  it('marks the keys holding each output’s token: the anti-diagonal for reverse, every copy of a repeated token', () => {
+    const distinct: ExampleView = { input: [1, 2, 3], target: [3, 2, 1], predicted: [0, 0, 0], attention };
+    expect(Array.from(sourceKeys(distinct))).toEqual([0, 0, 1, 0, 1, 0, 1, 0, 0]);
+    // Sort of 2 0 2: output 0 is the 0 at position 1; outputs 1 and 2 are a 2, found at positions 0 and 2.
+    const repeated: ExampleView = { input: [2, 0, 2], target: [0, 2, 2], predicted: [0, 0, 0], attention };
+    expect(Array.from(sourceKeys(repeated))).toEqual([0, 1, 0, 1, 0, 1, 1, 0, 1]);
   });
 
   it('finds the cell under the pointer (grid 40 px in and 24 px down), nothing off the grid', () => {

@@ -144,6 +144,18 @@ describe.skipIf(!hasChromium)('the sequence page in chromium', () => {
     expect(await page.textContent('#attention-readout')).toMatch(
       /^Layer 1, head 1: query 0 \(\d\) → key 7 \(\d\): \d+\.\d%$/,
     );
+    // The source outlines can be switched off (the maps redraw without them) and on again.
+    const withOutlines = (await heatmaps(page))[0]!.pixels;
+    await page.uncheck('#show-sources');
+    await page.waitForFunction(
+      (before) => (document.querySelector('#heatmaps canvas') as HTMLCanvasElement).toDataURL() !== before,
+      withOutlines,
+    );
+    await page.check('#show-sources');
+    await page.waitForFunction(
+      (before) => (document.querySelector('#heatmaps canvas') as HTMLCanvasElement).toDataURL() === before,
+      withOutlines,
+    );
     const tokens = await rightTokens(page);
     expect(tokens.right + tokens.wrong).toBe(6 * 8);
     expect(tokens.right).toBeGreaterThanOrEqual(40);

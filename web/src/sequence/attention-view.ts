@@ -13,6 +13,8 @@ const HIGH: RGB = [8, 48, 107];
 const MARGIN = { left: 40, top: 24, bottom: 34, right: 26 };
 const RIGHT_COLOR = '#1a7f37';
 const WRONG_COLOR = '#c62828';
+/** Outline of the keys holding each output's token. */
+const SOURCE_COLOR = '#f59322';
 
 /** The cell colour of an attention weight w ∈ [0, 1] (clamped). */
 export function attentionColor(weight: number): RGB {
@@ -63,18 +65,39 @@ export function describeHead(
 }
 
 /**
- * Draws one head's weights as a length × length grid, the input tokens along both axes and the model's output
- * token right of each row (green right, red wrong); `size` is the grid's side in CSS pixels.
+ * Where each output's token can be copied from: entry (q, k) is true when input position k holds the token that
+ * output position q must produce, [length, length] row-major. A model that solves the task by attention puts its
+ * weight there (for sort the cells depend on the tokens; repeated tokens give several cells per row).
  */
-export function drawHead(
-  canvas: HTMLCanvasElement,
-  example: ExampleView,
-  weights: Float32Array,
-  length: number,
-  title: string,
-  vocabulary: VocabularyName,
-  size: number,
-): void {
+export function sourceKeys(example: ExampleView): Uint8Array {
+  const length = example.input.length;
+  const sources = new Uint8Array(length * length);
+  for (let q = 0; q < length; q++) {
+    for (let k = 0; k < length; k++) sources[q * length + k] = example.input[k] === example.target[q] ? 1 : 0;
+  }
+  return sources;
+}
+
+/** One heatmap to draw. */
+export interface HeadPicture {
+  example: ExampleView;
+  /** [length, length], row q = query position. */
+  weights: Float32Array;
+  length: number;
+  title: string;
+  vocabulary: VocabularyName;
+  /** Side of the grid in CSS pixels. */
+  size: number;
+  /** Outline the cells of sourceKeys. */
+  outlineSources: boolean;
+}
+
+/**
+ * Draws one head's weights as a length × length grid, the input tokens along both axes and the model's output
+ * token right of each row (green right, red wrong), and optionally the source keys outlined.
+ */
+export function drawHead(canvas: HTMLCanvasElement, picture: HeadPicture): void {
+  const { example, weights, length, title, vocabulary, size } = picture;
   const width = MARGIN.left + size + MARGIN.right;
   const height = MARGIN.top + size + MARGIN.bottom;
   const context = setupCanvas(canvas, width, height);
@@ -97,6 +120,19 @@ export function drawHead(
   }
   context.strokeStyle = '#c9ced6';
   context.strokeRect(MARGIN.left + 0.5, MARGIN.top + 0.5, size - 1, size - 1);
+  if (picture.outlineSources) {
+    context.strokeStyle = SOURCE_COLOR;
+    context.lineWidth = 2;
+    const sources = sourceKeys(example);
+    for (let q = 0; q < length; q++) {
+      for (let k = 0; k < length; k++) {
+        if (sources[q * length + k]) {
+          context.strokeRect(MARGIN.left + k * cell + 1.5, MARGIN.top + q * cell + 1.5, cell - 3, cell - 3);
+        }
+      }
+    }
+    context.lineWidth = 1;
+  }
 
   const tokens = tokensToText(example.input, vocabulary);
   const fontSize = Math.max(9, Math.min(13, Math.floor(cell * 0.6)));
@@ -178,6 +214,8 @@ interface Shown {
 export class AttentionView {
   private rows: HTMLCanvasElement[][] = [];
   private shown: Shown | null = null;
+  /** Outline, in every map, the keys that hold each output's token. */
+  outlineSources = true;
 
   constructor(
     readonly container: HTMLElement,
@@ -237,7 +275,8 @@ export class AttentionView {
       row.forEach((canvas, head) => {
         const title = numLayers > 1 ? `Layer ${layer + 1} · head ${head + 1}` : `Head ${head + 1}`;
         const weights = headWeights(example.attention, length, numHeads, layer, head);
-        drawHead(canvas, example, weights, length, title, vocabulary, size);
+        const outlineSources = this.outlineSources;
+        drawHead(canvas, { example, weights, length, title, vocabulary, size, outlineSources });
         canvas.setAttribute('aria-label', describeHead(example, length, numHeads, layer, head, vocabulary));
         canvas.dataset['step'] = String(step);
       }),

@@ -108,6 +108,10 @@ function reset(): void {
   send({ type: 'reset', settings, runId });
 }
 
+$<HTMLInputElement>('show-sources').addEventListener('change', (event) => {
+  attentionView.outlineSources = (event.target as HTMLInputElement).checked;
+  queueRender();
+});
 $('play').addEventListener('click', () => setRunning(!running));
 $('step').addEventListener('click', () => {
   if (running) setRunning(false);
