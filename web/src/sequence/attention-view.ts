@@ -45,7 +45,7 @@ export function strongestKeys(weights: Float32Array, length: number): { key: num
 
 /**
  * One sentence a screen reader can read instead of the heatmap: where each query position looks most, e.g.
- * "Layer 1, head 1, input 3141: query 0 (3) looks most at key 3 (1), 91%; …".
+ * "Attention of layer 1, head 1 on input 3141: query 0 (3) looks most at key 3 (1), 91%; …".
  */
 export function describeHead(
   example: ExampleView,

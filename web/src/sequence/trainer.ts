@@ -6,7 +6,10 @@ import type { Evaluation, ExampleView, SequenceSnapshot, StepLog } from './proto
 import type { SequenceSettings } from './settings.js';
 import { exampleRow, makeBatch, vocabularySize, type SequenceBatch } from './tasks.js';
 
-/** Held-out examples the model is scored on (fixed per run, never trained on as a batch). */
+/**
+ * Examples the model is scored on: fixed per run and drawn by their own generator, so they are not the training
+ * batches (though with few possible sequences, e.g. 4 digits, the same sequence may also come up in training).
+ */
 export const EVALUATION_COUNT = 256;
 /** Examples shown with their attention weights: the first ones of the evaluation set. */
 export const SHOWN_EXAMPLES = 6;
@@ -46,6 +49,11 @@ export function scorePredictions(
   return { tokenAccuracy: tokens / targets.length, sequenceAccuracy: sequences / count };
 }
 
+/**
+ * Trains a SequenceModel on endless fresh batches of the task: per step, logits = model(x), loss = mean
+ * cross-entropy over every output position, then one Adam step (the seed fixes the initial weights, the batches
+ * and the evaluation set).
+ */
 export class SequenceTrainer {
   readonly model: SequenceModel;
   readonly vocabularySize: number;
