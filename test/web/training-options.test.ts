@@ -7,6 +7,7 @@ import { weightPenalty } from '../../web/src/objective.js';
 import { multiGaussTarget, planeTarget } from '../../web/src/regression-data.js';
 import { defaultSettings, type Settings } from '../../web/src/settings.js';
 import { Trainer, weightSeed } from '../../web/src/trainer.js';
+import { perceptronEquation } from '../../web/src/views/equation.js';
 
 function settings(patch: Partial<Settings>): Settings {
   return { ...defaultSettings(), ...patch };
@@ -135,6 +136,19 @@ describe('regression problem type', () => {
       expect(cell(-4, 2.5)).toBeGreaterThan(0.2);
       expect(cell(0, 2.5)).toBeLessThan(-0.2);
     }
+  });
+
+  it('a perceptron learns the plane t = (x₁ + x₂)/10 and shows it as ŷ = w₀ + w₁·x₁ + w₂·x₂', () => {
+    const t = new Trainer(
+      settings({ dataset: 'plane', loss: 'mse', hidden: [], features: ['x1', 'x2'], seed: 3 }),
+    );
+    for (let i = 0; i < 30; i++) t.trainEpoch();
+    const [layer] = t.weights();
+    expect([...layer!.weight]).toEqual([expect.closeTo(0.1, 2), expect.closeTo(0.1, 2)]);
+    expect(layer!.bias[0]).toBeCloseTo(0, 2);
+    const { lines } = perceptronEquation(layer!, ['x1', 'x2'], t.data);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ŷ = \S+ \+ 0\.(09|1)\d*·x₁ \+ 0\.(09|1)\d*·x₂$/);
   });
 
   it('MSE and Huber agree with their definitions on the validation split', () => {

@@ -1,4 +1,5 @@
-// @file The perceptron's equation, shown when the network has no hidden layer: p = σ(w₀ + Σ wⱼ·xⱼ).
+// @file The perceptron's equation, shown when the network has no hidden layer: p = σ(w₀ + Σ wⱼ·xⱼ), or for a
+// regression ŷ = w₀ + Σ wⱼ·xⱼ.
 import type { PlaygroundData } from '../data.js';
 import type { LayerWeights } from '../protocol.js';
 import { FEATURE_LABELS, type FeatureName } from '../settings.js';
@@ -53,6 +54,11 @@ export function perceptronEquation(
     raw || identity
       ? ''
       : `x₁, x₂ here are the normalized inputs (x − ${data.center.map((c) => num(c)).join(', ')}) / (${data.scale.map((s) => num(s)).join(', ')}).`;
+  if (data.task === 'regression') {
+    // A regression's output is the linear combination itself: no σ, no class boundary.
+    const { w, b } = rows[0]!;
+    return { lines: [`ŷ = ${linearTerms(b, w, names)}`], note };
+  }
   if (layer.outFeatures === 1) {
     const { w, b } = rows[0]!;
     const lines = [`P(${data.classNames[1] ?? 'class 1'}) = σ(${linearTerms(b, w, names)})`];
