@@ -110,67 +110,10 @@ export interface AxisWindows {
 }
 
 /**
- * The scalars of one fused optimizer step (Backend.optimizerStep), by optimizer family: each is the family's
- * torch.optim options, plus what the step needs to know about its state. `maximize` negates the gradient first;
- * `weightDecay` adds the L2 term λθ to it (AdamW's `decoupled` instead shrinks θ by 1 − γλ).
+ * The scalars of one Adam/AdamW update (torch.optim.Adam's options at step t). `decoupled` selects AdamW's
+ * θ ← θ·(1 − γλ) instead of the coupled L2 term g + λθ.
  */
-export type OptimizerUpdate = SGDUpdate | RMSpropUpdate | AdagradUpdate | AdadeltaUpdate | AdamUpdate;
-
-/** The optimizer families Backend.optimizerStep serves. */
-export type OptimizerKind = OptimizerUpdate['kind'];
-
-/** SGD; state `[momentumBuffer]` when momentum ≠ 0, else `[]`. */
-export interface SGDUpdate {
-  readonly kind: 'sgd';
-  readonly lr: number;
-  readonly momentum: number;
-  readonly dampening: number;
-  readonly weightDecay: number;
-  readonly nesterov: boolean;
-  readonly maximize: boolean;
-  /** The momentum buffer was just created: b ← g this step (no momentum, no dampening), as PyTorch does. */
-  readonly freshBuffer: boolean;
-}
-
-/** RMSprop; state `[squareAvg, gradAvg (centered only), momentumBuffer (momentum > 0 only)]`. */
-export interface RMSpropUpdate {
-  readonly kind: 'rmsprop';
-  readonly lr: number;
-  readonly alpha: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly momentum: number;
-  readonly centered: boolean;
-  readonly maximize: boolean;
-}
-
-/** Adagrad at step t (from 1); state `[sum]`. */
-export interface AdagradUpdate {
-  readonly kind: 'adagrad';
-  readonly step: number;
-  readonly lr: number;
-  readonly lrDecay: number;
-  readonly weightDecay: number;
-  readonly eps: number;
-  readonly maximize: boolean;
-}
-
-/** Adadelta; state `[squareAvg, accDelta]`. */
-export interface AdadeltaUpdate {
-  readonly kind: 'adadelta';
-  readonly lr: number;
-  readonly rho: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly maximize: boolean;
-}
-
-/**
- * Adam/AdamW at step t (from 1); state `[expAvg, expAvgSq, maxExpAvgSq (amsgrad only)]`. `decoupled` selects
- * AdamW's θ ← θ·(1 − γλ) instead of the coupled L2 term g + λθ.
- */
-export interface AdamUpdate {
-  readonly kind: 'adam';
+export interface AdamHyper {
   readonly step: number;
   readonly lr: number;
   readonly beta1: number;
@@ -189,26 +132,29 @@ export interface AdamUpdate {
 /** The cell of a recurrence: Elman RNN (tanh or ReLU), LSTM (gates i, f, g, o) or GRU (gates r, z, n). */
 export type RecurrentCellKind = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
 
-/** The sizes of one recurrence (one layer in one direction): T steps of `batch` rows of `hidden` units. */
+/** The sizes of one recurrence (one layer in one direction): T steps of `batch` rows, `inputSize` → `hidden` units. */
 export interface RecurrenceShape {
   readonly kind: RecurrentCellKind;
   readonly steps: number;
   readonly batch: number;
+  readonly inputSize: number;
   readonly hidden: number;
   /** Run from t = T − 1 down to 0. */
   readonly reverse: boolean;
 }
 
 /**
- * The arrays of Backend.recurrenceForward (G gates: 1 for RNN, 4 for LSTM, 3 for GRU). Inputs: `xGates`
- * [T, B, G·H] (x·W_ihᵀ + b_ih of every step), `weightHh` [G·H, H], `biasHh` [G·H] or null, `h0` [B, H], `c0`
- * [B, H] (LSTM only). Outputs: `out` [T + 1, B, H] (LSTM: [T + 2, B, H]): h_t at row t, the final h at row T and
- * the LSTM's final c at row T + 1; and what the backward pass reads, by time position t: `hPrev` [T, B, H] (the
- * h that step t started from), `saved` [T, B, 4H] (LSTM: the activated gates; GRU: r, z, n and W_hn·h + b_hn;
- * null for RNN), `cPrev` and `cells` [T, B, H] (LSTM: c before and after step t; null otherwise).
+ * The arrays of Backend.recurrenceForward (G gates: 1 for RNN, 4 for LSTM, 3 for GRU). Inputs: `input`
+ * [T, B, I], `weightIh` [G·H, I], `biasIh` [G·H] or null, `weightHh` [G·H, H], `biasHh` [G·H] or null, `h0`
+ * [B, H], `c0` [B, H] (LSTM only). Outputs: `out` [T + 1, B, H] (LSTM: [T + 2, B, H]): h_t at row t, the final h
+ * at row T and the LSTM's final c at row T + 1; and what the backward pass reads, by time position t: `hPrev`
+ * [T, B, H] (the h that step t started from), `saved` [T, B, 4H] (LSTM: the activated gates; GRU: r, z, n and
+ * W_hn·h + b_hn; null for RNN), `cPrev` and `cells` [T, B, H] (LSTM: c before and after step t; null otherwise).
  */
 export interface RecurrenceForwardArrays {
-  readonly xGates: FloatArray;
+  readonly input: FloatArray;
+  readonly weightIh: FloatArray;
+  readonly biasIh: FloatArray | null;
   readonly weightHh: FloatArray;
   readonly biasHh: FloatArray | null;
   readonly h0: FloatArray;
@@ -222,20 +168,16 @@ export interface RecurrenceForwardArrays {
 
 /**
  * The arrays of Backend.recurrenceBackward: `gradOut` (∂L/∂out, out's shape) and the forward pass's arrays in;
- * written: `gradX` [T, B, G·H] (∂L/∂xGates), `gradWeight` [G·H, H], `gradBias` [G·H], `gradH0` and `gradC0`
- * [B, H] (the latter LSTM only).
+ * written: `gradInput` [T, B, I], `gradWeightIh` [G·H, I], `gradBiasIh` [G·H] (or null without biases),
+ * `gradWeightHh` [G·H, H], `gradBiasHh` [G·H] (or null), `gradH0` and `gradC0` [B, H] (the latter LSTM only).
  */
-export interface RecurrenceBackwardArrays {
+export interface RecurrenceBackwardArrays extends RecurrenceForwardArrays {
   readonly gradOut: FloatArray;
-  readonly weightHh: FloatArray;
-  readonly out: FloatArray;
-  readonly hPrev: FloatArray;
-  readonly saved: FloatArray | null;
-  readonly cPrev: FloatArray | null;
-  readonly cells: FloatArray | null;
-  readonly gradX: FloatArray;
-  readonly gradWeight: FloatArray;
-  readonly gradBias: FloatArray;
+  readonly gradInput: FloatArray;
+  readonly gradWeightIh: FloatArray;
+  readonly gradBiasIh: FloatArray | null;
+  readonly gradWeightHh: FloatArray;
+  readonly gradBiasHh: FloatArray | null;
   readonly gradH0: FloatArray;
   readonly gradC0: FloatArray | null;
 }
@@ -572,16 +514,16 @@ export interface Backend {
   ): void;
 
   /**
-   * One optimizer step in place over arrays of the same length (torch.optim's `step` for one parameter):
-   * `param` and the `state` arrays (the moments and buffers of `update.kind`, in the order its type lists) are
-   * updated from `grad`. One entry serves every family; the formulas are PyTorch's, in its order of operations
-   * (see src/optim/*.ts and src/backend/js/optim.ts).
+   * One Adam/AdamW step in place over arrays of the same length: param, expAvg (m), expAvgSq (v) and, with
+   * amsgrad, maxExpAvgSq (the running max of v, NaN propagating) are updated from grad (see optim/adam.ts).
    */
-  optimizerStep(
-    update: OptimizerUpdate,
+  adamUpdate(
     param: FloatArray,
     grad: FloatArray,
-    state: readonly FloatArray[],
+    expAvg: FloatArray,
+    expAvgSq: FloatArray,
+    maxExpAvgSq: FloatArray | null,
+    hyper: AdamHyper,
   ): void;
 
   /**
@@ -654,15 +596,17 @@ export interface Backend {
   ): void;
 
   /**
-   * One layer's recurrence in one direction over a whole sequence (ops/recurrent.ts gives the equations): per
-   * step one product h·W_hhᵀ and the cell's gate kernel. Called as a method: the reference implementation runs
-   * its steps through `this`'s matmul and cell kernels, so a backend inherits it with its own fast kernels.
+   * One layer's recurrence in one direction over a whole sequence (ops/recurrent.ts gives the equations): the
+   * input projection x·W_ihᵀ + b_ih of all steps as one product, then per step one product h·W_hhᵀ and the
+   * cell's gate kernel. Called as a method: the reference implementation runs its steps through `this`'s matmul
+   * and cell kernels, so a backend inherits it with its own fast kernels.
    */
   recurrenceForward(shape: RecurrenceShape, arrays: RecurrenceForwardArrays): void;
 
   /**
    * Backpropagation through time for recurrenceForward: per step (last to first) the cell's gate gradient and
-   * one product ∂a_t·W_hh, then ∂W_hh = Σ_t ∂a_tᵀ·h_{t−1} as one product over all steps and ∂b_hh = Σ ∂a.
+   * one product ∂a_t·W_hh, then over all steps at once ∂W_hh = Σ_t ∂a_tᵀ·h_{t−1}, ∂b_hh = Σ ∂a, and for the
+   * projection ∂W_ih = ∂ãᵀ·x, ∂x = ∂ã·W_ih and ∂b_ih = Σ ∂ã (ã: the input-side pre-activations).
    */
   recurrenceBackward(shape: RecurrenceShape, arrays: RecurrenceBackwardArrays): void;
 }

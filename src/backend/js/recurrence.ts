@@ -15,12 +15,30 @@ function like(array: FloatArray, length: number): FloatArray {
   return array instanceof Float64Array ? new Float64Array(length) : new Float32Array(length);
 }
 
-/** Backend.recurrenceForward: per step, hGates = h_{t−1}·W_hhᵀ (this.matmul), then the cell kernel. */
+/**
+ * Backend.recurrenceForward: x̃ = x·W_ihᵀ + b_ih for all steps (this.matmul), then per step
+ * hGates = h_{t−1}·W_hhᵀ and the cell kernel.
+ */
 export function recurrenceForward(this: Backend, shape: RecurrenceShape, a: RecurrenceForwardArrays): void {
-  const { kind, steps, batch, hidden, reverse } = shape;
+  const { kind, steps, batch, inputSize, hidden, reverse } = shape;
   const width = GATES[kind] * hidden;
   const state = batch * hidden;
-  const { xGates, weightHh, biasHh, h0, c0, out, hPrev, saved, cPrev, cells } = a;
+  const { weightHh, biasHh, h0, c0, out, hPrev, saved, cPrev, cells } = a;
+  const xGates = like(out, steps * batch * width);
+  const rows = [steps * batch, width];
+  this.matmul(
+    a.input,
+    ONE_MATRIX,
+    a.weightIh,
+    ONE_MATRIX,
+    xGates,
+    steps * batch,
+    inputSize,
+    width,
+    false,
+    true,
+  );
+  if (a.biasIh) this.binary('add', xGates, rows, a.biasIh, [width], xGates, rows);
   const hGates = like(out, batch * width);
   let previous = -1;
   for (let s = 0; s < steps; s++) {
@@ -69,11 +87,12 @@ export function recurrenceForward(this: Backend, shape: RecurrenceShape, a: Recu
 
 /** Backend.recurrenceBackward: backpropagation through time, one gate-gradient kernel and one product per step. */
 export function recurrenceBackward(this: Backend, shape: RecurrenceShape, a: RecurrenceBackwardArrays): void {
-  const { kind, steps, batch, hidden, reverse } = shape;
+  const { kind, steps, batch, inputSize, hidden, reverse } = shape;
   const width = GATES[kind] * hidden;
   const state = batch * hidden;
-  const { gradOut: g, weightHh, out, hPrev, saved, cPrev, cells, gradX, gradWeight, gradBias } = a;
-  // ∂ of the pre-activations that meet W_hh (for the GRU they differ from ∂xGates in the n rows).
+  const { gradOut: g, weightHh, out, hPrev, saved, cPrev, cells } = a;
+  // ∂ of the input-side pre-activations x̃, and of those that meet W_hh (for the GRU they differ in the n rows).
+  const gradX = like(g, steps * batch * width);
   const dHidden = kind === 'gru' ? like(gradX, steps * batch * width) : gradX;
   const dh = a.gradH0;
   dh.set(g.subarray(steps * state, steps * state + state));
@@ -115,21 +134,18 @@ export function recurrenceBackward(this: Backend, shape: RecurrenceShape, a: Rec
   }
   // After an odd number of LSTM steps the final ∂c sits in the scratch array.
   if (dc && a.gradC0 && dc !== a.gradC0) a.gradC0.set(dc);
-  if (steps > 0) {
-    this.matmul(
-      dHidden,
-      ONE_MATRIX,
-      hPrev,
-      ONE_MATRIX,
-      gradWeight,
-      width,
-      steps * batch,
-      hidden,
-      true,
-      false,
-    );
+  const rows = steps * batch;
+  if (rows > 0 && inputSize > 0) {
+    this.matmul(gradX, ONE_MATRIX, a.input, ONE_MATRIX, a.gradWeightIh, width, rows, inputSize, true, false);
+    this.matmul(gradX, ONE_MATRIX, a.weightIh, ONE_MATRIX, a.gradInput, rows, width, inputSize, false, false);
   } else {
-    gradWeight.fill(0);
+    a.gradWeightIh.fill(0);
   }
-  this.reduce('sum', dHidden, [steps * batch, width], [0], gradBias);
+  if (rows > 0) {
+    this.matmul(dHidden, ONE_MATRIX, hPrev, ONE_MATRIX, a.gradWeightHh, width, rows, hidden, true, false);
+  } else {
+    a.gradWeightHh.fill(0);
+  }
+  if (a.gradBiasHh) this.reduce('sum', dHidden, [rows, width], [0], a.gradBiasHh);
+  if (a.gradBiasIh) this.reduce('sum', gradX, [rows, width], [0], a.gradBiasIh);
 }

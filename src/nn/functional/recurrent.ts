@@ -1,6 +1,5 @@
 // @file Functional multi-layer, optionally bidirectional RNN / LSTM / GRU over a sequence (the math behind nn.RNN, nn.LSTM, nn.GRU).
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { linear } from '../../ops/matmul.js';
 import { recurrence, type RecurrentKind } from '../../ops/recurrent.js';
 import { select } from '../../ops/indexing.js';
 import { cat, narrow, stack, squeeze, transpose, unsqueeze } from '../../ops/shape.js';
@@ -131,9 +130,10 @@ export function recurrentForward(
     for (let d = 0; d < directions; d++) {
       const index = layer * directions + d;
       const w = weights[index]!;
-      const xGates = linear(x, w.weightIh, w.biasIh);
       const packed = recurrence(kind, {
-        xGates,
+        input: x,
+        weightIh: w.weightIh,
+        biasIh: w.biasIh,
         weightHh: w.weightHh,
         biasHh: w.biasHh,
         h0: hx ? select(hx, 0, index) : zeroState(),

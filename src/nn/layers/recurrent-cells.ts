@@ -1,6 +1,5 @@
 // @file Single-step recurrent cells: RNNCell, LSTMCell, GRUCell (torch.nn.*Cell), one time step of the matching layer.
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { linear } from '../../ops/matmul.js';
 import { recurrence, type RecurrentKind } from '../../ops/recurrent.js';
 import { select } from '../../ops/indexing.js';
 import { squeeze, unsqueeze } from '../../ops/shape.js';
@@ -105,9 +104,10 @@ export abstract class RecurrentCellBase<In extends unknown[], Out> extends Modul
     };
     const h0 = state(h, 'hx');
     const c0 = this.kind === 'lstm' ? state(c, 'cx') : null;
-    const xGates = unsqueeze(linear(x, this.weight_ih, this.bias_ih), 0);
     const packed = recurrence(this.kind, {
-      xGates,
+      input: unsqueeze(x, 0),
+      weightIh: this.weight_ih,
+      biasIh: this.bias_ih,
       weightHh: this.weight_hh,
       biasHh: this.bias_hh,
       h0,
