@@ -165,6 +165,9 @@ describe('sequence curves', () => {
     history = appendPoint(history, historyPoint(snapshot(1, [], 0.9)), 10);
     expect(history.map((p) => p.step)).toEqual([1]);
     expect(history[0]!.tokenAccuracy).toBe(0.9);
+    // The re-post brought no training steps: the training values of step 1 stay.
+    expect(history[0]!.trainLoss).toBe(1);
+    expect(history[0]!.trainAccuracy).toBe(0.5);
     for (let step = 2; step <= 40; step++) history = appendPoint(history, at(step), 10);
     expect(history.length).toBeLessThanOrEqual(10);
     expect(history[0]!.step).toBe(1);

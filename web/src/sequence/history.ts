@@ -28,12 +28,23 @@ export function historyPoint(snapshot: SequenceSnapshot): HistoryPoint {
 }
 
 /**
- * Appends a point, replacing the last one if it is at the same step (a pause re-posts the current state), and
- * past `max` points drops every other one (the first and the newest stay), so memory and drawing stay bounded.
+ * Appends a point, or updates the last one if it is at the same step (a pause re-posts the current state without
+ * new steps: the training values already there stay), and past `max` points drops every other one (the first and
+ * the newest stay), so memory and drawing stay bounded.
  */
 export function appendPoint(history: HistoryPoint[], point: HistoryPoint, max: number): HistoryPoint[] {
   const last = history[history.length - 1];
-  const next = last && last.step === point.step ? [...history.slice(0, -1), point] : [...history, point];
+  const next =
+    last && last.step === point.step
+      ? [
+          ...history.slice(0, -1),
+          {
+            ...point,
+            trainLoss: point.trainLoss ?? last.trainLoss,
+            trainAccuracy: point.trainAccuracy ?? last.trainAccuracy,
+          },
+        ]
+      : [...history, point];
   if (next.length <= max) return next;
   return next.filter((_, i) => i === 0 || i === next.length - 1 || i % 2 === 0);
 }
