@@ -7,12 +7,7 @@ const STORAGE_NOT_YET_CONVERTED = [
   'src/nn/functional/loss-classification.ts',
   'src/nn/functional/loss-binary.ts',
   'src/nn/functional/loss-common.ts',
-  'src/nn/functional/dropout.ts',
-  'src/nn/functional/embedding.ts',
-  'src/nn/layers/embedding.ts',
-  'src/nn/parameter.ts',
-  'src/nn/init.ts',
-  'src/nn/utils/clip-grad.ts',
+  'src/nn/parameter.ts', // a Parameter wraps the very storage of the tensor it is made from, as PyTorch's does
 ];
 
 export default tseslint.config(

@@ -1,9 +1,10 @@
 // @file nn.init: in-place weight initialisers (uniform, normal, Xavier/Glorot, Kaiming/He, truncated normal) and gains.
 import { noGrad } from '../autograd/grad-mode.js';
 import { ValueError, fmtShape } from '../errors.js';
-import { fill_, normal_ as fillNormal, uniform_ as fillUniform } from '../ops/inplace.js';
+import { copy_, fill_, normal_ as fillNormal, uniform_ as fillUniform } from '../ops/inplace.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { eye } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /** The nonlinearities calculateGain knows, spelled as in PyTorch (camelCase aliases accepted). */
 export type Nonlinearity =
@@ -151,12 +152,8 @@ export function ones_<T extends Tensor>(tensor: T): T {
 export function eye_<T extends Tensor>(tensor: T): T {
   if (tensor.ndim !== 2)
     throw new ValueError('eye_', `only 2-D tensors are supported, got shape ${fmtShape(tensor.shape)}`);
-  return noGrad(() => {
-    fill_(tensor, 0);
-    const [rows, cols] = tensor.shape as [number, number];
-    for (let i = 0; i < Math.min(rows, cols); i++) tensor.storage[i * cols + i] = 1;
-    return tensor;
-  });
+  const [rows, cols] = tensor.shape as [number, number];
+  return noGrad(() => copy_(tensor, eye(rows, cols, { dtype: tensor.dtype })));
 }
 
 /**
@@ -211,25 +208,23 @@ export function truncNormal_<T extends Tensor>(tensor: T, options: TruncNormalOp
   if (!(a <= b)) throw new ValueError('truncNormal_', `expected a ≤ b, got a=${a}, b=${b}`);
   if (!(std >= 0)) throw new ValueError('truncNormal_', `std must be non-negative, got ${std}`);
   const maxTries = 10000;
-  return noGrad(() => {
-    const data = tensor.storage;
-    for (let i = 0; i < data.length; i++) {
-      let value = NaN;
-      for (let attempt = 0; attempt < maxTries; attempt++) {
-        const draw = mean + std * generator.normal();
-        if (draw >= a && draw <= b) {
-          value = draw;
-          break;
-        }
+  const values = new Float64Array(tensor.numel());
+  for (let i = 0; i < values.length; i++) {
+    let value = NaN;
+    for (let attempt = 0; attempt < maxTries; attempt++) {
+      const draw = mean + std * generator.normal();
+      if (draw >= a && draw <= b) {
+        value = draw;
+        break;
       }
-      if (Number.isNaN(value)) {
-        throw new ValueError(
-          'truncNormal_',
-          `no sample of N(${mean}, ${std}²) fell in [${a}, ${b}] after ${maxTries} draws; the interval is too far in the tails`,
-        );
-      }
-      data[i] = value;
     }
-    return tensor;
-  });
+    if (Number.isNaN(value)) {
+      throw new ValueError(
+        'truncNormal_',
+        `no sample of N(${mean}, ${std}²) fell in [${a}, ${b}] after ${maxTries} draws; the interval is too far in the tails`,
+      );
+    }
+    values[i] = value;
+  }
+  return noGrad(() => copy_(tensor, new Tensor(values, tensor.shape, 'float64')));
 }

@@ -51,6 +51,7 @@ export { multinomial, type MultinomialOptions } from './multinomial.js';
 export { einsum } from './einsum.js';
 export { erf } from './special.js';
 export * from './inplace.js';
+export { bernoulli_ } from './random-fill.js';
 export {
   conv1d,
   conv2d,

@@ -14,7 +14,7 @@ import { expand } from './shape.js';
  * In-place updates would silently corrupt a recorded graph, so they are refused on tensors that require grad
  * while grad mode is on; optimizers update parameters inside noGrad().
  */
-function checkWritable(op: string, target: Tensor): void {
+export function checkWritable(op: string, target: Tensor): void {
   if (target.requiresGrad && isGradEnabled()) {
     throw new NeuriteError(
       op,

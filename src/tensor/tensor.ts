@@ -583,6 +583,10 @@ export class Tensor {
   normal_(mean?: number, std?: number): this {
     return ops.normal_(this, mean, std);
   }
+  /** Each element ← 1 with probability p, else 0 (torch.Tensor.bernoulli_). */
+  bernoulli_(p?: number): this {
+    return ops.bernoulli_(this, p);
+  }
 }
 
 /** Row-major `data` of `shape` as nested arrays (a bare value for a 0-d shape). */

@@ -1,9 +1,9 @@
 // @file dropout: zeroes random elements with probability p and scales the survivors by 1/(1 − p) (F.dropout).
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { mul } from '../../ops/index.js';
+import { bernoulli_, mul, mul_ } from '../../ops/index.js';
 import { defaultGenerator, type Generator } from '../../random/generator.js';
 import { zeros } from '../../tensor/create.js';
-import { isFloat } from '../../tensor/dtype.js';
+import { isFloat, type DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /** Throws unless p is a probability; `op` names the caller in the message. */
@@ -11,6 +11,12 @@ export function checkDropoutProbability(op: string, p: number): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new ValueError(op, `dropout probability has to be between 0 and 1, but got ${String(p)}`);
   }
+}
+
+/** m/(1 − p) with m ~ Bernoulli(1 − p) per element (all zeros for p = 1), the mask both dropouts multiply by. */
+function keepMask(shape: readonly number[], dtype: DType, p: number, generator: Generator): Tensor {
+  const mask = bernoulli_(zeros(shape, { dtype }), 1 - p, generator);
+  return p === 1 ? mask : mul_(mask, 1 / (1 - p));
 }
 
 /**
@@ -29,11 +35,7 @@ export function dropout(
   if (!isFloat(x.dtype))
     throw new DTypeError('dropout', `expected a floating-point input, got dtype ${x.dtype}`);
   if (!training || p === 0) return x;
-  const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = zeros(x.shape, { dtype: x.dtype });
-  const data = mask.storage;
-  for (let i = 0; i < data.length; i++) data[i] = generator.bernoulli(1 - p) ? scale : 0;
-  return mul(x, mask);
+  return mul(x, keepMask(x.shape, x.dtype, p, generator));
 }
 
 /**
@@ -61,9 +63,5 @@ export function dropout2d(
     );
   }
   if (!training || p === 0) return x;
-  const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = zeros([...x.shape.slice(0, -2), 1, 1], { dtype: x.dtype });
-  const data = mask.storage;
-  for (let i = 0; i < data.length; i++) data[i] = generator.bernoulli(1 - p) ? scale : 0;
-  return mul(x, mask);
+  return mul(x, keepMask([...x.shape.slice(0, -2), 1, 1], x.dtype, p, generator));
 }

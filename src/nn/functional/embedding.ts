@@ -1,6 +1,6 @@
 // @file embedding: row lookup in a weight table, with an optional padding row that gets no gradient (F.embedding).
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { eq, indexSelect, reshape, where } from '../../ops/index.js';
+import { amax, amin, eq, indexSelect, reshape, where } from '../../ops/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /** Maps a possibly negative padding index into [0, numEmbeddings); `op` names the caller in errors. */
@@ -18,13 +18,13 @@ export function normalizePaddingIdx(op: string, paddingIdx: number, numEmbedding
 export function checkEmbeddingIndices(op: string, indices: Tensor, numEmbeddings: number): void {
   if (indices.dtype !== 'int32')
     throw new DTypeError(op, `expected int32 indices, got dtype ${indices.dtype}`);
-  const data = indices.storage;
-  for (let i = 0; i < data.length; i++) {
-    const index = data[i]!;
-    if (index < 0 || index >= numEmbeddings) {
-      throw new ValueError(op, `index ${index} is out of range for ${numEmbeddings} embeddings`);
-    }
-  }
+  if (indices.numel() === 0) return;
+  // Two reductions read back as numbers: the smallest index if it is negative, else the largest if too large.
+  const lowest = amin(indices).item();
+  const highest = amax(indices).item();
+  const outside = lowest < 0 ? lowest : highest >= numEmbeddings ? highest : null;
+  if (outside !== null)
+    throw new ValueError(op, `index ${outside} is out of range for ${numEmbeddings} embeddings`);
 }
 
 /**

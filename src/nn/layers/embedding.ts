@@ -2,7 +2,8 @@
 import { checkOptions, optionKeys } from '../../options.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ShapeError, fmtShape } from '../../errors.js';
-import { zeros } from '../../tensor/create.js';
+import { eq, maskedFill_ } from '../../ops/index.js';
+import { arange, zeros } from '../../tensor/create.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkEmbeddingIndices, embedding, normalizePaddingIdx } from '../functional/embedding.js';
@@ -86,9 +87,8 @@ export class Embedding extends Module {
     normal_(this.weight);
     const padding = this.paddingIdx;
     if (padding !== null) {
-      noGrad(() =>
-        this.weight.storage.fill(0, padding * this.embeddingDim, (padding + 1) * this.embeddingDim),
-      );
+      const rows = arange(0, this.numEmbeddings, 1, { dtype: 'int32' }).reshape([this.numEmbeddings, 1]);
+      noGrad(() => maskedFill_(this.weight, eq(rows, padding), 0));
     }
   }
 

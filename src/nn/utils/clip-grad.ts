@@ -1,5 +1,9 @@
 // @file Gradient clipping: clipGradNorm_ and clipGradValue_ (torch.nn.utils.clip_grad_norm_, clip_grad_value_).
+import { noGrad } from '../../autograd/grad-mode.js';
 import { ValueError } from '../../errors.js';
+import { abs, amax, amin, clamp_, mul_, ne, norm, pow, stack, sum } from '../../ops/index.js';
+import { full, zeros } from '../../tensor/create.js';
+import { isFloat } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 export interface ClipGradNormOptions {
@@ -33,9 +37,8 @@ export function clipGradNorm_(
 ): number {
   const grads = gradsOf(parameters);
   if (grads.length === 0) return 0;
-  const totalNorm = pNorm(
-    grads.map((g) => pNorm(g.storage, normType)),
-    normType,
+  const totalNorm = noGrad(() =>
+    vectorNorm(stack(grads.map((g) => vectorNorm(g, normType).double())), normType).item(),
   );
   if (options.errorIfNonfinite && !Number.isFinite(totalNorm)) {
     throw new ValueError(
@@ -47,10 +50,7 @@ export function clipGradNorm_(
   }
   // Like PyTorch, the gradients are multiplied even when the factor is 1 (so a NaN norm spreads NaN).
   const scale = Math.min(maxNorm / (totalNorm + 1e-6), 1);
-  for (const g of grads) {
-    const data = g.storage;
-    for (let i = 0; i < data.length; i++) data[i] = data[i]! * scale;
-  }
+  noGrad(() => grads.forEach((g) => mul_(g, scale)));
   return totalNorm;
 }
 
@@ -59,14 +59,7 @@ export function clipGradNorm_(
  * (torch.nn.utils.clip_grad_value_). Parameters without a gradient are ignored.
  */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
-  for (const g of gradsOf(parameters)) {
-    const data = g.storage;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]!;
-      if (v > clipValue) data[i] = clipValue;
-      else if (v < -clipValue) data[i] = -clipValue;
-    }
-  }
+  noGrad(() => gradsOf(parameters).forEach((g) => clamp_(g, -clipValue, clipValue)));
 }
 
 function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
@@ -74,26 +67,13 @@ function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
   return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
 }
 
-/** The p-norm of `values` as torch.norm computes it: max |x| for ∞, min |x| for −∞, the count of non-zeros for 0. */
-function pNorm(values: ArrayLike<number>, p: number): number {
-  const n = values.length;
-  if (p === Infinity || p === -Infinity) {
-    let best = p === Infinity ? 0 : Infinity;
-    for (let i = 0; i < n; i++) {
-      const a = Math.abs(values[i]!);
-      if (Number.isNaN(a)) return NaN;
-      best = p === Infinity ? Math.max(best, a) : Math.min(best, a);
-    }
-    return best;
-  }
-  if (p === 0) {
-    let count = 0;
-    for (let i = 0; i < n; i++) if (values[i] !== 0) count++;
-    return count;
-  }
-  let sum = 0;
-  if (p === 2) for (let i = 0; i < n; i++) sum += values[i]! * values[i]!;
-  else if (p === 1) for (let i = 0; i < n; i++) sum += Math.abs(values[i]!);
-  else for (let i = 0; i < n; i++) sum += Math.abs(values[i]!) ** p;
-  return p === 1 ? sum : sum ** (1 / p);
+/**
+ * The p-norm of all of `x`'s elements as a 0-d tensor, as torch.linalg.vector_norm computes it: max |x| for ∞
+ * (0 when empty), min |x| for −∞ (∞ when empty), the count of non-zeros for 0, (Σ|x|^p)^{1/p} otherwise.
+ */
+function vectorNorm(x: Tensor, p: number): Tensor {
+  if (p === 0) return sum(ne(x, 0)).to(isFloat(x.dtype) ? x.dtype : 'float32');
+  if (p === Infinity) return x.numel() === 0 ? zeros([], { dtype: x.dtype }) : amax(abs(x));
+  if (p === -Infinity) return x.numel() === 0 ? full([], Infinity, { dtype: x.dtype }) : amin(abs(x));
+  return p > 0 ? norm(x, p) : pow(sum(pow(abs(x), p)), 1 / p);
 }
