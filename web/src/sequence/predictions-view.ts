@@ -20,9 +20,11 @@ function predictionCells(example: ExampleView, vocabulary: VocabularyName): HTML
     cell.className = right ? 'right' : 'wrong';
     cell.textContent = tokensToText([token], vocabulary);
     if (!right) {
+      const expected = tokensToText([example.target[i]!], vocabulary);
+      cell.title = `expected ${expected}`;
       const note = cell.appendChild(document.createElement('span'));
       note.className = 'visually-hidden';
-      note.textContent = ` (wrong, expected ${tokensToText([example.target[i]!], vocabulary)})`;
+      note.textContent = ` (wrong, expected ${expected})`;
     }
   });
   return span;
