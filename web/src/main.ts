@@ -75,7 +75,12 @@ function safeBuild(s: Settings): PlaygroundData {
 }
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+/** Play, pause and step messages sent so far; a snapshot's `running` counts only if it saw the latest one. */
+let controlSeq = 0;
 function send(message: ToWorker): void {
+  if (message.type === 'play' || message.type === 'pause' || message.type === 'step') {
+    message = { ...message, control: ++controlSeq };
+  }
   worker.postMessage(message);
 }
 
@@ -405,7 +410,9 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       latest = snapshot;
       freshSnapshot = true;
       surfacePanel.onSnapshot(snapshot.weights);
-      if (running !== snapshot.running) {
+      // A snapshot posted before the latest play/pause click must not undo it; after it, the worker's word
+      // counts (early stopping ends a run by itself).
+      if (message.control === controlSeq && running !== snapshot.running) {
         running = snapshot.running;
         showRunning(running);
       }

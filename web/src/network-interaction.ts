@@ -34,12 +34,16 @@ export class NetworkInteraction {
       },
     );
     const canvas = network.canvas;
+    // The canvas's name and role (a picture described in words) come from accessibility.ts; how to operate it
+    // is its description.
     canvas.tabIndex = 0;
-    canvas.setAttribute('role', 'application');
-    canvas.setAttribute(
-      'aria-label',
-      'Network: arrow keys choose a neuron and show its output in the plot; Enter edits its incoming weights',
-    );
+    const help = document.createElement('p');
+    help.id = `${canvas.id || 'network'}-keys`;
+    help.hidden = true;
+    help.textContent =
+      'Arrow keys choose a neuron and show its output in the plot; Enter edits its incoming weights and bias.';
+    canvas.after(help);
+    canvas.setAttribute('aria-describedby', help.id);
     canvas.addEventListener('pointermove', (event) => this.onPointerMove(event));
     canvas.addEventListener('pointerleave', () => this.setHovered(null));
     canvas.addEventListener('click', (event) => this.onClick(event));

@@ -103,11 +103,15 @@ export interface DescentRun {
 
 export type ToWorker =
   | { type: 'reset'; settings: Settings; runId: number }
-  | { type: 'play' }
-  | { type: 'pause' }
+  /**
+   * Play, pause and step carry a count the page increases with each (`control`); snapshots echo the last one
+   * received, so the page can tell a snapshot posted before its latest click from one posted after it.
+   */
+  | { type: 'play'; control?: number }
+  | { type: 'pause'; control?: number }
   /** Change the running optimizer / loss (learning rate, batch size, weight decay, regularization). */
   | { type: 'hyper'; hyper: HyperSettings }
-  | { type: 'step' }
+  | { type: 'step'; control?: number }
   | { type: 'addPoint'; point: { x: number; y: number; label: number } }
   | { type: 'export'; format?: 'safetensors' | 'onnx' }
   | { type: 'import'; bytes: Uint8Array }
@@ -122,7 +126,7 @@ export type ToWorker =
 
 export type FromWorker =
   /** `seq` counts snapshots up across runs; the page answers each with `drawn`. */
-  | { type: 'snapshot'; snapshot: Snapshot; seq: number }
+  | { type: 'snapshot'; snapshot: Snapshot; seq: number; control: number }
   | { type: 'exported'; bytes: Uint8Array; format: 'safetensors' | 'onnx' }
   | { type: 'imported'; message: string }
   | { type: 'surface'; grid: SurfaceGrid }

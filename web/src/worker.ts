@@ -33,6 +33,8 @@ let lastSnapshot = 0;
 /** Sequence numbers of the last snapshot posted and the last one the page drew. */
 let postedSeq = 0;
 let drawnSeq = 0;
+/** The page's count of play / pause / step messages, as of the last one received (echoed in snapshots). */
+let control = 0;
 let scheduled = false;
 /** The loss-surface view's current problem (a copy: training on does not change it). */
 let surface: SurfaceProblem | null = null;
@@ -48,7 +50,7 @@ function postSnapshot(): void {
   lastSnapshot = performance.now();
   const buffers = [snapshot.output, ...snapshot.neurons].map((a) => a.buffer as ArrayBuffer);
   postedSeq++;
-  post({ type: 'snapshot', snapshot, seq: postedSeq }, buffers);
+  post({ type: 'snapshot', snapshot, seq: postedSeq, control }, buffers);
 }
 
 function fail(error: unknown): void {
@@ -81,6 +83,9 @@ function loop(): void {
 
 scope.onmessage = (event) => {
   const message = event.data;
+  if ((message.type === 'play' || message.type === 'pause' || message.type === 'step') && message.control) {
+    control = message.control;
+  }
   try {
     switch (message.type) {
       case 'reset':
