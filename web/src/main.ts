@@ -1,6 +1,7 @@
 // @file The playground page: controls bound to the settings (mirrored in the URL), the training worker,
 // and the live views drawn from its snapshots.
 import './style.css';
+import './responsive.css';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
 import {
   $,
