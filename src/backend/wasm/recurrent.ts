@@ -12,8 +12,8 @@ import type { WasmRuntime } from './runtime.js';
 
 /**
  * Whether the fused kernels take this recurrence: a float32 LSTM with inputs, whose hidden size is a multiple of
- * 4 (whole f32x4 vectors per gate) and at least `limits.minSize` gate values per step. Everything else runs the
- * reference loop through this backend's kernels (its matmuls in wasm).
+ * 4 (whole f32x4 vectors per gate), with at least `limits.minSize` gate values per step and at most 1 GiB of linear
+ * memory. Everything else runs the reference loop through this backend's kernels (its matmuls in wasm).
  */
 function fused(shape: RecurrenceShape, arrays: { weightHh: FloatArray }, limits: WasmLimits): boolean {
   return (
@@ -22,9 +22,20 @@ function fused(shape: RecurrenceShape, arrays: { weightHh: FloatArray }, limits:
     shape.inputSize > 0 &&
     shape.steps > 0 &&
     arrays.weightHh instanceof Float32Array &&
-    shape.batch * 4 * shape.hidden >= limits.minSize
+    shape.batch * 4 * shape.hidden >= limits.minSize &&
+    residentBytes(shape) <= MAX_RESIDENT_BYTES
   );
 }
+
+/** Linear memory the fused backward pass lays out, about (two gate arrays dominate). */
+function residentBytes({ steps, batch, inputSize, hidden }: RecurrenceShape): number {
+  return (
+    4 * steps * batch * (8 * hidden + 4 * hidden + 2 * inputSize) + 8 * 4 * hidden * (hidden + inputSize)
+  );
+}
+
+/** Larger recurrences take the reference loop, whose kernels copy one step at a time. */
+const MAX_RESIDENT_BYTES = 2 ** 30;
 
 /** b_ih + b_hh in float64, rounded once (the gate kernel adds one bias row); null without biases. */
 function combinedBias(a: RecurrenceForwardArrays, width: number): Float32Array | null {
