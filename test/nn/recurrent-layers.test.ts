@@ -114,6 +114,14 @@ describe('recurrent layers: errors name the layer and the shapes', () => {
     );
   });
 
+  it('refuses an empty sequence, as PyTorch does', () => {
+    expect(() => lstm.forward(randn([0, 2, 4]))).toThrow(
+      'LSTM: expected a sequence length larger than 0, got input shape [0, 2, 4]',
+    );
+    expect(() => new nn.GRU(4, 3, { batchFirst: true }).forward(randn([2, 0, 4]))).toThrow(ValueError);
+    expect(lstm.forward(randn([3, 0, 4]))[0].shape).toEqual([3, 0, 3]);
+  });
+
   it('refuses initial states of the wrong shape or dtype', () => {
     const x = randn([5, 2, 4]);
     expect(() => lstm.forward(x, [randn([1, 2, 3]), randn([2, 2, 3])])).toThrow(

@@ -102,6 +102,12 @@ export function recurrentForward(
     );
   }
   const batched = input.ndim === 3;
+  if (input.shape[batched && batchFirst ? 1 : 0] === 0) {
+    throw new ValueError(
+      op,
+      `expected a sequence length larger than 0, got input shape ${fmtShape(input.shape)}`,
+    );
+  }
   let x = batched ? (batchFirst ? transpose(input, 0, 1) : input) : unsqueeze(input, 1);
   const batch = x.shape[1]!;
   const stateShape = batched
