@@ -50,6 +50,9 @@ export function syncOptionControls(settings: Settings): void {
   $('confusion-section').hidden = regression;
   $('train-acc-caption').textContent = regression ? 'Training MAE' : 'Training accuracy';
   $('val-acc-caption').textContent = regression ? 'Validation MAE' : 'Validation accuracy';
+  $('plot-keys').textContent = regression
+    ? 'The colour is the predicted value: orange negative, white zero, blue positive.'
+    : 'Click, or focus the plot and use the arrow keys (Shift for small steps) and Enter, to add a point of the chosen class.';
 }
 
 export interface OptionHandlers {
