@@ -12,6 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import { assemblyOpcodes, typescriptOpcodes } from './wasm-opcodes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES = [
@@ -25,6 +26,11 @@ const ENTRIES = [
   'assembly/recurrent.ts',
 ];
 const OUTPUT = 'src/backend/wasm/kernels.generated.ts';
+/** The op-code files generated from scripts/wasm-opcodes.mjs (the AssemblyScript one before compiling). */
+const OPCODE_FILES = {
+  'assembly/opcodes.generated.ts': assemblyOpcodes(),
+  'src/backend/wasm/opcodes.generated.ts': typescriptOpcodes(),
+};
 const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--importMemory'];
 
 async function compile(extraFlags) {
@@ -69,16 +75,24 @@ async function generate() {
   ].join('\n');
 }
 
-const text = await generate();
-const target = join(root, OUTPUT);
 if (process.argv.includes('--check')) {
-  const committed = await readFile(target, 'utf8').catch(() => '');
-  if (committed !== text) {
-    console.error(`${OUTPUT} is out of date: run node scripts/build-wasm.mjs`);
-    process.exit(1);
+  let stale = false;
+  for (const [path, text] of Object.entries(OPCODE_FILES)) {
+    if ((await readFile(join(root, path), 'utf8').catch(() => '')) !== text) {
+      console.error(`${path} is out of date: run node scripts/build-wasm.mjs`);
+      stale = true;
+    }
   }
-  console.log(`${OUTPUT} matches a fresh build`);
+  // Compiles the committed sources (op codes included): a stale op-code file is reported above.
+  const committed = await readFile(join(root, OUTPUT), 'utf8').catch(() => '');
+  if (committed !== (await generate())) {
+    console.error(`${OUTPUT} is out of date: run node scripts/build-wasm.mjs`);
+    stale = true;
+  }
+  if (stale) process.exit(1);
+  console.log(`${OUTPUT} and the op-code files match a fresh build`);
 } else {
-  await writeFile(target, text);
-  console.log(`wrote ${OUTPUT}`);
+  for (const [path, text] of Object.entries(OPCODE_FILES)) await writeFile(join(root, path), text);
+  await writeFile(join(root, OUTPUT), await generate());
+  console.log(`wrote ${Object.keys(OPCODE_FILES).join(', ')}, ${OUTPUT}`);
 }

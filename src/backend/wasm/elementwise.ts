@@ -2,39 +2,14 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, shapesEqual, type Shape } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
-import type { Backend, BinaryOp, UnaryGradOp, UnaryOp } from '../types.js';
+import type { Backend, UnaryGradOp } from '../types.js';
 import type { WasmLimits } from './limits.js';
+import { BINARY_CODES, UNARY_CODES } from './opcodes.generated.js';
 import type { WasmRuntime } from './runtime.js';
 
-/** Operation codes of assembly/elementwise.ts; the other ops (pow, comparisons, logic) stay on js. */
-const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  maximum: 4,
-  minimum: 5,
-};
-
-/**
- * Unary operation codes. Exact (to the bit, like the js kernels in float32): neg, abs, relu, square, sqrt,
- * reciprocal, clamp. Within a few float32 ulps: rsqrt (rounded twice), leakyRelu (slope in float32), and
- * exp, sigmoid, tanh (SIMD polynomials, ≤ 2 ulps measured).
- */
-const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
-  neg: 0,
-  abs: 1,
-  relu: 2,
-  square: 3,
-  sqrt: 4,
-  rsqrt: 5,
-  reciprocal: 6,
-  exp: 7,
-  sigmoid: 8,
-  tanh: 9,
-  leakyRelu: 10,
-  clamp: 11,
-};
+// Exact (to the bit, like the js kernels in float32): neg, abs, relu, square, sqrt, reciprocal, clamp. Within a
+// few float32 ulps: rsqrt (rounded twice), leakyRelu (slope in float32), and exp, sigmoid, tanh (SIMD polynomials,
+// ≤ 2 ulps measured).
 
 const MAX_DIMS = 4; // the wasm binary kernel walks four dims
 
@@ -121,7 +96,11 @@ export function wasmUnary(runtime: WasmRuntime, limits: WasmLimits): Backend['un
 }
 
 /** Operation codes of assembly/elementwise.ts's unaryGrad (the unary codes of the same activations). */
-const UNARY_GRAD_CODES: Record<UnaryGradOp, number> = { relu: 2, sigmoid: 8, tanh: 9 };
+const UNARY_GRAD_CODES: Record<UnaryGradOp, number> = {
+  relu: UNARY_CODES.relu!,
+  sigmoid: UNARY_CODES.sigmoid!,
+  tanh: UNARY_CODES.tanh!,
+};
 
 /** Backend.unaryGrad on float32 arrays of at least `limits.minSize` elements; bit-identical to the js kernel. */
 export function wasmUnaryGrad(runtime: WasmRuntime, limits: WasmLimits): Backend['unaryGrad'] {
