@@ -5,6 +5,14 @@ import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackw
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './convolution.js';
 import { gather, indexAdd, indexSelect, scatter } from './gather.js';
 import { permute } from './layout.js';
+import {
+  classIndexLoss,
+  classIndexLossBackward,
+  classProbabilityLoss,
+  classProbabilityLossBackward,
+  pointwiseLoss,
+  pointwiseLossBackward,
+} from './loss.js';
 import { matmul } from './matmul.js';
 import { batchNorm, batchNormBackward, channelAffine } from './normalization.js';
 import { optimizerStep } from './optim.js';
@@ -62,4 +70,10 @@ export const jsBackend: Backend = {
   gruCellBackward,
   recurrenceForward,
   recurrenceBackward,
+  classIndexLoss,
+  classIndexLossBackward,
+  classProbabilityLoss,
+  classProbabilityLossBackward,
+  pointwiseLoss,
+  pointwiseLossBackward,
 };

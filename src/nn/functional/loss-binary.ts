@@ -1,11 +1,9 @@
-// @file Binary classification losses: binaryCrossEntropy and binaryCrossEntropyWithLogits (stable, fused).
+// @file Binary classification losses: binaryCrossEntropy and binaryCrossEntropyWithLogits (stable; fused in ops/loss.ts).
 import { checkOptions } from '../../options.js';
-import { record } from '../../autograd/node.js';
 import { noGrad } from '../../autograd/grad-mode.js';
-import { ValueError } from '../../errors.js';
+import { checkProbabilities, pointwiseLoss } from '../../ops/loss.js';
 import { expand } from '../../ops/shape.js';
-import { allocate, type TypedArray } from '../../tensor/dtype.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import {
   BCE_LOSS_KEYS,
   BCE_WITH_LOGITS_KEYS,
@@ -14,84 +12,17 @@ import {
   checkFloatTarget,
   checkReduction,
   checkSameShape,
-  reduceFused,
-  upstream,
   type BCELossOptions,
   type BCEWithLogitsOptions,
-  type Reduction,
 } from './loss-common.js';
 
 // ---- binary classification --------------------------------------------------------------------------------
 
-/**
- * The per-element formulas of a fused elementwise loss, of input x, target y, weight w and positive weight p
- * (1 where not given). Rules are module constants, so that a call creates no closures.
- */
-interface PointwiseRule {
-  loss(x: number, y: number, w: number, p: number): number;
-  /** ∂lᵢ/∂xᵢ */
-  inputGrad(x: number, y: number, w: number, p: number): number;
-  /** ∂lᵢ/∂yᵢ */
-  targetGrad(x: number, y: number, w: number, p: number): number;
-}
-
-/** The operands of a fused elementwise loss: inputs, targets and the optional weights broadcast to them. */
-interface PointwiseOperands {
-  x: TypedArray;
-  y: TypedArray;
-  w: TypedArray | null;
-  p: TypedArray | null;
-}
-
-/** Runs a fused elementwise loss over input and target of one shape; 'mean' divides by the element count. */
-function pointwiseLoss(
-  op: string,
-  input: Tensor,
-  target: Tensor,
-  reduction: Reduction,
-  rule: PointwiseRule,
-  { x, y, w, p }: PointwiseOperands,
-): Tensor {
-  const count = input.numel();
-  let out: Tensor;
-  if (reduction === 'none') {
-    const losses = new Float64Array(count);
-    for (let i = 0; i < count; i++) losses[i] = rule.loss(x[i]!, y[i]!, w ? w[i]! : 1, p ? p[i]! : 1);
-    out = reduceFused(losses, 0, count, input.shape, reduction, input);
-  } else {
-    let total = 0;
-    for (let i = 0; i < count; i++) total += rule.loss(x[i]!, y[i]!, w ? w[i]! : 1, p ? p[i]! : 1);
-    out = reduceFused(NO_LOSSES, total, count, input.shape, reduction, input);
-  }
-  return record(out, op, [input, target], (gradOutput) => {
-    const g = upstream(gradOutput, reduction === 'none', () => gradOutput);
-    const scale = reduction === 'mean' ? 1 / count : 1;
-    const grads: (Tensor | null)[] = [null, null];
-    for (let k = 0; k < 2; k++) {
-      const t = k === 0 ? input : target;
-      if (!t.requiresGrad) continue;
-      const local = allocate(t.dtype, count);
-      for (let i = 0; i < count; i++) {
-        const wi = w ? w[i]! : 1;
-        const pi = p ? p[i]! : 1;
-        const derivative =
-          k === 0 ? rule.inputGrad(x[i]!, y[i]!, wi, pi) : rule.targetGrad(x[i]!, y[i]!, wi, pi);
-        local[i] = scale * g.at(i) * derivative;
-      }
-      grads[k] = g.finish(new Tensor(local, t.shape, t.dtype));
-    }
-    return grads;
-  });
-}
-
-/** reduceFused reads the per-element losses only for reduction 'none'. */
-const NO_LOSSES = new Float64Array(0);
-
-/** An elementwise weight's values broadcast to `shape` (weights are constants: they get no gradient). */
+/** An elementwise weight broadcast to `shape` (weights are constants: they get no gradient). */
 function elementWeights(op: string, name: string, weight: Tensor | null, shape: readonly number[]) {
   if (!weight) return null;
   checkElementWeight(op, name, weight, shape);
-  return noGrad(() => expand(weight, shape)).storage;
+  return noGrad(() => expand(weight, shape));
 }
 
 /**
@@ -110,38 +41,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
   checkFloatInput(op, input);
   checkFloatTarget(op, target);
   checkSameShape(op, input, target);
-  const x = input.storage;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (!(v >= 0 && v <= 1)) {
-      throw new ValueError(
-        op,
-        `all elements of input should be between 0 and 1, got ${v} at flat index ${i} ` +
-          '(pass raw scores to binaryCrossEntropyWithLogits instead)',
-      );
-    }
-  }
+  checkProbabilities(op, input);
   const w = elementWeights(op, 'weight', weight, input.shape);
-  return pointwiseLoss(op, input, target, reduction, BCE, { x, y: target.storage, w, p: null });
-}
-
-/** l = −w·(y·max(log x, −100) + (1 − y)·max(log(1 − x), −100)). */
-const BCE: PointwiseRule = {
-  loss: (x, y, w) => -w * (y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log(1 - x), -100)),
-  inputGrad: (x, y, w) => (w * (x - y)) / Math.max((1 - x) * x, 1e-12),
-  targetGrad: (x, y, w) => -w * Math.log(x / (1 - x)),
-};
-
-/** −log σ(v) = max(−v, 0) + log1p(e^{−|v|}), finite for every finite v. */
-function negLogSigmoid(v: number): number {
-  return Math.max(-v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
-}
-
-/** σ(v) without overflow: 1/(1 + e^{−v}) for v ≥ 0, e^{v}/(1 + e^{v}) otherwise. */
-function sigmoidOf(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
+  return pointwiseLoss(op, 'bce', input, target, w, null, reduction);
 }
 
 /**
@@ -167,17 +69,5 @@ export function binaryCrossEntropyWithLogits(
   checkSameShape(op, input, target);
   const w = elementWeights(op, 'weight', weight, input.shape);
   const p = elementWeights(op, 'posWeight', posWeight, input.shape);
-  return pointwiseLoss(op, input, target, reduction, BCE_WITH_LOGITS, {
-    x: input.storage,
-    y: target.storage,
-    w,
-    p,
-  });
+  return pointwiseLoss(op, 'bceWithLogits', input, target, w, p, reduction);
 }
-
-/** l = w·[(1 − y)·x + (1 + (p − 1)·y)·(−log σ(x))]. */
-const BCE_WITH_LOGITS: PointwiseRule = {
-  loss: (x, y, w, p) => w * ((1 - y) * x + (1 + (p - 1) * y) * negLogSigmoid(x)),
-  inputGrad: (x, y, w, p) => w * ((1 + (p - 1) * y) * sigmoidOf(x) - p * y),
-  targetGrad: (x, y, w, p) => w * (-x + (p - 1) * negLogSigmoid(x)),
-};

@@ -1,11 +1,10 @@
-// @file Shared plumbing of the loss functions: option types, validation, reductions and fused-gradient helpers.
+// @file Shared plumbing of the loss functions: option types, validation and reductions.
 import { optionKeys } from '../../options.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { mul } from '../../ops/elementwise.js';
 import { mean, sum } from '../../ops/reduce.js';
-import { allocate, isFloat, type TypedArray } from '../../tensor/dtype.js';
+import { isFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /** How per-element losses are combined: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -145,78 +144,4 @@ export function checkElementWeight(op: string, name: string, weight: Tensor, sha
 export function reduceLoss(loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return loss;
   return reduction === 'sum' ? sum(loss) : mean(loss);
-}
-
-export function tensorOf(values: ArrayLike<number>, shape: readonly number[], like: Tensor): Tensor {
-  const storage = allocate(like.dtype, values.length);
-  for (let i = 0; i < values.length; i++) storage[i] = values[i]!;
-  return new Tensor(storage, shape, like.dtype);
-}
-
-/** The loss tensor of a fused op: the per-position losses for 'none', else their sum or sum / denominator. */
-export function reduceFused(
-  losses: Float64Array,
-  total: number,
-  denominator: number,
-  shape: readonly number[],
-  reduction: Reduction,
-  like: Tensor,
-): Tensor {
-  if (reduction === 'none') return tensorOf(losses, shape, like);
-  return tensorOf([reduction === 'sum' ? total : total / denominator], [], like);
-}
-
-/** How a fused backward applies the upstream gradient g to its local derivatives. */
-export interface Upstream {
-  /** g at an output position, folded into the local derivative (1 when g goes through `finish`). */
-  at(position: number): number;
-  /** The input gradient from the local derivatives. */
-  finish(local: Tensor): Tensor;
-}
-
-/**
- * Usually g is a constant and is multiplied in while the local derivatives are computed (no extra pass).
- * When g itself requires grad (backward with createGraph), it goes through a recorded mul instead, so the
- * result stays differentiable with respect to g; `view` gives g shaped to broadcast over the input.
- */
-export function upstream(gradOutput: Tensor, perPosition: boolean, view: () => Tensor): Upstream {
-  return gradOutput.requiresGrad
-    ? new RecordedUpstream(view)
-    : new ConstantUpstream(gradOutput.storage, perPosition ? 1 : 0);
-}
-
-/** g as numbers: g[position] per position ('none'), else the one value g[0]. */
-class ConstantUpstream implements Upstream {
-  private readonly values: TypedArray;
-  private readonly step: number;
-
-  constructor(values: TypedArray, step: number) {
-    this.values = values;
-    this.step = step;
-  }
-
-  at(position: number): number {
-    return this.values[position * this.step]!;
-  }
-
-  finish(local: Tensor): Tensor {
-    return local;
-  }
-}
-
-/** g that requires grad: multiplied in by a recorded op. */
-class RecordedUpstream implements Upstream {
-  private readonly view: () => Tensor;
-
-  constructor(view: () => Tensor) {
-    this.view = view;
-  }
-
-  at(): number {
-    return 1;
-  }
-
-  finish(local: Tensor): Tensor {
-    return mul(this.view(), local);
-  }
 }
