@@ -23,7 +23,10 @@ type Operand = Tensor | number | boolean;
  * accept plain numbers.
  */
 export class Tensor {
-  /** The flat row-major elements. Shared with views; do not resize. */
+  /**
+   * The flat row-major elements, shared with views. Only backends, ops and serializers touch it (ESLint
+   * enforces this in src/): read values with dataSync()/toArray()/item() or await data(), write with in-place ops.
+   */
   readonly storage: TypedArray;
   /**
    * The sizes of the dims, a frozen plain array shared between tensors of one shape. Unlike torch.Size it
