@@ -38,14 +38,13 @@ import { toast } from './toast.js';
 import { describeLinkProblems, parseSettingsUrl, settingsToUrl } from './url-state.js';
 import { boxWidth, onBoxResize } from './box-size.js';
 import { NetworkInteraction } from './network-interaction.js';
+import { WorkerLink, appendLogs } from './worker-link.js';
 import { writeConfusion, writeElement, writeEquation, writeStat, writeStatus } from './panel-text.js';
 import { LineChart } from './views/chart.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
 
 const INPUT_GRID = 40;
-/** Epoch logs kept for the curves; past this, every other one is dropped (the first and last stay). */
-const MAX_LOGS = 8000;
 const HEATMAP_SIZE = 420;
 
 // ---- state ------------------------------------------------------------------------------------------------
@@ -62,8 +61,6 @@ let freshSnapshot = false;
 let heatmapBehind = false;
 let addClass = 0;
 let renderQueued = false;
-/** The latest snapshot's sequence number: render() reports it drawn, so the worker sends the next one. */
-let drawnSeq = 0;
 
 function safeBuild(s: Settings): PlaygroundData {
   try {
@@ -76,13 +73,9 @@ function safeBuild(s: Settings): PlaygroundData {
 }
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-/** Play, pause and step messages sent so far; a snapshot's `running` counts only if it saw the latest one. */
-let controlSeq = 0;
+const link = new WorkerLink(worker);
 function send(message: ToWorker): void {
-  if (message.type === 'play' || message.type === 'pause' || message.type === 'step') {
-    message = { ...message, control: ++controlSeq };
-  }
-  worker.postMessage(message);
+  link.send(message);
 }
 
 // ---- views ------------------------------------------------------------------------------------------------
@@ -401,19 +394,16 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
   switch (message.type) {
     case 'snapshot': {
       const snapshot = message.snapshot;
-      drawnSeq = message.seq;
+      const runningIsCurrent = link.received(message);
       if (snapshot.runId !== runId) {
-        send({ type: 'drawn', seq: message.seq });
+        link.acknowledge();
         return;
       }
-      epochLogs.push(...snapshot.logs);
-      if (epochLogs.length > MAX_LOGS) epochLogs = thin(epochLogs);
+      epochLogs = appendLogs(epochLogs, snapshot.logs);
       latest = snapshot;
       freshSnapshot = true;
       surfacePanel.onSnapshot(snapshot.weights);
-      // A snapshot posted before the latest play/pause click must not undo it; after it, the worker's word
-      // counts (early stopping ends a run by itself).
-      if (message.control === controlSeq && running !== snapshot.running) {
+      if (runningIsCurrent && running !== snapshot.running) {
         running = snapshot.running;
         showRunning(running);
       }
@@ -442,10 +432,6 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
   }
 });
 
-function thin(logs: EpochLog[]): EpochLog[] {
-  return logs.filter((_, i) => i % 2 === 0 || i === logs.length - 1);
-}
-
 // ---- rendering --------------------------------------------------------------------------------------------
 
 function queueRender(): void {
@@ -460,7 +446,7 @@ function queueRender(): void {
 function render(): void {
   const boundaryShown = !$('boundary-view').hidden;
   // Acknowledged before drawing, so the worker computes the next snapshot while this one is drawn.
-  if (freshSnapshot) send({ type: 'drawn', seq: drawnSeq });
+  if (freshSnapshot) link.acknowledge();
   if (latest && freshSnapshot) {
     network.setSnapshot(latest);
     interaction.setSnapshot(latest);
