@@ -111,16 +111,156 @@ export function lstmSequenceBackward(
         const o = v128.load(saved + row + 3 * gateBytes + j);
         const tc = tanhVec(v128.load(cNow + state + j));
         const dH = f32x4.add(v128.load(dh + state + j), v128.load(gOut + state + j));
-        const dC = f32x4.add(v128.load(dc + state + j), f32x4.mul(f32x4.mul(dH, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+        const dC = f32x4.add(
+          v128.load(dc + state + j),
+          f32x4.mul(f32x4.mul(dH, o), f32x4.sub(one, f32x4.mul(tc, tc))),
+        );
         v128.store(dOut + row + j, f32x4.mul(f32x4.mul(dC, gg), f32x4.mul(i, f32x4.sub(one, i))));
         const dF = f32x4.mul(dC, v128.load(cPrev + state + j));
         v128.store(dOut + row + gateBytes + j, f32x4.mul(dF, f32x4.mul(f, f32x4.sub(one, f))));
-        v128.store(dOut + row + 2 * gateBytes + j, f32x4.mul(f32x4.mul(dC, i), f32x4.sub(one, f32x4.mul(gg, gg))));
-        v128.store(dOut + row + 3 * gateBytes + j, f32x4.mul(f32x4.mul(dH, tc), f32x4.mul(o, f32x4.sub(one, o))));
+        v128.store(
+          dOut + row + 2 * gateBytes + j,
+          f32x4.mul(f32x4.mul(dC, i), f32x4.sub(one, f32x4.mul(gg, gg))),
+        );
+        v128.store(
+          dOut + row + 3 * gateBytes + j,
+          f32x4.mul(f32x4.mul(dH, tc), f32x4.mul(o, f32x4.sub(one, o))),
+        );
         v128.store(dc + state + j, f32x4.mul(dC, f));
       }
     }
     // ∂h_{t−1} = ∂a_t·W_hh.
     gemm(dOut, width, 1, w, hidden, 1, dh, batch, width, hidden, scratch);
+  }
+}
+
+/**
+ * The GRU's forward recurrence. `x` [T, B, 3H] holds x·W_ihᵀ (b_ih is added here), `w` W_hh [3H, H], `biasIh`
+ * and `biasHh` [3H] (0: none), `h0` [B, H]; `hg` is [B, 3H] of scratch. Per step: hg = h_{t−1}·W_hhᵀ, then
+ * r, z = σ(x̃ + hg + b_hh), hn = hg_n + b_hn, n = tanh(x̃_n + r⊙hn), h_t = (1 − z)⊙n + z⊙h_{t−1}. Writes h_t to
+ * `hs` [T, B, H] and r, z, n, hn to `saved` [T, B, 4H].
+ */
+export function gruSequenceForward(
+  x: usize,
+  w: usize,
+  biasIh: usize,
+  biasHh: usize,
+  h0: usize,
+  steps: i32,
+  batch: i32,
+  hidden: i32,
+  reverse: bool,
+  hs: usize,
+  saved: usize,
+  hg: usize,
+  scratch: usize,
+): void {
+  const width = hidden * 3;
+  const gateBytes = (<usize>hidden) << 2;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let previous = -1;
+  for (let s = 0; s < steps; s++) {
+    const t = reverse ? steps - 1 - s : s;
+    const hPrev = previous < 0 ? h0 : at(hs, previous, batch, hidden);
+    gemm(hPrev, hidden, 1, w, 1, hidden, hg, batch, hidden, width, scratch);
+    const xt = at(x, t, batch, width);
+    const st = at(saved, t, batch, hidden << 2);
+    const hOut = at(hs, t, batch, hidden);
+    for (let b = 0; b < batch; b++) {
+      const row = (<usize>b * <usize>width) << 2;
+      const keep = st + ((<usize>b * <usize>(hidden << 2)) << 2);
+      const state = (<usize>b * <usize>hidden) << 2;
+      for (let j: usize = 0; j < gateBytes; j += 16) {
+        const ir = biasIh ? v128.load(biasIh + j) : zero;
+        const iz = biasIh ? v128.load(biasIh + gateBytes + j) : zero;
+        const inn = biasIh ? v128.load(biasIh + 2 * gateBytes + j) : zero;
+        const hr = biasHh ? v128.load(biasHh + j) : zero;
+        const hz = biasHh ? v128.load(biasHh + gateBytes + j) : zero;
+        const hnb = biasHh ? v128.load(biasHh + 2 * gateBytes + j) : zero;
+        const r = sigmoidVec(
+          f32x4.add(f32x4.add(v128.load(xt + row + j), ir), f32x4.add(v128.load(hg + row + j), hr)),
+        );
+        const z = sigmoidVec(
+          f32x4.add(
+            f32x4.add(v128.load(xt + row + gateBytes + j), iz),
+            f32x4.add(v128.load(hg + row + gateBytes + j), hz),
+          ),
+        );
+        const hn = f32x4.add(v128.load(hg + row + 2 * gateBytes + j), hnb);
+        const n = tanhVec(
+          f32x4.add(f32x4.add(v128.load(xt + row + 2 * gateBytes + j), inn), f32x4.mul(r, hn)),
+        );
+        v128.store(keep + j, r);
+        v128.store(keep + gateBytes + j, z);
+        v128.store(keep + 2 * gateBytes + j, n);
+        v128.store(keep + 3 * gateBytes + j, hn);
+        const h = f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, v128.load(hPrev + state + j)));
+        v128.store(hOut + state + j, h);
+      }
+    }
+    previous = t;
+  }
+}
+
+/**
+ * Backpropagation through time for gruSequenceForward. `g` [T + 1, B, H] is ∂L/∂(h_0 … h_{T−1}, h_final);
+ * `saved`, `hs` and `h0` as the forward pass left them. Writes ∂x̃ to `dX` and the gradient of h·W_hhᵀ + b_hh to
+ * `dHg` (both [T, B, 3H]), and ∂h0 to `dh` [B, H].
+ */
+export function gruSequenceBackward(
+  g: usize,
+  w: usize,
+  saved: usize,
+  hs: usize,
+  h0: usize,
+  steps: i32,
+  batch: i32,
+  hidden: i32,
+  reverse: bool,
+  dX: usize,
+  dHg: usize,
+  dh: usize,
+  scratch: usize,
+): void {
+  const width = hidden * 3;
+  const gateBytes = (<usize>hidden) << 2;
+  const one = f32x4.splat(1);
+  memory.copy(dh, at(g, steps, batch, hidden), (<usize>batch * <usize>hidden) << 2);
+  for (let s = steps - 1; s >= 0; s--) {
+    const t = reverse ? steps - 1 - s : s;
+    const before = reverse ? t + 1 : t - 1;
+    const hPrev = s == 0 ? h0 : at(hs, before, batch, hidden);
+    const gOut = at(g, t, batch, hidden);
+    const st = at(saved, t, batch, hidden << 2);
+    const dXt = at(dX, t, batch, width);
+    const dHt = at(dHg, t, batch, width);
+    for (let b = 0; b < batch; b++) {
+      const row = (<usize>b * <usize>width) << 2;
+      const keep = st + ((<usize>b * <usize>(hidden << 2)) << 2);
+      const state = (<usize>b * <usize>hidden) << 2;
+      for (let j: usize = 0; j < gateBytes; j += 16) {
+        const r = v128.load(keep + j);
+        const z = v128.load(keep + gateBytes + j);
+        const n = v128.load(keep + 2 * gateBytes + j);
+        const hn = v128.load(keep + 3 * gateBytes + j);
+        const dH = f32x4.add(v128.load(dh + state + j), v128.load(gOut + state + j));
+        const dn = f32x4.mul(f32x4.mul(dH, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+        const dz = f32x4.mul(
+          f32x4.mul(dH, f32x4.sub(v128.load(hPrev + state + j), n)),
+          f32x4.mul(z, f32x4.sub(one, z)),
+        );
+        const dr = f32x4.mul(f32x4.mul(dn, hn), f32x4.mul(r, f32x4.sub(one, r)));
+        v128.store(dXt + row + j, dr);
+        v128.store(dXt + row + gateBytes + j, dz);
+        v128.store(dXt + row + 2 * gateBytes + j, dn);
+        v128.store(dHt + row + j, dr);
+        v128.store(dHt + row + gateBytes + j, dz);
+        v128.store(dHt + row + 2 * gateBytes + j, f32x4.mul(dn, r));
+        v128.store(dh + state + j, f32x4.mul(dH, z));
+      }
+    }
+    // ∂h_{t−1} = ∂h⊙z + ∂hg_t·W_hh.
+    gemmInto(dHt, width, 1, w, hidden, 1, dh, batch, width, hidden, scratch, true);
   }
 }

@@ -1,4 +1,4 @@
-// @file The wasm backend's fused LSTM recurrence against the js reference: outputs, final states and every gradient, on shapes the fixture does not reach.
+// @file The wasm backend's fused LSTM and GRU recurrences against the js reference: outputs, final states and every gradient, on shapes the fixture does not reach.
 import { describe, expect, it } from 'vitest';
 import { manualSeed, nn, randn, type Tensor } from '../../src/index.js';
 import { BACKENDS, withBackend } from '../ops/on-both-backends.js';
@@ -8,30 +8,37 @@ interface Run {
   grads: Float32Array[];
 }
 
-/** Forward and backward of one LSTM configuration on `backend`, from the same seed. */
+/** Forward and backward of one LSTM or GRU configuration on `backend`, from the same seed. */
 function run(
   backend: string,
+  layer: 'LSTM' | 'GRU',
   options: ConstructorParameters<typeof nn.LSTM>[2],
   shape: number[],
   hidden: number,
 ): Run {
   return withBackend(backend, () => {
     manualSeed(5);
-    const lstm = new nn.LSTM(shape[2]!, hidden, options);
+    const module =
+      layer === 'LSTM' ? new nn.LSTM(shape[2]!, hidden, options) : new nn.GRU(shape[2]!, hidden, options);
     const x = randn(shape).requiresGrad_(true);
     const layers = (options?.numLayers ?? 1) * (options?.bidirectional ? 2 : 1);
     const batch = options?.batchFirst ? shape[0]! : shape[1]!;
     const h0 = randn([layers, batch, hidden]).requiresGrad_(true);
     const c0 = randn([layers, batch, hidden]).requiresGrad_(true);
-    const [out, [h, c]] = lstm.forward(x, [h0, c0]);
-    const outputs = [out, h, c];
+    let outputs: Tensor[];
+    if (module instanceof nn.LSTM) {
+      const [out, [h, c]] = module.forward(x, [h0, c0]);
+      outputs = [out, h, c];
+    } else {
+      outputs = module.forward(x, h0);
+    }
     let loss: Tensor | null = null;
     for (const o of outputs) {
       const term = o.mul(randn(o.shape)).sum();
       loss = loss ? loss.add(term) : term;
     }
     loss!.backward();
-    const leaves = [x, h0, c0, ...lstm.parameters()];
+    const leaves = [x, h0, ...(module instanceof nn.LSTM ? [c0] : []), ...module.parameters()];
     return {
       values: outputs.map((o) => o.storage as Float32Array),
       grads: leaves.map((l) => l.grad!.storage as Float32Array),
@@ -48,22 +55,21 @@ function expectNear(a: Float32Array, b: Float32Array, what: string): void {
   }
 }
 
-describe.skipIf(BACKENDS.length < 2)(
-  'LSTM recurrence: fused wasm kernels agree with the js reference',
-  () => {
-    const configs: [string, ConstructorParameters<typeof nn.LSTM>[2], number[], number][] = [
-      ['one layer', {}, [7, 3, 5], 8],
-      ['bidirectional, two layers', { numLayers: 2, bidirectional: true }, [6, 2, 4], 12],
-      ['no bias, batch first', { bias: false, batchFirst: true }, [3, 5, 4], 16],
-      ['one step', {}, [1, 4, 3], 4],
-    ];
+describe.skipIf(BACKENDS.length < 2)('recurrences: fused wasm kernels agree with the js reference', () => {
+  const configs: [string, ConstructorParameters<typeof nn.LSTM>[2], number[], number][] = [
+    ['one layer', {}, [7, 3, 5], 8],
+    ['bidirectional, two layers', { numLayers: 2, bidirectional: true }, [6, 2, 4], 12],
+    ['no bias, batch first', { bias: false, batchFirst: true }, [3, 5, 4], 16],
+    ['one step', {}, [1, 4, 3], 4],
+  ];
+  for (const layer of ['LSTM', 'GRU'] as const) {
     for (const [name, options, shape, hidden] of configs) {
-      it(name, () => {
-        const js = run('js', options, shape, hidden);
-        const wasm = run(BACKENDS[1]!, options, shape, hidden);
+      it(`${layer}: ${name}`, () => {
+        const js = run('js', layer, options, shape, hidden);
+        const wasm = run(BACKENDS[1]!, layer, options, shape, hidden);
         js.values.forEach((v, i) => expectNear(wasm.values[i]!, v, `output ${i}`));
         js.grads.forEach((g, i) => expectNear(wasm.grads[i]!, g, `gradient ${i}`));
       });
     }
-  },
-);
+  }
+});

@@ -1,4 +1,4 @@
-// @file The wasm backend's LSTM recurrence: the whole sequence in linear memory (W_hh copied once), each step a gemm plus the fused SIMD gate kernel.
+// @file The wasm backend's LSTM and GRU recurrences: the whole sequence in linear memory (weights copied once), each step a gemm plus the fused SIMD gate kernel.
 import type { FloatArray } from '../../tensor/dtype.js';
 import { recurrenceBackward, recurrenceForward } from '../js/recurrence.js';
 import type {
@@ -8,16 +8,17 @@ import type {
   RecurrenceShape,
 } from '../types.js';
 import type { WasmLimits } from './limits.js';
+import { gruBackwardFused, gruForwardFused, previousStates } from './recurrent-gru.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
- * Whether the fused kernels take this recurrence: a float32 LSTM with inputs, whose hidden size is a multiple of
+ * Whether the fused kernels take this recurrence: a float32 LSTM or GRU with inputs, whose hidden size is a multiple of
  * 4 (whole f32x4 vectors per gate), with at least `limits.minSize` gate values per step and at most 1 GiB of linear
  * memory. Everything else runs the reference loop through this backend's kernels (its matmuls in wasm).
  */
 function fused(shape: RecurrenceShape, arrays: { weightHh: FloatArray }, limits: WasmLimits): boolean {
   return (
-    shape.kind === 'lstm' &&
+    (shape.kind === 'lstm' || shape.kind === 'gru') &&
     shape.hidden % 4 === 0 &&
     shape.inputSize > 0 &&
     shape.steps > 0 &&
@@ -59,6 +60,10 @@ export function wasmRecurrenceForward(
   return function (this: Backend, shape, a: RecurrenceForwardArrays) {
     if (!fused(shape, a, limits)) {
       recurrenceForward.call(this, shape, a);
+      return;
+    }
+    if (shape.kind === 'gru') {
+      gruForwardFused(runtime, scratchBytes, shape, a);
       return;
     }
     const { steps, batch, inputSize, hidden, reverse } = shape;
@@ -107,15 +112,9 @@ export function wasmRecurrenceForward(
     a.saved!.set(heap.subarray(xAt >> 2, (xAt >> 2) + all * 4));
     a.out.set(heap.subarray(hsAt >> 2, (hsAt >> 2) + all));
     cells.set(heap.subarray(csAt >> 2, (csAt >> 2) + all));
-    const first = reverse ? steps - 1 : 0;
+    previousStates(steps, state, reverse, a.h0, a.out, a.hPrev);
+    previousStates(steps, state, reverse, a.c0!, cells, a.cPrev!);
     const last = reverse ? 0 : steps - 1;
-    const step = reverse ? -1 : 1;
-    a.hPrev.set(a.h0, first * state);
-    a.cPrev!.set(a.c0!, first * state);
-    for (let t = first + step; t !== last + step; t += step) {
-      a.hPrev.set(a.out.subarray((t - step) * state, (t - step + 1) * state), t * state);
-      a.cPrev!.set(cells.subarray((t - step) * state, (t - step + 1) * state), t * state);
-    }
     a.out.set(a.out.subarray(last * state, (last + 1) * state), steps * state);
     a.out.set(cells.subarray(last * state, (last + 1) * state), (steps + 1) * state);
   };
@@ -135,6 +134,10 @@ export function wasmRecurrenceBackward(
   return function (this: Backend, shape, a: RecurrenceBackwardArrays) {
     if (!fused(shape, a, limits)) {
       recurrenceBackward.call(this, shape, a);
+      return;
+    }
+    if (shape.kind === 'gru') {
+      gruBackwardFused(runtime, scratchBytes, shape, a);
       return;
     }
     const { steps, batch, inputSize, hidden, reverse } = shape;

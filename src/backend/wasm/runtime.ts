@@ -109,6 +109,38 @@ export interface KernelExports {
     dc: number,
     scratch: number,
   ): void;
+  /** assembly/recurrent.ts: the GRU's forward loop over a whole sequence (see src/backend/wasm/recurrent-gru.ts). */
+  gruSequenceForward(
+    x: number,
+    w: number,
+    biasIh: number,
+    biasHh: number,
+    h0: number,
+    steps: number,
+    batch: number,
+    hidden: number,
+    reverse: boolean,
+    hs: number,
+    saved: number,
+    hg: number,
+    scratch: number,
+  ): void;
+  /** assembly/recurrent.ts: backpropagation through time for gruSequenceForward. */
+  gruSequenceBackward(
+    g: number,
+    w: number,
+    saved: number,
+    hs: number,
+    h0: number,
+    steps: number,
+    batch: number,
+    hidden: number,
+    reverse: boolean,
+    dX: number,
+    dHg: number,
+    dh: number,
+    scratch: number,
+  ): void;
 }
 
 /**
