@@ -21,3 +21,10 @@ export const UNARY_SIGMOID: i32 = 8;
 export const UNARY_TANH: i32 = 9;
 export const UNARY_LEAKY_RELU: i32 = 10;
 export const UNARY_CLAMP: i32 = 11;
+
+// optimizer
+export const OPTIMIZER_SGD: i32 = 0;
+export const OPTIMIZER_RMSPROP: i32 = 1;
+export const OPTIMIZER_ADAGRAD: i32 = 2;
+export const OPTIMIZER_ADADELTA: i32 = 3;
+export const OPTIMIZER_ADAM: i32 = 4;

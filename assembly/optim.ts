@@ -1,7 +1,7 @@
 // @file The wasm optimizer kernel, in AssemblyScript: one fused step per optimizer family on f32x4.
 //
-// One export, `optimizerStep(kind, flags, block, n, p, g, s0, s1, s2)`: `kind` picks the family (the codes of
-// OPTIMIZER_CODES in src/backend/wasm/optim.ts), `flags` its switches, and `block` points to its scalars as
+// One export, `optimizerStep(kind, flags, block, n, p, g, s0, s1, s2)`: `kind` picks the family (the optimizer
+// codes of scripts/wasm-opcodes.mjs; an unknown code traps), `flags` its switches, and `block` points to its scalars as
 // float32, derived on the host in float64 (1 − β, bias corrections, the decayed learning rate) and rounded once;
 // every block starts with lr, sign (−1 to maximize) and the L2 weight decay λ.
 // Each family keeps the formula and operation order of src/backend/js/optim.ts, evaluated in float32 instead of
@@ -11,11 +11,13 @@
 // errors accumulate over steps (measured: 25 ulps after 50 steps). Every loop works in whole vectors: the host
 // pads every region to 64 bytes, so the up to three elements past n are scratch (computed, never copied out).
 
-const SGD: i32 = 0;
-const RMSPROP: i32 = 1;
-const ADAGRAD: i32 = 2;
-const ADADELTA: i32 = 3;
-const ADAM: i32 = 4;
+import {
+  OPTIMIZER_ADADELTA,
+  OPTIMIZER_ADAGRAD,
+  OPTIMIZER_ADAM,
+  OPTIMIZER_RMSPROP,
+  OPTIMIZER_SGD,
+} from './opcodes.generated';
 
 /** Flag bits (meaning per family): SGD 1 momentum, 2 fresh buffer, 4 nesterov; RMSprop 1 centred, 2 momentum; Adam 1 amsgrad. */
 const FLAG_A: i32 = 1;
@@ -43,11 +45,12 @@ export function optimizerStep(
   s2: usize,
 ): void {
   const bytes = ((<usize>(n + 3)) >> 2) << 4;
-  if (kind == SGD) sgd(flags, block, bytes, p, g, s0);
-  else if (kind == RMSPROP) rmsprop(flags, block, bytes, p, g, s0, s1, s2);
-  else if (kind == ADAGRAD) adagrad(block, bytes, p, g, s0);
-  else if (kind == ADADELTA) adadelta(block, bytes, p, g, s0, s1);
-  else if (kind == ADAM) adam(flags, block, bytes, p, g, s0, s1, s2);
+  if (kind == OPTIMIZER_SGD) sgd(flags, block, bytes, p, g, s0);
+  else if (kind == OPTIMIZER_RMSPROP) rmsprop(flags, block, bytes, p, g, s0, s1, s2);
+  else if (kind == OPTIMIZER_ADAGRAD) adagrad(block, bytes, p, g, s0);
+  else if (kind == OPTIMIZER_ADADELTA) adadelta(block, bytes, p, g, s0, s1);
+  else if (kind == OPTIMIZER_ADAM) adam(flags, block, bytes, p, g, s0, s1, s2);
+  else unreachable();
 }
 
 // Block: lr, sign, λ, μ, 1 − τ. State: b (momentum only).

@@ -24,10 +24,12 @@ export const OPCODES = {
     'leakyRelu',
     'clamp',
   ],
+  /** assembly/optim.ts `optimizerStep`: one fused step of an optimizer family (OptimizerUpdate's kind). */
+  optimizer: ['sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam'],
 };
 
 /** The TypeScript type each family's names belong to (src/backend/types.ts). */
-const TYPE_OF = { binary: 'BinaryOp', unary: 'UnaryOp' };
+const TYPE_OF = { binary: 'BinaryOp', unary: 'UnaryOp', optimizer: 'OptimizerKind' };
 
 const constantName = (family, op) =>
   `${family.toUpperCase()}_${op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
@@ -50,7 +52,7 @@ export function typescriptOpcodes() {
   const types = [...new Set(Object.values(TYPE_OF))].sort();
   const lines = [HEADER, `import type { ${types.join(', ')} } from '../types.js';`, ''];
   for (const [family, ops] of Object.entries(OPCODES)) {
-    lines.push(`/** Codes of assembly/elementwise.ts's ${family} kernels; other ops stay on js. */`);
+    lines.push(`/** Codes of the wasm ${family} kernels; other ops stay on js. */`);
     lines.push(`export const ${family.toUpperCase()}_CODES: Partial<Record<${TYPE_OF[family]}, number>> = {`);
     ops.forEach((op, code) => lines.push(`  ${op}: ${code},`));
     lines.push('};', '');

@@ -8,6 +8,7 @@ import {
   probeFeatures,
   wasmBackendFrom,
 } from '../../src/backend/wasm/index.js';
+import { OPTIMIZER_CODES } from '../../src/backend/wasm/opcodes.generated.js';
 import { loadRuntime } from '../../src/backend/wasm/runtime.js';
 import { optimizerStateKeys } from '../../src/ops/optim.js';
 
@@ -163,6 +164,16 @@ describe.skipIf(!wasm)('wasm optimizerStep', () => {
         expect(maxRelativeError(actual.p, expected.p), `${label}, ${n}`).toBeLessThanOrEqual(1e-6);
       }
     }
+  });
+
+  it('takes its family codes from the op-code table; an unknown code traps', () => {
+    expect(Object.keys(OPTIMIZER_CODES).sort()).toEqual(['adadelta', 'adagrad', 'adam', 'rmsprop', 'sgd']);
+    const runtime = loadRuntime(probeFeatures())!;
+    const [at] = runtime.layout(64);
+    const unknown = Object.keys(OPTIMIZER_CODES).length;
+    expect(() => runtime.kernels.optimizerStep(unknown, 0, at!, 4, at!, at!, 0, 0, 0)).toThrow(
+      WebAssembly.RuntimeError,
+    );
   });
 
   it('propagates NaN through the amsgrad maximum like torch.maximum', () => {

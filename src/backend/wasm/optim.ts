@@ -1,18 +1,10 @@
 // @file The wasm backend's fused optimizer step on float32 (smaller or float64 tensors go to the js kernel).
 import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
-import type { Backend, OptimizerKind, OptimizerUpdate } from '../types.js';
+import type { Backend, OptimizerUpdate } from '../types.js';
 import type { WasmLimits } from './limits.js';
+import { OPTIMIZER_CODES } from './opcodes.generated.js';
 import type { WasmRuntime } from './runtime.js';
-
-/** The family codes of assembly/optim.ts. */
-const OPTIMIZER_CODES: Record<OptimizerKind, number> = {
-  sgd: 0,
-  rmsprop: 1,
-  adagrad: 2,
-  adadelta: 3,
-  adam: 4,
-};
 
 /** The longest parameter block (Adam's eleven scalars). */
 const BLOCK_FLOATS = 11;
@@ -90,7 +82,7 @@ export function wasmOptimizerStep(runtime: WasmRuntime, limits: WasmLimits): Bac
     heap.set(g, gAt >> 2);
     state.forEach((s, i) => heap.set(s, stateAt[i]! >> 2));
     runtime.kernels.optimizerStep(
-      OPTIMIZER_CODES[update.kind],
+      OPTIMIZER_CODES[update.kind]!,
       flags,
       blockAt,
       n,
