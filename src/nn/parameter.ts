@@ -15,6 +15,7 @@ export class Parameter extends Tensor {
         `only floating-point tensors can require grad, got dtype ${data.dtype}`,
       );
     }
+    // eslint-disable-next-line no-restricted-syntax -- passes the storage handle on (shared, as PyTorch's), reads nothing
     super(data.storage, data.shape, data.dtype);
     if (requiresGrad) this.requiresGrad_(true);
   }
