@@ -51,6 +51,28 @@ describe('clipGradNorm_ edge cases', () => {
     expect(nn.utils.clipGradNorm_([p], 1)).toBe(Infinity);
   });
 
+  it('normType 0 counts non-zeros per gradient, then the gradients with any (as torch.norm nests them)', () => {
+    const grads = [tensor([0, 1, 2]), tensor([0, 0]), tensor([3])];
+    const params = grads.map((g) => Object.assign(new nn.Parameter(zeros([...g.shape])), { grad: g }));
+    expect(nn.utils.clipGradNorm_(params, 1, 0)).toBe(2);
+    const scale = 1 / (2 + 1e-6);
+    expect(params[0]!.grad!.toArray()).toEqual([0, expect.closeTo(scale, 6), expect.closeTo(2 * scale, 6)]);
+  });
+
+  it('a negative normType p gives (Σ|x|^p)^(1/p) at both levels, mixed float32 and float64 gradients', () => {
+    const values = [[0.5, 1, 2], [1, 4], [3]];
+    const params = values.map((v, i) =>
+      Object.assign(new nn.Parameter(zeros([v.length])), {
+        grad: tensor(v, { dtype: i === 1 ? 'float64' : 'float32' }),
+      }),
+    );
+    const norm = (xs: number[]): number => xs.reduce((s, x) => s + Math.abs(x) ** -1, 0) ** -1;
+    const expected = norm(values.map(norm));
+    expect(nn.utils.clipGradNorm_(params, 0.1, -1)).toBeCloseTo(expected, 6);
+    const scale = 0.1 / (expected + 1e-6);
+    expect(params[1]!.grad!.toArray()).toEqual([expect.closeTo(scale, 6), expect.closeTo(4 * scale, 6)]);
+  });
+
   it('clipGradValue_ leaves values inside the range alone', () => {
     const p = new nn.Parameter(tensor([1, 2, 3]));
     p.grad = tensor([-5, 0.5, 5]);
