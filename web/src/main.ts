@@ -39,7 +39,7 @@ import { describeLinkProblems, parseSettingsUrl, settingsToUrl } from './url-sta
 import { boxWidth, onBoxResize } from './box-size.js';
 import { NetworkInteraction } from './network-interaction.js';
 import { WorkerLink, appendLogs } from './worker-link.js';
-import { writeConfusion, writeElement, writeEquation, writeStat, writeStatus } from './panel-text.js';
+import { writeConfusion, writeEquation, writeMetrics, writeStatus } from './panel-text.js';
 import { LineChart } from './views/chart.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
@@ -462,14 +462,8 @@ function render(): void {
   }
   network.draw(boxWidth($('network-box')));
 
-  const last = latest?.metrics;
-  const epoch = latest?.epoch ?? 0;
-  writeElement('epoch', epoch.toLocaleString('en-US'), undefined, { value: String(epoch) });
-  writeStat('train-loss', last?.loss);
-  writeStat('val-loss', last?.valLoss);
   const regression = data.task === 'regression';
-  writeStat('train-acc', regression ? last?.mae : last?.accuracy, !regression);
-  writeStat('val-acc', regression ? last?.valMae : last?.valAccuracy, !regression);
+  writeMetrics(latest, regression);
   describeCanvas('heatmap', describeBoundary(latest, data, settings));
   describeCanvas('network', describeNetwork(latest, settings, data.classes));
 

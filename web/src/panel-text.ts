@@ -47,6 +47,17 @@ export function writeStat(id: string, value: number | null | undefined, percent 
   else writeElement(id, formatStat(value, percent), undefined, { value: String(value) });
 }
 
+/** Epoch, losses and accuracies (mean absolute errors for regression) of the latest snapshot. */
+export function writeMetrics(latest: Snapshot | null, regression: boolean): void {
+  const last = latest?.metrics;
+  const epoch = latest?.epoch ?? 0;
+  writeElement('epoch', epoch.toLocaleString('en-US'), undefined, { value: String(epoch) });
+  writeStat('train-loss', last?.loss);
+  writeStat('val-loss', last?.valLoss);
+  writeStat('train-acc', regression ? last?.mae : last?.accuracy, !regression);
+  writeStat('val-acc', regression ? last?.valMae : last?.valAccuracy, !regression);
+}
+
 /** The status line under the plot: early stopping, or the point counts. */
 export function writeStatus(latest: Snapshot | null, regression: boolean): void {
   if (latest?.stoppedEpoch != null) {
