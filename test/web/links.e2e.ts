@@ -195,6 +195,18 @@ describe.skipIf(!hasChromium)('playground links, imports and network interaction
       prediction,
     );
 
+    // A click pins the neuron (touch screens have no hover); a second click unpins it.
+    await page.mouse.click(hx, hy);
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(200);
+    expect(await heatmapPixels(page)).toBe(hovered);
+    await page.mouse.click(hx, hy);
+    await page.mouse.move(5, 5);
+    await page.waitForFunction(
+      (p) => (document.getElementById('heatmap') as HTMLCanvasElement).toDataURL() === p,
+      prediction,
+    );
+
     // Keyboard: the same neuron, reached with the arrow keys, shows the same picture.
     await page.focus('#network');
     await page.keyboard.press('ArrowRight');

@@ -1,6 +1,7 @@
-// @file What the pointer and keyboard do on the network view: hovering (or arrowing to) a neuron shows its output
-// large in the decision-boundary plot; clicking a link, or Enter on a neuron, opens the weight editor, whose
-// values the worker writes into the model (the views update with the next snapshot).
+// @file What the pointer and keyboard do on the network view: hovering, clicking (pins it, for touch screens) or
+// arrowing to a neuron shows its output large in the decision-boundary plot; clicking a link, or Enter on a
+// neuron, opens the weight editor, whose values the worker writes into the model (the views update with the next
+// snapshot).
 import type { ParameterEdit, Snapshot, ToWorker } from './protocol.js';
 import type { NeuronFocus } from './views/heatmap.js';
 import type { LinkRef, NetworkView, NodeRef } from './views/network.js';
@@ -41,19 +42,14 @@ export class NetworkInteraction {
     help.id = `${canvas.id || 'network'}-keys`;
     help.hidden = true;
     help.textContent =
-      'Arrow keys choose a neuron and show its output in the plot; Enter edits its incoming weights and bias.';
+      'Arrow keys choose a neuron and show its output in the plot, Escape shows the prediction again; ' +
+      'Enter edits its incoming weights and bias.';
     canvas.after(help);
     canvas.setAttribute('aria-describedby', help.id);
     canvas.addEventListener('pointermove', (event) => this.onPointerMove(event));
     canvas.addEventListener('pointerleave', () => this.setHovered(null));
     canvas.addEventListener('click', (event) => this.onClick(event));
     canvas.addEventListener('keydown', (event) => this.onKey(event));
-    canvas.addEventListener('blur', () => {
-      if (this.keyed && !this.editor.isOpen) {
-        this.keyed = null;
-        this.update();
-      }
-    });
   }
 
   setInputs(inputs: InputImages): void {
@@ -127,7 +123,14 @@ export class NetworkInteraction {
 
   private onClick(event: MouseEvent): void {
     const [x, y] = this.local(event);
-    if (this.network.nodeAt(x, y)) return;
+    const node = this.network.nodeAt(x, y);
+    if (node) {
+      // A click (or a tap, where there is no hover) pins the neuron in the plot; a second click unpins it.
+      const pinned = this.keyed?.column === node.column && this.keyed.unit === node.unit;
+      this.keyed = pinned ? null : node;
+      this.update();
+      return;
+    }
     const link = this.network.linkAt(x, y);
     if (!link) return;
     this.network.selectedLink = link;
