@@ -7,6 +7,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['test/web/**/*.e2e.ts'],
+    // One build of the playground for every file that uses test/web/e2e-harness.ts.
+    globalSetup: ['test/web/e2e-global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,

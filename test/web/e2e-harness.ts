@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { inject } from 'vitest';
 
 /** Debian's chromium; CHROMIUM_PATH points elsewhere (never a browser downloaded by playwright). */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -34,10 +35,14 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-/** Builds the app into a temporary folder, serves it and launches chromium at `viewport`. */
+/**
+ * Serves the suite's build (e2e-global-setup.ts), or builds the app into a temporary folder when the file runs
+ * without that setup, and launches chromium at `viewport`.
+ */
 export async function startPlayground(viewport = { width: 1440, height: 900 }): Promise<Playground> {
   const work = mkdtempSync(join(tmpdir(), 'neurite-e2e-'));
-  const { url, child } = await startServer(join(work, 'dist'));
+  const shared = inject('playgroundDist');
+  const { url, child } = await startServer(shared || join(work, 'dist'), Boolean(shared));
   const context = await chromium.launchPersistentContext(join(work, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
@@ -65,14 +70,12 @@ export async function startPlayground(viewport = { width: 1440, height: 900 }): 
   };
 }
 
-/** Starts `node scripts/playground.mjs --port 0 --out DIR` and resolves with the URL it prints. */
-function startServer(outDir: string): Promise<{ url: string; child: ChildProcess }> {
+/** Starts `node scripts/playground.mjs --port 0 --out DIR [--no-build]` and resolves with the URL it prints. */
+function startServer(outDir: string, built: boolean): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'scripts', 'playground.mjs'), '--port', '0', '--out', outDir],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const args = [join(ROOT, 'scripts', 'playground.mjs'), '--port', '0', '--out', outDir];
+    if (built) args.push('--no-build');
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();

@@ -98,6 +98,11 @@ describe.skipIf(!hasChromium)('playground rendering speed', () => {
       await page.waitForTimeout(MEASURE_MS / CLICKS);
       await page.click('#tab-boundary');
     }
+    // The last click's paint is recorded a frame later.
+    await page.waitForFunction(
+      (n) => (window as unknown as { perf: { clicks: number[] } }).perf.clicks.length >= n,
+      CLICKS,
+    );
     const end = await page.evaluate(() => performance.now());
     const endEpoch = await epoch(page);
     const raw = await page.evaluate(
