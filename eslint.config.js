@@ -7,8 +7,6 @@ const STORAGE_NOT_YET_CONVERTED = [
   // The playground (PG's files) reads model weights, samples and predictions straight from storage:
   'web/src/data.ts',
   'web/src/diagnostics-worker.ts',
-  'web/src/import.ts',
-  'web/src/model-edit.ts',
   'web/src/surface.ts',
   'web/src/trainer.ts',
 ];

@@ -65,7 +65,7 @@ export function stateDictProblem(settings: Settings, tensors: nn.StateDict): str
     if (tensor.dtype !== 'float32' && tensor.dtype !== 'float64') {
       return `${key} holds ${tensor.dtype} values; weights must be float32`;
     }
-    const values = tensor.storage;
+    const values = tensor.dataSync();
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]!)) {
         return `${key} holds ${String(values[i])} at index ${i}: weights must be finite numbers`;

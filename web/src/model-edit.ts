@@ -1,5 +1,5 @@
 // @file Editing one weight or bias of the playground's network in place (clicking a link in the network view).
-import { nn } from 'neurite';
+import { Tensor, nn, noGrad } from 'neurite';
 import type { ParameterEdit } from './protocol.js';
 
 /** Largest |value| a typed-in weight may have; beyond it a tanh or sigmoid unit only saturates. */
@@ -46,10 +46,9 @@ export function applyParameterEdit(model: nn.Module, edit: ParameterEdit): void 
   );
   if (problem) throw new Error(`Cannot set the weight: ${problem}.`);
   const linear = layers[edit.layer]!;
-  if (edit.from === null) {
-    if (!linear.bias) throw new Error(`Cannot set the bias: layer ${edit.layer + 1} has none.`);
-    linear.bias.storage[edit.to] = edit.value;
-  } else {
-    linear.weight.storage[edit.to * linear.inFeatures + edit.from] = edit.value;
-  }
+  const target = edit.from === null ? linear.bias : linear.weight;
+  if (!target) throw new Error(`Cannot set the bias: layer ${edit.layer + 1} has none.`);
+  const values = target.dataSync();
+  values[edit.from === null ? edit.to : edit.to * linear.inFeatures + edit.from] = edit.value;
+  noGrad(() => target.copy_(new Tensor(values, target.shape, target.dtype)));
 }
