@@ -105,7 +105,7 @@ function transposeStore(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stri
  * Packs op(A)[0:mc, 0:kc] (element (i, p) at src + (i·ars + p·acs)·4) into MR-row micro-panels of kc steps,
  * MR floats per step, zero-padding the last panel's missing rows.
  */
-function packA(src: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void {
+export function packA(src: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void {
   const rowStep = (<usize>ars) << 2;
   const depthStep = (<usize>acs) << 2;
   for (let i = 0; i < mc; i += MR) {
@@ -143,7 +143,7 @@ function packA(src: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): vo
  * Packs op(B)[0:kc, 0:nc] (element (p, j) at src + (p·brs + j·bcs)·4) into NR-column micro-panels of kc steps,
  * NR floats per step, zero-padding the last panel's missing columns.
  */
-function packB(src: usize, brs: i32, bcs: i32, kc: i32, nc: i32, dst: usize): void {
+export function packB(src: usize, brs: i32, bcs: i32, kc: i32, nc: i32, dst: usize): void {
   const depthStep = (<usize>brs) << 2;
   const colStep = (<usize>bcs) << 2;
   for (let j = 0; j < nc; j += NR) {

@@ -1,9 +1,95 @@
-// @file The LSTM's whole-sequence loops in AssemblyScript: per step one gemm (h·W_hhᵀ added into the step's gates)
+// @file The LSTM's and GRU's whole-sequence loops in AssemblyScript: W_hh packed once, per step one product with it
 // and the fused f32x4 gate kernel, forward and backward through time. `hidden` must be a multiple of 4 (the host
 // checks); pointers are byte addresses, sizes element counts. See src/backend/wasm/recurrent.ts for the layout.
 
-import { gemm, gemmInto } from './gemm';
+import { kernel4x8, packA, packB } from './gemm';
 import { sigmoidVec, tanhVec } from './simd-math';
+
+// Blocking as gemm.ts's (the scratch's packed-A region holds MC·KC floats).
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+
+/** The depth of gemm's k slabs: equal slabs of at most KC. */
+function slabDepth(k: i32): i32 {
+  const slabs = (k + KC - 1) / KC;
+  return (k + slabs - 1) / slabs;
+}
+
+/**
+ * Packs all of op(B) (k×n, element (p, j) at b + (p·brs + j·bcs)·4) once, slab by slab, into NR-column
+ * micro-panels (slab from depth p0 at p0·n′ floats, n′ = n rounded up to NR), so that every step's product
+ * reuses it instead of packing the weight again (the host reserves k·n′ floats at `dst`).
+ */
+function packWeights(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
+  const padded = ((n + NR - 1) / NR) * NR;
+  const kStep = slabDepth(k);
+  for (let p0 = 0; p0 < k; p0 += kStep) {
+    packB(
+      b + ((<usize>p0 * <usize>brs) << 2),
+      brs,
+      bcs,
+      min(kStep, k - p0),
+      n,
+      dst + ((<usize>p0 * <usize>padded) << 2),
+    );
+  }
+}
+
+/**
+ * C (m×n at `c`) = op(A)·B, or C += op(A)·B when `accumulateC`, with B packed by packWeights: gemm's loops
+ * without the packing of B. `scratch` is gemm's.
+ */
+function gemmPacked(
+  a: usize,
+  ars: i32,
+  acs: i32,
+  packed: usize,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  scratch: usize,
+  accumulateC: bool,
+): void {
+  const padded = ((n + NR - 1) / NR) * NR;
+  const kStep = slabDepth(k);
+  const packedA = scratch;
+  const tile = scratch + ((<usize>(MC * KC)) << 2);
+  const ldc = (<usize>n) << 2;
+  for (let p0 = 0; p0 < k; p0 += kStep) {
+    const kc = min(kStep, k - p0);
+    const accumulate = accumulateC || p0 > 0;
+    const slab = packed + ((<usize>p0 * <usize>padded) << 2);
+    for (let i0 = 0; i0 < m; i0 += MC) {
+      const mc = min(MC, m - i0);
+      packA(a + ((<usize>i0 * <usize>ars + <usize>p0 * <usize>acs) << 2), ars, acs, mc, kc, packedA);
+      for (let jr = 0; jr < n; jr += NR) {
+        const pb = slab + ((<usize>(jr * kc)) << 2);
+        const cols = min(NR, n - jr);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const pa = packedA + ((<usize>(ir * kc)) << 2);
+          const rows = min(MR, mc - ir);
+          const ct = c + <usize>(i0 + ir) * ldc + ((<usize>jr) << 2);
+          if (rows == MR && cols == NR) kernel4x8(pa, pb, kc, ct, ldc, accumulate);
+          else {
+            kernel4x8(pa, pb, kc, tile, NR << 2, false);
+            for (let r = 0; r < rows; r++) {
+              const row = ct + <usize>r * ldc;
+              const from = tile + ((<usize>(r * NR)) << 2);
+              for (let col = 0; col < cols; col++) {
+                const to = row + ((<usize>col) << 2);
+                const value = load<f32>(from + ((<usize>col) << 2));
+                store<f32>(to, accumulate ? load<f32>(to) + value : value);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
 
 /** Byte address of time position t's row block in an array of [T, batch, width] float32s. */
 function at(base: usize, t: i32, batch: i32, width: i32): usize {
@@ -27,18 +113,20 @@ export function lstmSequenceForward(
   reverse: bool,
   hs: usize,
   cs: usize,
+  packed: usize,
   scratch: usize,
 ): void {
   const width = hidden << 2;
   const zero = f32x4.splat(0);
+  packWeights(w, 1, hidden, hidden, width, packed); // op(B)[p][j] = W_hh[j][p]
   let previous = -1;
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
     const hPrev = previous < 0 ? h0 : at(hs, previous, batch, hidden);
     const cPrev = previous < 0 ? c0 : at(cs, previous, batch, hidden);
     const gates = at(x, t, batch, width);
-    // gates += h_{t−1}·W_hhᵀ: op(B)[p][j] = W_hh[j][p].
-    gemmInto(hPrev, hidden, 1, w, 1, hidden, gates, batch, hidden, width, scratch, true);
+    // gates += h_{t−1}·W_hhᵀ.
+    gemmPacked(hPrev, hidden, 1, packed, gates, batch, hidden, width, scratch, true);
     const hOut = at(hs, t, batch, hidden);
     const cOut = at(cs, t, batch, hidden);
     const gateBytes = (<usize>hidden) << 2;
@@ -85,12 +173,14 @@ export function lstmSequenceBackward(
   dGates: usize,
   dh: usize,
   dc: usize,
+  packed: usize,
   scratch: usize,
 ): void {
   const width = hidden << 2;
   const stateBytes = (<usize>batch * <usize>hidden) << 2;
   memory.copy(dh, at(g, steps, batch, hidden), stateBytes);
   memory.copy(dc, at(g, steps + 1, batch, hidden), stateBytes);
+  packWeights(w, hidden, 1, width, hidden, packed); // op(B) = W_hh
   const one = f32x4.splat(1);
   const gateBytes = (<usize>hidden) << 2;
   for (let s = steps - 1; s >= 0; s--) {
@@ -130,7 +220,7 @@ export function lstmSequenceBackward(
       }
     }
     // ∂h_{t−1} = ∂a_t·W_hh.
-    gemm(dOut, width, 1, w, hidden, 1, dh, batch, width, hidden, scratch);
+    gemmPacked(dOut, width, 1, packed, dh, batch, width, hidden, scratch, false);
   }
 }
 
@@ -153,17 +243,19 @@ export function gruSequenceForward(
   hs: usize,
   saved: usize,
   hg: usize,
+  packed: usize,
   scratch: usize,
 ): void {
   const width = hidden * 3;
   const gateBytes = (<usize>hidden) << 2;
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
+  packWeights(w, 1, hidden, hidden, width, packed);
   let previous = -1;
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
     const hPrev = previous < 0 ? h0 : at(hs, previous, batch, hidden);
-    gemm(hPrev, hidden, 1, w, 1, hidden, hg, batch, hidden, width, scratch);
+    gemmPacked(hPrev, hidden, 1, packed, hg, batch, hidden, width, scratch, false);
     const xt = at(x, t, batch, width);
     const st = at(saved, t, batch, hidden << 2);
     const hOut = at(hs, t, batch, hidden);
@@ -221,12 +313,14 @@ export function gruSequenceBackward(
   dX: usize,
   dHg: usize,
   dh: usize,
+  packed: usize,
   scratch: usize,
 ): void {
   const width = hidden * 3;
   const gateBytes = (<usize>hidden) << 2;
   const one = f32x4.splat(1);
   memory.copy(dh, at(g, steps, batch, hidden), (<usize>batch * <usize>hidden) << 2);
+  packWeights(w, hidden, 1, width, hidden, packed);
   for (let s = steps - 1; s >= 0; s--) {
     const t = reverse ? steps - 1 - s : s;
     const before = reverse ? t + 1 : t - 1;
@@ -261,6 +355,6 @@ export function gruSequenceBackward(
       }
     }
     // ∂h_{t−1} = ∂h⊙z + ∂hg_t·W_hh.
-    gemmInto(dHt, width, 1, w, hidden, 1, dh, batch, width, hidden, scratch, true);
+    gemmPacked(dHt, width, 1, packed, dh, batch, width, hidden, scratch, true);
   }
 }

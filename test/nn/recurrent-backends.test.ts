@@ -61,6 +61,7 @@ describe.skipIf(BACKENDS.length < 2)('recurrences: fused wasm kernels agree with
     ['bidirectional, two layers', { numLayers: 2, bidirectional: true }, [6, 2, 4], 12],
     ['no bias, batch first', { bias: false, batchFirst: true }, [3, 5, 4], 16],
     ['one step', {}, [1, 4, 3], 4],
+    ['hidden 72: the packed W_hh in two k slabs', {}, [3, 2, 3], 72],
   ];
   for (const layer of ['LSTM', 'GRU'] as const) {
     for (const [name, options, shape, hidden] of configs) {

@@ -7,6 +7,11 @@ import type { WasmRuntime } from './runtime.js';
  * Fills `previous` [T, B, H] with the state each step started from: `initial` for the first step in running
  * order, then the `states` row of the step before (rows by time position; `reverse` runs from T − 1 down).
  */
+/** Bytes that assembly's packWeights fills for a k×n operand (n rounded up to 8-column panels). */
+export function packedWeightBytes(k: number, n: number): number {
+  return k * Math.ceil(n / 8) * 8 * 4;
+}
+
 export function previousStates(
   steps: number,
   state: number,
@@ -40,19 +45,21 @@ export function gruForwardFused(
   const width = 3 * hidden;
   const all = steps * state;
   const rows = steps * batch;
-  const [scratch, xAt, inputAt, wIhAt, wAt, biasIhAt, biasHhAt, h0At, hsAt, savedAt, hgAt] = runtime.layout(
-    scratchBytes,
-    rows * width * 4,
-    rows * inputSize * 4,
-    width * inputSize * 4,
-    width * hidden * 4,
-    a.biasIh ? width * 4 : 0,
-    a.biasHh ? width * 4 : 0,
-    state * 4,
-    all * 4,
-    all * 16,
-    batch * width * 4,
-  );
+  const [scratch, xAt, inputAt, wIhAt, wAt, biasIhAt, biasHhAt, h0At, hsAt, savedAt, hgAt, packedAt] =
+    runtime.layout(
+      scratchBytes,
+      rows * width * 4,
+      rows * inputSize * 4,
+      width * inputSize * 4,
+      width * hidden * 4,
+      a.biasIh ? width * 4 : 0,
+      a.biasHh ? width * 4 : 0,
+      state * 4,
+      all * 4,
+      all * 16,
+      batch * width * 4,
+      packedWeightBytes(hidden, width),
+    );
   const heap = runtime.f32;
   heap.set(a.input, inputAt >> 2);
   heap.set(a.weightIh, wIhAt >> 2);
@@ -75,6 +82,7 @@ export function gruForwardFused(
     hsAt,
     savedAt,
     hgAt,
+    packedAt,
     scratch,
   );
   a.saved!.set(heap.subarray(savedAt >> 2, (savedAt >> 2) + all * 4));
@@ -120,8 +128,10 @@ export function gruBackwardFused(
     projection,
     projection,
     rows * inputSize * 4,
+    packedWeightBytes(width, hidden),
   );
-  const [dwAt, dbHhAt, dbIhAt, accAt, inputAt, wIhAt, dwIhAt, dInputAt] = rest as number[] as [
+  const [dwAt, dbHhAt, dbIhAt, accAt, inputAt, wIhAt, dwIhAt, dInputAt, packedAt] = rest as number[] as [
+    number,
     number,
     number,
     number,
@@ -154,6 +164,7 @@ export function gruBackwardFused(
     dXAt,
     dHgAt,
     dhAt,
+    packedAt,
     scratch,
   );
   kernels.gemm(dHgAt, 1, width, hPrevAt, hidden, 1, dwAt, width, rows, hidden, scratch);

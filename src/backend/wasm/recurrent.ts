@@ -8,7 +8,7 @@ import type {
   RecurrenceShape,
 } from '../types.js';
 import type { WasmLimits } from './limits.js';
-import { gruBackwardFused, gruForwardFused, previousStates } from './recurrent-gru.js';
+import { gruBackwardFused, gruForwardFused, packedWeightBytes, previousStates } from './recurrent-gru.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -72,7 +72,7 @@ export function wasmRecurrenceForward(
     const all = steps * state;
     const rows = steps * batch;
     const bias = combinedBias(a, width);
-    const [scratch, xAt, inputAt, wIhAt, wAt, biasAt, h0At, c0At, hsAt, csAt] = runtime.layout(
+    const [scratch, xAt, inputAt, wIhAt, wAt, biasAt, h0At, c0At, hsAt, csAt, packedAt] = runtime.layout(
       scratchBytes,
       all * 16,
       rows * inputSize * 4,
@@ -83,6 +83,7 @@ export function wasmRecurrenceForward(
       state * 4,
       all * 4,
       all * 4,
+      packedWeightBytes(hidden, width),
     );
     const heap = runtime.f32;
     heap.set(a.input, inputAt >> 2);
@@ -106,6 +107,7 @@ export function wasmRecurrenceForward(
       reverse,
       hsAt,
       csAt,
+      packedAt,
       scratch,
     );
     const cells = a.cells!;
@@ -180,8 +182,9 @@ export function wasmRecurrenceBackward(
       projection,
       projection,
       rows * inputSize * 4,
+      packedWeightBytes(width, hidden),
     );
-    const [inputAt, wIhAt, dwIhAt, dInputAt] = more as [number, number, number, number];
+    const [inputAt, wIhAt, dwIhAt, dInputAt, packedAt] = more as [number, number, number, number, number];
     const heap = runtime.f32;
     heap.set(a.gradOut, gAt >> 2);
     heap.set(a.weightHh, wAt >> 2);
@@ -205,6 +208,7 @@ export function wasmRecurrenceBackward(
       dGatesAt,
       dhAt,
       dcAt,
+      packedAt,
       scratch,
     );
     // ∂W_hh = ∂aᵀ·h_prev over all T·B rows: op(A) is the [T·B, 4H] gradient read transposed.

@@ -91,6 +91,7 @@ export interface KernelExports {
     reverse: boolean,
     hs: number,
     cs: number,
+    packed: number,
     scratch: number,
   ): void;
   /** assembly/recurrent.ts: backpropagation through time for lstmSequenceForward. */
@@ -107,6 +108,7 @@ export interface KernelExports {
     dGates: number,
     dh: number,
     dc: number,
+    packed: number,
     scratch: number,
   ): void;
   /** assembly/recurrent.ts: the GRU's forward loop over a whole sequence (see src/backend/wasm/recurrent-gru.ts). */
@@ -123,6 +125,7 @@ export interface KernelExports {
     hs: number,
     saved: number,
     hg: number,
+    packed: number,
     scratch: number,
   ): void;
   /** assembly/recurrent.ts: backpropagation through time for gruSequenceForward. */
@@ -139,6 +142,7 @@ export interface KernelExports {
     dX: number,
     dHg: number,
     dh: number,
+    packed: number,
     scratch: number,
   ): void;
 }
