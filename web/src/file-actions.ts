@@ -35,7 +35,7 @@ function takeFile(element: HTMLInputElement): File | null {
   return file;
 }
 
-/** Binds #import-csv, #import-model and #copy-link. */
+/** Binds #import-csv, #import-model, #export-model, #export-onnx and #copy-link. */
 export function bindFileActions(host: FileActionHost): void {
   const csvInput = input('import-csv');
   csvInput.addEventListener('change', async () => {
@@ -68,6 +68,13 @@ export function bindFileActions(host: FileActionHost): void {
     host.switchTo(model.settings);
     host.send({ type: 'import', bytes: model.bytes });
   });
+
+  for (const [id, format] of [
+    ['export-model', 'safetensors'],
+    ['export-onnx', 'onnx'],
+  ] as const) {
+    document.getElementById(id)?.addEventListener('click', () => host.send({ type: 'export', format }));
+  }
 
   document.getElementById('copy-link')?.addEventListener('click', async () => {
     host.writeUrl();
