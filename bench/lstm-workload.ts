@@ -53,8 +53,8 @@ function uniform(shape: number[], fanIn: number): Variable {
 }
 
 /**
- * The same model in tfjs-core: one tf.basicLSTMCell per step (kernel [input + hidden, 4·hidden], tfjs's gate
- * order), the outputs stacked for the head; minimize() with Adam.
+ * The same model in tfjs-core: the embedding lookup as a one-hot product, one tf.basicLSTMCell per step (kernel
+ * [input + hidden, 4·hidden], tfjs's gate order), the outputs stacked for the head; minimize() with Adam.
  */
 export function tfjsLstm(): Workload {
   const embedding = uniform([VOCAB, VOCAB], 1);
@@ -63,14 +63,16 @@ export function tfjsLstm(): Workload {
   const headWeight = uniform([HIDDEN, VOCAB], HIDDEN);
   const headBias = uniform([VOCAB], HIDDEN);
   const variables = [embedding, kernel, bias, headWeight, headBias];
-  const tokens = tf.randomUniform([LSTM_SEQ, LSTM_BATCH], 0, VOCAB, 'int32', 8);
+  const tokens = tf.randomUniform([LSTM_SEQ * LSTM_BATCH], 0, VOCAB, 'int32', 8) as TfCore.Tensor1D;
+  const oneHotTokens = tf.tidy(() => tf.cast(tf.oneHot(tokens, VOCAB), 'float32')) as TfCore.Tensor2D;
   const labels = tf.tidy(() =>
     tf.oneHot(tf.randomUniform([LSTM_SEQ * LSTM_BATCH], 0, VOCAB, 'int32', 9) as TfCore.Tensor1D, VOCAB),
   );
   const optimizer = tf.train.adam(1e-3);
   let last: TfCore.Scalar | null = null;
   const loss = (): TfCore.Scalar => {
-    const x = tf.gather(embedding, tokens); // [seq, batch, vocab]
+    // The lookup as oneHot·E: tfjs-wasm has no kernel for gather's gradient (UnsortedSegmentSum).
+    const x = tf.reshape(tf.matMul(oneHotTokens, embedding), [LSTM_SEQ, LSTM_BATCH, VOCAB]);
     let c = tf.zeros([LSTM_BATCH, HIDDEN]) as TfCore.Tensor2D;
     let h = tf.zeros([LSTM_BATCH, HIDDEN]) as TfCore.Tensor2D;
     const outputs: TfCore.Tensor2D[] = [];
@@ -99,7 +101,7 @@ export function tfjsLstm(): Workload {
     dispose: () => {
       last?.dispose();
       optimizer.dispose();
-      tf.dispose([...variables, tokens, labels]);
+      tf.dispose([...variables, tokens, oneHotTokens, labels]);
     },
   };
 }
