@@ -70,7 +70,8 @@ export const TOY_SETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'pass-the-
 function rows(x: Tensor, indices: Int32Array): Tensor {
   const width = x.numel() / (x.shape[0] || 1);
   const out = allocate(x.dtype, indices.length * width);
-  indices.forEach((r, i) => out.set(x.storage.subarray(r * width, (r + 1) * width), i * width));
+  const values = x.dataSync();
+  indices.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
   return new Tensor(out, [indices.length, ...x.shape.slice(1)], x.dtype);
 }
 
@@ -104,7 +105,7 @@ export function holdOut(data: Split, share: number, seed: number): { train: Spli
 /** Applies an encoding's standardization to raw features and targets. */
 function encodeSplit(encoding: Encoding, split: Split): Split {
   return {
-    x: new Tensor(standardize(split.x.storage, encoding.featureMean, encoding.featureStd), split.x.shape),
+    x: new Tensor(standardize(split.x.dataSync(), encoding.featureMean, encoding.featureStd), split.x.shape),
     y: encodeTargets(encoding, split.y),
   };
 }
@@ -133,8 +134,8 @@ function prepareCsv(spec: string, options: DataOptions): PreparedData {
   if (saved) encoding = saved;
   else {
     const n = raw.train.x.shape[0]!;
-    const features = columnStatistics(raw.train.x.storage, n, k);
-    const target = ds.task === 'regression' ? columnStatistics(raw.train.y.storage, n, 1) : null;
+    const features = columnStatistics(raw.train.x.dataSync(), n, k);
+    const target = ds.task === 'regression' ? columnStatistics(raw.train.y.dataSync(), n, 1) : null;
     encoding = {
       task: ds.task,
       inputShape: [k],

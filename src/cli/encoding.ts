@@ -131,7 +131,7 @@ function featureLabel(encoding: Encoding, j: number): string {
 /** Regression targets y → y′ = (y − targetMean)/targetStd in float32 [n, 1]. */
 export function encodeTargets(encoding: Encoding, y: Tensor): Tensor {
   if (encoding.task !== 'regression') return y;
-  return new Tensor(standardize(y.storage, [encoding.targetMean], [encoding.targetStd]), y.shape);
+  return new Tensor(standardize(y.dataSync(), [encoding.targetMean], [encoding.targetStd]), y.shape);
 }
 
 /** A model output of a regression run back in target units: y = targetMean + targetStd·ŷ′. */

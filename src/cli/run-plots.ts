@@ -26,7 +26,7 @@ export function predictions(session: Session, x: Tensor): Tensor {
   if (session.data.task === 'regression') return out;
   if (session.binary)
     return new Tensor(
-      Int32Array.from(out.storage, (v) => (v > 0 ? 1 : 0)),
+      Int32Array.from(out.dataSync(), (v) => (v > 0 ? 1 : 0)),
       [out.shape[0]!],
     );
   return out.argmax(1);
@@ -106,6 +106,6 @@ export function renderPlots(
 /** Class indices as one-hot rows, so confusionMatrix (which takes scores) can read them. */
 function oneHotScores(classes: Tensor, k: number): Tensor {
   const out = new Float32Array(classes.numel() * k);
-  classes.storage.forEach((c, i) => (out[i * k + c] = 1));
+  classes.dataSync().forEach((c, i) => (out[i * k + c] = 1));
   return new Tensor(out, [classes.numel(), k]);
 }

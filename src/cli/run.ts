@@ -99,7 +99,7 @@ export interface Session {
 /** Binary classification uses one logit and BCEWithLogitsLoss, so targets become float32 [n, 1]. */
 function targetsFor(split: Split, binary: boolean): Tensor {
   if (!binary) return split.y;
-  return new Tensor(Float32Array.from(split.y.storage), [split.y.shape[0]!, 1]);
+  return new Tensor(Float32Array.from(split.y.dataSync()), [split.y.shape[0]!, 1]);
 }
 
 /** The run's optimizer over `model`'s parameters (run-store also builds one over a probe parameter). */

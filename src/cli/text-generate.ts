@@ -23,8 +23,8 @@ export const MAX_GENERATE_LENGTH = 1_000_000;
 /** The last position's logits [V] of logits [1, L, V]. */
 function lastLogits(logits: Tensor): Tensor {
   const v = logits.shape[logits.ndim - 1]!;
-  const storage = logits.storage as Float32Array | Float64Array;
-  return new Tensor(storage.slice(storage.length - v), [v], logits.dtype);
+  const values = logits.dataSync();
+  return new Tensor(values.slice(values.length - v), [v], logits.dtype);
 }
 
 const window = (ids: number[]): Tensor => new Tensor(Int32Array.from(ids), [1, ids.length], 'int32');

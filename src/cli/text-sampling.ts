@@ -43,15 +43,16 @@ export function argmaxIndex(logits: ArrayLike<number>): number {
  */
 export function sampleNext(logits: Tensor, options: SamplingOptions, generator: Generator): number {
   checkSamplingOptions(options);
-  const best = argmaxIndex(logits.storage);
+  const values = logits.dataSync();
+  const best = argmaxIndex(values);
   if (options.temperature === 0 || options.topK === 1) return best;
   // A τ so small that logit/τ overflows leaves only the argmax with any probability.
-  if (!Number.isFinite(Math.abs(logits.storage[best]!) / options.temperature)) return best;
+  if (!Number.isFinite(Math.abs(values[best]!) / options.temperature)) return best;
   const scaled = logits.div(options.temperature);
   if (options.topK !== undefined && options.topK < scaled.numel()) {
-    const { values, indices } = topk(scaled, options.topK);
-    const pick = multinomial(softmax(values, 0), 1, { generator }).storage[0]!;
-    return indices.storage[pick]!;
+    const top = topk(scaled, options.topK);
+    const pick = multinomial(softmax(top.values, 0), 1, { generator }).item();
+    return top.indices.dataSync()[pick]!;
   }
-  return multinomial(softmax(scaled, 0), 1, { generator }).storage[0]!;
+  return multinomial(softmax(scaled, 0), 1, { generator }).item();
 }

@@ -67,5 +67,5 @@ export function clippedOptimizer(
  * frequencies counted over the training targets (see unigramPerplexity).
  */
 export function unigramBaseline(train: Split, split: Split, vocabularySize: number): number {
-  return unigramPerplexity(train.y.storage, split.y.storage, vocabularySize);
+  return unigramPerplexity(train.y.dataSync(), split.y.dataSync(), vocabularySize);
 }

@@ -53,7 +53,8 @@ export function demoCommand(options: DemoOptions, print: Print): void {
   const take = (idx: Int32Array, t: Tensor): Tensor => {
     const width = t.numel() / t.shape[0]!;
     const out = new Float32Array(idx.length * width);
-    idx.forEach((r, i) => out.set(t.storage.subarray(r * width, (r + 1) * width), i * width));
+    const values = t.dataSync();
+    idx.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
     return new Tensor(out, [idx.length, ...t.shape.slice(1)]);
   };
   const trainIdx = order.subarray(0, 400);
@@ -64,7 +65,7 @@ export function demoCommand(options: DemoOptions, print: Print): void {
   const [stdL, stdH] = [Number(passTheClass.std[0]), Number(passTheClass.std[1])];
   const raw = (t: Tensor): Tensor =>
     new Tensor(
-      Float32Array.from(t.storage, (v, i) => (i % 2 === 0 ? v * stdL + meanL : v * stdH + meanH)),
+      Float32Array.from(t.dataSync(), (v, i) => (i % 2 === 0 ? v * stdL + meanL : v * stdH + meanH)),
       t.shape,
     );
 
@@ -118,8 +119,8 @@ export function demoCommand(options: DemoOptions, print: Print): void {
 
   // The perceptron's weights act on standardized inputs x' = (x − μ)/σ; rewrite them in raw units.
   const perceptron = models[0]!.model.at(0) as Linear;
-  const [w1s, w2s] = Array.from(perceptron.weight.storage);
-  const bs = perceptron.bias!.storage[0]!;
+  const [w1s, w2s] = Array.from(perceptron.weight.dataSync());
+  const bs = perceptron.bias!.dataSync()[0]!;
   const w1 = w1s! / stdL;
   const w2 = w2s! / stdH;
   const w0 = bs - w1 * meanL - w2 * meanH;
@@ -132,12 +133,12 @@ export function demoCommand(options: DemoOptions, print: Print): void {
   print('\nWill these students pass?');
   const students = EXAMPLE_STUDENTS.map((s) => [...s]);
   const inputs = passTheClass.encode(students);
-  const probabilities = models.map((m) => noGrad(() => predict(m.model, inputs).sigmoid()));
+  const probabilities = models.map((m) => noGrad(() => predict(m.model, inputs).sigmoid()).dataSync());
   print(
     `  ${'lectures'.padStart(8)} ${'hours'.padStart(6)}   ${models.map((m) => m.name.padStart(14)).join(' ')}`,
   );
   students.forEach(([lectures, hours], i) => {
-    const cells = probabilities.map((p) => `${(p.storage[i]! * 100).toFixed(1)}%`.padStart(14));
+    const cells = probabilities.map((p) => `${(p[i]! * 100).toFixed(1)}%`.padStart(14));
     print(`  ${String(lectures).padStart(8)} ${String(hours).padStart(6)}   ${cells.join(' ')}`);
   });
 
@@ -183,5 +184,6 @@ export function demoCommand(options: DemoOptions, print: Print): void {
 
 function rowsOf(grid: Tensor): number[][] {
   const n = grid.shape[0]!;
-  return Array.from({ length: n }, (_, i) => [grid.storage[2 * i]!, grid.storage[2 * i + 1]!]);
+  const values = grid.dataSync();
+  return Array.from({ length: n }, (_, i) => [values[2 * i]!, values[2 * i + 1]!]);
 }

@@ -125,7 +125,8 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
   const out = predict(model, x);
   const where = options.input !== undefined ? '--input' : options.csv!;
   const width = out.numel() / out.shape[0]!;
-  out.storage.forEach((v, i) => {
+  const outputs = out.dataSync();
+  outputs.forEach((v, i) => {
     if (!Number.isFinite(v)) {
       throw new ValueError(
         'predict',
@@ -143,16 +144,16 @@ export function predictCommand(dir: string, print: Print, options: { input?: str
         : `[${row.join(', ')}]`;
   if (encoding.task === 'regression') {
     cells.forEach((row, i) =>
-      print(`${describe(row, i)} → ${formatValue(decodeTarget(encoding, out.storage[i]!))}`),
+      print(`${describe(row, i)} → ${formatValue(decodeTarget(encoding, outputs[i]!))}`),
     );
     return;
   }
-  const probs = noGrad(() => (binary ? out.sigmoid() : out.softmax(1)));
+  const probs = noGrad(() => (binary ? out.sigmoid() : out.softmax(1))).dataSync();
   const classes = encoding.classNames;
   cells.forEach((row, i) => {
     const p = binary
-      ? [1 - probs.storage[i]!, probs.storage[i]!]
-      : Array.from(probs.storage.subarray(i * classes.length, (i + 1) * classes.length));
+      ? [1 - probs[i]!, probs[i]!]
+      : Array.from(probs.subarray(i * classes.length, (i + 1) * classes.length));
     const best = p.indexOf(Math.max(...p));
     print(
       `${describe(row, i)} → ${classes[best]} (${p.map((v, k) => `${classes[k]} ${(v * 100).toFixed(1)}%`).join(', ')})`,
