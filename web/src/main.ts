@@ -1,5 +1,6 @@
 // @file The playground page: controls bound to the settings (mirrored in the URL), the training worker,
 // and the live views drawn from its snapshots.
+import './base.css';
 import './style.css';
 import './responsive.css';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';

@@ -5,6 +5,7 @@ import type { EpochLog, FromWorker, ToWorker } from './protocol.js';
 import { applyParameterEdit } from './model-edit.js';
 import { buildProblem, descend, surfaceGrid, type SurfaceProblem } from './surface.js';
 import { Trainer } from './trainer.js';
+import { errorText, scheduler, workerScope } from './worker-scope.js';
 
 /** Longest stretch of training between two looks at the message queue, in ms. */
 const SLICE_MS = 30;
@@ -19,11 +20,7 @@ const GRID = 50;
 /** Loss surfaces are computed on a grid of this many cells per side (the network slice point by point). */
 const SURFACE_GRID = { test: 96, network: 40 };
 
-interface WorkerScope {
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
-}
-const scope = self as unknown as WorkerScope;
+const scope = workerScope<ToWorker, FromWorker>();
 
 let trainer: Trainer | null = null;
 let runId = 0;
@@ -35,7 +32,6 @@ let postedSeq = 0;
 let drawnSeq = 0;
 /** The page's count of play / pause / step messages, as of the last one received (echoed in snapshots). */
 let control = 0;
-let scheduled = false;
 /** The loss-surface view's current problem (a copy: training on does not change it). */
 let surface: SurfaceProblem | null = null;
 
@@ -55,17 +51,12 @@ function postSnapshot(): void {
 
 function fail(error: unknown): void {
   running = false;
-  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'error', message: errorText(error) });
 }
 
-function schedule(): void {
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(loop, 0);
-}
+const schedule = scheduler(loop);
 
 function loop(): void {
-  scheduled = false;
   if (!running || !trainer) return;
   try {
     const start = performance.now();

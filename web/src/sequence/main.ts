@@ -1,5 +1,6 @@
 // @file The sequence page (web/sequence.html): controls bound to the settings (mirrored in the URL), the
 // training worker, and the views drawn from its snapshots: predictions, attention heatmaps, curves.
+import '../base.css';
 import './sequence.css';
 import { LineChart } from '../views/chart.js';
 import { AttentionView } from './attention-view.js';

@@ -2,6 +2,7 @@
 // posts snapshots (curves, evaluation, attention weights of the shown examples) at a bounded rate.
 import type { FromSequenceWorker, StepLog, ToSequenceWorker } from './protocol.js';
 import { SequenceTrainer } from './trainer.js';
+import { errorText, scheduler, workerScope } from '../worker-scope.js';
 
 /** Longest stretch of training between two looks at the message queue, in ms. */
 const SLICE_MS = 30;
@@ -10,11 +11,7 @@ const SNAPSHOT_INTERVAL_MS = 150;
 /** Snapshots of large models space out so that evaluating takes at most this share of the worker's time. */
 const SNAPSHOT_SHARE = 0.2;
 
-interface WorkerScope {
-  postMessage(message: FromSequenceWorker, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<ToSequenceWorker>) => void) | null;
-}
-const scope = self as unknown as WorkerScope;
+const scope = workerScope<ToSequenceWorker, FromSequenceWorker>();
 
 let trainer: SequenceTrainer | null = null;
 let runId = 0;
@@ -22,7 +19,6 @@ let running = false;
 let pending: StepLog[] = [];
 let lastSnapshot = 0;
 let snapshotInterval = SNAPSHOT_INTERVAL_MS;
-let scheduled = false;
 
 function postSnapshot(): void {
   if (!trainer) return;
@@ -37,17 +33,12 @@ function postSnapshot(): void {
 
 function fail(error: unknown): void {
   running = false;
-  scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  scope.postMessage({ type: 'error', message: errorText(error) });
 }
 
-function schedule(): void {
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(loop, 0);
-}
+const schedule = scheduler(loop);
 
 function loop(): void {
-  scheduled = false;
   if (!running || !trainer) return;
   try {
     const start = performance.now();
