@@ -2,15 +2,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Files that still read `.storage` directly (issue 11), shrinking to none. */
-const STORAGE_NOT_YET_CONVERTED = [
-  // The playground (PG's files) reads model weights, samples and predictions straight from storage:
-  'web/src/data.ts',
-  'web/src/diagnostics-worker.ts',
-  'web/src/surface.ts',
-  'web/src/trainer.ts',
-];
-
 export default tseslint.config(
   {
     ignores: [
@@ -37,14 +28,7 @@ export default tseslint.config(
     // itself touch a tensor's typed array, so a backend may keep it elsewhere (wasm memory, a GPU buffer). The
     // playground, benchmarks and examples are users of the package and read values the same way.
     files: ['src/**/*.ts', 'web/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
-    ignores: [
-      'src/backend/**',
-      'src/ops/**',
-      'src/io/**',
-      'src/tensor/**',
-      // Not converted yet (issue 11), each to be removed from this list when it reads through the API:
-      ...STORAGE_NOT_YET_CONVERTED,
-    ],
+    ignores: ['src/backend/**', 'src/ops/**', 'src/io/**', 'src/tensor/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -40,8 +40,8 @@ export interface PlaygroundData {
 const TOY_DOMAIN: Domain = { xMin: -6, xMax: 6, yMin: -6, yMax: 6 };
 
 function toyPoints(dataset: ToyDataset): Point[] {
-  const x = dataset.x.storage;
-  const y = dataset.y.storage;
+  const x = dataset.x.dataSync();
+  const y = dataset.y.dataSync();
   return Array.from({ length: dataset.length }, (_, i) => ({ x: x[2 * i]!, y: x[2 * i + 1]!, label: y[i]! }));
 }
 

@@ -31,8 +31,8 @@ function time(fn: () => Tensor, runs = 5): { ms: number; result: Tensor } {
 }
 
 function sameBits(a: Tensor, b: Tensor): boolean {
-  const x = new Int32Array((a.storage as Float32Array).slice().buffer);
-  const y = new Int32Array((b.storage as Float32Array).slice().buffer);
+  const x = new Int32Array((a.dataSync() as Float32Array).buffer);
+  const y = new Int32Array((b.dataSync() as Float32Array).buffer);
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 

@@ -66,11 +66,6 @@ export interface SliceSource {
   loss: (logits: Tensor, target: Tensor) => Tensor;
 }
 
-/** A copy of a parameter's values as a constant tensor (later training does not move the slice). */
-function frozenCopy(p: Tensor): Tensor {
-  return new Tensor(Float32Array.from(p.storage), [...p.shape]);
-}
-
 /** A scalar's name as PyTorch indexes it: `0.weight[1, 0]`, `2.bias[3]`. */
 export function weightLabel(ref: WeightRef, shape: readonly number[]): string {
   if (shape.length === 2) {
@@ -98,7 +93,7 @@ export function networkSlice(source: SliceSource, refs: readonly [WeightRef, Wei
         `no scalar ${ref.param}[${ref.index}] in the network (parameters: ${[...params.keys()].join(', ')})`,
       );
     }
-    start[k] = p.storage[ref.index]!;
+    start[k] = p.dataSync()[ref.index]!;
   });
   if (refs[0].param === refs[1].param && refs[0].index === refs[1].index)
     throw new ValueError(
@@ -109,15 +104,16 @@ export function networkSlice(source: SliceSource, refs: readonly [WeightRef, Wei
   /** Per parameter key: its frozen value with the chosen entries zeroed, and one-hot tensors for them. */
   const substituted = new Map<string, { base: Tensor; onehots: (Tensor | null)[] }>();
   for (const [name, p] of params) {
-    const base = frozenCopy(p);
+    // A copy of the values (later training does not move the slice), the chosen entries zeroed.
+    const frozen = Float32Array.from(p.dataSync());
     const onehots = refs.map((ref) => {
       if (ref.param !== name) return null;
-      base.storage[ref.index] = 0;
+      frozen[ref.index] = 0;
       const onehot = new Float32Array(p.numel());
       onehot[ref.index] = 1;
       return new Tensor(onehot, [...p.shape]);
     });
-    substituted.set(name, { base, onehots });
+    substituted.set(name, { base: new Tensor(frozen, [...p.shape]), onehots });
   }
   const value = (name: string, a: Tensor, b: Tensor): Tensor => {
     const entry = substituted.get(name)!;
@@ -173,7 +169,7 @@ export function surfaceGrid(fn: SurfaceFunction, size: number): Float32Array {
   }
   return noGrad(() => {
     if (fn.name !== 'network') {
-      return Float32Array.from(fn.f(new Tensor(xs, [cells]), new Tensor(ys, [cells])).storage);
+      return Float32Array.from(fn.f(new Tensor(xs, [cells]), new Tensor(ys, [cells])).dataSync());
     }
     const values = new Float32Array(cells);
     for (let i = 0; i < cells; i++) values[i] = fn.f(tensor(xs[i]!), tensor(ys[i]!)).item();

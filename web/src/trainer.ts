@@ -171,8 +171,9 @@ export class Trainer {
       }
       const p = probabilities(logits, this.classes);
       const predicted = this.argmax(p);
+      const labels = split.labels.dataSync();
       let correct = 0;
-      predicted.forEach((c, i) => (correct += c === split.labels.storage[i] ? 1 : 0));
+      predicted.forEach((c, i) => (correct += c === labels[i] ? 1 : 0));
       return { loss, accuracy: correct / predicted.length, mae: NaN, logits };
     });
   }
@@ -180,13 +181,14 @@ export class Trainer {
   private argmax(p: Tensor): Int32Array {
     const [n, k] = p.shape as [number, number];
     const out = new Int32Array(n);
+    const pv = p.dataSync();
     if (k === 1) {
-      for (let i = 0; i < n; i++) out[i] = p.storage[i]! > 0.5 ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = pv[i]! > 0.5 ? 1 : 0;
       return out;
     }
     for (let i = 0; i < n; i++) {
       let best = 0;
-      for (let c = 1; c < k; c++) if (p.storage[i * k + c]! > p.storage[i * k + best]!) best = c;
+      for (let c = 1; c < k; c++) if (pv[i * k + c]! > pv[i * k + best]!) best = c;
       out[i] = best;
     }
     return out;
@@ -259,21 +261,23 @@ export class Trainer {
         h = layer.activation.forward(layer.linear.forward(h));
         const units = h.shape[1]!;
         const unitMajor = new Float32Array(units * cells);
+        const hv = h.dataSync();
         for (let i = 0; i < cells; i++)
-          for (let j = 0; j < units; j++) unitMajor[j * cells + i] = h.storage[i * units + j]!;
+          for (let j = 0; j < units; j++) unitMajor[j * cells + i] = hv[i * units + j]!;
         neurons.push(unitMajor);
       }
       const out = this.outputLayer.forward(h);
-      if (this.regression) return { output: Float32Array.from(out.storage), neurons };
+      if (this.regression) return { output: Float32Array.from(out.dataSync()), neurons };
       const p = probabilities(out, this.classes);
       const k = this.classes;
       const output = new Float32Array(cells * k);
+      const pv = p.dataSync();
       if (k === 2) {
         for (let i = 0; i < cells; i++) {
-          output[2 * i] = 1 - p.storage[i]!;
-          output[2 * i + 1] = p.storage[i]!;
+          output[2 * i] = 1 - pv[i]!;
+          output[2 * i + 1] = pv[i]!;
         }
-      } else output.set(p.storage);
+      } else output.set(pv);
       return { output, neurons };
     });
   }
@@ -283,8 +287,8 @@ export class Trainer {
     return linears.map((linear) => ({
       inFeatures: linear.inFeatures,
       outFeatures: linear.outFeatures,
-      weight: Float32Array.from(linear.weight.storage),
-      bias: linear.bias ? Float32Array.from(linear.bias.storage) : new Float32Array(linear.outFeatures),
+      weight: Float32Array.from(linear.weight.dataSync()),
+      bias: linear.bias ? Float32Array.from(linear.bias.dataSync()) : new Float32Array(linear.outFeatures),
     }));
   }
 
