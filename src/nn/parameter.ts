@@ -4,8 +4,8 @@ import { isFloat } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
- * A leaf tensor that modules list in `parameters()` (torch.nn.Parameter). It shares storage with the tensor
- * it wraps and requires grad unless told otherwise.
+ * A leaf tensor that modules list in `parameters()` (torch.nn.Parameter). It shares storage (and the version
+ * counter) with the tensor it wraps, strided views included, and requires grad unless told otherwise.
  */
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
@@ -15,8 +15,13 @@ export class Parameter extends Tensor {
         `only floating-point tensors can require grad, got dtype ${data.dtype}`,
       );
     }
-    // eslint-disable-next-line no-restricted-syntax -- passes the storage handle on (shared, as PyTorch's), reads nothing
-    super(data.storage, data.shape, data.dtype);
+    // Shares data's array, strides and version counter, as PyTorch's Parameter does; reads nothing.
+    super(
+      data.storageBase,
+      data.shape,
+      data.dtype,
+      data.viewLayout(data.strides, data.storageOffset(), false),
+    );
     if (requiresGrad) this.requiresGrad_(true);
   }
 

@@ -7,6 +7,7 @@ import { allocate } from '../tensor/dtype.js';
 import { broadcastShapes, normalizeDim, numel, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { expand, pad, permute, reshape, stridedSlice } from './shape.js';
+import { selectView } from './window.js';
 
 /** A slice of one dim, like Python's start:end:step (end exclusive; negatives count from the end). */
 export interface Slice {
@@ -48,22 +49,14 @@ function aroundDim(shape: readonly number[], dim: number): [number, number, numb
 
 /**
  * The slice at `index` along `dim`, with that dim removed; a negative index counts from the end
- * (torch.select, x[:, i]). ∂ = g put back at `index`, zeros elsewhere.
+ * (torch.select, x[:, i]). A view sharing x's storage; ∂ = g put back at `index`, zeros elsewhere.
  */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.ndim === 0) throw new ShapeError('select', 'cannot select from a zero-dimensional tensor');
   const d = normalizeDim('select', dim, x.ndim);
   const size = x.shape[d]!;
   if (!Number.isInteger(index) || index < -size || index >= size) throw outOfBounds('select', index, d, size);
-  const at = index < 0 ? index + size : index;
-  return stridedSlice(
-    x,
-    x.shape.map((_, k) => (k === d ? at : 0)),
-    x.shape.map(() => 1),
-    x.shape.map((n, k) => (k === d ? 1 : n)),
-    'select',
-    x.shape.filter((_, k) => k !== d),
-  );
+  return selectView(x, d, index < 0 ? index + size : index, 'select');
 }
 
 /** The row-major coordinates of the true elements of a bool mask, one int32 index tensor per mask dim. */
@@ -172,14 +165,7 @@ export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
     }
   }
   while (dim < x.ndim) kept.push(dim++);
-  const basic = stridedSlice(
-    x,
-    starts,
-    steps,
-    window,
-    'index',
-    kept.map((d) => window[d]!),
-  );
+  const basic = stridedSlice(x, starts, steps, window, 'index', kept);
   return advanced.length === 0 ? basic : advancedIndex(basic, advanced);
 }
 

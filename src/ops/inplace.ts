@@ -1,10 +1,11 @@
-// @file In-place ops (add_, mul_, zero_, fill_, copy_, clamp_, maskedFill_, uniform_, normal_…): write into the tensor's storage.
+// @file In-place ops (add_, mul_, zero_, fill_, copy_, clamp_, maskedFill_, uniform_, normal_…): write through the tensor's strides into its base, counting versions.
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { backend } from '../backend/index.js';
 import { DTypeError, NeuriteError, ShapeError, fmtShape } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
-import { int32Element } from '../tensor/dtype.js';
+import { int32Element, type TypedArray } from '../tensor/dtype.js';
 import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
+import { hasInternalOverlap, scatterStrided } from '../tensor/strided.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, clamp, div, mul, sub, type Operand } from './elementwise.js';
 import { checkMask, fillElement } from './masked.js';
@@ -25,6 +26,41 @@ export function checkWritable(op: string, target: Tensor): void {
 }
 
 /**
+ * @internal The one way to write a tensor's elements in place: `write` gets each target's elements as a
+ * contiguous row-major array (the base array itself, or a subarray of it, for a contiguous target; a gathered
+ * copy for a strided view, scattered back through the strides afterwards) and changes them; then each
+ * target's version counter (shared with its views) counts one write. A target whose elements overlap in memory
+ * (an expand) is refused, as in PyTorch.
+ */
+export function writeElements(
+  op: string,
+  targets: readonly Tensor[],
+  write: (elements: readonly TypedArray[]) => void,
+): void {
+  const elements = targets.map((t) => {
+    if (!t.isContiguous() && hasInternalOverlap(t.shape, t.strides)) {
+      throw new NeuriteError(
+        op,
+        `unsupported operation: more than one element of the written-to tensor (shape ${fmtShape(t.shape)}, ` +
+          `strides ${fmtShape(t.strides)}) refers to a single memory location. Please clone() the tensor before performing the operation.`,
+      );
+    }
+    return t.storage;
+  });
+  write(elements);
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    if (!t.isContiguous()) scatterStrided(elements[i]!, t.storageBase, t.shape, t);
+    t._bumpVersion();
+  }
+}
+
+/** writeElements for one target. */
+function writeEach(op: string, target: Tensor, write: (elements: TypedArray) => void): void {
+  writeElements(op, [target], (elements) => write(elements[0]!));
+}
+
+/**
  * An in-place arithmetic op may not change the target's category (PyTorch's can_cast): a float result into an
  * int32 tensor, or a number into a bool one, is a DTypeError.
  */
@@ -38,7 +74,7 @@ function checkCastable(op: string, target: Tensor, result: Tensor): void {
   }
 }
 
-/** Writes `result` (computed out of place) into target's storage, casting to its dtype. */
+/** Writes `result` (computed out of place) into target's elements, casting to its dtype. */
 function writeInto<T extends Tensor>(op: string, target: T, result: Tensor): T {
   if (!shapesEqual(result.shape, target.shape)) {
     throw new ShapeError(
@@ -46,12 +82,13 @@ function writeInto<T extends Tensor>(op: string, target: T, result: Tensor): T {
       `the result of shape ${fmtShape(result.shape)} does not fit the tensor of shape ${fmtShape(target.shape)} in place`,
     );
   }
-  const out = target.storage;
   const src = result.storage;
-  if (target.dtype === 'int32' && result.dtype !== 'int32')
-    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!);
-  else if (target.dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
-  else out.set(src);
+  writeEach(op, target, (out) => {
+    if (target.dtype === 'int32' && result.dtype !== 'int32')
+      for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!);
+    else if (target.dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+    else out.set(src);
+  });
   return target;
 }
 
@@ -92,9 +129,9 @@ export function zero_<T extends Tensor>(x: T): T {
 /** x ← value everywhere. */
 export function fill_<T extends Tensor>(x: T, value: number): T {
   checkWritable('fill_', x);
-  x.storage.fill(
-    x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : x.dtype === 'int32' ? int32Element('fill_', value) : value,
-  );
+  const element =
+    x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : x.dtype === 'int32' ? int32Element('fill_', value) : value;
+  writeEach('fill_', x, (out) => out.fill(element));
   return x;
 }
 
@@ -137,7 +174,10 @@ export function maskedFill_<T extends Tensor>(x: T, mask: Tensor, value: number 
     );
   }
   const fill = fillElement('maskedFill_', x.dtype, value);
-  backend().where(mask.storage, mask.shape, fill, [], x.storage, x.shape, x.storage, x.shape);
+  const maskElements = mask.storage;
+  writeEach('maskedFill_', x, (out) => {
+    backend().where(maskElements, mask.shape, fill, [], out, x.shape, out, x.shape);
+  });
   return x;
 }
 
@@ -149,8 +189,9 @@ export function uniform_<T extends Tensor>(
   generator: Generator = defaultGenerator,
 ): T {
   checkWritable('uniform_', x);
-  const data = x.storage;
-  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
+  writeEach('uniform_', x, (data) => {
+    for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
+  });
   return x;
 }
 
@@ -162,7 +203,8 @@ export function normal_<T extends Tensor>(
   generator: Generator = defaultGenerator,
 ): T {
   checkWritable('normal_', x);
-  const data = x.storage;
-  for (let i = 0; i < data.length; i++) data[i] = mean + std * generator.normal();
+  writeEach('normal_', x, (data) => {
+    for (let i = 0; i < data.length; i++) data[i] = mean + std * generator.normal();
+  });
   return x;
 }

@@ -154,9 +154,11 @@ export function batchNormInference(
   const shift = new Float64Array(channels);
   const mu = runningMean.storage;
   const sigma2 = runningVar.storage;
+  const gamma = weight ? weight.storage : null; // read once: a strided tensor gathers a copy on each read
+  const beta = bias ? bias.storage : null;
   for (let c = 0; c < channels; c++) {
-    scale[c] = (weight ? weight.storage[c]! : 1) / Math.sqrt(sigma2[c]! + eps);
-    shift[c] = (bias ? bias.storage[c]! : 0) - mu[c]! * scale[c]!;
+    scale[c] = (gamma ? gamma[c]! : 1) / Math.sqrt(sigma2[c]! + eps);
+    shift[c] = (beta ? beta[c]! : 0) - mu[c]! * scale[c]!;
   }
   const out = allocate(x.dtype, x.numel()) as FloatArray;
   backend().channelAffine(x.storage as FloatArray, outer, channels, inner, scale, shift, out);

@@ -5,6 +5,7 @@ import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import { isFloat } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { writeElements } from './inplace.js';
 
 export type {
   AdadeltaUpdate,
@@ -36,14 +37,13 @@ export function optimizerStateKeys(update: OptimizerUpdate): string[] {
   }
 }
 
-function floatArrayOf(op: string, name: string, t: Tensor, like: Tensor): FloatArray {
+function checkFloatLike(op: string, name: string, t: Tensor, like: Tensor): void {
   if (!isFloat(t.dtype)) throw new NeuriteError(op, `${name} must be a float tensor, got ${t.dtype}`);
   if (t.numel() !== like.numel())
     throw new ShapeError(
       op,
       `${name} of shape ${fmtShape(t.shape)} does not match param of shape ${fmtShape(like.shape)}`,
     );
-  return t.storage as FloatArray;
 }
 
 /**
@@ -65,10 +65,11 @@ export function optimizerStep_(
       op,
       `expected ${keys.length} state tensors (${keys.join(', ') || 'none'}), got ${state.length}`,
     );
-  backend().optimizerStep(
-    update,
-    floatArrayOf(op, 'param', param, param),
-    floatArrayOf(op, 'grad', grad, param),
-    state.map((s, i) => floatArrayOf(op, keys[i]!, s, param)),
+  checkFloatLike(op, 'param', param, param);
+  checkFloatLike(op, 'grad', grad, param);
+  state.forEach((s, i) => checkFloatLike(op, keys[i]!, s, param));
+  const gradElements = grad.storage as FloatArray;
+  writeElements(op, [param, ...state], ([paramElements, ...stateElements]) =>
+    backend().optimizerStep(update, paramElements as FloatArray, gradElements, stateElements as FloatArray[]),
   );
 }

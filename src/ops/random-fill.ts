@@ -2,7 +2,7 @@
 import { ValueError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkWritable } from './inplace.js';
+import { checkWritable, writeElements } from './inplace.js';
 
 /**
  * x ← samples of Bernoulli(p): each element is 1 with probability p, else 0, one uniform draw u < p per element
@@ -13,7 +13,8 @@ export function bernoulli_<T extends Tensor>(x: T, p = 0.5, generator: Generator
   if (typeof p !== 'number' || !(p >= 0 && p <= 1))
     throw new ValueError('bernoulli_', `p must be in [0, 1], got ${String(p)}`);
   checkWritable('bernoulli_', x);
-  const data = x.storage;
-  for (let i = 0; i < data.length; i++) data[i] = generator.bernoulli(p) ? 1 : 0;
+  writeElements('bernoulli_', [x], ([data]) => {
+    for (let i = 0; i < data!.length; i++) data![i] = generator.bernoulli(p) ? 1 : 0;
+  });
   return x;
 }

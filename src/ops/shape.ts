@@ -1,4 +1,4 @@
-// @file Shape ops: reshape, view, flatten, squeeze, unsqueeze, transpose, permute, expand, cat, stack, split, pad…
+// @file Shape ops: flatten, cat, stack, split, chunk, flip, repeat, pad (views in views.ts and window.ts, re-exported here).
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
@@ -8,53 +8,40 @@ import { normalizeDim, normalizeDims, numel, shapesEqual } from '../tensor/shape
 import { Tensor } from '../tensor/tensor.js';
 import { clone } from './elementwise.js';
 import { indexSelect } from './indexing.js';
-import { sumTo } from './reduce.js';
+import {
+  asView,
+  broadcastTo,
+  contiguous,
+  diagonal,
+  expand,
+  permute,
+  reshape,
+  squeeze,
+  transpose,
+  unbind,
+  unfold,
+  unsqueeze,
+  view,
+} from './views.js';
+import { embed, narrow, stridedSlice } from './window.js';
 
-/** Resolves one −1 entry and checks that the element count is unchanged. */
-function inferShape(op: string, from: readonly number[], to: readonly number[]): number[] {
-  const total = numel(from);
-  const unknown = to.indexOf(-1);
-  if (to.lastIndexOf(-1) !== unknown)
-    throw new ShapeError(op, `only one dimension can be -1, got ${fmtShape(to)}`);
-  for (const d of to) {
-    if (!Number.isInteger(d) || d < -1)
-      throw new ShapeError(op, `invalid size ${d} in shape ${fmtShape(to)}`);
-  }
-  const out = [...to];
-  if (unknown >= 0) {
-    const known = to.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
-    if (known === 0 || total % known !== 0) {
-      throw new ShapeError(
-        op,
-        `shape ${fmtShape(to)} is invalid for input of size ${total} (shape ${fmtShape(from)})`,
-      );
-    }
-    out[unknown] = total / known;
-  }
-  if (numel(out) !== total) {
-    throw new ShapeError(
-      op,
-      `shape ${fmtShape(to)} is invalid for input of size ${total} (shape ${fmtShape(from)})`,
-    );
-  }
-  return out;
-}
-
-/**
- * The same elements in a new shape (one dim may be −1). Shares storage with `x`: tensors are always
- * contiguous, so every reshape is a view. ∂ = g reshaped back.
- */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const target = inferShape('reshape', x.shape, shape);
-  if (shapesEqual(target, x.shape)) return x;
-  return record(new Tensor(x.storage, target, x.dtype), 'reshape', [x], (g) => [reshape(g, x.shape)]);
-}
-
-/** Same as reshape: a view sharing storage (torch.Tensor.view). */
-export function view(x: Tensor, shape: readonly number[]): Tensor {
-  const target = inferShape('view', x.shape, shape);
-  return record(new Tensor(x.storage, target, x.dtype), 'view', [x], (g) => [reshape(g, x.shape)]);
-}
+export {
+  asView,
+  broadcastTo,
+  contiguous,
+  diagonal,
+  expand,
+  narrow,
+  permute,
+  reshape,
+  squeeze,
+  stridedSlice,
+  transpose,
+  unbind,
+  unfold,
+  unsqueeze,
+  view,
+};
 
 /** Merges dims startDim…endDim into one (torch.flatten). */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -68,146 +55,6 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
     );
   const merged = x.shape.slice(start, end + 1).reduce((p, d) => p * d, 1);
   return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
-}
-
-/** Removes size-1 dims (all of them, or those in `dim` that have size 1). */
-export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
-  const dims = dim === undefined ? null : normalizeDims('squeeze', dim, x.ndim);
-  return reshape(
-    x,
-    x.shape.filter((d, i) => d !== 1 || (dims !== null && !dims.includes(i))),
-  );
-}
-
-/** Inserts a size-1 dim at `dim` (which may be ndim, or negative counting from ndim + 1). */
-export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
-  return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
-}
-
-/** Reorders dims: result dim i is input dim dims[i]. Copies (storage is always contiguous); ∂ = g permuted back. */
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  if (dims.length !== x.ndim) {
-    throw new ShapeError(
-      'permute',
-      `number of dims ${dims.length} does not match the tensor's ${x.ndim} (shape ${fmtShape(x.shape)})`,
-    );
-  }
-  const perm = dims.map((d) => normalizeDim('permute', d, x.ndim));
-  if (new Set(perm).size !== perm.length)
-    throw new ValueError('permute', `repeated dim in [${dims.join(', ')}]`);
-  if (perm.every((p, i) => p === i)) return x;
-  const shape = perm.map((p) => x.shape[p]!);
-  const out = allocate(x.dtype, x.numel());
-  backend().permute(x.storage, x.shape, perm, out);
-  const inverse = new Array<number>(perm.length);
-  perm.forEach((p, i) => (inverse[p] = i));
-  return record(new Tensor(out, shape, x.dtype), 'permute', [x], (g) => [permute(g, inverse)], { perm });
-}
-
-/** Swaps two dims. A 0-d tensor takes dims 0 and −1 and comes back unchanged, as in PyTorch. */
-export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  const perm = x.shape.map((_, i) => i);
-  const a = normalizeDim('transpose', dim0, x.ndim);
-  const b = normalizeDim('transpose', dim1, x.ndim);
-  if (x.ndim === 0) return permute(x, perm);
-  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
-  return permute(x, perm);
-}
-
-/**
- * Broadcasts size-1 dims (and new leading dims) to `sizes`; −1 keeps a dim. Materialises the result;
- * ∂ = g summed back to the input's shape.
- */
-export function expand(x: Tensor, sizes: readonly number[]): Tensor {
-  if (sizes.length < x.ndim) {
-    throw new ShapeError(
-      'expand',
-      `the number of sizes (${sizes.length}) must be at least the tensor's ${x.ndim} dims (shape ${fmtShape(x.shape)})`,
-    );
-  }
-  const lead = sizes.length - x.ndim;
-  const shape = sizes.map((s, i) => {
-    const own = i >= lead ? x.shape[i - lead]! : undefined;
-    if (s === -1) {
-      if (own === undefined)
-        throw new ShapeError('expand', `-1 is not allowed for a new leading dim (sizes ${fmtShape(sizes)})`);
-      return own;
-    }
-    if (own !== undefined && own !== s && own !== 1) {
-      throw new ShapeError(
-        'expand',
-        `cannot expand shape ${fmtShape(x.shape)} to ${fmtShape(sizes)}: size ${own} must match ${s} at dim ${i} or be 1`,
-      );
-    }
-    return s;
-  });
-  if (shapesEqual(shape, x.shape)) return x;
-  const out = allocate(x.dtype, numel(shape));
-  backend().expand(x.storage, x.shape, out, shape);
-  return record(new Tensor(out, shape, x.dtype), 'expand', [x], (g) => [sumTo(g, x.shape)]);
-}
-
-/** expand to exactly `shape` (torch.broadcast_to). */
-export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  return expand(x, shape);
-}
-
-// ---- windows: the strided copy behind narrow, split, select, index and constant pad ------------------------
-
-/** Whether the window starts·steps·sizes covers all of `shape` in order (so it can share storage). */
-function isWholeWindow(
-  shape: readonly number[],
-  starts: readonly number[],
-  steps: readonly number[],
-  sizes: readonly number[],
-): boolean {
-  return shape.every((n, d) => sizes[d] === n && (n <= 1 || (starts[d] === 0 && steps[d] === 1)));
-}
-
-/**
- * @internal The window x[starts₀ + i₀·steps₀, …] of `sizes` (one entry per dim, already validated), like
- * PyTorch's x[s₀:e₀:k₀, s₁:e₁:k₁, …] (aten::slice on every dim), recorded as one op named `name`.
- * `resultShape` (same element count) lets select and index drop picked dims without a second node. A window
- * that covers all of x shares its storage, like a view. ∂ = g written back into zeros of x's shape
- * (PyTorch's slice_backward).
- */
-export function stridedSlice(
-  x: Tensor,
-  starts: readonly number[],
-  steps: readonly number[],
-  sizes: readonly number[],
-  name = 'slice',
-  resultShape: readonly number[] = sizes,
-): Tensor {
-  if (isWholeWindow(x.shape, starts, steps, sizes)) {
-    return record(new Tensor(x.storage, resultShape, x.dtype), name, [x], (g) => [reshape(g, x.shape)]);
-  }
-  const out = allocate(x.dtype, numel(sizes));
-  backend().slice(x.storage, x.shape, starts, steps, out, sizes);
-  return record(new Tensor(out, resultShape, x.dtype), name, [x], (g) => [
-    embed(reshape(g, sizes), x.shape, starts, steps, 0, `${name}Backward`),
-  ]);
-}
-
-/**
- * A tensor of `shape` filled with `fill`, with `src` written at the window starts + i·steps: the adjoint of
- * stridedSlice (constant pad is this with unit steps). ∂src = the window of g.
- */
-function embed(
-  src: Tensor,
-  shape: readonly number[],
-  starts: readonly number[],
-  steps: readonly number[],
-  fill: number,
-  name: string,
-): Tensor {
-  const out = allocate(src.dtype, numel(shape));
-  if (fill !== 0) out.fill(fill);
-  backend().sliceAssign(src.storage, src.shape, out, shape, starts, steps);
-  return record(new Tensor(out, shape, src.dtype), name, [src], (g) => [
-    stridedSlice(g, starts, steps, src.shape, name),
-  ]);
 }
 
 function isNonNegativeInteger(v: number): boolean {
@@ -354,36 +201,6 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   const size = x.shape[d]!;
   if (size === 0) return split(x, new Array<number>(chunks).fill(0), d);
   return split(x, Math.ceil(size / chunks), d);
-}
-
-/**
- * Elements start … start+length−1 along `dim`; a negative start counts from the end (torch.narrow).
- * ∂ = g put back in place, zeros elsewhere.
- */
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  if (x.ndim === 0) throw new ShapeError('narrow', 'cannot narrow a zero-dimensional tensor');
-  const d = normalizeDim('narrow', dim, x.ndim);
-  const size = x.shape[d]!;
-  if (!Number.isInteger(start) || start < -size || start > size)
-    throw new ValueError(
-      'narrow',
-      `start ${start} is out of bounds for dim ${d} with size ${size} (expected ${-size} to ${size})`,
-    );
-  const from = start < 0 ? start + size : start;
-  if (!isNonNegativeInteger(length) || from + length > size)
-    throw new ValueError(
-      'narrow',
-      `start (${from}) + length (${length}) exceeds the size ${size} of dim ${d} (shape ${fmtShape(x.shape)})`,
-    );
-  const starts = x.shape.map((_, k) => (k === d ? from : 0));
-  const window = x.shape.map((n, k) => (k === d ? length : n));
-  return stridedSlice(
-    x,
-    starts,
-    x.shape.map(() => 1),
-    window,
-    'narrow',
-  );
 }
 
 // ---- reordering and tiling ------------------------------------------------------------------------------

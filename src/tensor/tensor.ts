@@ -1,33 +1,50 @@
-// @file The Tensor class: contiguous typed-array storage, shape, dtype, autograd fields and chainable ops.
+// @file The Tensor class: a strided view (shape, strides, offset) on a typed array, dtype, autograd fields and chainable ops.
 import { backward, type BackwardOptions } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { Node } from '../autograd/node.js';
-import { NeuriteError, ValueError, fmtShape } from '../errors.js';
+import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import * as ops from '../ops/index.js';
 import type { IndexSpec, PadMode } from '../ops/index.js';
 import { readAsync, readSync } from '../ops/read.js';
-import { dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './print.js';
-import { numel, type Shape } from './shape.js';
+import { numel, stridesOf, type Shape } from './shape.js';
+import {
+  gatherStrided,
+  isContiguousLayout,
+  lastIndex,
+  type StridedLayout,
+  type VersionCounter,
+} from './strided.js';
 
 /** A nested JS array of numbers (or booleans for bool tensors), as returned by `toArray()`. */
 export type NestedArray = number | boolean | NestedArray[];
 
 type Operand = Tensor | number | boolean;
 
+/** @internal How a view reads another tensor's array: its layout and the version counter it shares. */
+export interface ViewLayout extends StridedLayout {
+  readonly counter: VersionCounter;
+  /** The tensor the view was made from (PyTorch's `_base`, followed to the root); null for detach(). */
+  readonly viewOf: Tensor | null;
+}
+
 /**
  * An n-dimensional array with reverse-mode autograd (torch.Tensor).
  *
- * Storage is one contiguous row-major typed array; `reshape`/`view` share it, other ops allocate. Every op is
- * available as a method (`x.add(y)`) and as a top-level function (`add(x, y)`); binary ops broadcast and
- * accept plain numbers.
+ * A tensor is a strided view on a typed array: element (i₀, …, iₙ₋₁) sits at
+ * `storageOffset() + Σ iₖ·stride(k)` of its base array. View ops (view, reshape when possible, transpose,
+ * permute, expand, narrow, select, squeeze, unsqueeze, diagonal, unfold, split, index with numbers and slices)
+ * share the base; in-place ops on a view write the base. Every op is available as a method (`x.add(y)`) and as
+ * a top-level function (`add(x, y)`); binary ops broadcast and accept plain numbers.
  */
 export class Tensor {
   /**
-   * The flat row-major elements, shared with views. Only backends, ops and serializers touch it (ESLint
-   * enforces this in src/): read values with dataSync()/toArray()/item() or await data(), write with in-place ops.
+   * The whole typed array this tensor and its views index into (torch's untyped storage). Only the Tensor
+   * class, views and in-place writers use it; kernels read `storage`.
+   * @internal
    */
-  readonly storage: TypedArray;
+  readonly storageBase: TypedArray;
   /**
    * The sizes of the dims, a frozen plain array shared between tensors of one shape. Unlike torch.Size it
    * prints as `64,1,28,28` in a template string (write `[${t.shape.join(", ")}]`): a Size subclass with its
@@ -40,22 +57,69 @@ export class Tensor {
   grad: Tensor | null = null;
   private _requiresGrad = false;
   private _gradFn: Node | null = null;
+  /** Strides in elements; null for a tensor made contiguous by the constructor (computed when asked). */
+  private _strides: readonly number[] | null;
+  private readonly _offset: number;
+  private readonly _numel: number;
+  private readonly _contiguous: boolean;
+  /** Shared with every view of the same array; created on the first write or view. */
+  private _counter: VersionCounter | null;
+  private readonly _viewOf: Tensor | null;
 
   /**
-   * Wraps `storage` (not copied) as a tensor of `shape`. The shape is copied and frozen, except that a frozen
-   * array (another tensor's `shape`) is immutable already and is shared: ops pass their inputs' shapes on.
+   * Wraps `storage` (not copied) as a contiguous tensor of `shape`. The shape is copied and frozen, except that
+   * a frozen array (another tensor's `shape`) is immutable already and is shared: ops pass their inputs' shapes
+   * on. `layout` is internal: views pass it (through `viewOf`) to read `storage` with strides and an offset.
    */
-  constructor(storage: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(storage)) {
+  constructor(storage: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(storage), layout?: ViewLayout) {
     const frozen = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
-    if (storage.length !== numel(frozen)) {
-      throw new NeuriteError(
-        'Tensor',
-        `storage has ${storage.length} elements but shape ${fmtShape(shape)} needs ${numel(shape)}`,
-      );
-    }
-    this.storage = storage;
+    const count = numel(frozen);
+    this.storageBase = storage;
     this.shape = frozen;
     this.dtype = dtype;
+    this._numel = count;
+    if (layout === undefined) {
+      if (storage.length !== count) {
+        throw new NeuriteError(
+          'Tensor',
+          `storage has ${storage.length} elements but shape ${fmtShape(shape)} needs ${count}`,
+        );
+      }
+      this._strides = null;
+      this._offset = 0;
+      this._contiguous = true;
+      this._counter = null;
+      this._viewOf = null;
+    } else {
+      if (layout.offset < 0 || lastIndex(frozen, layout) >= storage.length) {
+        throw new NeuriteError(
+          'Tensor',
+          `a view of shape ${fmtShape(frozen)}, strides ${fmtShape(layout.strides)} and offset ${layout.offset} ` +
+            `reaches past the end of its storage of ${storage.length} elements`,
+        );
+      }
+      this._strides = Object.freeze(layout.strides.slice());
+      this._offset = layout.offset;
+      this._contiguous = isContiguousLayout(frozen, layout.strides);
+      this._counter = layout.counter;
+      this._viewOf = layout.viewOf;
+    }
+  }
+
+  /**
+   * The elements as one contiguous row-major typed array of numel() entries, for kernels: the base array itself
+   * when this tensor covers all of it, a `subarray` of it when contiguous with an offset, and otherwise a fresh
+   * copy gathered through the strides. Writing into it reaches this tensor only when it is contiguous: in-place
+   * ops write through `writeElements` (src/ops/inplace.ts). Only backends, ops and serializers touch it (ESLint
+   * enforces this in src/): read values with dataSync()/toArray()/item() or await data().
+   */
+  get storage(): TypedArray {
+    const base = this.storageBase;
+    if (this._contiguous) {
+      if (this._offset === 0 && base.length === this._numel) return base;
+      return base.subarray(this._offset, this._offset + this._numel);
+    }
+    return gatherStrided(base, this.shape, this, allocate(this.dtype, this._numel));
   }
 
   // ---- properties -------------------------------------------------------------------------------------
@@ -66,7 +130,75 @@ export class Tensor {
 
   /** Number of elements. */
   numel(): number {
-    return this.storage.length;
+    return this._numel;
+  }
+
+  /** The strides in elements (torch.Tensor.stride): how far apart neighbours along each dim sit in storage. */
+  stride(): readonly number[];
+  stride(dim: number): number;
+  stride(dim?: number): readonly number[] | number {
+    const strides = this.strides;
+    if (dim === undefined) return strides;
+    return strides[ops.normalizeDim('stride', dim, this.ndim)]!;
+  }
+
+  /** @internal The strides as a frozen array (row-major ones for a contiguous tensor). */
+  get strides(): readonly number[] {
+    return (this._strides ??= Object.freeze(stridesOf(this.shape)));
+  }
+
+  /** @internal The storage offset (storageOffset()); with `strides`, a tensor is a StridedLayout. */
+  get offset(): number {
+    return this._offset;
+  }
+
+  /** Where element 0 sits in the storage, in elements (torch.Tensor.storage_offset). */
+  storageOffset(): number {
+    return this._offset;
+  }
+
+  /** Whether the elements lie row-major without gaps in storage (torch.Tensor.is_contiguous). */
+  isContiguous(): boolean {
+    return this._contiguous;
+  }
+
+  /**
+   * This tensor when it is contiguous, else a contiguous copy (torch.Tensor.contiguous); differentiable,
+   * ∂ = g.
+   */
+  contiguous(): Tensor {
+    return ops.contiguous(this);
+  }
+
+  /**
+   * How many in-place writes its storage has seen (torch's `_version`), shared by a tensor and all its views.
+   * A backward pass that needs a tensor an op saved throws if the number changed since.
+   */
+  get _version(): number {
+    return this._counter === null ? 0 : this._counter.value;
+  }
+
+  /** @internal Counts one in-place write (every in-place writer calls it). */
+  _bumpVersion(): void {
+    (this._counter ??= { value: 0 }).value++;
+  }
+
+  /**
+   * @internal The layout for a view of this tensor's storage with `shape`, `strides` and `offset`: the view
+   * shares the version counter and remembers its root tensor.
+   */
+  viewLayout(strides: readonly number[], offset: number, isView = true): ViewLayout {
+    return {
+      strides,
+      offset,
+      counter: (this._counter ??= { value: 0 }),
+      viewOf: isView ? (this._viewOf ?? this) : null,
+    };
+  }
+
+  /** @internal The tensor this view was made from (null when this tensor is no view), as PyTorch's `_base`. */
+  get viewOf(): Tensor | null {
+    return this._viewOf;
   }
 
   /** The shape, or the size of one dim (negative dims count from the end). */
@@ -219,9 +351,14 @@ export class Tensor {
     if (this._gradFn) this._gradFn.retained = this;
   }
 
-  /** A tensor sharing this storage, cut from the graph (requiresGrad false). */
+  /** A tensor sharing this storage (and its version counter), cut from the graph (requiresGrad false). */
   detach(): Tensor {
-    return new Tensor(this.storage, this.shape, this.dtype);
+    return new Tensor(
+      this.storageBase,
+      this.shape,
+      this.dtype,
+      this.viewLayout(this.strides, this._offset, false),
+    );
   }
 
   // ---- elementwise ------------------------------------------------------------------------------------
@@ -498,6 +635,12 @@ export class Tensor {
       this.shape.map((_, i) => this.ndim - 1 - i),
     );
   }
+  /** The transpose of the last two dims (torch.Tensor.mT), a view. */
+  get mT(): Tensor {
+    if (this.ndim < 2)
+      throw new ShapeError('mT', `needs a tensor with at least 2 dims, got shape ${fmtShape(this.shape)}`);
+    return ops.transpose(this, -2, -1);
+  }
   expand(...sizes: number[]): Tensor;
   expand(sizes: readonly number[]): Tensor;
   expand(...args: (number | readonly number[])[]): Tensor {
@@ -505,6 +648,22 @@ export class Tensor {
   }
   broadcastTo(shape: readonly number[]): Tensor {
     return ops.broadcastTo(this, shape);
+  }
+  /** expand to `other`'s shape (torch.Tensor.expand_as), a view. */
+  expandAs(other: Tensor): Tensor {
+    return ops.expand(this, other.shape);
+  }
+  /** The diagonal of dims dim1, dim2 as the last dim (torch.Tensor.diagonal), a view. */
+  diagonal(offset?: number, dim1?: number, dim2?: number): Tensor {
+    return ops.diagonal(this, offset, dim1, dim2);
+  }
+  /** Windows of `size` every `step` along `dim`, as a new last dim (torch.Tensor.unfold), a view. */
+  unfold(dim: number, size: number, step: number): Tensor {
+    return ops.unfold(this, dim, size, step);
+  }
+  /** The slices along `dim` (torch.Tensor.unbind), views. */
+  unbind(dim?: number): Tensor[] {
+    return ops.unbind(this, dim);
   }
   split(splitSizeOrSections: number | readonly number[], dim?: number): Tensor[] {
     return ops.split(this, splitSizeOrSections, dim);
