@@ -1,7 +1,9 @@
 // @file Backend registry: the active backend, setBackend and getBackend. Only ops/ imports this.
 import { ValueError } from '../errors.js';
+import { setResidentAllocator } from '../tensor/dtype.js';
 import { jsBackend } from './js/index.js';
 import type { Backend } from './types.js';
+import { ResidentStorage, type ResidentStats } from './wasm/arena-storage.js';
 import { createWasmBackend, createWasmBackendAsync, probeFeatures } from './wasm/index.js';
 
 export { getNumThreads, setNumThreads } from './wasm/threads.js';
@@ -16,6 +18,22 @@ const requested = globalThis.process?.env?.['NEURITE_BACKEND'] || undefined;
 let chosen = requested !== undefined; // an explicit choice is never overridden by the async fallback below
 let active: Backend =
   requested === undefined ? (wasmBackend ?? jsBackend) : lookup(requested, 'NEURITE_BACKEND');
+setResidentAllocator(active.resident ?? null);
+
+/** Makes `b` the active backend: its kernels, and its storage for the float32 arrays ops allocate. */
+function activate(b: Backend): void {
+  active = b;
+  setResidentAllocator(b.resident ?? null);
+}
+
+/**
+ * What the wasm backend's tensor storage holds now (arena blocks and bytes, fallbacks to plain arrays, blocks
+ * returned), or null without a wasm backend or arena. bench/memory.ts prints it.
+ */
+export function residentStorageStats(): ResidentStats | null {
+  const storage = registry.get('wasm')?.resident;
+  return storage instanceof ResidentStorage ? storage.stats : null;
+}
 
 /**
  * Resolves once the fastest backend is in place. Engines with SIMD that refuse a synchronous compile (browsers'
@@ -27,7 +45,7 @@ export const backendReady: Promise<void> =
     : createWasmBackendAsync().then((late) => {
         if (!late) return;
         registry.set('wasm', late);
-        if (!chosen) active = late;
+        if (!chosen) activate(late);
       });
 
 function lookup(name: string, op: string): Backend {
@@ -49,7 +67,7 @@ export function getBackend(): string {
 
 /** Selects a registered backend by name ('js', the reference, or 'wasm'). */
 export function setBackend(name: string): void {
-  active = lookup(name, 'setBackend');
+  activate(lookup(name, 'setBackend'));
   chosen = true;
 }
 

@@ -1,5 +1,5 @@
 // @file The narrow kernel interface that every backend implements; only ops/ calls it.
-import type { FloatArray, TypedArray } from '../tensor/dtype.js';
+import type { FloatArray, ResidentAllocator, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { LossKernels } from './loss-kernels.js';
 import type { OptimizerKernels } from './optimizer-kernels.js';
@@ -131,6 +131,11 @@ export interface Backend extends OptimizerKernels, RecurrentKernels, LossKernels
   readonly readsSync: boolean;
   /** Copies a storage to the host; absent, a host-side storage is copied directly. */
   read?(storage: TypedArray): Promise<TypedArray>;
+  /**
+   * Where ops' float32 storage is allocated while this backend is active (the wasm backend: its linear memory);
+   * absent, plain typed arrays. Any backend's kernels accept any storage, so tensors outlive a backend switch.
+   */
+  readonly resident?: ResidentAllocator;
 
   /** out[i] = f(x[i]; p0, p1). `x` and `out` have the same length. */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, p0?: number, p1?: number): void;

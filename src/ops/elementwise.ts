@@ -6,6 +6,7 @@ import { DTypeError, ValueError } from '../errors.js';
 import { scalar, zerosLike } from '../tensor/create.js';
 import {
   allocate,
+  allocateUninitialized,
   floatResult,
   isFloat,
   promoteTypes,
@@ -43,13 +44,13 @@ function resultShape(name: string, a: Shape, b: Shape): Shape {
 
 function runBinary(op: BinaryOp, name: string, a: Tensor, b: Tensor, dtype: DType): Tensor {
   const shape = resultShape(name, a.shape, b.shape);
-  const out = allocate(dtype, numel(shape));
+  const out = allocateUninitialized(dtype, numel(shape)); // the kernel writes every element
   backend().binary(op, a.storage, a.shape, b.storage, b.shape, out, shape);
   return new Tensor(out, shape, dtype);
 }
 
 function runUnary(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
-  const out = allocate(dtype, x.numel());
+  const out = allocateUninitialized(dtype, x.numel());
   backend().unary(op, x.storage, out, p0, p1);
   return new Tensor(out, x.shape, dtype);
 }
@@ -95,7 +96,7 @@ function fusedActivationGrad(op: UnaryGradOp, g: Tensor, saved: Tensor): Tensor 
   if (isGradEnabled() || !isFloat(g.dtype) || !isFloat(saved.dtype) || g.numel() !== saved.numel())
     return null;
   const dtype = op === 'relu' ? g.dtype : promoteTypes(g.dtype, saved.dtype);
-  const out = allocate(dtype, saved.numel()) as FloatArray;
+  const out = allocateUninitialized(dtype, saved.numel()) as FloatArray;
   backend().unaryGrad(op, g.storage as FloatArray, saved.storage as FloatArray, out);
   return new Tensor(out, saved.shape, dtype);
 }

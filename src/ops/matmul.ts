@@ -5,7 +5,7 @@ import { backend } from '../backend/index.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { scalar } from '../tensor/create.js';
-import { allocate, isFloat, promoteTypes, type FloatArray } from '../tensor/dtype.js';
+import { allocateUninitialized, isFloat, promoteTypes, type FloatArray } from '../tensor/dtype.js';
 import { broadcastShapes, numel, shapesEqual, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, mul, where } from './elementwise.js';
@@ -58,7 +58,7 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boo
   }
   const count = numel(batch);
   const dtype = a.dtype;
-  const out = allocate(dtype, count * m * n) as FloatArray;
+  const out = allocateUninitialized(dtype, count * m * n) as FloatArray; // the kernel writes every element
   backend().matmul(
     a.storage as FloatArray,
     aOffsets,
@@ -264,7 +264,7 @@ function affine(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const k = x.shape[1]!;
   const n = weight.shape[0]!;
   const dtype = x.dtype;
-  const out = allocate(dtype, m * n) as FloatArray;
+  const out = allocateUninitialized(dtype, m * n) as FloatArray;
   const kernels = backend();
   kernels.matmul(
     x.storage as FloatArray,

@@ -1,7 +1,7 @@
 // @file softmax and logSoftmax along a dim, with their vector-Jacobian products.
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
-import { allocate, isFloat, type FloatArray } from '../tensor/dtype.js';
+import { allocateUninitialized, isFloat, type FloatArray } from '../tensor/dtype.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast, exp, mul, sub } from './elementwise.js';
@@ -12,7 +12,7 @@ function softmaxKernel(op: string, x: Tensor, dim: number, log: boolean): [Tenso
   const input = isFloat(x.dtype) ? x : cast(x, 'float32');
   const axis = reductionAxes(op, dim, input.shape)[0] ?? 0;
   const shape = input.shape;
-  const out = allocate(input.dtype, input.numel()) as FloatArray;
+  const out = allocateUninitialized(input.dtype, input.numel()) as FloatArray; // the kernel writes every element
   backend().softmax(
     input.storage as FloatArray,
     out,

@@ -40,6 +40,33 @@ export function describeSize(size: number, dtype: DType): string {
 }
 
 /**
+ * Storage that a backend keeps where its kernels run (the wasm backend: float32 arrays in its linear memory).
+ * allocate() asks it first for float32 storage of at least `minElements` elements; null means full, and the
+ * storage is then a plain array.
+ */
+export interface ResidentAllocator {
+  readonly minElements: number;
+  /** A float32 array of `size` elements, all zero when `zeroed` (else holding old values), or null. */
+  float32(size: number, zeroed: boolean): Float32Array | null;
+  /** Returns `data`'s memory now if it is one of this allocator's arrays (Tensor.dispose); false otherwise. */
+  release(data: TypedArray): boolean;
+}
+
+let resident: ResidentAllocator | null = null;
+let residentMin = Infinity;
+
+/** Installs the active backend's storage allocator (null: plain typed arrays). Called by setBackend. */
+export function setResidentAllocator(allocator: ResidentAllocator | null): void {
+  resident = allocator;
+  residentMin = allocator ? allocator.minElements : Infinity;
+}
+
+/** Returns `data`'s memory to the backend that allocated it, now; false when it is a plain array. */
+export function releaseStorage(data: TypedArray): boolean {
+  return resident !== null && resident.release(data);
+}
+
+/**
  * Allocates zeroed storage of `size` elements of `dtype`. Sizes above MAX_TENSOR_ELEMENTS, and allocations the
  * engine refuses (out of memory), throw a ValueError naming `op` (and `shape` when given) instead of V8's
  * RangeError.
@@ -49,7 +76,7 @@ export function allocate(dtype: DType, size: number, op = 'allocate', shape?: re
   if (size >>> 0 === size && size <= MAX_FAST_ELEMENTS) {
     switch (dtype) {
       case 'float32':
-        return new Float32Array(size);
+        return (size >= residentMin && resident!.float32(size, true)) || new Float32Array(size);
       case 'float64':
         return new Float64Array(size);
       case 'int32':
@@ -58,7 +85,26 @@ export function allocate(dtype: DType, size: number, op = 'allocate', shape?: re
         return new Uint8Array(size);
     }
   }
-  return allocateChecked(dtype, size, op, shape);
+  return allocateChecked(dtype, size, op, shape, true);
+}
+
+/**
+ * allocate() for an op whose kernel writes every element before anything reads one (binary and unary maps,
+ * matmul, softmax): float32 storage from the backend may then hold old values instead of zeros, which saves
+ * clearing it. Other dtypes and plain arrays are zeroed as ever.
+ */
+export function allocateUninitialized(
+  dtype: DType,
+  size: number,
+  op = 'allocate',
+  shape?: readonly number[],
+): TypedArray {
+  if (dtype === 'float32' && size >>> 0 === size && size <= MAX_FAST_ELEMENTS) {
+    return (size >= residentMin && resident!.float32(size, false)) || new Float32Array(size);
+  }
+  return dtype === 'float32'
+    ? allocateChecked(dtype, size, op, shape, false)
+    : allocate(dtype, size, op, shape);
 }
 
 /** Whole sizes up to this never make the engine throw (a few MB), so allocate() skips the checks for them. */
@@ -69,12 +115,22 @@ function describeAllocation(dtype: DType, size: number, shape?: readonly number[
 }
 
 /** allocate() for large or invalid sizes: the limit check, and an engine RangeError turned into a ValueError. */
-function allocateChecked(dtype: DType, size: number, op: string, shape?: readonly number[]): TypedArray {
+function allocateChecked(
+  dtype: DType,
+  size: number,
+  op: string,
+  shape: readonly number[] | undefined,
+  zeroed: boolean,
+): TypedArray {
   if (size > MAX_TENSOR_ELEMENTS) {
     throw new ValueError(
       op,
       `${describeAllocation(dtype, size, shape)}, above the limit of ${MAX_TENSOR_ELEMENTS} elements per tensor`,
     );
+  }
+  if (dtype === 'float32' && Number.isInteger(size) && size >= residentMin) {
+    const data = resident!.float32(size, zeroed);
+    if (data) return data;
   }
   try {
     switch (dtype) {

@@ -1,4 +1,5 @@
-// @file The wasm backend's elementwise kernels: broadcast binary arithmetic and unary functions on float32.
+// @file The wasm backend's elementwise kernels: broadcast binary arithmetic and unary functions on float32, on
+// storage in linear memory in place (other arrays are copied in and out).
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, shapesEqual, type Shape } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
@@ -6,6 +7,7 @@ import type { Backend, UnaryGradOp } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import { BINARY_CODES, UNARY_CODES } from './opcodes.generated.js';
 import type { WasmRuntime } from './runtime.js';
+import { input, output, stage } from './staging.js';
 
 // Exact (to the bit, like the js kernels in float32): neg, abs, relu, square, sqrt, reciprocal, clamp. Within a
 // few float32 ulps: rsqrt (rounded twice), leakyRelu (slope in float32), and exp, sigmoid, tanh (SIMD polynomials,
@@ -70,12 +72,14 @@ export function wasmBinary(runtime: WasmRuntime, limits: WasmLimits): Backend['b
       return;
     }
     const [sizes, [aStrides, bStrides]] = dims;
-    const [aAt, bAt, outAt] = runtime.layout(a.length * 4, b.length * 4, n * 4);
-    const heap = runtime.f32;
-    heap.set(a, aAt >> 2);
-    heap.set(b, bAt >> 2);
-    runtime.kernels.binary(code, aAt, bAt, outAt, ...sizes, ...aStrides!, ...bStrides!);
-    out.set(heap.subarray(outAt >> 2, (outAt >> 2) + n));
+    const call = stage(
+      runtime,
+      [input(a as Float32Array), input(b as Float32Array), output(out as Float32Array)],
+      true,
+    );
+    const [aAt, bAt, outAt] = call.at;
+    runtime.kernels.binary(code, aAt!, bAt!, outAt!, ...sizes, ...aStrides!, ...bStrides!);
+    call.finish();
   };
 }
 
@@ -87,11 +91,10 @@ export function wasmUnary(runtime: WasmRuntime, limits: WasmLimits): Backend['un
       jsBackend.unary(op, x, out, p0, p1);
       return;
     }
-    const [at] = runtime.layout(n * 4);
-    const heap = runtime.f32;
-    heap.set(x, at >> 2);
-    runtime.kernels.unary(code, at, at, n, p0, p1);
-    out.set(heap.subarray(at >> 2, (at >> 2) + n));
+    const call = stage(runtime, [input(x as Float32Array), output(out as Float32Array)], true);
+    const [xAt, outAt] = call.at;
+    runtime.kernels.unary(code, xAt!, outAt!, n, p0, p1);
+    call.finish();
   };
 }
 
@@ -110,11 +113,13 @@ export function wasmUnaryGrad(runtime: WasmRuntime, limits: WasmLimits): Backend
       jsBackend.unaryGrad(op, g, saved, out);
       return;
     }
-    const [gAt, savedAt] = runtime.layout(n * 4, n * 4);
-    const heap = runtime.f32;
-    heap.set(g, gAt >> 2);
-    heap.set(saved, savedAt >> 2);
-    runtime.kernels.unaryGrad(UNARY_GRAD_CODES[op], gAt, savedAt, gAt, n);
-    out.set(heap.subarray(gAt >> 2, (gAt >> 2) + n));
+    const call = stage(
+      runtime,
+      [input(g as Float32Array), input(saved as Float32Array), output(out as Float32Array)],
+      true,
+    );
+    const [gAt, savedAt, outAt] = call.at;
+    runtime.kernels.unaryGrad(UNARY_GRAD_CODES[op], gAt!, savedAt!, outAt!, n);
+    call.finish();
   };
 }

@@ -19,14 +19,16 @@ export { probeFeatures, type Validate, type WasmFeatures } from './probe.js';
 /**
  * The wasm backend over a loaded runtime: the js backend with SIMD kernels overriding the entries that dominate
  * training (matmul, whole convolutions, batch norm, elementwise arithmetic and activations, sums, softmax, im2col/col2im, max pooling, optimizer steps, the LSTM's recurrence). Each
- * override handles float32 inputs large enough to repay copying them into linear memory and hands anything
- * else (float64, other dtypes and ops, inputs below `limits`) to the js kernel, which stays the oracle.
+ * override handles float32 inputs above `limits` and hands anything else (float64, other dtypes and ops, small
+ * inputs) to the js kernel, which stays the oracle. While it is active, float32 storage of ops is allocated in
+ * the runtime's linear memory (`resident`), which the kernels read and write without copies.
  */
 export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAULT_LIMITS): Backend {
   return {
     ...jsBackend,
     name: 'wasm',
     kernelBuild: runtime.relaxedSimd ? 'relaxed-simd' : 'simd',
+    ...(runtime.resident ? { resident: runtime.resident } : {}),
     matmul: wasmMatmul(runtime, limits),
     binary: wasmBinary(runtime, limits),
     unary: wasmUnary(runtime, limits),

@@ -1,17 +1,18 @@
-// @file The wasm backend's matmul: copies operands into linear memory, runs the SIMD gemm, copies C out.
+// @file The wasm backend's matmul: the SIMD gemm on operands in linear memory (in place, or copied in and out).
 import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import { holdsNaN } from './overflow.js';
 import type { WasmRuntime } from './runtime.js';
+import { input, output, scratch, stage } from './staging.js';
 import { kernelPool, scatterColumns, type MatmulJob } from './threads.js';
 
 /**
  * Backend.matmul on float32 operands of at least `limits.matmulMinWork` multiply-adds (`matmulNarrowMinWork`
  * when the output has fewer than 4 rows or columns); float64 and smaller products go to the js kernel. Batches
- * run one product at a time: an operand is copied only when its offset changes (a weight shared by every batch
- * entry is copied once), and each result is copied out when done. Copying costs little: 3 × 4 MiB at 1024³ is about 1 ms against 60 ms of arithmetic.
+ * run one product at a time on A, B and C in linear memory: tensor storage there is used in place, other
+ * arrays are copied in whole (once, however many batch entries share them) and C out after the last product.
  *
  * In Node, products of at least THREADED_MIN_WORK multiply-adds are split across getNumThreads() threads
  * (threads.ts), by rows of C, or by columns when C has fewer rows than columns, one product at a time; each
@@ -54,36 +55,26 @@ export function wasmMatmul(runtime: WasmRuntime, limits: WasmLimits): Backend['m
       redoIfOverflowed();
       return;
     }
-    const aSize = m * k;
-    const bSize = k * n;
     const cSize = m * n;
-    const [scratch, aAt, bAt, cAt] = runtime.layout(scratchBytes, aSize * 4, bSize * 4, cSize * 4);
-    const heap = runtime.f32;
+    const call = stage(runtime, [scratch(scratchBytes), input(a), input(b), output(out)]);
+    const [scratchAt, aAt, bAt, cAt] = call.at;
     const kernels = runtime.kernels;
-    let aCopied = -1;
-    let bCopied = -1;
     for (let batch = 0; batch < aOffsets.length; batch++) {
-      const aOff = aOffsets[batch]!;
-      const bOff = bOffsets[batch]!;
-      if (aOff !== aCopied) heap.set(a.subarray(aOff, aOff + aSize), aAt >> 2);
-      if (bOff !== bCopied) heap.set(b.subarray(bOff, bOff + bSize), bAt >> 2);
-      aCopied = aOff;
-      bCopied = bOff;
       kernels.gemm(
-        aAt,
+        aAt! + aOffsets[batch]! * 4,
         transA ? 1 : k,
         transA ? m : 1,
-        bAt,
+        bAt! + bOffsets[batch]! * 4,
         transB ? 1 : n,
         transB ? k : 1,
-        cAt,
+        cAt! + batch * cSize * 4,
         m,
         k,
         n,
-        scratch,
+        scratchAt!,
       );
-      out.set(heap.subarray(cAt >> 2, (cAt >> 2) + cSize), batch * cSize);
     }
+    call.finish();
     redoIfOverflowed();
   };
 }

@@ -5,6 +5,7 @@ import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
+import { input, output, scratch, stage } from './staging.js';
 
 /** Runs of reduced and kept dims after dropping size-1 dims and merging neighbours of the same kind. */
 interface Run {
@@ -48,12 +49,15 @@ export function wasmReduce(runtime: WasmRuntime, limits: WasmLimits): Backend['r
     }
     const n = x.length;
     const m = out.length;
-    const [xAt, accAt, outAt] = runtime.layout(n * 4, m * 8, m * 4);
-    const heap = runtime.f32;
-    heap.set(x, xAt >> 2);
-    if (middle) runtime.kernels.sumMiddle(xAt, ...middle, accAt, outAt);
-    else runtime.kernels.sumOuterInner(xAt, ...outerInner!, accAt, outAt);
-    out.set(heap.subarray(outAt >> 2, (outAt >> 2) + m));
+    const call = stage(runtime, [
+      input(x.subarray(0, n) as Float32Array),
+      scratch(m * 8),
+      output(out.subarray(0, m) as Float32Array),
+    ]);
+    const [xAt, accAt, outAt] = call.at;
+    if (middle) runtime.kernels.sumMiddle(xAt!, ...middle, accAt!, outAt!);
+    else runtime.kernels.sumOuterInner(xAt!, ...outerInner!, accAt!, outAt!);
+    call.finish();
   };
 }
 
@@ -65,11 +69,10 @@ export function wasmSoftmax(runtime: WasmRuntime, limits: WasmLimits): Backend['
       jsBackend.softmax(x, out, outer, size, inner, log);
       return;
     }
-    const [xAt, outAt] = runtime.layout(n * 4, n * 4);
-    const heap = runtime.f32;
-    heap.set(x.subarray(0, n), xAt >> 2);
-    runtime.kernels.softmax(xAt, outAt, outer, size, inner, log);
-    out.set(heap.subarray(outAt >> 2, (outAt >> 2) + n));
+    const call = stage(runtime, [input(x.subarray(0, n)), output(out.subarray(0, n))]);
+    const [xAt, outAt] = call.at;
+    runtime.kernels.softmax(xAt!, outAt!, outer, size, inner, log);
+    call.finish();
   };
 }
 

@@ -1,234 +1,87 @@
-// @file Instantiates the wasm kernels and manages their linear memory: one scratch region reused by every call.
+// @file Instantiates the wasm kernels and manages their linear memory: a scratch region, the tensor arena, a spill instance.
 import { RELAXED_SIMD_WASM, SIMD_WASM } from './kernels.generated.js';
+import { ResidentStorage } from './arena-storage.js';
 import type { WasmFeatures } from './probe.js';
+import type { KernelExports } from './kernel-types.js';
 
-/** The functions that assembly/*.ts exports; pointers are byte addresses, sizes element counts. */
-export interface KernelExports {
-  heapBase(): number;
-  gemmScratchBytes(): number;
-  gemm(
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    scratch: number,
-  ): void;
-  binary(op: number, a: number, b: number, out: number, ...dimsThenStrides: number[]): void;
-  unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;
-  unaryGrad(op: number, g: number, saved: number, out: number, n: number): void;
-  sumMiddle(x: number, outer: number, size: number, inner: number, acc: number, out: number): void;
-  sumOuterInner(x: number, before: number, kept: number, after: number, acc: number, out: number): void;
-  softmax(x: number, out: number, outer: number, size: number, inner: number, log: boolean): void;
-  /** 1 if x[0..n) holds a NaN, else 0. */
-  hasNaN(x: number, n: number): number;
-  // `window` is Window2d's twelve fields in order (inH … dilationW).
-  im2col(x: number, images: number, channels: number, cols: number, ...window: number[]): void;
-  col2im(cols: number, images: number, channels: number, out: number, ...window: number[]): void;
-  maxPool2d(x: number, planes: number, out: number, indices: number, ...window: number[]): void;
-  /** conv2dInputGrad and conv2dWeightGrad (assembly/convolution.ts) share this signature; conv2dForward takes a bias. */
-  conv2dForward: ConvForwardKernel;
-  conv2dInputGrad: ConvKernel;
-  conv2dWeightGrad: ConvKernel;
-  batchNorm(
-    x: number,
-    outer: number,
-    channels: number,
-    inner: number,
-    weight: number,
-    bias: number,
-    eps: number,
-    out: number,
-    stats: number,
-  ): void;
-  channelAffineMap(
-    x: number,
-    outer: number,
-    channels: number,
-    inner: number,
-    coefficients: number,
-    out: number,
-  ): void;
-  batchNormBackward(
-    gradOut: number,
-    x: number,
-    outer: number,
-    channels: number,
-    inner: number,
-    weight: number,
-    stats: number,
-    gradInput: number,
-    gradWeight: number,
-    gradBias: number,
-  ): void;
-  /** assembly/optim.ts: one optimizer step of family `kind` with its scalars at `block` (see src/backend/wasm/optim.ts). */
-  optimizerStep(
-    kind: number,
-    flags: number,
-    block: number,
-    n: number,
-    p: number,
-    g: number,
-    s0: number,
-    s1: number,
-    s2: number,
-  ): void;
-  /** assembly/recurrent.ts: the LSTM's forward loop over a whole sequence (see src/backend/wasm/recurrent.ts). */
-  lstmSequenceForward(
-    x: number,
-    w: number,
-    bias: number,
-    h0: number,
-    c0: number,
-    steps: number,
-    batch: number,
-    hidden: number,
-    reverse: boolean,
-    hs: number,
-    cs: number,
-    packed: number,
-    scratch: number,
-  ): void;
-  /** assembly/recurrent.ts: backpropagation through time for lstmSequenceForward. */
-  lstmSequenceBackward(
-    g: number,
-    w: number,
-    gates: number,
-    cs: number,
-    c0: number,
-    steps: number,
-    batch: number,
-    hidden: number,
-    reverse: boolean,
-    dGates: number,
-    dh: number,
-    dc: number,
-    packed: number,
-    scratch: number,
-  ): void;
-  /** assembly/recurrent.ts: the GRU's forward loop over a whole sequence (see src/backend/wasm/recurrent-gru.ts). */
-  gruSequenceForward(
-    x: number,
-    w: number,
-    biasIh: number,
-    biasHh: number,
-    h0: number,
-    steps: number,
-    batch: number,
-    hidden: number,
-    reverse: boolean,
-    hs: number,
-    saved: number,
-    hg: number,
-    packed: number,
-    scratch: number,
-  ): void;
-  /** assembly/recurrent.ts: backpropagation through time for gruSequenceForward. */
-  gruSequenceBackward(
-    g: number,
-    w: number,
-    saved: number,
-    hs: number,
-    h0: number,
-    steps: number,
-    batch: number,
-    hidden: number,
-    reverse: boolean,
-    dX: number,
-    dHg: number,
-    dh: number,
-    packed: number,
-    scratch: number,
-  ): void;
-}
-
-/**
- * A whole convolution map over images [n0, n1): inputs at `a` and `b`, result at `out`; `cols` holds one image's
- * columns and `scratch` the gemm's scratch; then Window2d's twelve fields.
- */
-export type ConvKernel = (
-  a: number,
-  b: number,
-  out: number,
-  n0: number,
-  n1: number,
-  channels: number,
-  outChannels: number,
-  groups: number,
-  cols: number,
-  scratch: number,
-  ...window: number[]
-) => void;
-
-/** ConvKernel with a bias pointer (0: none) after `scratch`. */
-export type ConvForwardKernel = (
-  x: number,
-  w: number,
-  out: number,
-  n0: number,
-  n1: number,
-  channels: number,
-  outChannels: number,
-  groups: number,
-  cols: number,
-  scratch: number,
-  bias: number,
-  ...window: number[]
-) => void;
+export type { ConvForwardKernel, ConvKernel, KernelExports } from './kernel-types.js';
 
 const PAGE = 65536;
 const ALIGN = 64; // cache-line alignment for every region handed to a kernel
-const INITIAL_BYTES = 16 << 20; // address space only: pages are backed when first touched
+/** The scratch region of the main memory: calls whose copied operands need more use the spill instance. */
+export const SCRATCH_BYTES = 64 << 20;
+/** The arena for tensor storage above the scratch region (its cap). Address space only: pages are backed when touched. */
+export const DEFAULT_ARENA_BYTES = 256 << 20;
+const STATIC_HEADROOM = 1 << 20; // for the module's static data and stack below heapBase
 
 /** Rounds a byte count up to a multiple of ALIGN. */
 export function aligned(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
 }
 
+/** One instance of the kernels over its memory, with views of all of it. */
+interface Instance {
+  memory: WebAssembly.Memory;
+  exports: KernelExports;
+  floats: Float32Array;
+  ints: Int32Array;
+}
+
+function instanceOver(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  exports?: KernelExports,
+): Instance {
+  return {
+    memory,
+    exports:
+      exports ?? (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports),
+    floats: new Float32Array(memory.buffer),
+    ints: new Int32Array(memory.buffer),
+  };
+}
+
 /**
- * The kernels and their memory. Tensors keep their own typed arrays: a kernel call copies its inputs into the
- * scratch region (from `base`), runs, and copies its results out.
+ * The kernels and their memory. The main memory is reserved once, at its full size, and never grows or moves:
+ * from `base` a scratch region (SCRATCH_BYTES) that kernel calls copy operands into, then the arena where
+ * float32 tensor storage lives (`resident`, see arena-storage.ts), which kernels read and write in place.
  *
- * When a call needs more memory, the runtime instantiates the module again over a new, larger memory (at
- * least double) instead of growing the old one: memory.grow detaches the old ArrayBuffer, and the first
- * detach in a process makes V8's optimised code re-check every typed array on access from then on (measured:
- * a float32 loop 1.8 → 2.7 ns per element, in all JavaScript code, for the rest of the process). Engines that
- * refuse a synchronous instantiation here fall back to growing.
+ * A call whose copies need more than the scratch region runs on the spill instance: the same module over a
+ * memory of its own, made larger on demand by instantiating the module again over a new memory (at least
+ * double) rather than growing it. memory.grow detaches the old ArrayBuffer, and the first detach in a process
+ * makes V8's optimised code re-check every typed array on access from then on (measured: a float32 loop 1.8 →
+ * 2.7 ns per element, in all JavaScript code, for the rest of the process); engines that refuse a synchronous
+ * instantiation there fall back to growing the spill memory, never the main one.
  */
 export class WasmRuntime {
   /** Whether this instance was built with relaxed SIMD (fused multiply-add). */
   readonly relaxedSimd: boolean;
   /** First scratch byte, 64-byte aligned. */
   readonly base: number;
+  /** Float32 tensor storage in the main memory (null when the engine gave no room for an arena). */
+  readonly resident: ResidentStorage | null;
   private readonly module: WebAssembly.Module;
-  private memory: WebAssembly.Memory;
-  private exports: KernelExports;
-  private floats: Float32Array;
-  private ints: Int32Array;
+  private readonly scratchEnd: number;
+  private readonly main: Instance;
+  private spill: Instance;
+  private current: Instance;
 
-  constructor(
-    module: WebAssembly.Module,
-    instance: WebAssembly.Instance,
-    memory: WebAssembly.Memory,
-    relaxed: boolean,
-  ) {
+  constructor(module: WebAssembly.Module, main: Instance, spill: Instance, relaxed: boolean) {
     this.module = module;
-    this.memory = memory;
-    this.exports = instance.exports as unknown as KernelExports;
+    this.main = main;
+    this.spill = spill;
+    this.current = main;
     this.relaxedSimd = relaxed;
-    this.base = aligned(this.exports.heapBase());
-    this.floats = new Float32Array(memory.buffer);
-    this.ints = new Int32Array(memory.buffer);
+    this.base = aligned(main.exports.heapBase());
+    this.scratchEnd = this.base + SCRATCH_BYTES;
+    const arenaStart = aligned(this.scratchEnd);
+    const arenaBytes = main.memory.buffer.byteLength - arenaStart;
+    this.resident = arenaBytes > 0 ? new ResidentStorage(main.memory.buffer, arenaStart, arenaBytes) : null;
   }
 
-  /** The kernels of the current instance (fetch per call: a larger memory brings a new instance). */
+  /** The kernels of the instance that the last reserve or layout chose. */
   get kernels(): KernelExports {
-    return this.exports;
+    return this.current.exports;
   }
 
   /** The compiled kernels (worker threads instantiate them too). */
@@ -236,27 +89,42 @@ export class WasmRuntime {
     return this.module;
   }
 
-  /** Bytes of linear memory now. */
+  /** Bytes of the memory that the last reserve or layout chose. */
   get byteLength(): number {
-    return this.memory.buffer.byteLength;
+    return this.current.memory.buffer.byteLength;
   }
 
-  /** Makes the `bytes` bytes from `base` addressable. Contents are not kept across a move to a larger memory. */
+  /** Whether the last reserve or layout chose the main memory (where tensor storage lives). */
+  get inMainMemory(): boolean {
+    return this.current === this.main;
+  }
+
+  /** The byte address of `data` in the memory the kernels use now, or −1 when `data` is not in it. */
+  addressOf(data: ArrayBufferView): number {
+    return data.buffer === this.current.memory.buffer ? data.byteOffset : -1;
+  }
+
+  /**
+   * Makes the `bytes` bytes from `base` addressable: in the main memory's scratch region when they fit, else in
+   * the spill instance's memory. Contents are not kept across calls.
+   */
   reserve(bytes: number): void {
     const needed = this.base + bytes;
-    const have = this.memory.buffer.byteLength;
-    if (needed <= have) return;
-    const pages = Math.ceil(Math.max(needed, 2 * have) / PAGE);
-    try {
-      const memory = new WebAssembly.Memory({ initial: pages });
-      this.exports = new WebAssembly.Instance(this.module, { env: { memory } })
-        .exports as unknown as KernelExports;
-      this.memory = memory;
-    } catch {
-      this.memory.grow(pages - have / PAGE);
+    if (needed <= this.scratchEnd) {
+      this.current = this.main;
+      return;
     }
-    this.floats = new Float32Array(this.memory.buffer);
-    this.ints = new Int32Array(this.memory.buffer);
+    const have = this.spill.memory.buffer.byteLength;
+    if (needed > have) {
+      const pages = Math.ceil(Math.max(needed, 2 * have) / PAGE);
+      try {
+        this.spill = instanceOver(this.module, new WebAssembly.Memory({ initial: pages }));
+      } catch {
+        this.spill.memory.grow(pages - have / PAGE);
+        this.spill = instanceOver(this.module, this.spill.memory, this.spill.exports);
+      }
+    }
+    this.current = this.spill;
   }
 
   /**
@@ -274,14 +142,14 @@ export class WasmRuntime {
     return addresses as { [K in keyof Sizes]: number };
   }
 
-  /** A float32 view of all of linear memory (valid until the next reserve or layout). */
+  /** A float32 view of all of the memory the last reserve or layout chose. */
   get f32(): Float32Array {
-    return this.floats;
+    return this.current.floats;
   }
 
-  /** An int32 view of all of linear memory (valid until the next reserve or layout). */
+  /** An int32 view of all of the memory the last reserve or layout chose. */
   get i32(): Int32Array {
-    return this.ints;
+    return this.current.ints;
   }
 }
 
@@ -293,34 +161,71 @@ export function kernelBytes(features: WasmFeatures): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function initialMemory(): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: INITIAL_BYTES / PAGE });
+/**
+ * The main memory: static data, the scratch region and an arena of `arenaBytes`, reserved at once (pages are
+ * backed only when touched); where the engine refuses that much, a quarter of the arena, then none.
+ */
+function mainMemory(arenaBytes: number): WebAssembly.Memory {
+  for (const arena of [arenaBytes, arenaBytes >> 2, 0]) {
+    try {
+      const pages = Math.ceil((STATIC_HEADROOM + SCRATCH_BYTES + arena) / PAGE);
+      return new WebAssembly.Memory({ initial: pages, maximum: pages });
+    } catch {
+      // try a smaller arena
+    }
+  }
+  return new WebAssembly.Memory({ initial: Math.ceil((STATIC_HEADROOM + SCRATCH_BYTES) / PAGE) });
+}
+
+/** The spill instance's first memory: as small as the module allows (it grows on demand). */
+function spillMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: STATIC_HEADROOM / PAGE });
+}
+
+/** Options of loadRuntime and loadRuntimeAsync. */
+export interface RuntimeOptions {
+  /** Bytes of the arena for tensor storage (DEFAULT_ARENA_BYTES; 0: none, every operand is copied). */
+  arenaBytes?: number;
+}
+
+/** NEURITE_ARENA_MB (Node) overrides DEFAULT_ARENA_BYTES. */
+function arenaBytesOf(options: RuntimeOptions): number {
+  if (options.arenaBytes !== undefined) return options.arenaBytes;
+  const fromEnv = Number(globalThis.process?.env?.['NEURITE_ARENA_MB']);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 && globalThis.process?.env?.['NEURITE_ARENA_MB'] !== ''
+    ? Math.floor(fromEnv * 2 ** 20)
+    : DEFAULT_ARENA_BYTES;
 }
 
 /**
  * Compiles and instantiates synchronously. Returns null when the engine lacks SIMD or refuses (browsers refuse
  * synchronous compilation of larger modules on the main thread: use loadRuntimeAsync there).
  */
-export function loadRuntime(features: WasmFeatures): WasmRuntime | null {
+export function loadRuntime(features: WasmFeatures, options: RuntimeOptions = {}): WasmRuntime | null {
   if (!features.simd) return null;
   try {
     const module = new WebAssembly.Module(kernelBytes(features));
-    const memory = initialMemory();
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new WasmRuntime(module, instance, memory, features.relaxedSimd);
+    const main = instanceOver(module, mainMemory(arenaBytesOf(options)));
+    return new WasmRuntime(module, main, instanceOver(module, spillMemory()), features.relaxedSimd);
   } catch {
     return null;
   }
 }
 
 /** Compiles and instantiates asynchronously (allowed everywhere); null when the engine lacks SIMD or fails. */
-export async function loadRuntimeAsync(features: WasmFeatures): Promise<WasmRuntime | null> {
+export async function loadRuntimeAsync(
+  features: WasmFeatures,
+  options: RuntimeOptions = {},
+): Promise<WasmRuntime | null> {
   if (!features.simd) return null;
   try {
     const module = await WebAssembly.compile(kernelBytes(features));
-    const memory = initialMemory();
-    const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    return new WasmRuntime(module, instance, memory, features.relaxedSimd);
+    const instantiate = async (memory: WebAssembly.Memory) => {
+      const instance = await WebAssembly.instantiate(module, { env: { memory } });
+      return instanceOver(module, memory, instance.exports as unknown as KernelExports);
+    };
+    const main = await instantiate(mainMemory(arenaBytesOf(options)));
+    return new WasmRuntime(module, main, await instantiate(spillMemory()), features.relaxedSimd);
   } catch {
     return null;
   }

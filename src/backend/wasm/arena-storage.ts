@@ -1,0 +1,83 @@
+// @file Tensor storage in the wasm backend's linear memory: float32 arrays on arena blocks, returned when unreachable.
+import type { ResidentAllocator, TypedArray } from '../../tensor/dtype.js';
+import { Arena, sizeClass, type ArenaStats } from './arena.js';
+
+/** Float32 storage below this many elements stays a plain array: kernels that small run in js anyway. */
+export const RESIDENT_MIN_ELEMENTS = 1024;
+
+/** What the wasm backend's storage holds now (see bench/memory.ts). */
+export interface ResidentStats extends ArenaStats {
+  /** Requests that found the arena full and got a plain array instead, since the start. */
+  readonly fallbacks: number;
+  /** Blocks returned because their array became unreachable (a garbage collection, then an event-loop turn). */
+  readonly finalized: number;
+  /** Blocks returned by Tensor.dispose(). */
+  readonly disposed: number;
+}
+
+// A held value packs a block's class and address: class · 2³² + address.
+const CLASS_UNIT = 2 ** 32;
+
+/**
+ * Hands out float32 arrays that are views of arena blocks of one WebAssembly.Memory, so that wasm kernels read
+ * and write them in place. Each block is registered with a FinalizationRegistry on its base array (the array
+ * returned here; never on a Tensor or a subarray, which do not keep it alive), and returns to the arena when
+ * that array has been collected: after a garbage collection, once the event loop turns. A loop that never
+ * yields frees nothing until it does; the arena is capped, and a request that finds it full gets a plain
+ * Float32Array (the kernels copy those, as before), so memory stays bounded and results the same either way.
+ * The memory must never move or detach while a block is handed out (WasmRuntime reserves it once).
+ */
+export class ResidentStorage implements ResidentAllocator {
+  readonly minElements = RESIDENT_MIN_ELEMENTS;
+  private readonly arena: Arena;
+  private readonly buffer: ArrayBufferLike;
+  private readonly registry: FinalizationRegistry<number>;
+  private fallbackCount = 0;
+  private finalizedCount = 0;
+  private disposedCount = 0;
+
+  constructor(buffer: ArrayBufferLike, start: number, capacity: number) {
+    this.buffer = buffer;
+    this.arena = new Arena(start, capacity);
+    this.registry = new FinalizationRegistry((held: number) => {
+      this.finalizedCount++;
+      this.arena.release(held % CLASS_UNIT, Math.floor(held / CLASS_UNIT));
+    });
+  }
+
+  /** A float32 array of `size` elements on an arena block (zeroed when `zeroed`), or null when the arena is full. */
+  float32(size: number, zeroed: boolean): Float32Array | null {
+    const bytes = size * 4;
+    const at = this.arena.allocate(bytes);
+    if (at < 0) {
+      this.fallbackCount++;
+      return null;
+    }
+    const data = new Float32Array(this.buffer, at, size);
+    if (zeroed && !this.arena.lastFresh) data.fill(0);
+    this.registry.register(data, sizeClass(bytes) * CLASS_UNIT + at, data);
+    return data;
+  }
+
+  /** Returns `data`'s block now if `data` is the base array of a live block (else false: nothing to do). */
+  release(data: TypedArray): boolean {
+    if (data.buffer !== this.buffer || !this.registry.unregister(data)) return false;
+    this.disposedCount++;
+    this.arena.release(data.byteOffset, sizeClass(data.byteLength));
+    return true;
+  }
+
+  /** Whether `data` is a view of this storage's memory (a block, or part of one). */
+  holds(data: TypedArray): boolean {
+    return data.buffer === this.buffer;
+  }
+
+  get stats(): ResidentStats {
+    return {
+      ...this.arena.stats,
+      fallbacks: this.fallbackCount,
+      finalized: this.finalizedCount,
+      disposed: this.disposedCount,
+    };
+  }
+}
