@@ -5,6 +5,7 @@ import type { Backend } from '../types.js';
 import { windowArgs } from './convolution.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
+import { inout, input, output, stage } from './staging.js';
 
 function isF32(x: FloatArray): x is Float32Array {
   return x instanceof Float32Array;
@@ -18,11 +19,10 @@ export function wasmIm2col(runtime: WasmRuntime, limits: WasmLimits): Backend['i
       jsBackend.im2col(x, images, channels, w, cols);
       return;
     }
-    const [xAt, colsAt] = runtime.layout(inSize * 4, colSize * 4);
-    const heap = runtime.f32;
-    heap.set(x.subarray(0, inSize), xAt >> 2);
-    runtime.kernels.im2col(xAt, images, channels, colsAt, ...windowArgs(w));
-    cols.set(heap.subarray(colsAt >> 2, (colsAt >> 2) + colSize));
+    const call = stage(runtime, [input(x.subarray(0, inSize)), output(cols.subarray(0, colSize))]);
+    const [xAt, colsAt] = call.at;
+    runtime.kernels.im2col(xAt!, images, channels, colsAt!, ...windowArgs(w));
+    call.finish();
   };
 }
 
@@ -34,12 +34,11 @@ export function wasmCol2im(runtime: WasmRuntime, limits: WasmLimits): Backend['c
       jsBackend.col2im(cols, images, channels, w, out);
       return;
     }
-    const [colsAt, outAt] = runtime.layout(colSize * 4, outSize * 4);
-    const heap = runtime.f32;
-    heap.set(cols.subarray(0, colSize), colsAt >> 2);
-    heap.set(out.subarray(0, outSize), outAt >> 2); // col2im adds onto out
-    runtime.kernels.col2im(colsAt, images, channels, outAt, ...windowArgs(w));
-    out.set(heap.subarray(outAt >> 2, (outAt >> 2) + outSize));
+    // col2im adds onto out
+    const call = stage(runtime, [input(cols.subarray(0, colSize)), inout(out.subarray(0, outSize))]);
+    const [colsAt, outAt] = call.at;
+    runtime.kernels.col2im(colsAt!, images, channels, outAt!, ...windowArgs(w));
+    call.finish();
   };
 }
 
@@ -51,10 +50,13 @@ export function wasmMaxPool2d(runtime: WasmRuntime, limits: WasmLimits): Backend
       jsBackend.maxPool2d(x, planes, w, out, indices);
       return;
     }
-    const [xAt, outAt, indicesAt] = runtime.layout(inSize * 4, outSize * 4, outSize * 4);
-    runtime.f32.set(x.subarray(0, inSize), xAt >> 2);
-    runtime.kernels.maxPool2d(xAt, planes, outAt, indicesAt, ...windowArgs(w));
-    out.set(runtime.f32.subarray(outAt >> 2, (outAt >> 2) + outSize));
-    indices.set(runtime.i32.subarray(indicesAt >> 2, (indicesAt >> 2) + outSize));
+    const call = stage(runtime, [
+      input(x.subarray(0, inSize)),
+      output(out.subarray(0, outSize)),
+      output(indices.subarray(0, outSize)),
+    ]);
+    const [xAt, outAt, indicesAt] = call.at;
+    runtime.kernels.maxPool2d(xAt!, planes, outAt!, indicesAt!, ...windowArgs(w));
+    call.finish();
   };
 }

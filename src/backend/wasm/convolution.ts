@@ -6,6 +6,7 @@ import type { Backend, ConvGeometry, Window2d } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import { holdsNaN } from './overflow.js';
 import type { WasmRuntime } from './runtime.js';
+import { input, scratch, stage } from './staging.js';
 import { kernelPool, type KernelPool } from './threads.js';
 import { CONV, CONV_MAP, JOB } from './worker.js';
 
@@ -92,19 +93,24 @@ function runPieces(runtime: WasmRuntime, call: ConvCall, p0: number, p1: number)
   const n1 = Math.min(geo.images, p1 * imagesPerPiece);
   const aSize = (n1 - n0) * aImage;
   const bSize = bImage > 0 ? (n1 - n0) * bImage : call.bSize;
-  const [scratch, cols, aAt, bAt, biasAt, outAt] = runtime.layout(
-    runtime.kernels.gemmScratchBytes(),
-    convSizes(geo).cols * 4,
-    aSize * 4,
-    bSize * 4,
-    bias ? geo.outChannels * 4 : 0,
-    (p1 - p0) * outPiece * 4,
-  );
-  const heap = runtime.f32;
-  heap.set(a.subarray(n0 * aImage, n0 * aImage + aSize), aAt >> 2);
   const bFrom = bImage > 0 ? n0 * bImage : 0;
-  heap.set(b.subarray(bFrom, bFrom + bSize), bAt >> 2);
-  if (bias) heap.set(bias.subarray(0, geo.outChannels), biasAt >> 2);
+  // Inputs in linear memory are read in place, others copied; the outputs stay in scratch for `take`.
+  const staged = stage(runtime, [
+    scratch(runtime.kernels.gemmScratchBytes()),
+    scratch(convSizes(geo).cols * 4),
+    input(a.subarray(n0 * aImage, n0 * aImage + aSize)),
+    input(b.subarray(bFrom, bFrom + bSize)),
+    bias ? input(bias.subarray(0, geo.outChannels)) : scratch(0),
+    scratch((p1 - p0) * outPiece * 4),
+  ]);
+  const [scratchAt, cols, aAt, bAt, biasAt, outAt] = staged.at as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const kernels = runtime.kernels;
   const window = windowArgs(geo.window);
   const { inChannels, outChannels, groups } = geo;
@@ -124,13 +130,13 @@ function runPieces(runtime: WasmRuntime, call: ConvCall, p0: number, p1: number)
         outChannels,
         groups,
         cols,
-        scratch,
+        scratchAt,
         ...window,
       );
     }
   } else {
     // Per-image outputs are contiguous: one call covers every piece.
-    const shape = [0, n1 - n0, inChannels, outChannels, groups, cols, scratch] as const;
+    const shape = [0, n1 - n0, inChannels, outChannels, groups, cols, scratchAt] as const;
     if (call.map === 'forward')
       kernels.conv2dForward(aAt, bAt, outAt, ...shape, bias ? biasAt : 0, ...window);
     else kernels.conv2dInputGrad(aAt, bAt, outAt, ...shape, ...window);

@@ -4,6 +4,12 @@ import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
+import { input, output, scratch, stage, type Part } from './staging.js';
+
+/** `data` as a part (`as` input or output), or no bytes (address 0: the kernel's "none") when absent. */
+function optional(data: FloatArray | null, as: (data: Float32Array) => Part): Part {
+  return data ? as(data as Float32Array) : scratch(0);
+}
 
 /** Float32 when every array given is (nulls do not count). */
 function float32(...arrays: (FloatArray | null)[]): boolean {
@@ -17,30 +23,17 @@ export function wasmBatchNorm(runtime: WasmRuntime, limits: WasmLimits): Backend
       jsBackend.batchNorm(x, outer, channels, inner, weight, bias, eps, out, mean, variance, invstd);
       return;
     }
-    const [xAt, outAt, weightAt, biasAt, statsAt] = runtime.layout(
-      n * 4,
-      n * 4,
-      channels * 4,
-      channels * 4,
-      3 * channels * 8,
-    );
-    const heap = runtime.f32;
-    heap.set(x.subarray(0, n), xAt >> 2);
-    if (weight) heap.set(weight, weightAt >> 2);
-    if (bias) heap.set(bias, biasAt >> 2);
-    runtime.kernels.batchNorm(
-      xAt,
-      outer,
-      channels,
-      inner,
-      weight ? weightAt : 0,
-      bias ? biasAt : 0,
-      eps,
-      outAt,
-      statsAt,
-    );
-    out.set(heap.subarray(outAt >> 2, (outAt >> 2) + n));
-    const stats = new Float64Array(heap.buffer, statsAt, 3 * channels);
+    const call = stage(runtime, [
+      input(x.subarray(0, n)),
+      output(out.subarray(0, n)),
+      optional(weight, input),
+      optional(bias, input),
+      scratch(3 * channels * 8),
+    ]);
+    const [xAt, outAt, weightAt, biasAt, statsAt] = call.at;
+    runtime.kernels.batchNorm(xAt!, outer, channels, inner, weightAt!, biasAt!, eps, outAt!, statsAt!);
+    call.finish();
+    const stats = new Float64Array(runtime.f32.buffer, statsAt, 3 * channels);
     mean.set(stats.subarray(0, channels));
     variance.set(stats.subarray(channels, 2 * channels));
     invstd.set(stats.subarray(2 * channels));
@@ -69,37 +62,32 @@ export function wasmBatchNormBackward(
       );
       return;
     }
-    const [gAt, xAt, inAt, weightAt, statsAt, gradWeightAt, gradBiasAt] = runtime.layout(
-      n * 4,
-      n * 4,
-      gradInput ? n * 4 : 0,
-      channels * 4,
-      3 * channels * 8,
-      channels * 4,
-      channels * 4,
-    );
-    const heap = runtime.f32;
-    heap.set(gradOut.subarray(0, n), gAt >> 2);
-    heap.set(x.subarray(0, n), xAt >> 2);
-    if (weight) heap.set(weight, weightAt >> 2);
-    const stats = new Float64Array(heap.buffer, statsAt, 3 * channels);
+    const call = stage(runtime, [
+      input(gradOut.subarray(0, n)),
+      input(x.subarray(0, n)),
+      optional(gradInput && gradInput.subarray(0, n), output),
+      optional(weight, input),
+      scratch(3 * channels * 8),
+      optional(gradWeight, output),
+      optional(gradBias, output),
+    ]);
+    const [gAt, xAt, inAt, weightAt, statsAt, gradWeightAt, gradBiasAt] = call.at;
+    const stats = new Float64Array(runtime.f32.buffer, statsAt, 3 * channels);
     stats.set(mean, 0);
     stats.set(invstd, 2 * channels);
     runtime.kernels.batchNormBackward(
-      gAt,
-      xAt,
+      gAt!,
+      xAt!,
       outer,
       channels,
       inner,
-      weight ? weightAt : 0,
-      statsAt,
-      gradInput ? inAt : 0,
-      gradWeight ? gradWeightAt : 0,
-      gradBias ? gradBiasAt : 0,
+      weightAt!,
+      statsAt!,
+      inAt!,
+      gradWeightAt!,
+      gradBiasAt!,
     );
-    if (gradInput) gradInput.set(heap.subarray(inAt >> 2, (inAt >> 2) + n));
-    if (gradWeight) gradWeight.set(heap.subarray(gradWeightAt >> 2, (gradWeightAt >> 2) + channels));
-    if (gradBias) gradBias.set(heap.subarray(gradBiasAt >> 2, (gradBiasAt >> 2) + channels));
+    call.finish();
   };
 }
 
@@ -110,13 +98,16 @@ export function wasmChannelAffine(runtime: WasmRuntime, limits: WasmLimits): Bac
       jsBackend.channelAffine(x, outer, channels, inner, scale, shift, out);
       return;
     }
-    const [xAt, coefficientsAt] = runtime.layout(n * 4, 2 * channels * 8);
-    const heap = runtime.f32;
-    heap.set(x.subarray(0, n), xAt >> 2);
-    const coefficients = new Float64Array(heap.buffer, coefficientsAt, 2 * channels);
+    const call = stage(
+      runtime,
+      [input(x.subarray(0, n)), output(out.subarray(0, n)), scratch(2 * channels * 8)],
+      true,
+    );
+    const [xAt, outAt, coefficientsAt] = call.at;
+    const coefficients = new Float64Array(runtime.f32.buffer, coefficientsAt, 2 * channels);
     coefficients.set(scale, 0);
     coefficients.set(shift, channels);
-    runtime.kernels.channelAffineMap(xAt, outer, channels, inner, coefficientsAt, xAt);
-    out.set(heap.subarray(xAt >> 2, (xAt >> 2) + n));
+    runtime.kernels.channelAffineMap(xAt!, outer, channels, inner, coefficientsAt!, outAt!);
+    call.finish();
   };
 }

@@ -1,10 +1,10 @@
 // @file The wasm backend's fused optimizer step on float32 (smaller or float64 tensors go to the js kernel).
-import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend, OptimizerUpdate } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import { OPTIMIZER_CODES } from './opcodes.generated.js';
 import type { WasmRuntime } from './runtime.js';
+import { inout, input, scratch, stage } from './staging.js';
 
 /** The longest parameter block (Adam's eleven scalars). */
 const BLOCK_FLOATS = 11;
@@ -65,38 +65,25 @@ export function wasmOptimizerStep(runtime: WasmRuntime, limits: WasmLimits): Bac
       return;
     }
     const { flags, scalars } = parameterBlock(update);
-    const bytes = n * 4;
-    const sizes = [0, 1, 2].map((i) => (i < state.length ? bytes : 0));
-    const [blockAt, pAt, gAt, s0At, s1At, s2At] = runtime.layout(
-      BLOCK_FLOATS * 4,
-      bytes,
-      bytes,
-      sizes[0]!,
-      sizes[1]!,
-      sizes[2]!,
-    );
-    const stateAt = [s0At, s1At, s2At];
-    const heap = runtime.f32;
-    heap.set(scalars, blockAt >> 2);
-    heap.set(p, pAt >> 2);
-    heap.set(g, gAt >> 2);
-    state.forEach((s, i) => heap.set(s, stateAt[i]! >> 2));
+    const call = stage(runtime, [
+      scratch(BLOCK_FLOATS * 4),
+      inout(p),
+      input(g as Float32Array),
+      ...state.map((s) => inout(s as Float32Array)),
+    ]);
+    const [blockAt, pAt, gAt, s0At = 0, s1At = 0, s2At = 0] = call.at;
+    runtime.f32.set(scalars, blockAt! >> 2);
     runtime.kernels.optimizerStep(
       OPTIMIZER_CODES[update.kind]!,
       flags,
-      blockAt,
+      blockAt!,
       n,
-      pAt,
-      gAt,
-      state.length > 0 ? s0At : 0,
-      state.length > 1 ? s1At : 0,
-      state.length > 2 ? s2At : 0,
+      pAt!,
+      gAt!,
+      s0At,
+      s1At,
+      s2At,
     );
-    copyOut(p, heap, pAt);
-    state.forEach((s, i) => copyOut(s, heap, stateAt[i]!));
+    call.finish();
   };
-}
-
-function copyOut(target: FloatArray, heap: Float32Array, at: number): void {
-  target.set(heap.subarray(at >> 2, (at >> 2) + target.length));
 }

@@ -34,7 +34,7 @@ export function inout(data: Stageable): Part {
   return { data, bytes: data.byteLength, role: Role.ReadWrite };
 }
 
-/** `bytes` bytes of scratch. */
+/** `bytes` bytes of scratch; scratch(0) stands for an absent operand and gets address 0 (the kernels' "none"). */
 export function scratch(bytes: number): Part {
   return { data: null, bytes, role: Role.Scratch };
 }
@@ -98,7 +98,10 @@ export function stage(runtime: WasmRuntime, parts: readonly Part[], elementwise 
   const buffer = runtime.f32.buffer;
   const copies: [Stageable, Stageable][] = [];
   parts.forEach((p, i) => {
-    if (p.data === null) return;
+    if (p.data === null) {
+      if (p.bytes === 0) at[i] = 0;
+      return;
+    }
     if (kept[i]) {
       at[i] = p.data.byteOffset;
       return;
