@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 FAMILIES = ['elementwise', 'matmul', 'reduce', 'shape', 'indexing', 'loss', 'nn', 'optim', 'conv', 'safetensors',
             'differential', 'descent', 'onnx', 'triangular', 'scan', 'reduce_logical', 'special', 'bmm', 'sort',
-            'attention', 'recurrent', 'einsum']
+            'attention', 'recurrent', 'einsum', 'views']
 
 if __name__ == '__main__':
     wanted = sys.argv[1:] or FAMILIES

@@ -1,5 +1,5 @@
 // @file Graph nodes: each op's result remembers its inputs and a closure computing their gradients.
-import { NeuriteError } from '../errors.js';
+import { NeuriteError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 
@@ -17,6 +17,21 @@ export type NodeAttributes = Readonly<Record<string, number | string | readonly 
 
 const NO_ATTRIBUTES: NodeAttributes = Object.freeze({});
 
+/**
+ * The error PyTorch raises when a tensor that a backward pass needs was changed in place after its op saved it:
+ * the tensor (dtype, shape, and the op that made it), its version now, the version the op saw, and that op.
+ */
+function modifiedSavedTensorError(node: Node, saved: Tensor, expected: number): NeuriteError {
+  const maker = saved.gradFn === null ? '' : `, which is output 0 of ${saved.gradFn.toString()},`;
+  return new NeuriteError(
+    'backward',
+    `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+      `[${saved.dtype} ${fmtShape(saved.shape)}]${maker} is at version ${saved._version}; expected version ` +
+      `${expected} instead (saved by ${node.toString()}). Hint: clone() the tensor before changing it in place, ` +
+      'or change it after backward().',
+  );
+}
+
 /** A recorded op application (PyTorch's grad_fn). */
 export class Node {
   /** The op's name, e.g. 'mul' (printed as MulBackward). */
@@ -31,17 +46,23 @@ export class Node {
   pendingGrad: Tensor | null = null;
   /** @internal The engine's scratch: the number of the last backward pass that reached this node. */
   visitMark = 0;
+  /** The tensors the VJP reads (see `record`), and their version counts when the op ran. */
+  private saved: readonly Tensor[] | null;
+  private savedVersions: number[] | null;
 
   constructor(
     name: string,
     inputs: readonly Tensor[],
     backward: BackwardFn,
     attrs: NodeAttributes = NO_ATTRIBUTES,
+    saved: readonly Tensor[] | null = null,
   ) {
     this.name = name;
     this.inputs = inputs;
     this.attrs = attrs;
     this.backwardFn = backward;
+    this.saved = saved;
+    this.savedVersions = saved === null ? null : saved.map((t) => t._version);
   }
 
   apply(gradOutput: Tensor): readonly (Tensor | null)[] {
@@ -54,12 +75,21 @@ export class Node {
           'the graph a second time.',
       );
     }
+    const saved = this.saved;
+    if (saved !== null) {
+      for (let i = 0; i < saved.length; i++) {
+        const expected = this.savedVersions![i]!;
+        if (saved[i]!._version !== expected) throw modifiedSavedTensorError(this, saved[i]!, expected);
+      }
+    }
     return this.backwardFn(gradOutput);
   }
 
-  /** Drops the closure and what it captured, so a finished graph can be garbage-collected. */
+  /** Drops the closure and the saved tensors, so a finished graph can be garbage-collected. */
   release(): void {
     this.backwardFn = null;
+    this.saved = null;
+    this.savedVersions = null;
   }
 
   toString(): string {
@@ -71,6 +101,12 @@ export class Node {
  * Attaches a graph node to `output` when grad mode is on and any input requires grad, then returns `output`.
  * Every differentiable op ends with this call; its `backward` argument is required, so an op without a
  * gradient rule does not compile.
+ *
+ * `saved` lists the tensors whose values the VJP reads (PyTorch's saved tensors: mul's other operand, exp's
+ * result…). Their version counters are noted now; if one was changed in place before the backward pass
+ * reaches this node (`y = x.mul(w); w.add_(1); y.sum().backward()`, or through a view of w), backward throws
+ * PyTorch's "modified by an inplace operation" error instead of computing a wrong gradient. An op that passes
+ * no list checks nothing: view ops (their VJPs read only g) and ops not yet audited.
  */
 export function record(
   output: Tensor,
@@ -78,11 +114,12 @@ export function record(
   inputs: readonly Tensor[],
   backward: BackwardFn,
   attrs?: NodeAttributes,
+  saved?: readonly Tensor[],
 ): Tensor {
   if (!isGradEnabled()) return output;
   for (let i = 0; i < inputs.length; i++) {
     if (inputs[i]!.requiresGrad) {
-      output.attachGradFn(new Node(name, inputs, backward, attrs));
+      output.attachGradFn(new Node(name, inputs, backward, attrs, saved ?? null));
       return output;
     }
   }

@@ -60,7 +60,10 @@ function arithmeticType(dtype: DType): DType {
   return dtype === 'bool' ? 'int32' : dtype;
 }
 
-/** A math function of a float: ints and bools compute in float32 (torch.exp(int) is float). */
+/**
+ * A math function of a float: ints and bools compute in float32 (torch.exp(int) is float). `saves` names the
+ * tensor the gradient reads, checked for in-place changes before backward (record's `saved`).
+ */
 function mathUnary(
   op: UnaryOp,
   name: string,
@@ -69,9 +72,11 @@ function mathUnary(
   p0?: number,
   p1?: number,
   attrs?: NodeAttributes,
+  saves?: 'input' | 'output',
 ): Tensor {
   const out = runUnary(op, x, floatResult(x.dtype), p0, p1);
-  return record(out, name, [x], (g) => [grad(g, out)], attrs);
+  const saved = saves === undefined ? undefined : [saves === 'input' ? x : out];
+  return record(out, name, [x], (g) => [grad(g, out)], attrs, saved);
 }
 
 /** A function that keeps the input's dtype (neg, abs, relu, clamp…). */
@@ -82,9 +87,10 @@ function sameTypeUnary(
   grad: (g: Tensor, out: Tensor) => Tensor,
   p0?: number,
   p1?: number,
+  saves?: 'input',
 ): Tensor {
   const out = runUnary(op, x, arithmeticType(x.dtype), p0, p1);
-  return record(out, name, [x], (g) => [grad(g, out)]);
+  return record(out, name, [x], (g) => [grad(g, out)], undefined, saves === 'input' ? [x] : undefined);
 }
 
 /**
@@ -118,10 +124,14 @@ export function sub(a: Operand, b: Operand): Tensor {
 /** a · b, broadcast. ∂/∂a = g·b, ∂/∂b = g·a. */
 export function mul(a: Operand, b: Operand): Tensor {
   const [x, y, dtype] = operands(a, b);
-  return record(runBinary('mul', 'mul', x, y, arithmeticType(dtype)), 'mul', [x, y], (g) => [
-    x.requiresGrad ? mul(g, y) : null,
-    y.requiresGrad ? mul(g, x) : null,
-  ]);
+  return record(
+    runBinary('mul', 'mul', x, y, arithmeticType(dtype)),
+    'mul',
+    [x, y],
+    (g) => [x.requiresGrad ? mul(g, y) : null, y.requiresGrad ? mul(g, x) : null],
+    undefined,
+    x.requiresGrad ? (y.requiresGrad ? [x, y] : [y]) : [x],
+  );
 }
 
 /**
@@ -130,10 +140,14 @@ export function mul(a: Operand, b: Operand): Tensor {
  */
 export function div(a: Operand, b: Operand): Tensor {
   const [x, y, dtype] = operands(a, b);
-  return record(runBinary('div', 'div', x, y, floatResult(dtype)), 'div', [x, y], (g) => [
-    x.requiresGrad ? div(g, y) : null,
-    y.requiresGrad ? mul(neg(g), div(div(x, y), y)) : null,
-  ]);
+  return record(
+    runBinary('div', 'div', x, y, floatResult(dtype)),
+    'div',
+    [x, y],
+    (g) => [x.requiresGrad ? div(g, y) : null, y.requiresGrad ? mul(neg(g), div(div(x, y), y)) : null],
+    undefined,
+    y.requiresGrad ? [x, y] : [y],
+  );
 }
 
 /**
@@ -159,6 +173,7 @@ export function pow(a: Operand, b: Operand): Tensor {
       [a],
       (g) => [exponent === 0 ? zerosLike(g) : mul(g, mul(pow(a, exponent - 1), exponent))],
       { exponent },
+      [a],
     );
   }
   if (typeof a === 'number' && b instanceof Tensor) {
@@ -174,14 +189,22 @@ export function pow(a: Operand, b: Operand): Tensor {
         return [mul(g, base === 0 ? where(ge(b, 0), 0, factor) : factor)];
       },
       { base },
+      [b, out],
     );
   }
   const [x, y, dtype] = operands(a, b);
   const out = runBinary('pow', 'pow', x, y, arithmeticType(dtype));
-  return record(out, 'pow', [x, y], (g) => [
-    x.requiresGrad ? where(eq(y, 0), 0, mul(g, mul(y, pow(x, sub(y, 1))))) : null,
-    y.requiresGrad ? mul(g, where(logicalAnd(eq(x, 0), ge(y, 0)), 0, mul(out, log(x)))) : null,
-  ]);
+  return record(
+    out,
+    'pow',
+    [x, y],
+    (g) => [
+      x.requiresGrad ? where(eq(y, 0), 0, mul(g, mul(y, pow(x, sub(y, 1))))) : null,
+      y.requiresGrad ? mul(g, where(logicalAnd(eq(x, 0), ge(y, 0)), 0, mul(out, log(x)))) : null,
+    ],
+    undefined,
+    y.requiresGrad ? [x, y, out] : [x, y],
+  );
 }
 
 function extremum(op: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
@@ -222,12 +245,12 @@ export function abs(x: Tensor): Tensor {
 
 /** eˣ; ∂ = g·eˣ. */
 export function exp(x: Tensor): Tensor {
-  return mathUnary('exp', 'exp', x, (g, out) => mul(g, out));
+  return mathUnary('exp', 'exp', x, (g, out) => mul(g, out), undefined, undefined, undefined, 'output');
 }
 
 /** ln x; ∂ = g/x. */
 export function log(x: Tensor): Tensor {
-  return mathUnary('log', 'log', x, (g) => div(g, x));
+  return mathUnary('log', 'log', x, (g) => div(g, x), undefined, undefined, undefined, 'input');
 }
 
 /** ln(1 + x), accurate near 0; ∂ = g/(1 + x). */
@@ -277,6 +300,10 @@ export function tanh(x: Tensor): Tensor {
     'tanh',
     x,
     (g, out) => fusedActivationGrad('tanh', g, out) ?? mul(g, sub(1, square(out))),
+    undefined,
+    undefined,
+    undefined,
+    'output',
   );
 }
 
@@ -287,6 +314,10 @@ export function sigmoid(x: Tensor): Tensor {
     'sigmoid',
     x,
     (g, out) => fusedActivationGrad('sigmoid', g, out) ?? mul(g, mul(out, sub(1, out))),
+    undefined,
+    undefined,
+    undefined,
+    'output',
   );
 }
 
@@ -297,7 +328,15 @@ export function logSigmoid(x: Tensor): Tensor {
 
 /** max(x, 0); ∂ = 0 where x ≤ 0, else g (a NaN x passes g, as in PyTorch). */
 export function relu(x: Tensor): Tensor {
-  return sameTypeUnary('relu', 'relu', x, (g) => fusedActivationGrad('relu', g, x) ?? where(le(x, 0), 0, g));
+  return sameTypeUnary(
+    'relu',
+    'relu',
+    x,
+    (g) => fusedActivationGrad('relu', g, x) ?? where(le(x, 0), 0, g),
+    undefined,
+    undefined,
+    'input',
+  );
 }
 
 /** x for x > 0, negativeSlope·x otherwise (default 0.01). */

@@ -72,18 +72,25 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boo
     transB,
   );
   const result = new Tensor(out, [...batch, m, n], dtype);
-  return record(result, op, [a, b], (g) => [
-    a.requiresGrad
-      ? transA
-        ? batchedMatmul(b, g, transB, true)
-        : batchedMatmul(g, b, false, !transB)
-      : null,
-    b.requiresGrad
-      ? transB
-        ? batchedMatmul(g, a, true, transA)
-        : batchedMatmul(a, g, !transA, false)
-      : null,
-  ]);
+  return record(
+    result,
+    op,
+    [a, b],
+    (g) => [
+      a.requiresGrad
+        ? transA
+          ? batchedMatmul(b, g, transB, true)
+          : batchedMatmul(g, b, false, !transB)
+        : null,
+      b.requiresGrad
+        ? transB
+          ? batchedMatmul(g, a, true, transA)
+          : batchedMatmul(a, g, !transA, false)
+        : null,
+    ],
+    undefined,
+    a.requiresGrad ? (b.requiresGrad ? [a, b] : [b]) : [a],
+  );
 }
 
 /** Two 2-D operands: no batch dims, one matrix each at offset 0. */
