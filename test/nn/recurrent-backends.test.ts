@@ -62,6 +62,8 @@ describe.skipIf(BACKENDS.length < 2)('recurrences: fused wasm kernels agree with
     ['no bias, batch first', { bias: false, batchFirst: true }, [3, 5, 4], 16],
     ['one step', {}, [1, 4, 3], 4],
     ['hidden 72: the packed W_hh in two k slabs', {}, [3, 2, 3], 72],
+    // Above RESIDENT_MIN_ELEMENTS: weights, gates and gradients live in linear memory and are passed in place.
+    ['resident operands', { numLayers: 2, bidirectional: true }, [6, 8, 40], 64],
   ];
   for (const layer of ['LSTM', 'GRU'] as const) {
     for (const [name, options, shape, hidden] of configs) {

@@ -1,17 +1,18 @@
-// @file The wasm backend's GRU recurrence over a whole sequence in linear memory (assembly/recurrent.ts's gruSequence*), and the shared previous-state rebuild.
+// @file The wasm backend's GRU recurrence over a whole sequence in linear memory (assembly/recurrent.ts's gruSequence*, operands staged in place where they live there), and the shared previous-state rebuild.
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { RecurrenceBackwardArrays, RecurrenceForwardArrays, RecurrenceShape } from '../types.js';
 import type { WasmRuntime } from './runtime.js';
+import { input, output, scratch, stage } from './staging.js';
 
-/**
- * Fills `previous` [T, B, H] with the state each step started from: `initial` for the first step in running
- * order, then the `states` row of the step before (rows by time position; `reverse` runs from T − 1 down).
- */
 /** Bytes that assembly's packWeights fills for a k×n operand (n rounded up to 8-column panels). */
 export function packedWeightBytes(k: number, n: number): number {
   return k * Math.ceil(n / 8) * 8 * 4;
 }
 
+/**
+ * Fills `previous` [T, B, H] with the state each step started from: `initial` for the first step in running
+ * order, then the `states` row of the step before (rows by time position; `reverse` runs from T − 1 down).
+ */
 export function previousStates(
   steps: number,
   state: number,
@@ -30,9 +31,9 @@ export function previousStates(
 }
 
 /**
- * Backend.recurrenceForward for a float32 GRU: input, W_ih, W_hh, the biases and h0 copied in once, x·W_ihᵀ for
- * all steps as one gemm, then assembly's loop (per step: gemm h·W_hhᵀ into a scratch row block, the f32x4 gate
- * kernel), and h_t and the saved r, z, n, hn copied out once.
+ * Backend.recurrenceForward for a float32 GRU: the operands staged once (in place where they live in linear
+ * memory), x·W_ihᵀ for all steps as one gemm into scratch, then assembly's loop (per step: gemm h·W_hhᵀ into a
+ * scratch row block, the f32x4 gate kernel) writing h_t into `out` and r, z, n, hn into `saved`.
  */
 export function gruForwardFused(
   runtime: WasmRuntime,
@@ -43,37 +44,43 @@ export function gruForwardFused(
   const { steps, batch, inputSize, hidden, reverse } = shape;
   const state = batch * hidden;
   const width = 3 * hidden;
-  const all = steps * state;
   const rows = steps * batch;
-  const [scratch, xAt, inputAt, wIhAt, wAt, biasIhAt, biasHhAt, h0At, hsAt, savedAt, hgAt, packedAt] =
-    runtime.layout(
-      scratchBytes,
-      rows * width * 4,
-      rows * inputSize * 4,
-      width * inputSize * 4,
-      width * hidden * 4,
-      a.biasIh ? width * 4 : 0,
-      a.biasHh ? width * 4 : 0,
-      state * 4,
-      all * 4,
-      all * 16,
-      batch * width * 4,
-      packedWeightBytes(hidden, width),
-    );
-  const heap = runtime.f32;
-  heap.set(a.input, inputAt >> 2);
-  heap.set(a.weightIh, wIhAt >> 2);
-  heap.set(a.weightHh, wAt >> 2);
-  if (a.biasIh) heap.set(a.biasIh, biasIhAt >> 2);
-  if (a.biasHh) heap.set(a.biasHh, biasHhAt >> 2);
-  heap.set(a.h0, h0At >> 2);
+  const call = stage(runtime, [
+    scratch(scratchBytes),
+    scratch(rows * width * 4),
+    input(a.input),
+    input(a.weightIh),
+    input(a.weightHh),
+    a.biasIh ? input(a.biasIh) : scratch(0),
+    a.biasHh ? input(a.biasHh) : scratch(0),
+    input(a.h0),
+    output(a.out),
+    output(a.saved!),
+    scratch(batch * width * 4),
+    scratch(packedWeightBytes(hidden, width)),
+  ]);
+  const [scratchAt, xAt, inputAt, wIhAt, wAt, biasIhAt, biasHhAt, h0At, hsAt, savedAt, hgAt, packedAt] =
+    call.at as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
   const kernels = runtime.kernels;
-  kernels.gemm(inputAt, inputSize, 1, wIhAt, 1, inputSize, xAt, rows, inputSize, width, scratch);
+  kernels.gemm(inputAt, inputSize, 1, wIhAt, 1, inputSize, xAt, rows, inputSize, width, scratchAt);
   kernels.gruSequenceForward(
     xAt,
     wAt,
-    a.biasIh ? biasIhAt : 0,
-    a.biasHh ? biasHhAt : 0,
+    biasIhAt,
+    biasHhAt,
     h0At,
     steps,
     batch,
@@ -83,10 +90,9 @@ export function gruForwardFused(
     savedAt,
     hgAt,
     packedAt,
-    scratch,
+    scratchAt,
   );
-  a.saved!.set(heap.subarray(savedAt >> 2, (savedAt >> 2) + all * 4));
-  a.out.set(heap.subarray(hsAt >> 2, (hsAt >> 2) + all));
+  call.finish();
   previousStates(steps, state, reverse, a.h0, a.out, a.hPrev);
   const last = reverse ? 0 : steps - 1;
   a.out.copyWithin(steps * state, last * state, (last + 1) * state);
@@ -94,7 +100,7 @@ export function gruForwardFused(
 
 /**
  * Backend.recurrenceBackward for a float32 GRU: assembly's BPTT loop, then over all steps at once ∂W_hh, ∂W_ih
- * and ∂x (gemms) and both bias gradients (float64 sums), copied out.
+ * and ∂x (gemms) and both bias gradients (float64 sums), each written into its gradient array.
  */
 export function gruBackwardFused(
   runtime: WasmRuntime,
@@ -108,29 +114,29 @@ export function gruBackwardFused(
   const all = steps * state;
   const rows = steps * batch;
   const first = reverse ? steps - 1 : 0;
-  const projection = width * inputSize * 4;
-  const [scratch, gAt, wAt, savedAt, hsAt, h0At, hPrevAt, dXAt, dHgAt, dhAt, ...rest] = runtime.layout(
-    scratchBytes,
-    (all + state) * 4,
-    width * hidden * 4,
-    all * 16,
-    all * 4,
-    state * 4,
-    all * 4,
-    rows * width * 4,
-    rows * width * 4,
-    state * 4,
-    width * hidden * 4,
-    width * 4,
-    width * 4,
-    width * 8,
-    rows * inputSize * 4,
-    projection,
-    projection,
-    rows * inputSize * 4,
-    packedWeightBytes(width, hidden),
-  );
-  const [dwAt, dbHhAt, dbIhAt, accAt, inputAt, wIhAt, dwIhAt, dInputAt, packedAt] = rest as number[] as [
+  const call = stage(runtime, [
+    scratch(scratchBytes),
+    input(a.gradOut),
+    input(a.weightHh),
+    input(a.saved!),
+    input(a.out.subarray(0, all)),
+    input(a.hPrev.subarray(first * state, (first + 1) * state)),
+    input(a.hPrev),
+    scratch(rows * width * 4),
+    scratch(rows * width * 4),
+    output(a.gradH0),
+    output(a.gradWeightHh),
+    a.gradBiasHh ? output(a.gradBiasHh) : scratch(0),
+    a.gradBiasIh ? output(a.gradBiasIh) : scratch(0),
+    scratch(width * 8),
+    input(a.input),
+    input(a.weightIh),
+    output(a.gradWeightIh),
+    output(a.gradInput),
+    scratch(packedWeightBytes(width, hidden)),
+  ]);
+  const [scratchAt, gAt, wAt, savedAt, hsAt, h0At, hPrevAt, dXAt, dHgAt, dhAt, ...rest] = call.at as number[];
+  const [dwAt, dbHhAt, dbIhAt, accAt, inputAt, wIhAt, dwIhAt, dInputAt, packedAt] = rest as [
     number,
     number,
     number,
@@ -141,41 +147,27 @@ export function gruBackwardFused(
     number,
     number,
   ];
-  const heap = runtime.f32;
-  heap.set(a.gradOut, gAt >> 2);
-  heap.set(a.weightHh, wAt >> 2);
-  heap.set(a.saved!, savedAt >> 2);
-  heap.set(a.out.subarray(0, all), hsAt >> 2);
-  heap.set(a.hPrev.subarray(first * state, (first + 1) * state), h0At >> 2);
-  heap.set(a.hPrev, hPrevAt >> 2);
-  heap.set(a.input, inputAt >> 2);
-  heap.set(a.weightIh, wIhAt >> 2);
   const kernels = runtime.kernels;
   kernels.gruSequenceBackward(
-    gAt,
-    wAt,
-    savedAt,
-    hsAt,
-    h0At,
+    gAt!,
+    wAt!,
+    savedAt!,
+    hsAt!,
+    h0At!,
     steps,
     batch,
     hidden,
     reverse,
-    dXAt,
-    dHgAt,
-    dhAt,
+    dXAt!,
+    dHgAt!,
+    dhAt!,
     packedAt,
-    scratch,
+    scratchAt!,
   );
-  kernels.gemm(dHgAt, 1, width, hPrevAt, hidden, 1, dwAt, width, rows, hidden, scratch);
-  kernels.gemm(dXAt, 1, width, inputAt, inputSize, 1, dwIhAt, width, rows, inputSize, scratch);
-  kernels.gemm(dXAt, width, 1, wIhAt, inputSize, 1, dInputAt, rows, width, inputSize, scratch);
-  kernels.sumMiddle(dHgAt, 1, rows, width, accAt, dbHhAt);
-  kernels.sumMiddle(dXAt, 1, rows, width, accAt, dbIhAt);
-  a.gradWeightHh.set(heap.subarray(dwAt >> 2, (dwAt >> 2) + width * hidden));
-  a.gradWeightIh.set(heap.subarray(dwIhAt >> 2, (dwIhAt >> 2) + width * inputSize));
-  a.gradInput.set(heap.subarray(dInputAt >> 2, (dInputAt >> 2) + rows * inputSize));
-  a.gradBiasHh?.set(heap.subarray(dbHhAt >> 2, (dbHhAt >> 2) + width));
-  a.gradBiasIh?.set(heap.subarray(dbIhAt >> 2, (dbIhAt >> 2) + width));
-  a.gradH0.set(heap.subarray(dhAt >> 2, (dhAt >> 2) + state));
+  kernels.gemm(dHgAt!, 1, width, hPrevAt!, hidden, 1, dwAt, width, rows, hidden, scratchAt!);
+  kernels.gemm(dXAt!, 1, width, inputAt, inputSize, 1, dwIhAt, width, rows, inputSize, scratchAt!);
+  kernels.gemm(dXAt!, width, 1, wIhAt, inputSize, 1, dInputAt, rows, width, inputSize, scratchAt!);
+  if (a.gradBiasHh) kernels.sumMiddle(dHgAt!, 1, rows, width, accAt, dbHhAt);
+  if (a.gradBiasIh) kernels.sumMiddle(dXAt!, 1, rows, width, accAt, dbIhAt);
+  call.finish();
 }

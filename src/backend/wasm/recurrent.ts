@@ -1,4 +1,4 @@
-// @file The wasm backend's LSTM and GRU recurrences: the whole sequence in linear memory (weights copied once), each step a gemm plus the fused SIMD gate kernel.
+// @file The wasm backend's LSTM and GRU recurrences: the whole sequence in linear memory (operands staged once, in place where they live there), each step a gemm plus the fused SIMD gate kernel.
 import type { FloatArray } from '../../tensor/dtype.js';
 import { recurrenceBackward, recurrenceForward } from '../js/recurrence.js';
 import type {
@@ -10,6 +10,7 @@ import type {
 import type { WasmLimits } from './limits.js';
 import { gruBackwardFused, gruForwardFused, packedWeightBytes, previousStates } from './recurrent-gru.js';
 import type { WasmRuntime } from './runtime.js';
+import { input, output, scratch, stage } from './staging.js';
 
 /**
  * Whether the fused kernels take this recurrence: a float32 LSTM or GRU with inputs, whose hidden size is a multiple of
@@ -47,10 +48,11 @@ function combinedBias(a: RecurrenceForwardArrays, width: number): Float32Array |
 }
 
 /**
- * Backend.recurrenceForward. The fused path copies the input, W_ih, W_hh, the biases, h0 and c0 into linear
- * memory once, computes x·W_ihᵀ for all steps as one gemm, runs assembly/recurrent.ts's loop (per step: gemm
- * accumulating h·W_hhᵀ into that step's gates, then the gate kernel adding b_ih + b_hh), and copies h_t, c_t and
- * the gates out once; the previous-state arrays that the backward pass reads are rebuilt from them.
+ * Backend.recurrenceForward. The fused path stages its operands (tensor storage in linear memory in place, other
+ * arrays copied), computes x·W_ihᵀ for all steps as one gemm straight into `saved`, and runs
+ * assembly/recurrent.ts's loop there (per step: gemm accumulating h·W_hhᵀ into that step's gates, then the gate
+ * kernel adding b_ih + b_hh and activating them in place), writing h_t into `out` and c_t into `cells`; the
+ * previous-state arrays that the backward pass reads are rebuilt from them.
  */
 export function wasmRecurrenceForward(
   runtime: WasmRuntime,
@@ -69,36 +71,42 @@ export function wasmRecurrenceForward(
     const { steps, batch, inputSize, hidden, reverse } = shape;
     const state = batch * hidden;
     const width = 4 * hidden;
-    const all = steps * state;
     const rows = steps * batch;
     const bias = combinedBias(a, width);
-    const [scratch, xAt, inputAt, wIhAt, wAt, biasAt, h0At, c0At, hsAt, csAt, packedAt] = runtime.layout(
-      scratchBytes,
-      all * 16,
-      rows * inputSize * 4,
-      width * inputSize * 4,
-      width * hidden * 4,
-      bias ? width * 4 : 0,
-      state * 4,
-      state * 4,
-      all * 4,
-      all * 4,
-      packedWeightBytes(hidden, width),
-    );
-    const heap = runtime.f32;
-    heap.set(a.input, inputAt >> 2);
-    heap.set(a.weightIh, wIhAt >> 2);
-    heap.set(a.weightHh, wAt >> 2);
-    if (bias) heap.set(bias, biasAt >> 2);
-    heap.set(a.h0, h0At >> 2);
-    heap.set(a.c0!, c0At >> 2);
+    const cells = a.cells!;
+    const call = stage(runtime, [
+      scratch(scratchBytes),
+      input(a.input),
+      input(a.weightIh),
+      input(a.weightHh),
+      bias ? input(bias) : scratch(0),
+      input(a.h0),
+      input(a.c0!),
+      output(a.saved!),
+      output(a.out),
+      output(cells),
+      scratch(packedWeightBytes(hidden, width)),
+    ]);
+    const [scratchAt, inputAt, wIhAt, wAt, biasAt, h0At, c0At, gatesAt, hsAt, csAt, packedAt] = call.at as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const kernels = runtime.kernels;
     // x̃ = x·W_ihᵀ for every step at once: op(B)[p][j] = W_ih[j][p].
-    kernels.gemm(inputAt, inputSize, 1, wIhAt, 1, inputSize, xAt, rows, inputSize, width, scratch);
+    kernels.gemm(inputAt, inputSize, 1, wIhAt, 1, inputSize, gatesAt, rows, inputSize, width, scratchAt);
     kernels.lstmSequenceForward(
-      xAt,
+      gatesAt,
       wAt,
-      bias ? biasAt : 0,
+      biasAt,
       h0At,
       c0At,
       steps,
@@ -108,25 +116,23 @@ export function wasmRecurrenceForward(
       hsAt,
       csAt,
       packedAt,
-      scratch,
+      scratchAt,
     );
-    const cells = a.cells!;
-    a.saved!.set(heap.subarray(xAt >> 2, (xAt >> 2) + all * 4));
-    a.out.set(heap.subarray(hsAt >> 2, (hsAt >> 2) + all));
-    cells.set(heap.subarray(csAt >> 2, (csAt >> 2) + all));
+    call.finish();
     previousStates(steps, state, reverse, a.h0, a.out, a.hPrev);
     previousStates(steps, state, reverse, a.c0!, cells, a.cPrev!);
     const last = reverse ? 0 : steps - 1;
-    a.out.set(a.out.subarray(last * state, (last + 1) * state), steps * state);
+    a.out.copyWithin(steps * state, last * state, (last + 1) * state);
     a.out.set(cells.subarray(last * state, (last + 1) * state), (steps + 1) * state);
   };
 }
 
 /**
- * Backend.recurrenceBackward. The fused path copies ∂out, the weights, the saved gates, c_t, c0, h_{t−1} and
- * the input in, runs the backward loop (per step: gate gradients, then ∂h = ∂a·W_hh), then over all steps at once
- * ∂W_hh = ∂aᵀ·h_prev, ∂W_ih = ∂aᵀ·x and ∂x = ∂a·W_ih (gemms) and ∂b = Σ ∂a (float64 sums; the LSTM's two
- * biases get the same gradient), and copies only those gradients out.
+ * Backend.recurrenceBackward. The fused path stages ∂out, the weights, the saved gates, c_t, c0, h_{t−1} and the
+ * input (in place where they live in linear memory), runs the backward loop (per step: gate gradients, then
+ * ∂h = ∂a·W_hh) into a scratch ∂a, then over all steps at once ∂W_hh = ∂aᵀ·h_prev, ∂W_ih = ∂aᵀ·x and
+ * ∂x = ∂a·W_ih (gemms) and ∂b = Σ ∂a (float64 sums; the LSTM's two biases get the same gradient), each written
+ * into its gradient array.
  */
 export function wasmRecurrenceBackward(
   runtime: WasmRuntime,
@@ -145,85 +151,64 @@ export function wasmRecurrenceBackward(
     const { steps, batch, inputSize, hidden, reverse } = shape;
     const state = batch * hidden;
     const width = 4 * hidden;
-    const all = steps * state;
     const rows = steps * batch;
     const first = reverse ? steps - 1 : 0;
-    const projection = width * inputSize * 4;
-    const [
-      scratch,
-      gAt,
-      wAt,
-      gatesAt,
-      csAt,
-      c0At,
-      hPrevAt,
-      dGatesAt,
-      dhAt,
-      dcAt,
-      dwAt,
-      dbAt,
-      accAt,
-      ...more
-    ] = runtime.layout(
-      scratchBytes,
-      (all + 2 * state) * 4,
-      width * hidden * 4,
-      all * 16,
-      all * 4,
-      state * 4,
-      all * 4,
-      all * 16,
-      state * 4,
-      state * 4,
-      width * hidden * 4,
-      width * 4,
-      width * 8,
-      rows * inputSize * 4,
-      projection,
-      projection,
-      rows * inputSize * 4,
-      packedWeightBytes(width, hidden),
-    );
-    const [inputAt, wIhAt, dwIhAt, dInputAt, packedAt] = more as [number, number, number, number, number];
-    const heap = runtime.f32;
-    heap.set(a.gradOut, gAt >> 2);
-    heap.set(a.weightHh, wAt >> 2);
-    heap.set(a.saved!, gatesAt >> 2);
-    heap.set(a.cells!, csAt >> 2);
-    heap.set(a.cPrev!.subarray(first * state, (first + 1) * state), c0At >> 2);
-    heap.set(a.hPrev, hPrevAt >> 2);
-    heap.set(a.input, inputAt >> 2);
-    heap.set(a.weightIh, wIhAt >> 2);
+    const gradBias = a.gradBiasHh ?? a.gradBiasIh;
+    const call = stage(runtime, [
+      scratch(scratchBytes),
+      input(a.gradOut),
+      input(a.weightHh),
+      input(a.saved!),
+      input(a.cells!),
+      input(a.cPrev!.subarray(first * state, (first + 1) * state)),
+      input(a.hPrev),
+      input(a.input),
+      input(a.weightIh),
+      scratch(rows * width * 4),
+      output(a.gradH0),
+      output(a.gradC0!),
+      output(a.gradWeightHh),
+      gradBias ? output(gradBias) : scratch(0),
+      scratch(gradBias ? width * 8 : 0),
+      output(a.gradWeightIh),
+      output(a.gradInput),
+      scratch(packedWeightBytes(width, hidden)),
+    ]);
+    const [scratchAt, gAt, wAt, gatesAt, csAt, c0At, hPrevAt, inputAt, wIhAt, dGatesAt, ...more] = call.at;
+    const [dhAt, dcAt, dwAt, dbAt, accAt, dwIhAt, dInputAt, packedAt] = more as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const kernels = runtime.kernels;
     kernels.lstmSequenceBackward(
-      gAt,
-      wAt,
-      gatesAt,
-      csAt,
-      c0At,
+      gAt!,
+      wAt!,
+      gatesAt!,
+      csAt!,
+      c0At!,
       steps,
       batch,
       hidden,
       reverse,
-      dGatesAt,
+      dGatesAt!,
       dhAt,
       dcAt,
       packedAt,
-      scratch,
+      scratchAt!,
     );
     // ∂W_hh = ∂aᵀ·h_prev over all T·B rows: op(A) is the [T·B, 4H] gradient read transposed.
-    kernels.gemm(dGatesAt, 1, width, hPrevAt, hidden, 1, dwAt, width, rows, hidden, scratch);
-    kernels.sumMiddle(dGatesAt, 1, rows, width, accAt, dbAt);
-    a.gradWeightHh.set(heap.subarray(dwAt >> 2, (dwAt >> 2) + width * hidden));
-    const biasGrad = heap.subarray(dbAt >> 2, (dbAt >> 2) + width);
-    a.gradBiasHh?.set(biasGrad);
-    a.gradBiasIh?.set(biasGrad);
-    a.gradH0.set(heap.subarray(dhAt >> 2, (dhAt >> 2) + state));
-    a.gradC0!.set(heap.subarray(dcAt >> 2, (dcAt >> 2) + state));
+    kernels.gemm(dGatesAt!, 1, width, hPrevAt!, hidden, 1, dwAt, width, rows, hidden, scratchAt!);
+    if (gradBias) kernels.sumMiddle(dGatesAt!, 1, rows, width, accAt, dbAt);
     // The projection's gradients: ∂W_ih = ∂aᵀ·x and ∂x = ∂a·W_ih.
-    kernels.gemm(dGatesAt, 1, width, inputAt, inputSize, 1, dwIhAt, width, rows, inputSize, scratch);
-    kernels.gemm(dGatesAt, width, 1, wIhAt, inputSize, 1, dInputAt, rows, width, inputSize, scratch);
-    a.gradWeightIh.set(heap.subarray(dwIhAt >> 2, (dwIhAt >> 2) + width * inputSize));
-    a.gradInput.set(heap.subarray(dInputAt >> 2, (dInputAt >> 2) + rows * inputSize));
+    kernels.gemm(dGatesAt!, 1, width, inputAt!, inputSize, 1, dwIhAt, width, rows, inputSize, scratchAt!);
+    kernels.gemm(dGatesAt!, width, 1, wIhAt!, inputSize, 1, dInputAt, rows, width, inputSize, scratchAt!);
+    call.finish();
+    if (a.gradBiasHh && a.gradBiasIh) a.gradBiasIh.set(a.gradBiasHh);
   };
 }
