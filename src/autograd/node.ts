@@ -32,6 +32,12 @@ function modifiedSavedTensorError(node: Node, saved: Tensor, expected: number): 
   );
 }
 
+function versionsOf(tensors: readonly Tensor[]): number[] {
+  const versions = new Array<number>(tensors.length);
+  for (let i = 0; i < tensors.length; i++) versions[i] = tensors[i]!._version;
+  return versions;
+}
+
 /** A recorded op application (PyTorch's grad_fn). */
 export class Node {
   /** The op's name, e.g. 'mul' (printed as MulBackward). */
@@ -62,7 +68,7 @@ export class Node {
     this.attrs = attrs;
     this.backwardFn = backward;
     this.saved = saved;
-    this.savedVersions = saved === null ? null : saved.map((t) => t._version);
+    this.savedVersions = saved === null ? null : versionsOf(saved);
   }
 
   apply(gradOutput: Tensor): readonly (Tensor | null)[] {

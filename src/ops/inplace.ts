@@ -37,7 +37,9 @@ export function writeElements(
   targets: readonly Tensor[],
   write: (elements: readonly TypedArray[]) => void,
 ): void {
-  const elements = targets.map((t) => {
+  const elements = new Array<TypedArray>(targets.length);
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
     if (!t.isContiguous() && hasInternalOverlap(t.shape, t.strides)) {
       throw new NeuriteError(
         op,
@@ -45,8 +47,8 @@ export function writeElements(
           `strides ${fmtShape(t.strides)}) refers to a single memory location. Please clone() the tensor before performing the operation.`,
       );
     }
-    return t.storage;
-  });
+    elements[i] = t.storage;
+  }
   write(elements);
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i]!;

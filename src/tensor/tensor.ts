@@ -6,7 +6,6 @@ import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import * as ops from '../ops/index.js';
 import type { IndexSpec, PadMode } from '../ops/index.js';
 import { readAsync, readSync } from '../ops/read.js';
-import { disposeTensor } from './dispose.js';
 import { allocate, dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './print.js';
 import { numel, stridesOf, type Shape } from './shape.js';
@@ -22,6 +21,13 @@ import {
 export type NestedArray = number | boolean | NestedArray[];
 
 type Operand = Tensor | number | boolean;
+
+/** A view's layout as the Tensor keeps it: strides, offset, element count, contiguity, the tensor it views. */
+interface ResolvedLayout extends StridedLayout {
+  readonly numel: number;
+  readonly contiguous: boolean;
+  readonly viewOf: Tensor | null;
+}
 
 /** @internal How a view reads another tensor's array: its layout and the version counter it shares. */
 export interface ViewLayout extends StridedLayout {
@@ -58,39 +64,30 @@ export class Tensor {
   grad: Tensor | null = null;
   private _requiresGrad = false;
   private _gradFn: Node | null = null;
-  /** Strides in elements; null for a tensor made contiguous by the constructor (computed when asked). */
-  private _strides: readonly number[] | null;
-  private readonly _offset: number;
-  private readonly _numel: number;
-  private readonly _contiguous: boolean;
+  /** Strides, offset and contiguity of a view; null for a tensor that is exactly its array, row-major. */
+  private readonly _layout: ResolvedLayout | null;
   /** Shared with every view of the same array; created on the first write or view. */
   private _counter: VersionCounter | null;
-  private readonly _viewOf: Tensor | null;
 
   /**
    * Wraps `storage` (not copied) as a contiguous tensor of `shape`. The shape is copied and frozen, except that
    * a frozen array (another tensor's `shape`) is immutable already and is shared: ops pass their inputs' shapes
-   * on. `layout` is internal: views pass it (through `viewOf`) to read `storage` with strides and an offset.
+   * on. `layout` is internal: views pass it (through `viewLayout`) to read `storage` with strides and an offset.
    */
   constructor(storage: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(storage), layout?: ViewLayout) {
     const frozen = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
-    const count = numel(frozen);
     this.storageBase = storage;
     this.shape = frozen;
     this.dtype = dtype;
-    this._numel = count;
     if (layout === undefined) {
-      if (storage.length !== count) {
+      if (storage.length !== numel(frozen)) {
         throw new NeuriteError(
           'Tensor',
-          `storage has ${storage.length} elements but shape ${fmtShape(shape)} needs ${count}`,
+          `storage has ${storage.length} elements but shape ${fmtShape(shape)} needs ${numel(shape)}`,
         );
       }
-      this._strides = null;
-      this._offset = 0;
-      this._contiguous = true;
+      this._layout = null;
       this._counter = null;
-      this._viewOf = null;
     } else {
       if (layout.offset < 0 || lastIndex(frozen, layout) >= storage.length) {
         throw new NeuriteError(
@@ -99,11 +96,14 @@ export class Tensor {
             `reaches past the end of its storage of ${storage.length} elements`,
         );
       }
-      this._strides = Object.freeze(layout.strides.slice());
-      this._offset = layout.offset;
-      this._contiguous = isContiguousLayout(frozen, layout.strides);
+      this._layout = {
+        strides: Object.freeze(layout.strides.slice()),
+        offset: layout.offset,
+        numel: numel(frozen),
+        contiguous: isContiguousLayout(frozen, layout.strides),
+        viewOf: layout.viewOf,
+      };
       this._counter = layout.counter;
-      this._viewOf = layout.viewOf;
     }
   }
 
@@ -115,12 +115,14 @@ export class Tensor {
    * enforces this in src/): read values with dataSync()/toArray()/item() or await data().
    */
   get storage(): TypedArray {
+    const layout = this._layout;
     const base = this.storageBase;
-    if (this._contiguous) {
-      if (this._offset === 0 && base.length === this._numel) return base;
-      return base.subarray(this._offset, this._offset + this._numel);
+    if (layout === null) return base;
+    const { offset, numel: count } = layout;
+    if (layout.contiguous) {
+      return offset === 0 && base.length === count ? base : base.subarray(offset, offset + count);
     }
-    return gatherStrided(base, this.shape, this, allocate(this.dtype, this._numel));
+    return gatherStrided(base, this.shape, layout, allocate(this.dtype, count));
   }
 
   // ---- properties -------------------------------------------------------------------------------------
@@ -131,7 +133,7 @@ export class Tensor {
 
   /** Number of elements. */
   numel(): number {
-    return this._numel;
+    return this._layout === null ? this.storageBase.length : this._layout.numel;
   }
 
   /** The strides in elements (torch.Tensor.stride): how far apart neighbours along each dim sit in storage. */
@@ -145,22 +147,22 @@ export class Tensor {
 
   /** @internal The strides as a frozen array (row-major ones for a contiguous tensor). */
   get strides(): readonly number[] {
-    return (this._strides ??= Object.freeze(stridesOf(this.shape)));
+    return this._layout === null ? Object.freeze(stridesOf(this.shape)) : this._layout.strides;
   }
 
   /** @internal The storage offset (storageOffset()); with `strides`, a tensor is a StridedLayout. */
   get offset(): number {
-    return this._offset;
+    return this._layout === null ? 0 : this._layout.offset;
   }
 
   /** Where element 0 sits in the storage, in elements (torch.Tensor.storage_offset). */
   storageOffset(): number {
-    return this._offset;
+    return this.offset;
   }
 
   /** Whether the elements lie row-major without gaps in storage (torch.Tensor.is_contiguous). */
   isContiguous(): boolean {
-    return this._contiguous;
+    return this._layout === null || this._layout.contiguous;
   }
 
   /**
@@ -200,6 +202,10 @@ export class Tensor {
   /** @internal The tensor this view was made from (null when this tensor is no view), as PyTorch's `_base`. */
   get viewOf(): Tensor | null {
     return this._viewOf;
+  }
+
+  private get _viewOf(): Tensor | null {
+    return this._layout === null ? null : this._layout.viewOf;
   }
 
   /** The shape, or the size of one dim (negative dims count from the end). */
@@ -358,17 +364,8 @@ export class Tensor {
       this.storageBase,
       this.shape,
       this.dtype,
-      this.viewLayout(this.strides, this._offset, false),
+      this.viewLayout(this.strides, this.offset, false),
     );
-  }
-
-  /**
-   * Frees this tensor's storage now rather than when the garbage collector finds it unreachable. Optional: memory
-   * stays bounded without it (as in PyTorch, where nothing needs freeing). Storage that views, detach() or an
-   * in-place write share is left to the collector. Using the tensor afterwards throws a ValueError.
-   */
-  dispose(): void {
-    disposeTensor(this, this._viewOf === null && this._counter === null);
   }
 
   // ---- elementwise ------------------------------------------------------------------------------------
