@@ -13,11 +13,15 @@ export interface OpCase {
   tfjs(): Workload;
 }
 
-/** A neurite op; the last result is kept so that the work cannot be skipped. */
+/**
+ * A neurite op whose result is disposed by the next call, as tfjsWorkload does (a synchronous loop never lets
+ * the garbage collector's finalizers return wasm storage); the last result is kept so the work cannot be skipped.
+ */
 function neuriteWorkload(op: () => Tensor): Workload {
   let last: Tensor | null = null;
   return {
     run: () => {
+      last?.dispose();
       last = op();
     },
     finish: () => {

@@ -181,6 +181,21 @@ describe.runIf(probeFeatures().simd)('kernels on resident storage', () => {
     expect(shifted).toEqual(expected);
   });
 
+  it('whole-vector kernels on a ragged subarray leave the elements after it alone', () => {
+    const block = filled(4096, 6);
+    const neighbours = block.slice(1027, 1040);
+    const x = block.subarray(0, 1027); // 1027 = 4·256 + 3: a ragged tail
+    const g = filled(1027, 7);
+    wasm.unary('sigmoid', x, x);
+    wasm.unaryGrad('tanh', g, x, x);
+    expect(block.slice(1027, 1040)).toEqual(neighbours);
+    const expected = new Float32Array(1027);
+    const reference = filled(4096, 6).subarray(0, 1027);
+    jsBackend.unary('sigmoid', reference, reference);
+    jsBackend.unaryGrad('tanh', g, reference, expected);
+    for (let i = 0; i < 1027; i++) expect(x[i]).toBeCloseTo(expected[i]!, 5);
+  });
+
   it('operands too large for the scratch region run on the spill instance, resident ones included', () => {
     const n = SCRATCH_BYTES / 4 / 2 + 1024; // two copied operands exceed the scratch region
     const a = new Float32Array(n).map((_, i) => i % 251);

@@ -7,7 +7,7 @@ import type { Backend, UnaryGradOp } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import { BINARY_CODES, UNARY_CODES } from './opcodes.generated.js';
 import type { WasmRuntime } from './runtime.js';
-import { input, output, stage } from './staging.js';
+import { inWholeVectors, input, output, stage } from './staging.js';
 
 // Exact (to the bit, like the js kernels in float32): neg, abs, relu, square, sqrt, reciprocal, clamp. Within a
 // few float32 ulps: rsqrt (rounded twice), leakyRelu (slope in float32), and exp, sigmoid, tanh (SIMD polynomials,
@@ -91,10 +91,16 @@ export function wasmUnary(runtime: WasmRuntime, limits: WasmLimits): Backend['un
       jsBackend.unary(op, x, out, p0, p1);
       return;
     }
-    const call = stage(runtime, [input(x as Float32Array), output(out as Float32Array)], true);
-    const [xAt, outAt] = call.at;
-    runtime.kernels.unary(code, xAt!, outAt!, n, p0, p1);
-    call.finish();
+    inWholeVectors(n, (from, to, copyAll) => {
+      const parts = [
+        input((x as Float32Array).subarray(from, to)),
+        output((out as Float32Array).subarray(from, to)),
+      ];
+      const call = stage(runtime, parts, true, copyAll);
+      const [xAt, outAt] = call.at;
+      runtime.kernels.unary(code, xAt!, outAt!, to - from, p0, p1);
+      call.finish();
+    });
   };
 }
 
@@ -113,13 +119,12 @@ export function wasmUnaryGrad(runtime: WasmRuntime, limits: WasmLimits): Backend
       jsBackend.unaryGrad(op, g, saved, out);
       return;
     }
-    const call = stage(
-      runtime,
-      [input(g as Float32Array), input(saved as Float32Array), output(out as Float32Array)],
-      true,
-    );
-    const [gAt, savedAt, outAt] = call.at;
-    runtime.kernels.unaryGrad(UNARY_GRAD_CODES[op], gAt!, savedAt!, outAt!, n);
-    call.finish();
+    inWholeVectors(n, (from, to, copyAll) => {
+      const [gPart, savedPart, outPart] = [g, saved, out].map((a) => (a as Float32Array).subarray(from, to));
+      const call = stage(runtime, [input(gPart!), input(savedPart!), output(outPart!)], true, copyAll);
+      const [gAt, savedAt, outAt] = call.at;
+      runtime.kernels.unaryGrad(UNARY_GRAD_CODES[op], gAt!, savedAt!, outAt!, to - from);
+      call.finish();
+    });
   };
 }

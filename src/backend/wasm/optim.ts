@@ -4,7 +4,8 @@ import type { Backend, OptimizerUpdate } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import { OPTIMIZER_CODES } from './opcodes.generated.js';
 import type { WasmRuntime } from './runtime.js';
-import { inout, input, scratch, stage } from './staging.js';
+import { inWholeVectors, inout, input, scratch, stage } from './staging.js';
+import type { FloatArray } from '../../tensor/dtype.js';
 
 /** The longest parameter block (Adam's eleven scalars). */
 const BLOCK_FLOATS = 11;
@@ -65,25 +66,20 @@ export function wasmOptimizerStep(runtime: WasmRuntime, limits: WasmLimits): Bac
       return;
     }
     const { flags, scalars } = parameterBlock(update);
-    const call = stage(runtime, [
-      scratch(BLOCK_FLOATS * 4),
-      inout(p),
-      input(g as Float32Array),
-      ...state.map((s) => inout(s as Float32Array)),
-    ]);
-    const [blockAt, pAt, gAt, s0At = 0, s1At = 0, s2At = 0] = call.at;
-    runtime.f32.set(scalars, blockAt! >> 2);
-    runtime.kernels.optimizerStep(
-      OPTIMIZER_CODES[update.kind]!,
-      flags,
-      blockAt!,
-      n,
-      pAt!,
-      gAt!,
-      s0At,
-      s1At,
-      s2At,
-    );
-    call.finish();
+    inWholeVectors(n, (from, to, copyAll) => {
+      const part = (a: FloatArray) => (a as Float32Array).subarray(from, to);
+      const parts = [
+        scratch(BLOCK_FLOATS * 4),
+        inout(part(p)),
+        input(part(g)),
+        ...state.map((s) => inout(part(s))),
+      ];
+      const call = stage(runtime, parts, false, copyAll);
+      const [blockAt, pAt, gAt, s0At = 0, s1At = 0, s2At = 0] = call.at;
+      runtime.f32.set(scalars, blockAt! >> 2);
+      const code = OPTIMIZER_CODES[update.kind]!;
+      runtime.kernels.optimizerStep(code, flags, blockAt!, to - from, pAt!, gAt!, s0At, s1At, s2At);
+      call.finish();
+    });
   };
 }

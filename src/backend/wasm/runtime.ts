@@ -75,7 +75,8 @@ export class WasmRuntime {
     this.base = aligned(main.exports.heapBase());
     this.scratchEnd = this.base + SCRATCH_BYTES;
     const arenaStart = aligned(this.scratchEnd);
-    const arenaBytes = main.memory.buffer.byteLength - arenaStart;
+    // A guard line at the end: kernels may read a vector past an operand's end, never past the memory's.
+    const arenaBytes = main.memory.buffer.byteLength - arenaStart - ALIGN;
     this.resident = arenaBytes > 0 ? new ResidentStorage(main.memory.buffer, arenaStart, arenaBytes) : null;
   }
 

@@ -82,10 +82,16 @@ function view(like: Stageable, buffer: ArrayBufferLike, at: number, length: numb
  * is passed by its address, unless it overlaps an array the call writes (a written array never aliases another
  * operand, except for `elementwise` kernels reading and writing the same elements); every other array is copied
  * into the scratch region, or, when the copies do not fit there, all arrays are copied into the spill instance.
- * Read the kernels and heap from `runtime` after this call, and call `finish()` after the kernel.
+ * Read the kernels and heap from `runtime` after this call, and call `finish()` after the kernel. `copyAll`
+ * copies every array (into regions padded to 64 bytes).
  */
-export function stage(runtime: WasmRuntime, parts: readonly Part[], elementwise = false): Staged {
-  const resident = runtime.resident;
+export function stage(
+  runtime: WasmRuntime,
+  parts: readonly Part[],
+  elementwise = false,
+  copyAll = false,
+): Staged {
+  const resident = copyAll ? null : runtime.resident;
   const kept = parts.map(
     (p, i) =>
       p.data !== null && resident !== null && resident.holds(p.data) && inPlace(parts, i, elementwise),
@@ -116,4 +122,17 @@ export function stage(runtime: WasmRuntime, parts: readonly Part[], elementwise 
       for (const [target, source] of copies) target.set(source);
     },
   };
+}
+
+/**
+ * Runs a kernel that works in whole vectors (unary, unaryGrad, optimizerStep: it reads and writes up to three
+ * floats past n) over elements [0, n): `run(from, to, copyAll)` on the body, a multiple of 4, with operands in
+ * place, then on the ragged tail with every operand copied into padded scratch, so that nothing past `n` of a
+ * tensor's storage (a neighbour in a shared block, or the end of memory) is touched. Each element is computed
+ * alone, so the split changes no result.
+ */
+export function inWholeVectors(n: number, run: (from: number, to: number, copyAll: boolean) => void): void {
+  const body = n - (n % 4);
+  if (body > 0) run(0, body, false);
+  if (body < n) run(body, n, true);
 }
