@@ -6,6 +6,7 @@ import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import * as ops from '../ops/index.js';
 import type { IndexSpec, PadMode } from '../ops/index.js';
 import { readAsync, readSync } from '../ops/read.js';
+import { disposeTensor } from './dispose.js';
 import { allocate, dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './print.js';
 import { numel, stridesOf, type Shape } from './shape.js';
@@ -366,6 +367,15 @@ export class Tensor {
       this.dtype,
       this.viewLayout(this.strides, this.offset, false),
     );
+  }
+
+  /**
+   * Frees this tensor's storage now rather than when the garbage collector finds it unreachable. Optional: memory
+   * stays bounded without it (as in PyTorch, where nothing needs freeing). Storage that views, detach() or an
+   * in-place write share is left to the collector. Using the tensor afterwards throws a ValueError.
+   */
+  dispose(): void {
+    disposeTensor(this, this._viewOf === null && this._counter === null);
   }
 
   // ---- elementwise ------------------------------------------------------------------------------------
