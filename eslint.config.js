@@ -33,7 +33,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "MemberExpression[property.name='storage'], ObjectPattern > Property[key.name='storage']",
+          selector:
+            'MemberExpression[property.name=/^storage(Base)?$/], ObjectPattern > Property[key.name=/^storage(Base)?$/]',
           message:
             "Raw storage is the backend's: read with t.dataSync()/t.toArray()/t.item() (or await t.data()), compute with ops, write in place with ops (copy_, fill_, uniform_…).",
         },

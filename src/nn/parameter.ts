@@ -16,12 +16,9 @@ export class Parameter extends Tensor {
       );
     }
     // Shares data's array, strides and version counter, as PyTorch's Parameter does; reads nothing.
-    super(
-      data.storageBase,
-      data.shape,
-      data.dtype,
-      data.viewLayout(data.strides, data.storageOffset(), false),
-    );
+    const layout = data.viewLayout(data.strides, data.storageOffset(), false);
+    // eslint-disable-next-line no-restricted-syntax -- passes the storage handle on, reads nothing
+    super(data.storageBase, data.shape, data.dtype, layout);
     if (requiresGrad) this.requiresGrad_(true);
   }
 
