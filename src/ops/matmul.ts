@@ -7,6 +7,7 @@ import { checkOptions, optionKeys } from '../options.js';
 import { scalar } from '../tensor/create.js';
 import { allocateUninitialized, isFloat, promoteTypes, type FloatArray } from '../tensor/dtype.js';
 import { broadcastShapes, numel, shapesEqual, stridesOf } from '../tensor/shape.js';
+import { lastIndex } from '../tensor/strided.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, mul, where } from './elementwise.js';
 import { sum } from './reduce.js';
@@ -39,9 +40,7 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boo
       `cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}${flags} (${ka} ≠ ${kb})`,
     );
   }
-  let batch: readonly number[] = NO_BATCH;
-  let aOffsets = ONE_MATRIX;
-  let bOffsets = ONE_MATRIX;
+  let batch: readonly number[] | null = null;
   if (a.ndim > 2 || b.ndim > 2) {
     const aBatch = a.shape.slice(0, -2);
     const bBatch = b.shape.slice(0, -2);
@@ -53,23 +52,24 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boo
         `batch dims of shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together`,
       );
     }
-    aOffsets = batchOffsets(aBatch, batch, m * ka);
-    bOffsets = batchOffsets(bBatch, batch, ka * n);
   }
+  const left = matrixOperand(a, transA, batch);
+  const right = matrixOperand(b, transB, batch);
+  batch ??= NO_BATCH;
   const count = numel(batch);
   const dtype = a.dtype;
   const out = allocateUninitialized(dtype, count * m * n) as FloatArray; // the kernel writes every element
   backend().matmul(
-    a.storage as FloatArray,
-    aOffsets,
-    b.storage as FloatArray,
-    bOffsets,
+    left.data,
+    left.offsets,
+    right.data,
+    right.offsets,
     out,
     m,
     ka,
     n,
-    transA,
-    transB,
+    left.trans,
+    right.trans,
   );
   const result = new Tensor(out, [...batch, m, n], dtype);
   return record(
@@ -97,11 +97,55 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boo
 const NO_BATCH: readonly number[] = Object.freeze([]);
 const ONE_MATRIX: readonly number[] = Object.freeze([0]);
 
-/** Storage offset of each matrix of a tensor with batch dims `own`, read as broadcast to `batch`. */
-function batchOffsets(own: readonly number[], batch: readonly number[], matrixSize: number): number[] {
+/** How the kernel reads one operand: an array, each matrix's offset in it, and whether it is stored transposed. */
+interface MatrixOperand {
+  data: FloatArray;
+  offsets: readonly number[];
+  trans: boolean;
+}
+
+/**
+ * An operand of batchedMatmul as the kernel reads it, `batch` being the broadcast batch dims (null for two 2-D
+ * operands). A strided view whose matrices are row-major or column-major blocks (a transpose or mT, a narrow or
+ * select of batch dims, an expand of them) is read in place, a column-major one with its transpose flag flipped;
+ * any other layout is gathered by `storage`.
+ */
+function matrixOperand(t: Tensor, trans: boolean, batch: readonly number[] | null): MatrixOperand {
+  const rows = t.shape[t.ndim - 2]!;
+  const cols = t.shape[t.ndim - 1]!;
+  if (!t.isContiguous() && t.numel() > 0) {
+    const strides = t.strides;
+    const rowStride = strides[t.ndim - 2]!;
+    const colStride = strides[t.ndim - 1]!;
+    const rowMajor = (colStride === 1 || cols === 1) && (rowStride === cols || rows === 1);
+    const columnMajor = (rowStride === 1 || rows === 1) && (colStride === rows || cols === 1);
+    if (rowMajor || columnMajor) {
+      const data = t.storageBase.subarray(t.offset, lastIndex(t.shape, t) + 1) as FloatArray;
+      const offsets =
+        batch === null ? ONE_MATRIX : batchOffsets(t.shape.slice(0, -2), strides.slice(0, -2), batch);
+      return { data, offsets, trans: rowMajor ? trans : !trans };
+    }
+  }
+  const own = t.shape.slice(0, -2);
+  const offsets =
+    batch === null
+      ? ONE_MATRIX
+      : batchOffsets(
+          own,
+          stridesOf(own).map((s) => s * rows * cols),
+          batch,
+        );
+  return { data: t.storage as FloatArray, offsets, trans };
+}
+
+/** Storage offset of each matrix of batch dims `own` (element strides `strides`), read as broadcast to `batch`. */
+function batchOffsets(
+  own: readonly number[],
+  strides: readonly number[],
+  batch: readonly number[],
+): number[] {
   const count = numel(batch);
   const offsets = new Array<number>(count);
-  const strides = stridesOf(own);
   const lead = batch.length - own.length;
   for (let i = 0; i < count; i++) {
     let rest = i;
@@ -113,7 +157,7 @@ function batchOffsets(own: readonly number[], batch: readonly number[], matrixSi
       const ownDim = d - lead;
       if (ownDim >= 0 && own[ownDim] !== 1) offset += idx * strides[ownDim]!;
     }
-    offsets[i] = offset * matrixSize;
+    offsets[i] = offset;
   }
   return offsets;
 }

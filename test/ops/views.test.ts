@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as nt from '../../src/index.js';
 import { NeuriteError, ShapeError, gradcheck, noGrad, randn, tensor, type Tensor } from '../../src/index.js';
 import { type Params } from '../helpers/golden.js';
-import { goldenOnBothBackends } from './on-both-backends.js';
+import { BACKENDS, goldenOnBothBackends, withBackend } from './on-both-backends.js';
 
 const num = (p: Params, key: string): number => p[key] as number;
 
@@ -161,4 +161,35 @@ describe('view errors follow PyTorch', () => {
     expect(() => randn([5]).mT).toThrow(/at least 2 dims/);
     expect(() => tensor(1).unbind()).toThrow(/zero-dimensional/);
   });
+});
+
+describe('matmul reads strided operands in place, with the results of contiguous copies', () => {
+  const pairs: [string, () => [Tensor, Tensor]][] = [
+    ['transposed right operand', () => [randn([3, 4]), randn([5, 4]).T]],
+    ['transposed left operand', () => [randn([4, 3]).T, randn([4, 2])]],
+    ['both transposed', () => [randn([4, 3]).T, randn([2, 4]).T]],
+    ['mT of a batch', () => [randn([2, 3, 4]), randn([2, 5, 4]).mT]],
+    ['expanded batch (stride 0)', () => [randn([3, 4]).expand([2, 3, 4]), randn([2, 4, 2])]],
+    [
+      'selected and permuted batch dims',
+      () => [randn([3, 2, 4, 5]).select(1, 1), randn([5, 3, 2]).permute([1, 0, 2])],
+    ],
+    ['column window (gathered)', () => [randn([3, 6]).narrow(1, 1, 4), randn([4, 2])]],
+    ['row vector of a transpose', () => [randn([4, 1]).T, randn([4, 3])]],
+  ];
+  for (const backend of BACKENDS) {
+    for (const [name, make] of pairs) {
+      it(`${name} (${backend})`, () =>
+        withBackend(backend, () => {
+          const [a, b] = make();
+          const [ca, cb] = [a.contiguous().clone(), b.contiguous().clone()];
+          const expected = ca.matmul(cb).toArray() as number[][];
+          const actual = a.matmul(b).toArray() as number[][];
+          expect(actual.flat(2).length).toBe(expected.flat(2).length);
+          (actual.flat(2) as number[]).forEach((v, i) =>
+            expect(v).toBeCloseTo((expected.flat(2) as number[])[i]!, 4),
+          );
+        }));
+    }
+  }
 });
