@@ -98,9 +98,9 @@ describe('ResidentStorage', () => {
   });
 
   it('when full, allocate() falls back to plain zeroed arrays and counts it', () => {
-    const { storage, memory } = storageOf(64 * 1024);
+    const { storage, memory } = storageOf(512 * 1024); // sixteen blocks of the largest size, 32 KiB
     setResidentAllocator(storage);
-    const inArena = [allocate('float32', 8192), allocate('float32', 8192)];
+    const inArena = Array.from({ length: 16 }, () => allocate('float32', 8192));
     for (const a of inArena) expect(a.buffer).toBe(memory.buffer);
     const spilled = allocateUninitialized('float32', 8192);
     expect(spilled.buffer).not.toBe(memory.buffer);
@@ -109,6 +109,10 @@ describe('ResidentStorage', () => {
     expect(storage.stats.fallbacks).toBe(1);
     expect(allocate('float32', 100).buffer).not.toBe(memory.buffer); // below minElements: plain
     expect(allocate('float64', 8192).buffer).not.toBe(memory.buffer); // float32 only
+    storage.release(inArena[0]!);
+    expect(allocate('float32', 8193).buffer).not.toBe(memory.buffer); // above 1/16 of the arena: plain
+    expect(storage.stats).toMatchObject({ oversized: 1, fallbacks: 1 });
+    expect(allocate('float32', 8192).buffer).toBe(memory.buffer);
   });
 });
 

@@ -1,18 +1,35 @@
 // @file Tensor storage in the wasm backend's linear memory: float32 arrays on arena blocks, returned when unreachable.
 import type { ResidentAllocator, TypedArray } from '../../tensor/dtype.js';
 import { Arena, sizeClass, type ArenaStats } from './arena.js';
+import { collectGarbage } from './collect.js';
 
 /** Float32 storage below this many elements stays a plain array: kernels that small run in js anyway. */
 export const RESIDENT_MIN_ELEMENTS = 1024;
+
+/**
+ * The largest block, as a fraction of the arena: a freed block serves only its own size class, so one huge
+ * tensor (a whole dataset made float32) would keep its share of the arena from every other size. Larger storage
+ * is a plain array (its kernels' copies cost little beside their work).
+ */
+const MAX_BLOCK_SHARE = 1 / 16;
+
+/** A collection is requested when more than this share of the arena is in use … */
+const COLLECT_AT = 0.5;
+/** … and at least this share has been handed out since the last request. */
+const COLLECT_EVERY = 0.25;
 
 /** What the wasm backend's storage holds now (see bench/memory.ts). */
 export interface ResidentStats extends ArenaStats {
   /** Requests that found the arena full and got a plain array instead, since the start. */
   readonly fallbacks: number;
+  /** Requests above the largest block (MAX_BLOCK_SHARE of the arena) that got a plain array. */
+  readonly oversized: number;
   /** Blocks returned because their array became unreachable (a garbage collection, then an event-loop turn). */
   readonly finalized: number;
   /** Blocks returned by Tensor.dispose(). */
   readonly disposed: number;
+  /** Full garbage collections requested to return dead blocks sooner. */
+  readonly collections: number;
 }
 
 // A held value packs a block's class and address: class · 2³² + address.
@@ -32,14 +49,21 @@ export class ResidentStorage implements ResidentAllocator {
   private readonly arena: Arena;
   private readonly buffer: ArrayBufferLike;
   private readonly registry: FinalizationRegistry<number>;
+  private readonly maxBytes: number;
+  private collectionRequested = false;
+  private allocatedSinceCollection = 0;
+  private collections = 0;
   private fallbackCount = 0;
+  private oversizedCount = 0;
   private finalizedCount = 0;
   private disposedCount = 0;
 
   constructor(buffer: ArrayBufferLike, start: number, capacity: number) {
     this.buffer = buffer;
     this.arena = new Arena(start, capacity);
+    this.maxBytes = capacity * MAX_BLOCK_SHARE;
     this.registry = new FinalizationRegistry((held: number) => {
+      this.collectionRequested = false;
       this.finalizedCount++;
       this.arena.release(held % CLASS_UNIT, Math.floor(held / CLASS_UNIT));
     });
@@ -48,7 +72,18 @@ export class ResidentStorage implements ResidentAllocator {
   /** A float32 array of `size` elements on an arena block (zeroed when `zeroed`), or null when the arena is full. */
   float32(size: number, zeroed: boolean): Float32Array | null {
     const bytes = size * 4;
+    if (bytes > this.maxBytes) {
+      this.oversizedCount++;
+      return null;
+    }
     const at = this.arena.allocate(bytes);
+    this.allocatedSinceCollection += bytes;
+    if (
+      !this.collectionRequested &&
+      this.allocatedSinceCollection > this.arena.capacity * COLLECT_EVERY &&
+      this.arena.bytesInUse > this.arena.capacity * COLLECT_AT
+    )
+      this.requestCollection();
     if (at < 0) {
       this.fallbackCount++;
       return null;
@@ -57,6 +92,17 @@ export class ResidentStorage implements ResidentAllocator {
     if (zeroed && !this.arena.lastFresh) data.fill(0);
     this.registry.register(data, sizeClass(bytes) * CLASS_UNIT + at, data);
     return data;
+  }
+
+  /**
+   * Asks for a full garbage collection (Node only, see collect.ts), whose finalizers return the dead blocks when
+   * the event loop next turns. Not again until a block has come back (a loop that never yields gains nothing
+   * from more), nor before another COLLECT_EVERY of the arena has been handed out.
+   */
+  private requestCollection(): void {
+    this.collectionRequested = true;
+    this.allocatedSinceCollection = 0;
+    if (collectGarbage()) this.collections++;
   }
 
   /** Returns `data`'s block now if `data` is the base array of a live block (else false: nothing to do). */
@@ -76,8 +122,10 @@ export class ResidentStorage implements ResidentAllocator {
     return {
       ...this.arena.stats,
       fallbacks: this.fallbackCount,
+      oversized: this.oversizedCount,
       finalized: this.finalizedCount,
       disposed: this.disposedCount,
+      collections: this.collections,
     };
   }
 }

@@ -53,7 +53,7 @@ export class Arena {
   private top: number;
   private readonly free: number[][] = [];
   private live = 0;
-  private inUse = 0;
+  private used = 0;
 
   constructor(start: number, capacity: number) {
     if (start % BLOCK_ALIGN !== 0)
@@ -79,7 +79,7 @@ export class Arena {
       this.lastFresh = true;
     }
     this.live++;
-    this.inUse += classBytes(cls);
+    this.used += classBytes(cls);
     return at;
   }
 
@@ -87,13 +87,18 @@ export class Arena {
   release(at: number, cls: number): void {
     (this.free[cls] ??= []).push(at);
     this.live--;
-    this.inUse -= classBytes(cls);
+    this.used -= classBytes(cls);
+  }
+
+  /** Bytes of the blocks handed out and not yet freed. */
+  get bytesInUse(): number {
+    return this.used;
   }
 
   get stats(): ArenaStats {
     return {
       liveBlocks: this.live,
-      bytesInUse: this.inUse,
+      bytesInUse: this.used,
       bytesCarved: this.top - this.start,
       capacity: this.capacity,
     };

@@ -77,7 +77,11 @@ export class WasmRuntime {
     const arenaStart = aligned(this.scratchEnd);
     // A guard line at the end: kernels may read a vector past an operand's end, never past the memory's.
     const arenaBytes = main.memory.buffer.byteLength - arenaStart - ALIGN;
-    this.resident = arenaBytes > 0 ? new ResidentStorage(main.memory.buffer, arenaStart, arenaBytes) : null;
+    // Without FinalizationRegistry (engines before 2021) nothing could return a block: every array stays plain.
+    this.resident =
+      arenaBytes > 0 && typeof FinalizationRegistry === 'function'
+        ? new ResidentStorage(main.memory.buffer, arenaStart, arenaBytes)
+        : null;
   }
 
   /** The kernels of the instance that the last reserve or layout chose. */
