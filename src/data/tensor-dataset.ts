@@ -1,6 +1,7 @@
 // @file TensorDataset: samples are the rows (first-dim slices) of one or more tensors of equal length.
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { clone } from '../ops/elementwise.js';
 import { indexSelect, select } from '../ops/indexing.js';
 import { narrow } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -12,7 +13,8 @@ import { Dataset, normalizeIndex } from './dataset.js';
  * `[t0[i], t1[i], …]`. `new TensorDataset(x, y)` with x [n, 2] and y [n] gives samples `[x_i [2], y_i []]`.
  *
  * Rows are copies (PyTorch returns views): changing a sample does not change the dataset. `getBatch`
- * gathers the rows of a whole batch in one op (a slice when they are consecutive), which is what DataLoader uses.
+ * gathers the rows of a whole batch in one op (a copied slice when they are consecutive), which is what
+ * DataLoader uses.
  */
 export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
   /** The wrapped tensors, in the order given. */
@@ -45,7 +47,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
   /** Row `index` of every tensor (negative indices count from the end). */
   get(index: number): T {
     const i = normalizeIndex('TensorDataset.get', index, this.length);
-    return noGrad(() => this.tensors.map((t) => select(t, 0, i))) as T;
+    return noGrad(() => this.tensors.map((t) => clone(select(t, 0, i)))) as T;
   }
 
   /** The rows at `indices` of every tensor, each batch tensor of shape [indices.length, ...rowShape]. */
@@ -59,7 +61,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
     }
     const index = contiguous && count > 0 ? null : new Tensor(rows, [count], 'int32');
     return noGrad(() =>
-      this.tensors.map((t) => (index ? indexSelect(t, 0, index) : narrow(t, 0, rows[0]!, count))),
+      this.tensors.map((t) => (index ? indexSelect(t, 0, index) : clone(narrow(t, 0, rows[0]!, count)))),
     ) as unknown as Collated<T>;
   }
 }

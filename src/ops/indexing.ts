@@ -100,7 +100,8 @@ function resolveSlice(s: Slice, size: number): [number, number, number] {
  *   broadcast together, and their result dims replace the indexed dims where those are adjacent, else go first
  *   (NumPy's placement rule, applied after numbers have dropped their dims, as PyTorch does);
  * - a bool tensor is a mask over as many dims as it has, standing for the int32 coordinates of its true entries.
- * ∂ = g added back at the picked positions (repeated indices accumulate), zeros elsewhere.
+ * Numbers, nulls and slices alone give a view sharing x's storage (PyTorch's basic indexing); tensor indices
+ * gather a copy. ∂ = g added back at the picked positions (repeated indices accumulate), zeros elsewhere.
  */
 export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
   const specs = indices.map((spec) =>

@@ -43,7 +43,7 @@ export {
   view,
 };
 
-/** Merges dims startDim…endDim into one (torch.flatten). */
+/** Merges dims startDim…endDim into one (torch.flatten): a view when the strides allow, as reshape. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const start = normalizeDim('flatten', startDim, x.ndim);

@@ -97,13 +97,19 @@ export class Tensor {
             `reaches past the end of its storage of ${storage.length} elements`,
         );
       }
-      this._layout = {
-        strides: Object.freeze(layout.strides.slice()),
-        offset: layout.offset,
-        numel: numel(frozen),
-        contiguous: isContiguousLayout(frozen, layout.strides),
-        viewOf: layout.viewOf,
-      };
+      const count = numel(frozen);
+      const contiguous = isContiguousLayout(frozen, layout.strides);
+      const whole = contiguous && layout.offset === 0 && storage.length === count && layout.viewOf === null;
+      // detach() and Parameter of a plain tensor share only the counter: no layout, the fast storage path.
+      this._layout = whole
+        ? null
+        : {
+            strides: Object.freeze(layout.strides.slice()),
+            offset: layout.offset,
+            numel: count,
+            contiguous,
+            viewOf: layout.viewOf,
+          };
       this._counter = layout.counter;
     }
   }
