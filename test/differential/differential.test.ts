@@ -63,7 +63,7 @@ const programs = fixturePaths.flatMap(
 
 /** The wasm backend without size thresholds, registered under its own name: every float32 call runs in wasm. */
 const WASM_UNLIMITED = 'wasm-unlimited';
-const runtime = loadRuntime(probeFeatures());
+const runtime = loadRuntime(probeFeatures(), { residentMinElements: 1 }); // every float32 array in linear memory
 if (runtime) registerBackend({ ...wasmBackendFrom(runtime, NO_LIMITS), name: WASM_UNLIMITED });
 const BACKENDS: Record<'js' | 'wasm', string> = { js: 'js', wasm: WASM_UNLIMITED };
 

@@ -6,9 +6,12 @@ import { loadRuntime } from '../../src/backend/wasm/runtime.js';
 import type { Tensor } from '../../src/index.js';
 import { decode, expectClose, loadFixture, type RunResult, type Runner } from '../helpers/golden.js';
 
-/** The wasm backend without size thresholds (every float32 call runs in wasm), registered once; null without SIMD. */
+/**
+ * The wasm backend without size thresholds (every float32 call runs in wasm, and every float32 array ops allocate
+ * lives in its linear memory, so kernels work in place), registered once; null without SIMD.
+ */
 const WASM_UNLIMITED = 'wasm-unlimited';
-const runtime = loadRuntime(probeFeatures());
+const runtime = loadRuntime(probeFeatures(), { residentMinElements: 1 });
 if (runtime) registerBackend({ ...wasmBackendFrom(runtime, NO_LIMITS), name: WASM_UNLIMITED });
 
 /** The backends a case runs on: js, and wasm without thresholds where this engine has SIMD. */

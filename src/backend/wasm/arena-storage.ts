@@ -45,7 +45,7 @@ const CLASS_UNIT = 2 ** 32;
  * The memory must never move or detach while a block is handed out (WasmRuntime reserves it once).
  */
 export class ResidentStorage implements ResidentAllocator {
-  readonly minElements = RESIDENT_MIN_ELEMENTS;
+  readonly minElements: number;
   private readonly arena: Arena;
   private readonly buffer: ArrayBufferLike;
   private readonly registry: FinalizationRegistry<number>;
@@ -58,8 +58,10 @@ export class ResidentStorage implements ResidentAllocator {
   private finalizedCount = 0;
   private disposedCount = 0;
 
-  constructor(buffer: ArrayBufferLike, start: number, capacity: number) {
+  /** An arena of `capacity` bytes from `start` of `buffer`, for float32 arrays of at least `minElements`. */
+  constructor(buffer: ArrayBufferLike, start: number, capacity: number, minElements = RESIDENT_MIN_ELEMENTS) {
     this.buffer = buffer;
+    this.minElements = minElements;
     this.arena = new Arena(start, capacity);
     this.maxBytes = capacity * MAX_BLOCK_SHARE;
     this.registry = new FinalizationRegistry((held: number) => {

@@ -66,7 +66,13 @@ export class WasmRuntime {
   private spill: Instance;
   private current: Instance;
 
-  constructor(module: WebAssembly.Module, main: Instance, spill: Instance, relaxed: boolean) {
+  constructor(
+    module: WebAssembly.Module,
+    main: Instance,
+    spill: Instance,
+    relaxed: boolean,
+    residentMinElements?: number,
+  ) {
     this.module = module;
     this.main = main;
     this.spill = spill;
@@ -80,7 +86,7 @@ export class WasmRuntime {
     // Without FinalizationRegistry (engines before 2021) nothing could return a block: every array stays plain.
     this.resident =
       arenaBytes > 0 && typeof FinalizationRegistry === 'function'
-        ? new ResidentStorage(main.memory.buffer, arenaStart, arenaBytes)
+        ? new ResidentStorage(main.memory.buffer, arenaStart, arenaBytes, residentMinElements)
         : null;
   }
 
@@ -191,6 +197,8 @@ function spillMemory(): WebAssembly.Memory {
 export interface RuntimeOptions {
   /** Bytes of the arena for tensor storage (DEFAULT_ARENA_BYTES; 0: none, every operand is copied). */
   arenaBytes?: number;
+  /** Float32 arrays from this many elements live in the arena (RESIDENT_MIN_ELEMENTS; tests use 1). */
+  residentMinElements?: number;
 }
 
 /** NEURITE_ARENA_MB (Node) overrides DEFAULT_ARENA_BYTES. */
@@ -211,7 +219,8 @@ export function loadRuntime(features: WasmFeatures, options: RuntimeOptions = {}
   try {
     const module = new WebAssembly.Module(kernelBytes(features));
     const main = instanceOver(module, mainMemory(arenaBytesOf(options)));
-    return new WasmRuntime(module, main, instanceOver(module, spillMemory()), features.relaxedSimd);
+    const spill = instanceOver(module, spillMemory());
+    return new WasmRuntime(module, main, spill, features.relaxedSimd, options.residentMinElements);
   } catch {
     return null;
   }
@@ -230,7 +239,8 @@ export async function loadRuntimeAsync(
       return instanceOver(module, memory, instance.exports as unknown as KernelExports);
     };
     const main = await instantiate(mainMemory(arenaBytesOf(options)));
-    return new WasmRuntime(module, main, await instantiate(spillMemory()), features.relaxedSimd);
+    const spill = await instantiate(spillMemory());
+    return new WasmRuntime(module, main, spill, features.relaxedSimd, options.residentMinElements);
   } catch {
     return null;
   }
