@@ -126,15 +126,13 @@ function matrixOperand(t: Tensor, trans: boolean, batch: readonly number[] | nul
       return { data, offsets, trans: rowMajor ? trans : !trans };
     }
   }
+  if (batch === null) return { data: t.storage as FloatArray, offsets: ONE_MATRIX, trans };
   const own = t.shape.slice(0, -2);
-  const offsets =
-    batch === null
-      ? ONE_MATRIX
-      : batchOffsets(
-          own,
-          stridesOf(own).map((s) => s * rows * cols),
-          batch,
-        );
+  const offsets = batchOffsets(
+    own,
+    stridesOf(own).map((s) => s * rows * cols),
+    batch,
+  );
   return { data: t.storage as FloatArray, offsets, trans };
 }
 

@@ -69,6 +69,16 @@ export function optimizerStep_(
   checkFloatLike(op, 'grad', grad, param);
   state.forEach((s, i) => checkFloatLike(op, keys[i]!, s, param));
   const gradElements = grad.storage as FloatArray;
+  let contiguous = param.isContiguous();
+  for (let i = 0; i < state.length; i++) contiguous &&= state[i]!.isContiguous();
+  if (contiguous) {
+    // The usual case, without writeElements' copies: the arrays are the tensors' own elements.
+    const stateElements = state.map((s) => s.storage as FloatArray);
+    backend().optimizerStep(update, param.storage as FloatArray, gradElements, stateElements);
+    param._bumpVersion();
+    for (let i = 0; i < state.length; i++) state[i]!._bumpVersion();
+    return;
+  }
   writeElements(op, [param, ...state], ([paramElements, ...stateElements]) =>
     backend().optimizerStep(update, paramElements as FloatArray, gradElements, stateElements as FloatArray[]),
   );

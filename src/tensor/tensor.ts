@@ -23,6 +23,12 @@ export type NestedArray = number | boolean | NestedArray[];
 
 type Operand = Tensor | number | boolean;
 
+/** What a tensor keeps beyond its array once written or viewed: the shared version counter, a view's layout. */
+interface TensorState {
+  readonly counter: VersionCounter;
+  readonly view: ResolvedLayout | null;
+}
+
 /** A view's layout as the Tensor keeps it: strides, offset, element count, contiguity, the tensor it views. */
 interface ResolvedLayout extends StridedLayout {
   readonly numel: number;
@@ -65,10 +71,11 @@ export class Tensor {
   grad: Tensor | null = null;
   private _requiresGrad = false;
   private _gradFn: Node | null = null;
-  /** Strides, offset and contiguity of a view; null for a tensor that is exactly its array, row-major. */
-  private readonly _layout: ResolvedLayout | null;
-  /** Shared with every view of the same array; created on the first write or view. */
-  private _counter: VersionCounter | null;
+  /**
+   * The version counter (shared with every view of the same array) and, for a view, its layout; null until a
+   * plain tensor is first written in place or viewed, so the common tensor carries one field more than its array.
+   */
+  private _state: TensorState | null;
 
   /**
    * Wraps `storage` (not copied) as a contiguous tensor of `shape`. The shape is copied and frozen, except that
@@ -87,8 +94,7 @@ export class Tensor {
           `storage has ${storage.length} elements but shape ${fmtShape(shape)} needs ${numel(shape)}`,
         );
       }
-      this._layout = null;
-      this._counter = null;
+      this._state = null;
     } else {
       if (layout.offset < 0 || lastIndex(frozen, layout) >= storage.length) {
         throw new NeuriteError(
@@ -101,7 +107,7 @@ export class Tensor {
       const contiguous = isContiguousLayout(frozen, layout.strides);
       const whole = contiguous && layout.offset === 0 && storage.length === count && layout.viewOf === null;
       // detach() and Parameter of a plain tensor share only the counter: no layout, the fast storage path.
-      this._layout = whole
+      const view: ResolvedLayout | null = whole
         ? null
         : {
             strides: Object.freeze(layout.strides.slice()),
@@ -110,7 +116,7 @@ export class Tensor {
             contiguous,
             viewOf: layout.viewOf,
           };
-      this._counter = layout.counter;
+      this._state = { counter: layout.counter, view };
     }
   }
 
@@ -122,9 +128,10 @@ export class Tensor {
    * enforces this in src/): read values with dataSync()/toArray()/item() or await data().
    */
   get storage(): TypedArray {
-    const layout = this._layout;
     const base = this.storageBase;
-    if (layout === null) return base;
+    const state = this._state;
+    if (state === null || state.view === null) return base;
+    const layout = state.view;
     const { offset, numel: count } = layout;
     if (layout.contiguous) {
       return offset === 0 && base.length === count ? base : base.subarray(offset, offset + count);
@@ -140,7 +147,8 @@ export class Tensor {
 
   /** Number of elements. */
   numel(): number {
-    return this._layout === null ? this.storageBase.length : this._layout.numel;
+    const view = this._state?.view;
+    return view ? view.numel : this.storageBase.length;
   }
 
   /** The strides in elements (torch.Tensor.stride): how far apart neighbours along each dim sit in storage. */
@@ -154,12 +162,14 @@ export class Tensor {
 
   /** @internal The strides as a frozen array (row-major ones for a contiguous tensor). */
   get strides(): readonly number[] {
-    return this._layout === null ? Object.freeze(stridesOf(this.shape)) : this._layout.strides;
+    const view = this._state?.view;
+    return view ? view.strides : Object.freeze(stridesOf(this.shape));
   }
 
   /** @internal The storage offset (storageOffset()); with `strides`, a tensor is a StridedLayout. */
   get offset(): number {
-    return this._layout === null ? 0 : this._layout.offset;
+    const view = this._state?.view;
+    return view ? view.offset : 0;
   }
 
   /** Where element 0 sits in the storage, in elements (torch.Tensor.storage_offset). */
@@ -169,7 +179,8 @@ export class Tensor {
 
   /** Whether the elements lie row-major without gaps in storage (torch.Tensor.is_contiguous). */
   isContiguous(): boolean {
-    return this._layout === null || this._layout.contiguous;
+    const view = this._state?.view;
+    return view ? view.contiguous : true;
   }
 
   /**
@@ -185,12 +196,12 @@ export class Tensor {
    * A backward pass that needs a tensor an op saved throws if the number changed since.
    */
   get _version(): number {
-    return this._counter === null ? 0 : this._counter.value;
+    return this._state === null ? 0 : this._state.counter.value;
   }
 
   /** @internal Counts one in-place write (every in-place writer calls it). */
   _bumpVersion(): void {
-    (this._counter ??= { value: 0 }).value++;
+    this.versionCounter().value++;
   }
 
   /**
@@ -201,7 +212,7 @@ export class Tensor {
     return {
       strides,
       offset,
-      counter: (this._counter ??= { value: 0 }),
+      counter: this.versionCounter(),
       viewOf: isView ? (this._viewOf ?? this) : null,
     };
   }
@@ -212,7 +223,17 @@ export class Tensor {
   }
 
   private get _viewOf(): Tensor | null {
-    return this._layout === null ? null : this._layout.viewOf;
+    const view = this._state?.view;
+    return view ? view.viewOf : null;
+  }
+
+  /** The version counter, or null before the first in-place write or view (dispose() reads it). */
+  private get _counter(): VersionCounter | null {
+    return this._state === null ? null : this._state.counter;
+  }
+
+  private versionCounter(): VersionCounter {
+    return (this._state ??= { counter: { value: 0 }, view: null }).counter;
   }
 
   /** The shape, or the size of one dim (negative dims count from the end). */
