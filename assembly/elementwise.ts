@@ -174,13 +174,13 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): 
       for (let p = x; p < end; p += 16) v128.store(p + delta, f32x4.div(f32x4.splat(1), v128.load(p)));
       break;
     case EXP:
-      for (let p = x; p < end; p += 16) v128.store(p + delta, expVec(v128.load(p)));
+      for (let p = x; p < end; p += 16) v128.store(p + delta, inline.always(expVec(v128.load(p))));
       break;
     case SIGMOID:
-      for (let p = x; p < end; p += 16) v128.store(p + delta, sigmoidVec(v128.load(p)));
+      for (let p = x; p < end; p += 16) v128.store(p + delta, inline.always(sigmoidVec(v128.load(p))));
       break;
     case TANH:
-      for (let p = x; p < end; p += 16) v128.store(p + delta, tanhVec(v128.load(p)));
+      for (let p = x; p < end; p += 16) v128.store(p + delta, inline.always(tanhVec(v128.load(p))));
       break;
     case LEAKY_RELU: // p0 = negative slope
       for (let p = x; p < end; p += 16) {

@@ -92,14 +92,14 @@ function softmaxRow(x: usize, out: usize, size: i32, log: bool): void {
   i = 0;
   for (; i + 4 <= size; i += 4) {
     const o = (<usize>i) << 2;
-    const e = expVec(f32x4.sub(v128.load(x + o), shift));
+    const e = inline.always(expVec(f32x4.sub(v128.load(x + o), shift)));
     if (!log) v128.store(out + o, e);
     lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
     hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));
   }
   for (; i < size; i++) {
     const o = (<usize>i) << 2;
-    const e = f32x4.extract_lane(expVec(f32x4.splat(load<f32>(x + o) - max)), 0);
+    const e = f32x4.extract_lane(inline.always(expVec(f32x4.splat(load<f32>(x + o) - max))), 0);
     if (!log) store<f32>(out + o, e);
     sumTail += <f64>e;
   }
@@ -144,7 +144,7 @@ function softmaxColumns(x: usize, out: usize, size: i32, inner: i32, lanes: i32,
   let lo = f64x2.splat(0);
   let hi = f64x2.splat(0);
   for (let s = 0; s < size; s++) {
-    const e = expVec(f32x4.sub(loadLanes(x + <usize>s * step, lanes), vmax));
+    const e = inline.always(expVec(f32x4.sub(loadLanes(x + <usize>s * step, lanes), vmax)));
     if (!log) storeLanes(out + <usize>s * step, e, lanes);
     lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
     hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));
