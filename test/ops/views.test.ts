@@ -79,6 +79,29 @@ describe('views share storage with their base', () => {
     expect(y.toArray()).toEqual([-1, 1, -1, 3, 4]);
   });
 
+  it('random fills and maskedFill_ through a strided view write only the viewed elements', () => {
+    const x = nt.zeros([3, 4]);
+    nt.manualSeed(3);
+    x.T.narrow(0, 1, 2).uniform_(5, 6);
+    const filled = x.toArray() as number[][];
+    filled.forEach((row) => {
+      expect([row[0], row[3]]).toEqual([0, 0]);
+      row.slice(1, 3).forEach((v) => expect(v >= 5 && v < 6).toBe(true));
+    });
+    x.zero_();
+    x.select(1, 2).normal_(0, 1);
+    x.select(1, 0).bernoulli_(1);
+    x.narrow(1, 3, 1).maskedFill_(tensor([[true], [false], [true]]), 7);
+    const after = x.toArray() as number[][];
+    expect(after.map((row) => [row[0], row[1], row[3]])).toEqual([
+      [1, 0, 7],
+      [1, 0, 0],
+      [1, 0, 7],
+    ]);
+    expect(after.every((row) => row[2] !== 0)).toBe(true);
+    expect(x._version).toBe(5);
+  });
+
   it('a write to the base shows in every view, with one version counter', () => {
     const x = nt.zeros([2, 3]);
     const t = x.T;
