@@ -1,5 +1,6 @@
 // @file Interleaved timing of several contenders on one workload: warm each up, then time them in turns, round
 // after round, so that a burst of load from other processes on a shared machine hits every contender.
+import { settleMemory } from './settle.js';
 import { combine, timeBatches, type Timing } from './timing.js';
 
 /** One library's side of a workload, in this process: `run` does one op or step, `finish` forces completion. */
@@ -36,16 +37,19 @@ export interface RaceOptions {
 
 /**
  * A workload run in this process. `activate` runs before every warm-up and timing: it selects the backend
- * (neurite's or tfjs's) that the workload was built for, since rounds interleave backends.
+ * (neurite's or tfjs's) that the workload was built for, since rounds interleave backends; then the event loop
+ * turns after a collection (settle.ts), so that earlier batches' dead wasm storage is back in the arena.
  */
 export function localContender(activate: () => Promise<void>, workload: Workload): Contender {
   return {
     warmUp: async (ms) => {
       await activate();
+      await settleMemory();
       timeBatches(workload.run, workload.finish, ms);
     },
     time: async (budgetMs) => {
       await activate();
+      await settleMemory();
       return timeBatches(workload.run, workload.finish, budgetMs);
     },
     dispose: async () => {

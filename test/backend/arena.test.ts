@@ -53,9 +53,27 @@ describe('Arena', () => {
     const [at4096] = blocks[2]!;
     arena.release(at4096, sizeClass(4096));
     expect(arena.stats.liveBlocks).toBe(sizes.length - 1);
-    expect(arena.allocate(3000)).not.toBe(at4096); // 3000 B is another class (3072 B) than 4096 B
     expect(arena.allocate(4096)).toBe(at4096);
     expect(arena.lastFresh).toBe(false);
+  });
+
+  it('merges released neighbours, splits larger free blocks, and gives the end back to the untouched rest', () => {
+    const arena = new Arena(0, 64 * 1024);
+    const [a, b, c, d] = [0, 1, 2, 3].map(() => arena.allocate(8192));
+    arena.release(b!, sizeClass(8192));
+    arena.release(c!, sizeClass(8192));
+    expect(arena.allocate(16384)).toBe(b); // b and c merged
+    arena.release(b!, sizeClass(16384));
+    expect(arena.allocate(3000)).toBe(b); // a 3072-byte block split from the front of the merged one
+    expect(arena.allocate(8192)).toBe(b! + 3072); // and the next request from what is left of it
+    const rest = b! + 3072 + 8192; // the free 5120 bytes before d
+    arena.release(d!, sizeClass(8192)); // merges with them and ends the carved region: the region shrinks back
+    expect(arena.allocate(32768)).toBe(rest);
+    expect(arena.lastFresh).toBe(false); // those bytes were used before
+    expect(arena.allocate(8192)).toBe(rest + 32768);
+    expect(arena.lastFresh).toBe(true); // never touched
+    expect(arena.stats).toMatchObject({ liveBlocks: 5, bytesCarved: rest + 40960 });
+    expect(a).toBe(0);
   });
 
   it('fails (−1) past its capacity and recovers once a block returns', () => {

@@ -39,19 +39,25 @@ export interface ArenaStats {
 }
 
 /**
- * Blocks of [start, start + capacity) (start 64-byte aligned). A request takes a freed block of its class, else
- * carves a new one from the untouched rest of the range, else fails (−1): the range is the cap, and the caller
- * then uses memory of its own. Freed blocks stay in their class (no splitting or merging): a training loop asks
- * for the same sizes step after step, so its blocks recycle exactly. A carved block has never been written, so
- * it holds zeros; `lastFresh` says whether the last allocation was one (recycled blocks hold old values).
+ * Blocks of [start, start + capacity) (start 64-byte aligned), each of its request's class size. A request takes
+ * a free block of its class, else splits the first free block of a larger class, else carves a new one from the
+ * untouched rest of the range, else fails (−1): the range is the cap, and the caller then uses memory of its own.
+ * A released block merges with free neighbours (and with the untouched rest when it ends there), so sizes that
+ * one workload freed serve the next. Memory above the high-water mark has never been written, so it holds zeros;
+ * `lastFresh` says whether the last allocation came from there (other blocks hold old values).
  */
 export class Arena {
   readonly start: number;
   readonly capacity: number;
-  /** Whether the last successful allocate() carved a never-used block (all zero bytes). */
+  /** Whether the last successful allocate() returned a never-used block (all zero bytes). */
   lastFresh = false;
   private top: number;
-  private readonly free: number[][] = [];
+  private highWater: number;
+  /** Free blocks by the largest class that fits in them (insertion-ordered sets of addresses). */
+  private readonly freeByClass: Set<number>[] = [];
+  /** Free blocks: size by start address, and start address by end address (for merging). */
+  private readonly freeSize = new Map<number, number>();
+  private readonly freeStart = new Map<number, number>();
   private live = 0;
   private used = 0;
 
@@ -61,33 +67,55 @@ export class Arena {
     this.start = start;
     this.capacity = Math.max(0, Math.floor(capacity / BLOCK_ALIGN) * BLOCK_ALIGN);
     this.top = start;
+    this.highWater = start;
   }
 
   /** The address of a block of at least `bytes` bytes (of class sizeClass(bytes)), or −1 when the arena is full. */
   allocate(bytes: number): number {
     const cls = sizeClass(bytes);
-    const list = this.free[cls];
-    let at: number;
-    if (list !== undefined && list.length > 0) {
-      at = list.pop()!;
+    const size = classBytes(cls);
+    let at = -1;
+    for (let c = cls; c < this.freeByClass.length && at < 0; c++) {
+      const set = this.freeByClass[c];
+      if (set === undefined || set.size === 0) continue;
+      at = set.values().next().value!;
+      const have = this.freeSize.get(at)!;
+      this.removeFree(at, have, c);
+      if (have > size) this.addFree(at + size, have - size);
+    }
+    if (at >= 0) {
       this.lastFresh = false;
     } else {
-      const size = classBytes(cls);
       if (this.top + size > this.start + this.capacity) return -1;
       at = this.top;
+      this.lastFresh = at >= this.highWater;
       this.top += size;
-      this.lastFresh = true;
+      this.highWater = Math.max(this.highWater, this.top);
     }
     this.live++;
-    this.used += classBytes(cls);
+    this.used += size;
     return at;
   }
 
-  /** Returns the block at `at` of class `cls` (as sizeClass gave for its request) to its free list. */
+  /** Returns the block at `at` of class `cls` (as sizeClass gave for its request), merging it with free neighbours. */
   release(at: number, cls: number): void {
-    (this.free[cls] ??= []).push(at);
+    let size = classBytes(cls);
     this.live--;
-    this.used -= classBytes(cls);
+    this.used -= size;
+    const after = this.freeSize.get(at + size);
+    if (after !== undefined) {
+      this.removeFree(at + size, after, floorClass(after));
+      size += after;
+    }
+    const before = this.freeStart.get(at);
+    if (before !== undefined) {
+      const beforeSize = at - before;
+      this.removeFree(before, beforeSize, floorClass(beforeSize));
+      at = before;
+      size += beforeSize;
+    }
+    if (at + size === this.top) this.top = at;
+    else this.addFree(at, size);
   }
 
   /** Bytes of the blocks handed out and not yet freed. */
@@ -99,8 +127,26 @@ export class Arena {
     return {
       liveBlocks: this.live,
       bytesInUse: this.used,
-      bytesCarved: this.top - this.start,
+      bytesCarved: this.highWater - this.start,
       capacity: this.capacity,
     };
   }
+
+  private addFree(at: number, size: number): void {
+    this.freeSize.set(at, size);
+    this.freeStart.set(at + size, at);
+    (this.freeByClass[floorClass(size)] ??= new Set()).add(at);
+  }
+
+  private removeFree(at: number, size: number, cls: number): void {
+    this.freeSize.delete(at);
+    this.freeStart.delete(at + size);
+    this.freeByClass[cls]!.delete(at);
+  }
+}
+
+/** The largest class whose blocks fit in `size` bytes (a multiple of 64). */
+function floorClass(size: number): number {
+  const cls = sizeClass(size);
+  return classBytes(cls) > size ? cls - 1 : cls;
 }
