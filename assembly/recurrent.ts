@@ -209,12 +209,17 @@ export function lstmSequenceBackward(
     for (let b = 0; b < batch; b++) {
       const row = (<usize>b * <usize>width) << 2;
       const state = (<usize>b * <usize>hidden) << 2;
+      // tanh(c_t) first, parked in the row's o slot of dOut (overwritten below).
+      const parked = dOut + row + 3 * gateBytes;
+      for (let j: usize = 0; j < gateBytes; j += 16) {
+        v128.store(parked + j, inline.always(tanhVec(v128.load(cNow + state + j))));
+      }
       for (let j: usize = 0; j < gateBytes; j += 16) {
         const i = v128.load(saved + row + j);
         const f = v128.load(saved + row + gateBytes + j);
         const gg = v128.load(saved + row + 2 * gateBytes + j);
         const o = v128.load(saved + row + 3 * gateBytes + j);
-        const tc = inline.always(tanhVec(v128.load(cNow + state + j)));
+        const tc = v128.load(parked + j);
         const dH = f32x4.add(v128.load(dh + state + j), v128.load(gOut + state + j));
         const dC = f32x4.add(
           v128.load(dc + state + j),

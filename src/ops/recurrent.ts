@@ -9,7 +9,7 @@ import type {
   RecurrenceShape,
   RecurrentCellKind,
 } from '../backend/types.js';
-import { allocate, type FloatArray } from '../tensor/dtype.js';
+import { allocate, allocateUninitialized, type FloatArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** The cell that a recurrence runs; its gate count G makes the rows of W_hh (G·hidden). */
@@ -57,6 +57,8 @@ export function recurrence(kind: RecurrentKind, inputs: RecurrenceInputs): Tenso
   const dtype = input.dtype;
   const state = batch * hidden;
   const make = (n: number) => allocate(dtype, n, kind) as FloatArray;
+  // The forward pass's arrays: every backend writes each of their elements, so they need not be cleared first.
+  const fresh = (n: number) => allocateUninitialized(dtype, n, kind) as FloatArray;
   const data = (t: Tensor | null) => (t ? (t.storage as FloatArray) : null);
   const rows = kind === 'lstm' ? steps + 2 : steps + 1;
   const shape: RecurrenceShape = { kind, steps, batch, inputSize, hidden, reverse };
@@ -68,11 +70,11 @@ export function recurrence(kind: RecurrentKind, inputs: RecurrenceInputs): Tenso
     biasHh: data(biasHh),
     h0: h0.storage as FloatArray,
     c0: data(c0),
-    out: make(rows * state),
-    hPrev: make(steps * state),
-    saved: kind === 'lstm' || kind === 'gru' ? make(steps * 4 * state) : null,
-    cPrev: c0 ? make(steps * state) : null,
-    cells: c0 ? make(steps * state) : null,
+    out: fresh(rows * state),
+    hPrev: fresh(steps * state),
+    saved: kind === 'lstm' || kind === 'gru' ? fresh(steps * 4 * state) : null,
+    cPrev: c0 ? fresh(steps * state) : null,
+    cells: c0 ? fresh(steps * state) : null,
   };
   backend().recurrenceForward(shape, arrays);
   const result = new Tensor(arrays.out, [rows, batch, hidden], dtype);
