@@ -158,6 +158,21 @@ describe('Tensor.dispose', () => {
   });
 });
 
+describe.runIf(getBackend() === 'wasm')('switching backends', () => {
+  it('tensors made on wasm (in its memory) stay readable and usable on js, and the reverse', () => {
+    const onWasm = add(zeros([64, 64]), 1.5); // 4096 elements: arena storage
+    setBackend('js');
+    const onJs = add(zeros([64, 64]), 2);
+    expect(onWasm.storage.buffer.byteLength).toBeGreaterThan(SCRATCH_BYTES); // the wasm memory
+    expect(onJs.storage.buffer.byteLength).toBe(4096 * 4); // a plain array of its own
+    const mixed = add(onWasm, onJs);
+    setBackend('wasm');
+    const back = add(mixed, onWasm);
+    expect(Array.from(new Set(mixed.dataSync()))).toEqual([3.5]);
+    expect(Array.from(new Set(back.dataSync()))).toEqual([5]);
+  });
+});
+
 describe.runIf(probeFeatures().simd)('kernels on resident storage', () => {
   const runtime = loadRuntime(probeFeatures(), { arenaBytes: 16 * MiB })!;
   const wasm = wasmBackendFrom(runtime, NO_LIMITS);
