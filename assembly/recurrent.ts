@@ -283,33 +283,24 @@ export function gruSequenceForward(
       const row = (<usize>b * <usize>width) << 2;
       const keep = st + ((<usize>b * <usize>(hidden << 2)) << 2);
       const state = (<usize>b * <usize>hidden) << 2;
+      // r and z (the row's first two gates, contiguous), then n, hn and h_t: one inlined exp per loop body.
+      for (let j: usize = 0; j < gateBytes << 1; j += 16) {
+        const bi = biasIh ? v128.load(biasIh + j) : zero;
+        const bh = biasHh ? v128.load(biasHh + j) : zero;
+        const a = f32x4.add(f32x4.add(v128.load(xt + row + j), bi), f32x4.add(v128.load(hg + row + j), bh));
+        v128.store(keep + j, inline.always(sigmoidVec(a)));
+      }
+      const nOffset = 2 * gateBytes;
       for (let j: usize = 0; j < gateBytes; j += 16) {
-        const ir = biasIh ? v128.load(biasIh + j) : zero;
-        const iz = biasIh ? v128.load(biasIh + gateBytes + j) : zero;
-        const inn = biasIh ? v128.load(biasIh + 2 * gateBytes + j) : zero;
-        const hr = biasHh ? v128.load(biasHh + j) : zero;
-        const hz = biasHh ? v128.load(biasHh + gateBytes + j) : zero;
-        const hnb = biasHh ? v128.load(biasHh + 2 * gateBytes + j) : zero;
-        const r = inline.always(
-          sigmoidVec(
-            f32x4.add(f32x4.add(v128.load(xt + row + j), ir), f32x4.add(v128.load(hg + row + j), hr)),
-          ),
-        );
-        const z = inline.always(
-          sigmoidVec(
-            f32x4.add(
-              f32x4.add(v128.load(xt + row + gateBytes + j), iz),
-              f32x4.add(v128.load(hg + row + gateBytes + j), hz),
-            ),
-          ),
-        );
-        const hn = f32x4.add(v128.load(hg + row + 2 * gateBytes + j), hnb);
+        const inn = biasIh ? v128.load(biasIh + nOffset + j) : zero;
+        const hnb = biasHh ? v128.load(biasHh + nOffset + j) : zero;
+        const r = v128.load(keep + j);
+        const z = v128.load(keep + gateBytes + j);
+        const hn = f32x4.add(v128.load(hg + row + nOffset + j), hnb);
         const n = inline.always(
-          tanhVec(f32x4.add(f32x4.add(v128.load(xt + row + 2 * gateBytes + j), inn), f32x4.mul(r, hn))),
+          tanhVec(f32x4.add(f32x4.add(v128.load(xt + row + nOffset + j), inn), f32x4.mul(r, hn))),
         );
-        v128.store(keep + j, r);
-        v128.store(keep + gateBytes + j, z);
-        v128.store(keep + 2 * gateBytes + j, n);
+        v128.store(keep + nOffset + j, n);
         v128.store(keep + 3 * gateBytes + j, hn);
         const h = f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, v128.load(hPrev + state + j)));
         v128.store(hOut + state + j, h);
