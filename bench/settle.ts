@@ -6,7 +6,7 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 /** A full collection where Node allows one, then two event-loop turns for the finalizers. Outside any timing. */
 export async function settleMemory(): Promise<void> {
-  collectGarbage();
+  collectGarbage(true);
   await turn();
   await turn();
 }

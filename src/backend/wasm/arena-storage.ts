@@ -97,14 +97,15 @@ export class ResidentStorage implements ResidentAllocator {
   }
 
   /**
-   * Asks for a full garbage collection (Node only, see collect.ts), whose finalizers return the dead blocks when
-   * the event loop next turns. Not again until a block has come back (a loop that never yields gains nothing
-   * from more), nor before another COLLECT_EVERY of the arena has been handed out.
+   * Asks for a full garbage collection (Node only, at most 2% of the time: see collect.ts), whose finalizers
+   * return the dead blocks when the event loop next turns. Not again until a block has come back (a loop that
+   * never yields gains nothing from more), nor before another COLLECT_EVERY of the arena has been handed out.
    */
   private requestCollection(): void {
+    if (!collectGarbage()) return; // none allowed now: the next request asks again
     this.collectionRequested = true;
     this.allocatedSinceCollection = 0;
-    if (collectGarbage()) this.collections++;
+    this.collections++;
   }
 
   /** Returns `data`'s block now if `data` is the base array of a live block (else false: nothing to do). */

@@ -27,10 +27,22 @@ function findCollector(): Collect | null {
   }
 }
 
-/** Runs a full garbage collection if the engine allows one; returns whether it ran. */
-export function collectGarbage(): boolean {
+/** Collections may take at most this share of the time (a large heap makes each one slower, and rarer). */
+const MAX_TIME_SHARE = 0.02;
+let lastEnd = -Infinity;
+let lastCost = 0;
+
+/**
+ * Runs a full garbage collection if the engine allows one and, unless `always`, if the time since the last one
+ * is at least 50 times what that one took; returns whether it ran.
+ */
+export function collectGarbage(always = false): boolean {
   if (collector === undefined) collector = findCollector();
   if (collector === null) return false;
+  const start = performance.now();
+  if (!always && start - lastEnd < lastCost / MAX_TIME_SHARE) return false;
   collector();
+  lastEnd = performance.now();
+  lastCost = lastEnd - start;
   return true;
 }
