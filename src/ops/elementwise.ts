@@ -13,9 +13,11 @@ import {
   promoteWithScalar,
   resultType,
   type DType,
+  type TypedArray,
   type FloatArray,
 } from '../tensor/dtype.js';
 import { broadcastShapes, numel, shapesEqual, type Shape } from '../tensor/shape.js';
+import { broadcastSourceShape } from '../tensor/strided.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A tensor or a plain number (or boolean) standing for a 0-d tensor. */
@@ -42,10 +44,28 @@ function resultShape(name: string, a: Shape, b: Shape): Shape {
   return broadcastShapes(name, a, b);
 }
 
+/**
+ * The shape a binary kernel reads `t` as, the other operand having shape `other` and the result `shape`: its own,
+ * or for an expanded view of contiguous elements (sum's gradient, `b.expand(…)`) the shape of those elements,
+ * which the kernel broadcasts without a gathered copy. Only next to an operand of the result's shape, so that the
+ * two kernel shapes still broadcast to the result.
+ */
+function operandShape(t: Tensor, other: Shape, shape: Shape): Shape {
+  if (t.isContiguous() || !shapesEqual(other, shape)) return t.shape;
+  return broadcastSourceShape(t.shape, t.strides) ?? t.shape;
+}
+
+/** The elements of `t` for a kernel reading it as `shape` (from operandShape). */
+function operandElements(t: Tensor, shape: Shape): TypedArray {
+  return shape === t.shape ? t.storage : t.storageBase.subarray(t.offset, t.offset + numel(shape));
+}
+
 function runBinary(op: BinaryOp, name: string, a: Tensor, b: Tensor, dtype: DType): Tensor {
   const shape = resultShape(name, a.shape, b.shape);
   const out = allocateUninitialized(dtype, numel(shape)); // the kernel writes every element
-  backend().binary(op, a.storage, a.shape, b.storage, b.shape, out, shape);
+  const aShape = operandShape(a, b.shape, shape);
+  const bShape = aShape === a.shape ? operandShape(b, a.shape, shape) : b.shape;
+  backend().binary(op, operandElements(a, aShape), aShape, operandElements(b, bShape), bShape, out, shape);
   return new Tensor(out, shape, dtype);
 }
 

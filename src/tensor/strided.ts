@@ -180,3 +180,19 @@ export function accumulateStrided(
     at += count;
   });
 }
+
+/**
+ * For a view that is an expand of contiguous elements (stride 0 exactly where it repeats), the shape of those
+ * elements, with size 1 in the repeated dims: a broadcasting kernel reads them in place and broadcasts them to
+ * `shape` itself. Null for any other layout.
+ */
+export function broadcastSourceShape(shape: readonly number[], strides: readonly number[]): number[] | null {
+  let repeats = false;
+  const source = new Array<number>(shape.length);
+  for (let d = 0; d < shape.length; d++) {
+    const repeated = strides[d] === 0 && shape[d]! > 1;
+    repeats ||= repeated;
+    source[d] = repeated ? 1 : shape[d]!;
+  }
+  return repeats && isContiguousLayout(source, strides) ? source : null;
+}

@@ -216,3 +216,29 @@ describe('matmul reads strided operands in place, with the results of contiguous
     }
   }
 });
+
+describe('binary ops and where broadcast expanded views in place, with the results of contiguous copies', () => {
+  const cases: [string, () => Tensor[]][] = [
+    ['expanded row', () => [randn([1, 4]).expand([3, 4]), randn([3, 4])]],
+    ['expanded column and new dims', () => [randn([3, 1]).expand([2, 3, 5]), randn([5])]],
+    [
+      'expanded window of a larger tensor',
+      () => [randn([4, 6]).narrow(0, 1, 1).expand([3, 6]), randn([3, 6])],
+    ],
+    ['expanded transpose (gathered)', () => [randn([2, 3]).T.unsqueeze(0).expand([2, 3, 2]), randn([3, 2])]],
+  ];
+  for (const backend of BACKENDS) {
+    for (const [name, make] of cases) {
+      it(`${name} (${backend})`, () =>
+        withBackend(backend, () => {
+          const [a, b] = make() as [Tensor, Tensor];
+          const copy = a.contiguous().clone();
+          for (const op of ['add', 'mul', 'sub', 'div', 'maximum'] as const)
+            expect(a[op](b).toArray(), op).toEqual(copy[op](b).toArray());
+          expect(b.sub(a).toArray(), 'expanded right operand').toEqual(b.sub(copy).toArray());
+          const mask = copy.gt(0);
+          expect(a.where(mask, b).toArray(), 'where').toEqual(copy.where(mask, b).toArray());
+        }));
+    }
+  }
+});
