@@ -48,6 +48,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   sigmoid: unary('Sigmoid'),
   tanh: unary('Tanh'),
   clone: unary('Identity'),
+  contiguous: unary('Identity'),
   copy: unary('Identity'),
   square: (ctx, [x]) => {
     const xi = ctx.resolve(x!);
