@@ -137,6 +137,7 @@ export function gatherStrided<T extends TypedArray>(
   let at = 0;
   forEachRow(shape, layout, (start, count, step) => {
     if (step === 1 && count > 16) out.set(base.subarray(start, start + count) as T, at);
+    else if (step === 0) out.fill(base[start]!, at, at + count);
     else for (let j = 0, p = start; j < count; j++, p += step) out[at + j] = base[p]!;
     at += count;
   });
