@@ -13,14 +13,25 @@ import { expand } from './shape.js';
 
 /**
  * In-place updates would silently corrupt a recorded graph, so they are refused on tensors that require grad
- * while grad mode is on; optimizers update parameters inside noGrad().
+ * while grad mode is on; optimizers update parameters inside noGrad(). A view made under noGrad of a tensor that
+ * requires grad is refused too, as PyTorch does (it would change that tensor behind the graph's back).
  */
 export function checkWritable(op: string, target: Tensor): void {
-  if (target.requiresGrad && isGradEnabled()) {
+  if (!isGradEnabled()) return;
+  if (target.requiresGrad) {
     throw new NeuriteError(
       op,
       `a ${target.isLeaf ? 'leaf ' : ''}tensor that requires grad cannot be modified in place while grad mode is on ` +
         '(wrap the update in noGrad(() => …), or use the out-of-place op)',
+    );
+  }
+  if (target.viewOf?.requiresGrad) {
+    throw new NeuriteError(
+      op,
+      `A view was created in no_grad mode and is being modified inplace with grad mode enabled (a view of shape ` +
+        `${fmtShape(target.shape)} of a tensor of shape ${fmtShape(target.viewOf.shape)} that requires grad). Given ` +
+        'that this use case is ambiguous and error-prone, it is forbidden: make the view and the in-place op both ' +
+        'inside noGrad(() => …), or both outside it.',
     );
   }
 }

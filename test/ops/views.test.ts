@@ -168,6 +168,17 @@ describe('view errors follow PyTorch', () => {
     expect(x.reshape([2, 12]).isContiguous()).toBe(true);
   });
 
+  it('a view made under noGrad of a tensor that requires grad cannot be written in grad mode', () => {
+    const w = randn([2, 3], { requiresGrad: true });
+    const v = noGrad(() => w.T);
+    expect(() => v.add_(1)).toThrow(/A view was created in no_grad mode and is being modified inplace/);
+    noGrad(() => v.add_(1));
+    expect(w._version).toBe(1);
+    const d = w.detach();
+    d.mul_(2);
+    expect(w._version).toBe(2);
+  });
+
   it('an in-place write into an expanded view is refused', () => {
     const x = randn([3, 1]).expand([3, 4]);
     expect(() => x.add_(1)).toThrow(NeuriteError);
