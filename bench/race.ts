@@ -1,7 +1,7 @@
 // @file Interleaved timing of several contenders on one workload: warm each up, then time them in turns, round
 // after round, so that a burst of load from other processes on a shared machine hits every contender.
 import { settleMemory } from './settle.js';
-import { combine, timeBatches, type Timing } from './timing.js';
+import { combine, timeBatchesYielding, type Timing } from './timing.js';
 
 /** One library's side of a workload, in this process: `run` does one op or step, `finish` forces completion. */
 export interface Workload {
@@ -38,19 +38,20 @@ export interface RaceOptions {
 /**
  * A workload run in this process. `activate` runs before every warm-up and timing: it selects the backend
  * (neurite's or tfjs's) that the workload was built for, since rounds interleave backends; then the event loop
- * turns after a collection (settle.ts), so that earlier batches' dead wasm storage is back in the arena.
+ * turns after a collection (settle.ts), so that earlier batches' dead wasm storage is back in the arena; within
+ * a batch it turns about every 10 ms, as in fit() (timeBatchesYielding).
  */
 export function localContender(activate: () => Promise<void>, workload: Workload): Contender {
   return {
     warmUp: async (ms) => {
       await activate();
       await settleMemory();
-      timeBatches(workload.run, workload.finish, ms);
+      await timeBatchesYielding(workload.run, workload.finish, ms);
     },
     time: async (budgetMs) => {
       await activate();
       await settleMemory();
-      return timeBatches(workload.run, workload.finish, budgetMs);
+      return timeBatchesYielding(workload.run, workload.finish, budgetMs);
     },
     dispose: async () => {
       await activate();

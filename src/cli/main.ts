@@ -309,7 +309,10 @@ export function reportFailure(e: unknown, error: Print, debug: boolean): 1 | 2 {
  * error or a failure on the user's input, 2 for an internal error (see reportFailure). Every failure prints one
  * line to stderr.
  */
-export function run(argv: readonly string[], io: { print?: Print; error?: Print } = {}): number {
+export async function run(
+  argv: readonly string[],
+  io: { print?: Print; error?: Print } = {},
+): Promise<number> {
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const error = io.error ?? ((line: string) => process.stderr.write(`${line}\n`));
   const program = buildProgram(print);
@@ -326,7 +329,7 @@ export function run(argv: readonly string[], io: { print?: Print; error?: Print 
     return 0;
   }
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError)
@@ -353,5 +356,7 @@ if (isMain()) {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  process.exitCode = run(process.argv.slice(2));
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -262,12 +262,12 @@ export interface TrainingResult {
  * Trains epochs [from, to) and returns the per-epoch logs and early-stopping outcome. If the loss becomes NaN or
  * ±∞, the session is put back to the end of the last good epoch and the result says so (`failure`).
  */
-export function trainSession(
+export async function trainSession(
   session: Session,
   from: number,
   to: number,
   options: { verbose?: boolean; callbacks?: Callback[] } = {},
-): TrainingResult {
+): Promise<TrainingResult> {
   const { config } = session;
   const checkpoint = lastGoodEpoch(session);
   const callbacks: Callback[] = [checkpoint.callback, ...(options.callbacks ?? [])];
@@ -303,7 +303,7 @@ export function trainSession(
   let history: History;
   let failure: NonFiniteLossError | null = null;
   try {
-    history = fit(session.model, plan);
+    history = await fit(session.model, plan);
   } catch (error) {
     if (!(error instanceof NonFiniteLossError)) throw error;
     // Back to the end of the last good epoch (weights, optimizer, schedule, generators), which is what is saved.

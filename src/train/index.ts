@@ -1,4 +1,4 @@
-// @file train: fit/evaluate/predict, callbacks (EarlyStopping, ProgressBar, History, LambdaCallback) and metrics.
+// @file train: fit/evaluate/predict, yieldToEventLoop, callbacks (EarlyStopping, ProgressBar, History, LambdaCallback) and metrics.
 export {
   fit,
   evaluate,
@@ -12,6 +12,7 @@ export {
   type MetricSpec,
   type Batches,
 } from './loop.js';
+export { yieldToEventLoop } from './event-loop.js';
 export type { Callback, Logs, TrainContext } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';

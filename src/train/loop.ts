@@ -9,6 +9,7 @@ import { EarlyStopping } from './callbacks/early-stopping.js';
 import { History } from './callbacks/history.js';
 import { ProgressBar } from './callbacks/progress-bar.js';
 import { METRICS, type MetricFn } from './metrics.js';
+import { yieldToEventLoop } from './event-loop.js';
 
 /** Batches of [input, target] tensors, e.g. a DataLoader. */
 export type Batches = Iterable<readonly Tensor[]> & { readonly length?: number };
@@ -131,8 +132,12 @@ export class NonFiniteLossError extends ValueError {
  *
  * A NaN or infinite loss stops training with a NonFiniteLossError before that batch's update, so the weights
  * stay finite; the callbacks' onTrainEnd still runs (EarlyStopping({ restoreBestWeights: true }) restores).
+ *
+ * Asynchronous (`await fit(…)`, like TensorFlow.js's model.fit): between batches it lets the event loop turn
+ * about every 10 ms (yieldToEventLoop), so the wasm backend recycles dead tensors' memory and a page stays
+ * responsive.
  */
-export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): History {
+export async function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Promise<History> {
   const { train, val } = options;
   if (!Number.isInteger(options.epochs) || options.epochs < 0)
     throw new ValueError('fit', `epochs must be a non-negative integer, got ${options.epochs}`);
@@ -157,7 +162,15 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
   const interval = options.schedulerInterval ?? 'epoch';
   for (const cb of callbacks) cb.onTrainBegin?.(context);
   try {
-    runEpochs(model, options, { metrics, callbacks, context, history, monitor, interval, initialEpoch });
+    await runEpochs(model, options, {
+      metrics,
+      callbacks,
+      context,
+      history,
+      monitor,
+      interval,
+      initialEpoch,
+    });
   } catch (error) {
     // Training stopped on a non-finite loss: the callbacks still end (EarlyStopping restores the best weights).
     if (error instanceof NonFiniteLossError) {
@@ -172,7 +185,7 @@ export function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Histo
 }
 
 /** The epochs of fit(): what fit() set up, run from `initialEpoch` until done or stopped. */
-function runEpochs(
+async function runEpochs(
   model: Module<[Tensor], Tensor>,
   options: FitOptions,
   setup: {
@@ -184,7 +197,7 @@ function runEpochs(
     interval: 'epoch' | 'batch';
     initialEpoch: number;
   },
-): void {
+): Promise<void> {
   const { train, val, optimizer, loss } = options;
   const { metrics, callbacks, context, history, monitor, interval, initialEpoch } = setup;
   for (let epoch = initialEpoch; epoch < options.epochs && !context.stopTraining; epoch++) {
@@ -221,6 +234,7 @@ function runEpochs(
       }
       for (const cb of callbacks) cb.onBatchEnd?.(batchIndex, { loss: lossSum / count }, context);
       batchIndex++;
+      await yieldToEventLoop();
     }
     const logs: Logs = { loss: count > 0 ? lossSum / count : NaN };
     if (metrics.length > 0 && outputs.length > 0) {

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { load } from '../../src/node/io.js';
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -25,8 +25,8 @@ describe('neurite --help', () => {
     ['eval', '--help'],
     ['predict', '--help'],
     ['resume', '--help'],
-  ])('%s prints usage and exits 0', (...argv) => {
-    const { code, out } = cli(...(argv as string[]));
+  ])('%s prints usage and exits 0', async (...argv) => {
+    const { code, out } = await cli(...(argv as string[]));
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(/Usage: neurite/);
   });
@@ -45,8 +45,8 @@ describe('bad input gives one line and a non-zero exit', () => {
       ['train', 'fashion-mnist', '--data', '/nonexistent', '--quiet'],
       /apt-get install dataset-fashion-mnist/,
     ],
-  ])('%s', (argv, message) => {
-    const { code, err } = cli(...(argv as string[]));
+  ])('%s', async (argv, message) => {
+    const { code, err } = await cli(...(argv as string[]));
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(message as RegExp);
     expect(err.join('\n')).not.toMatch(/\n\s+at /); // no stack trace
@@ -54,9 +54,9 @@ describe('bad input gives one line and a non-zero exit', () => {
 });
 
 describe('train, eval, predict', () => {
-  it('trains a toy set and writes the run directory with valid SVGs', () => {
+  it('trains a toy set and writes the run directory with valid SVGs', async () => {
     const out = tmp();
-    const { code, out: lines } = cli(
+    const { code, out: lines } = await cli(
       'train',
       'circle',
       '--model',
@@ -98,22 +98,22 @@ describe('train, eval, predict', () => {
       '2.weight',
     ]);
 
-    const evaluated = cli('eval', out);
+    const evaluated = await cli('eval', out);
     expect(evaluated.code).toBe(0);
     expect(evaluated.out.join('\n')).toMatch(/validation loss [\d.]+, accuracy/);
 
-    const predicted = cli('predict', out, '--input', '[[0, 0], [4.5, 0]]');
+    const predicted = await cli('predict', out, '--input', '[[0, 0], [4.5, 0]]');
     expect(predicted.code).toBe(0);
     expect(predicted.out).toHaveLength(2);
     expect(predicted.out[0]).toMatch(/→ inside \(outside [\d.]+%, inside [\d.]+%\)/); // the centre of the circle
     expect(predicted.out[1]).toMatch(/→ outside \(/); // a point on the ring
-    expect(cli('predict', out, '--input', '[[1, 2, 3]]').err.join('')).toMatch(
+    expect((await cli('predict', out, '--input', '[[1, 2, 3]]')).err.join('')).toMatch(
       /--input: row 1 has 3 values; the model takes 2/,
     );
-    expect(cli('predict', out, '--input', 'nope').err.join('')).toMatch(/--input: expected JSON/);
+    expect((await cli('predict', out, '--input', 'nope')).err.join('')).toMatch(/--input: expected JSON/);
   });
 
-  it('stops early and marks the best epoch', () => {
+  it('stops early and marks the best epoch', async () => {
     const out = tmp();
     // A perceptron cannot separate a disc from a ring: its validation loss stalls within a few epochs.
     const args = [
@@ -128,7 +128,7 @@ describe('train, eval, predict', () => {
       '--early-stopping',
       '2',
     ];
-    const { code, out: lines } = cli(...args, '--quiet', '--out', out);
+    const { code, out: lines } = await cli(...args, '--quiet', '--out', out);
     expect(code).toBe(0);
     expect(lines.join('\n')).toMatch(/Early stopping after epoch \d+; restored the weights of epoch \d+/);
     expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toContain('early stop: best epoch');
@@ -136,7 +136,7 @@ describe('train, eval, predict', () => {
 });
 
 describe('csv datasets', () => {
-  it('classifies a labelled CSV and regresses a numeric target', () => {
+  it('classifies a labelled CSV and regresses a numeric target', async () => {
     const dir = tmp();
     const rows = ['height,weight,kind'];
     const reg = ['x1,x2,y'];
@@ -148,7 +148,7 @@ describe('csv datasets', () => {
     }
     writeFileSync(join(dir, 'kinds.csv'), rows.join('\n'));
     writeFileSync(join(dir, 'reg.csv'), reg.join('\n'));
-    const cls = cli(
+    const cls = await cli(
       'train',
       `csv:${join(dir, 'kinds.csv')}`,
       '--model',
@@ -161,10 +161,10 @@ describe('csv datasets', () => {
     );
     expect(cls.code).toBe(0);
     expect(cls.out.join('\n')).toMatch(/validation loss [\d.]+, accuracy/);
-    expect(cli('predict', join(dir, 'cls'), '--input', '[[5, 5]]').out[0]).toMatch(
+    expect((await cli('predict', join(dir, 'cls'), '--input', '[[5, 5]]')).out[0]).toMatch(
       /height 5, weight 5 → big/,
     );
-    const r = cli(
+    const r = await cli(
       'train',
       `csv:${join(dir, 'reg.csv')}`,
       '--target',
@@ -189,7 +189,7 @@ describe('csv datasets', () => {
 });
 
 describe('neurite resume', () => {
-  it('3 + 2 epochs give the same weights as 5 uninterrupted epochs', () => {
+  it('3 + 2 epochs give the same weights as 5 uninterrupted epochs', async () => {
     const common = [
       '--model',
       'mlp:6',
@@ -207,9 +207,9 @@ describe('neurite resume', () => {
     ];
     const straight = tmp();
     const split = tmp();
-    expect(cli('train', 'moons', '--epochs', '5', '--out', straight, ...common).code).toBe(0);
-    expect(cli('train', 'moons', '--epochs', '3', '--out', split, ...common).code).toBe(0);
-    expect(cli('resume', split, '--epochs', '2', '--quiet').code).toBe(0);
+    expect((await cli('train', 'moons', '--epochs', '5', '--out', straight, ...common)).code).toBe(0);
+    expect((await cli('train', 'moons', '--epochs', '3', '--out', split, ...common)).code).toBe(0);
+    expect((await cli('resume', split, '--epochs', '2', '--quiet')).code).toBe(0);
     const a = load(join(straight, 'model.safetensors')).tensors;
     const b = load(join(split, 'model.safetensors')).tensors;
     for (const key of Object.keys(a))
@@ -220,9 +220,9 @@ describe('neurite resume', () => {
 });
 
 describe('neurite demo', () => {
-  it('prints the learned equation and pass probabilities and writes the plots', () => {
+  it('prints the learned equation and pass probabilities and writes the plots', async () => {
     const out = tmp();
-    const { code, out: lines } = cli('demo', '--epochs', '15', '--quiet', '--out', out);
+    const { code, out: lines } = await cli('demo', '--epochs', '15', '--quiet', '--out', out);
     const text = lines.join('\n');
     expect(code).toBe(0);
     expect(text).toMatch(/p\(pass\) = σ\(-?[\d.]+ [+−] [\d.]+·lectures [+−] [\d.]+·hours\)/);

@@ -8,10 +8,10 @@ import { descentCommand } from '../../src/cli/commands/descent.js';
 import { run } from '../../src/cli/main.js';
 import { TEST_FUNCTIONS } from '../../src/viz/loss-surface/index.js';
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -64,15 +64,15 @@ function svgTexts(svg: string): string[] {
   return found;
 }
 
-describe('neurite descent on pass-the-class', () => {
+describe('neurite descent on pass-the-class', async () => {
   const out = tmp();
   writeFileSync(join(out, 'notes.txt'), 'kept');
-  const { code, out: lines, err } = cli('descent', '--out', out);
+  const { code, out: lines, err } = await cli('descent', '--out', out);
   const rows = table(lines);
   const row = (name: string): Row => rows.find((r) => r.name === name)!;
   const best = Number(/the lowest loss is ([\d.]+)/.exec(lines.join('\n'))![1]);
 
-  it('prints one row per run: SGD at three rates, momentum, Adam, RMSprop, Adagrad, Adadelta', () => {
+  it('prints one row per run: SGD at three rates, momentum, Adam, RMSprop, Adagrad, Adadelta', async () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(rows.map((r) => r.name)).toEqual([
@@ -87,7 +87,7 @@ describe('neurite descent on pass-the-class', () => {
     ]);
   });
 
-  it('the good rate converges: it reaches the threshold, never rises, ends at the lowest loss', () => {
+  it('the good rate converges: it reaches the threshold, never rises, ends at the lowest loss', async () => {
     const good = row('SGD (good lr)');
     expect(good.steps).not.toBeNull();
     expect(good.rises).toBe(0);
@@ -95,20 +95,20 @@ describe('neurite descent on pass-the-class', () => {
     expect(good.finalLoss).toBeLessThanOrEqual(best * 1.001);
   });
 
-  it('the too-large rate oscillates: the loss rises at many steps and ends well above the good run', () => {
+  it('the too-large rate oscillates: the loss rises at many steps and ends well above the good run', async () => {
     const large = row('SGD (too large lr)');
     expect(large.rises).toBeGreaterThanOrEqual(20);
     expect(large.finalLoss).toBeGreaterThan(row('SGD (good lr)').finalLoss * 1.1);
   });
 
-  it('the too-small rate crawls: monotone, never reaches the threshold within 100 steps', () => {
+  it('the too-small rate crawls: monotone, never reaches the threshold within 100 steps', async () => {
     const small = row('SGD (too small lr)');
     expect(small.rises).toBe(0);
     expect(small.steps).toBeNull();
     expect(small.finalLoss).toBeGreaterThan(row('SGD (good lr)').finalLoss * 1.3);
   });
 
-  it('writes loss-surface.svg (every run in the legend, a colour bar) and learning-rates.svg, keeps other files', () => {
+  it('writes loss-surface.svg (every run in the legend, a colour bar) and learning-rates.svg, keeps other files', async () => {
     expect(readdirSync(out).sort()).toEqual(['learning-rates.svg', 'loss-surface.svg', 'notes.txt']);
     const surface = svgTexts(readFileSync(join(out, 'loss-surface.svg'), 'utf8'));
     for (const r of rows) expect(surface.some((t) => t.startsWith(`${r.name}, lr `))).toBe(true);
@@ -124,7 +124,7 @@ describe('neurite descent on pass-the-class', () => {
 describe('descentCommand: the paths behind the table', () => {
   const result = descentCommand({ surface: 'pass-the-class', out: tmp() }, () => {});
 
-  it('the too-large path zig-zags: successive steps point in opposite directions most of the time', () => {
+  it('the too-large path zig-zags: successive steps point in opposite directions most of the time', async () => {
     const path = result.runs.find((r) => r.role === 'too large')!.points;
     let reversals = 0;
     for (let i = 2; i < path.length; i++) {
@@ -138,7 +138,7 @@ describe('descentCommand: the paths behind the table', () => {
     expect(Math.hypot(good[0] - minimum[0], good[1] - minimum[1])).toBeLessThan(0.3);
   });
 
-  it('the surface is drawn over every path and holds the lowest loss', () => {
+  it('the surface is drawn over every path and holds the lowest loss', async () => {
     const { xs, ys, values } = result.surface;
     for (const r of result.runs)
       for (const [x, y] of r.points) {
@@ -151,12 +151,12 @@ describe('descentCommand: the paths behind the table', () => {
   });
 });
 
-describe('neurite descent --surface local-minima', () => {
+describe('neurite descent --surface local-minima', async () => {
   const out = tmp();
-  const { code, out: lines } = cli('descent', '--surface', 'local-minima', '--out', out);
+  const { code, out: lines } = await cli('descent', '--surface', 'local-minima', '--out', out);
   const rows = table(lines);
 
-  it('different configurations from the same start end in different minima', () => {
+  it('different configurations from the same start end in different minima', async () => {
     expect(code).toBe(0);
     const ends = new Set(rows.map((r) => r.endsIn).filter((e) => e !== 'none'));
     expect(ends.size).toBeGreaterThanOrEqual(2);
@@ -171,7 +171,7 @@ describe('neurite descent --surface local-minima', () => {
     expect(lines.join('\n')).toContain(`every run starts at (${fn.start.join(', ')})`);
   });
 
-  it('the final losses in the table are f at the minimum each run ends in', () => {
+  it('the final losses in the table are f at the minimum each run ends in', async () => {
     const fn = TEST_FUNCTIONS.localMinima;
     const result = descentCommand({ surface: 'local-minima', out }, () => {});
     for (const r of result.runs) {
@@ -183,8 +183,8 @@ describe('neurite descent --surface local-minima', () => {
     }
   });
 
-  it('too large a rate on the bowl diverges and says so', () => {
-    const { out: bowl } = cli('descent', '--surface', 'bowl', '--out', tmp());
+  it('too large a rate on the bowl diverges and says so', async () => {
+    const { out: bowl } = await cli('descent', '--surface', 'bowl', '--out', tmp());
     const large = table(bowl).find((r) => r.name === 'SGD (too large lr)')!;
     expect(large.diverged).toBe(true);
     expect(large.lr).toBe(1.05);
@@ -197,14 +197,14 @@ describe('neurite descent: bad input gives one line and exit 1', () => {
     [['--steps', '0'], /--steps must be a positive integer, got '0'/],
     [['--threshold', 'abc'], /--threshold must be a number, got 'abc'/],
     [['--seed', '-1'], /--seed must be a non-negative integer/],
-  ])('%s', (argv, message) => {
-    const { code, err } = cli('descent', '--out', tmp(), ...argv);
+  ])('%s', async (argv, message) => {
+    const { code, err } = await cli('descent', '--out', tmp(), ...argv);
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(message);
   });
 
-  it('--out that is a file, or below a file, is refused before any training', () => {
+  it('--out that is a file, or below a file, is refused before any training', async () => {
     const dir = tmp();
     const file = join(dir, 'plots');
     writeFileSync(file, 'x');
@@ -212,31 +212,31 @@ describe('neurite descent: bad input gives one line and exit 1', () => {
       [file, `--out: ${file} exists and is not a directory; give a directory for the plots`],
       [join(file, 'sub'), `--out: cannot write ${join(file, 'sub')}: ${file} is not a directory`],
     ] as const) {
-      const { code, out, err } = cli('descent', '--out', target);
+      const { code, out, err } = await cli('descent', '--out', target);
       expect(code).toBe(1);
       expect(err).toEqual([`neurite: ${message}`]);
       expect(out).toEqual([]);
     }
   });
 
-  it('creates missing parent folders and leaves no temporary files', () => {
+  it('creates missing parent folders and leaves no temporary files', async () => {
     const target = join(tmp(), 'a', 'b');
-    const { code } = cli('descent', '--surface', 'saddle', '--steps', '10', '--out', target);
+    const { code } = await cli('descent', '--surface', 'saddle', '--steps', '10', '--out', target);
     expect(code).toBe(0);
     expect(readdirSync(target).sort()).toEqual(['learning-rates.svg', 'loss-surface.svg']);
   });
 
-  it('descent --help lists the surfaces', () => {
-    const { code, out } = cli('descent', '--help');
+  it('descent --help lists the surfaces', async () => {
+    const { code, out } = await cli('descent', '--help');
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(/local-minima/);
   });
 });
 
 describe('neurite demo ends with the descent section', () => {
-  it('prints the table and writes loss-surface.svg and learning-rates.svg next to the other plots', () => {
+  it('prints the table and writes loss-surface.svg and learning-rates.svg next to the other plots', async () => {
     const out = tmp();
-    const { code, out: lines } = cli('demo', '--epochs', '2', '--quiet', '--out', out);
+    const { code, out: lines } = await cli('demo', '--epochs', '2', '--quiet', '--out', out);
     expect(code).toBe(0);
     expect(lines.join('\n')).toContain('gradient descent on its loss surface');
     expect(table(lines)).toHaveLength(8);

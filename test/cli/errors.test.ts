@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { reportFailure, run } from '../../src/cli/main.js';
 import { FormatError, ValueError } from '../../src/errors.js';
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -20,7 +20,7 @@ function report(error: unknown, debug = false): { code: number; lines: string[] 
 }
 
 describe('reportFailure', () => {
-  it('a NeuriteError is one line, exit 1, without a doubled prefix', () => {
+  it('a NeuriteError is one line, exit 1, without a doubled prefix', async () => {
     expect(report(new ValueError('neurite', 'x is wrong'))).toEqual({
       code: 1,
       lines: ['neurite: x is wrong'],
@@ -31,7 +31,7 @@ describe('reportFailure', () => {
     });
   });
 
-  it("a system error on the user's file is one line naming it, exit 1", () => {
+  it("a system error on the user's file is one line naming it, exit 1", async () => {
     const error = Object.assign(new Error("ENOENT: no such file or directory, open 'x.csv'"), {
       code: 'ENOENT',
       syscall: 'open',
@@ -42,7 +42,7 @@ describe('reportFailure', () => {
     });
   });
 
-  it('an internal error is one line with "please report" and exit 2; the stack only with --debug', () => {
+  it('an internal error is one line with "please report" and exit 2; the stack only with --debug', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'shape')");
     const plain = report(bug);
     expect(plain.code).toBe(2);
@@ -77,15 +77,15 @@ describe('every CLI failure is one line and exit 1', () => {
     ],
     [['train', `csv:${csv}`, '--target', 'z', '--quiet'], /has no target column 'z' \(columns: a, b, y\)$/],
     [['predict', dir], /^neurite: predict: give the inputs with either --input/],
-  ])('%s', (argv, message) => {
-    const { code, err } = cli(...(argv as string[]));
+  ])('%s', async (argv, message) => {
+    const { code, err } = await cli(...(argv as string[]));
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(message as RegExp);
   });
 
-  it('--debug is accepted anywhere on the line', () => {
-    const { code, err } = cli('train', 'nope', '--quiet', '--debug');
+  it('--debug is accepted anywhere on the line', async () => {
+    const { code, err } = await cli('train', 'nope', '--quiet', '--debug');
     expect(code).toBe(1);
     expect(err[0]).toMatch(/unknown dataset 'nope'/);
   });

@@ -12,10 +12,10 @@ import { maxAbsDiff, onnxCheck, pythonHasOnnx, runInOrt } from '../io/onnx/ort.j
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'neurite-export-onnx-'));
 const FASHION = '/usr/share/datasets/fashion-mnist';
 
-function cli(...argv: string[]): string[] {
+async function cli(...argv: string[]): Promise<string[]> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   expect(err.join('\n')).toBe('');
   expect(code).toBe(0);
   return out;
@@ -26,9 +26,9 @@ const written: Record<string, Uint8Array> = {};
 /** Trains, exports, and compares ONNX Runtime on raw rows with neurite's predictor (encoding + model, + target scale). */
 async function exportAndCompare(name: string, trainArgs: string[], rows: number[][]): Promise<void> {
   const dir = join(tmp(), 'run');
-  cli('train', ...trainArgs, '--epochs', '1', '--quiet', '--out', dir);
+  await cli('train', ...trainArgs, '--epochs', '1', '--quiet', '--out', dir);
   const file = join(tmp(), `${name}.onnx`);
-  const lines = cli('export', dir, '--format', 'onnx', '--out', file);
+  const lines = await cli('export', dir, '--format', 'onnx', '--out', file);
   expect(lines.join('\n')).toMatch(/wrote .*\.onnx \(ONNX opset 17/);
   const bytes = new Uint8Array(readFileSync(file));
   written[name] = bytes;
@@ -96,7 +96,7 @@ describe('neurite export --format onnx', () => {
     120_000,
   );
 
-  it('onnx.checker accepts the exported runs (when /usr/bin/python3 has onnx)', () => {
+  it('onnx.checker accepts the exported runs (when /usr/bin/python3 has onnx)', async () => {
     expect(Object.keys(written).length).toBeGreaterThanOrEqual(3);
     if (!pythonHasOnnx()) return;
     expect(onnxCheck(written)).toBe('');

@@ -18,10 +18,10 @@ const texts: Record<'run.json' | 'training-state.json', string> = {
   'training-state.json': '',
 };
 
-beforeAll(() => {
+beforeAll(async () => {
   base = join(tmp(), 'run');
   const args = ['train', 'moons', '--model', 'mlp:3', '--n', '60', '--epochs', '2', '--dropout', '0.1'];
-  const code = run([...args, '--scheduler', 'plateau', '--quiet', '--out', base], {
+  const code = await run([...args, '--scheduler', 'plateau', '--quiet', '--out', base], {
     print: () => {},
     error: () => {},
   });
@@ -113,14 +113,14 @@ function parsesOrFormatError(name: keyof typeof texts, text: string): boolean {
 }
 
 /** The whole resume path on a mutated file: read, rebuild, restore, train one epoch; only NeuriteErrors may stop it. */
-function resumesOrNeuriteError(name: keyof typeof texts, text: string): 'resumed' | 'refused' {
+async function resumesOrNeuriteError(name: keyof typeof texts, text: string): Promise<'resumed' | 'refused'> {
   const dir = join(tmp(), 'run');
   cpSync(base, dir, { recursive: true });
   writeFileSync(join(dir, name), text);
   reseal(dir);
   try {
     const { session, record } = loadRun(dir, { training: true });
-    trainSession(session, record.epochsDone, record.epochsDone + 1, { verbose: false });
+    await trainSession(session, record.epochsDone, record.epochsDone + 1, { verbose: false });
     return 'resumed';
   } catch (error) {
     if (!(error instanceof NeuriteError)) throw error;
@@ -143,11 +143,11 @@ describe(`run files, seeded fuzz (seed ${SEED})`, () => {
       expect(outcomes.refused).toBeGreaterThan(0);
     });
 
-    it(`${name}: structural mutations resume one epoch or stop with a NeuriteError, never a crash`, () => {
+    it(`${name}: structural mutations resume one epoch or stop with a NeuriteError, never a crash`, async () => {
       const outcomes = { resumed: 0, refused: 0 };
-      fc.assert(
-        fc.property(fc.nat(), fc.nat(), fc.nat(), (a, b, c) => {
-          outcomes[resumesOrNeuriteError(name, mutate(texts[name], a, b, c))]++;
+      await fc.assert(
+        fc.asyncProperty(fc.nat(), fc.nat(), fc.nat(), async (a, b, c) => {
+          outcomes[await resumesOrNeuriteError(name, mutate(texts[name], a, b, c))]++;
         }),
         { numRuns: 60, seed: SEED },
       );

@@ -11,10 +11,10 @@ import { reseal } from './run-helpers.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'neurite-runfiles-'));
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -28,9 +28,9 @@ function expectRefused(result: { code: number; out: string[]; err: string[] }, m
 
 const TRAIN = ['--model', 'mlp:4', '--n', '120', '--quiet', '--scheduler', 'plateau'];
 let base: string;
-beforeAll(() => {
+beforeAll(async () => {
   base = join(tmp(), 'run');
-  expect(cli('train', 'moons', '--epochs', '2', '--seed', '3', ...TRAIN, '--out', base).code).toBe(0);
+  expect((await cli('train', 'moons', '--epochs', '2', '--seed', '3', ...TRAIN, '--out', base)).code).toBe(0);
 });
 
 /** A copy of the base run with `file` edited by `edit` (text → text) and the manifest re-sealed. */
@@ -85,11 +85,11 @@ describe('a malformed run.json is one line naming the file and the field, for ev
       /run\.json: the file nests JSON arrays and objects 16 levels deep/,
     ],
   ];
-  it.each(cases)('%s', (_, edit, message) => {
+  it.each(cases)('%s', async (_, edit, message) => {
     const dir = edited('run.json', edit);
-    expectRefused(cli('eval', dir), message);
-    expectRefused(cli('predict', dir, '--input', '[[0, 0]]'), message);
-    expectRefused(cli('resume', dir, '--epochs', '1', '--quiet'), message);
+    expectRefused(await cli('eval', dir), message);
+    expectRefused(await cli('predict', dir, '--input', '[[0, 0]]'), message);
+    expectRefused(await cli('resume', dir, '--epochs', '1', '--quiet'), message);
   });
 });
 
@@ -150,17 +150,19 @@ describe('a malformed or mismatched training-state.json is refused before resume
     ],
     ['no shuffle state', json((v) => ((v.loader as Json).generator = null)), /loader\.generator is null/],
   ];
-  it.each(cases)('%s', (_, edit, message) => {
+  it.each(cases)('%s', async (_, edit, message) => {
     const dir = edited('training-state.json', edit);
-    expectRefused(cli('resume', dir, '--epochs', '1', '--quiet'), message);
-    expect(cli('eval', dir).code).toBe(0); // eval does not need the training state
+    expectRefused(await cli('resume', dir, '--epochs', '1', '--quiet'), message);
+    expect((await cli('eval', dir)).code).toBe(0); // eval does not need the training state
   });
 });
 
 describe('a directory mixing two runs is refused (it used to resume new weights with old moments)', () => {
-  it('a model or training state copied from another run is named', () => {
+  it('a model or training state copied from another run is named', async () => {
     const other = join(tmp(), 'other');
-    expect(cli('train', 'moons', '--epochs', '3', '--seed', '4', ...TRAIN, '--out', other).code).toBe(0);
+    expect((await cli('train', 'moons', '--epochs', '3', '--seed', '4', ...TRAIN, '--out', other)).code).toBe(
+      0,
+    );
     for (const file of ['model.safetensors', 'training-state.json']) {
       const dir = join(tmp(), 'run');
       cpSync(base, dir, { recursive: true });
@@ -168,17 +170,17 @@ describe('a directory mixing two runs is refused (it used to resume new weights 
       const pattern = new RegExp(
         `${file.replace('.', '\\.')}: (does not match|is \\d+ bytes but) manifest\\.json`,
       );
-      expectRefused(cli('resume', dir, '--epochs', '1', '--quiet'), pattern);
-      if (file === 'model.safetensors') expectRefused(cli('eval', dir), pattern);
+      expectRefused(await cli('resume', dir, '--epochs', '1', '--quiet'), pattern);
+      if (file === 'model.safetensors') expectRefused(await cli('eval', dir), pattern);
     }
   });
 });
 
 describe('a NaN loss at a late epoch keeps the good epochs', () => {
-  it('train saves the run as of the last good epoch and exits 1; resume that fails at once changes nothing', () => {
+  it('train saves the run as of the last good epoch and exits 1; resume that fails at once changes nothing', async () => {
     const dir = join(tmp(), 'run');
     const args = ['train', 'circle', '--model', 'mlp:16', '--optimizer', 'sgd', '--lr', '1000'];
-    const result = cli(...args, '--batch-size', '1000', '--epochs', '60', '--quiet', '--out', dir);
+    const result = await cli(...args, '--batch-size', '1000', '--epochs', '60', '--quiet', '--out', dir);
     expect(result.code).toBe(1);
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toMatch(
@@ -190,9 +192,9 @@ describe('a NaN loss at a late epoch keeps the good epochs', () => {
     expect(
       (record.history as Json[]).every((h) => Object.values(h).every((v) => typeof v === 'number')),
     ).toBe(true);
-    expect(cli('eval', dir).code).toBe(0);
+    expect((await cli('eval', dir)).code).toBe(0);
     const manifest = readFileSync(join(dir, 'manifest.json'), 'utf8');
-    const resumed = cli('resume', dir, '--epochs', '3', '--quiet');
+    const resumed = await cli('resume', dir, '--epochs', '3', '--quiet');
     expect(resumed.code).toBe(1);
     expect(resumed.err[0]).toMatch(
       /the loss became NaN at epoch 9, .*No epoch completed, so nothing was saved \(.* is unchanged\)/,
@@ -202,7 +204,7 @@ describe('a NaN loss at a late epoch keeps the good epochs', () => {
 });
 
 describe('a run directory is self-contained', () => {
-  it('a relative csv: path is stored absolute, so eval works from another working directory', () => {
+  it('a relative csv: path is stored absolute, so eval works from another working directory', async () => {
     const dir = tmp();
     const rows = ['a,b,label'];
     for (let i = 0; i < 60; i++) rows.push(`${i % 6},${Math.floor(i / 6)},${i % 6 > 2 ? 'hi' : 'lo'}`);
@@ -228,16 +230,16 @@ describe('a run directory is self-contained', () => {
     expect(child.status, child.stderr).toBe(0);
     const record = JSON.parse(readFileSync(join(dir, 'run', 'run.json'), 'utf8')) as Json;
     expect(record.config.dataset).toBe(`csv:${join(dir, 'data.csv')}`);
-    const evaluated = cli('eval', join(dir, 'run')); // this process's working directory is the repository
+    const evaluated = await cli('eval', join(dir, 'run')); // this process's working directory is the repository
     expect(evaluated.err).toEqual([]);
     expect(evaluated.code).toBe(0);
   });
 
-  it('--out naming a file is refused before training', () => {
+  it('--out naming a file is refused before training', async () => {
     const file = join(tmp(), 'taken');
     writeFileSync(file, 'x');
     expectRefused(
-      cli('train', 'circle', '--quiet', '--out', file),
+      await cli('train', 'circle', '--quiet', '--out', file),
       /--out: .*taken exists and is not a directory/,
     );
     expect(readFileSync(file, 'utf8')).toBe('x');

@@ -12,16 +12,16 @@ import { Tensor } from '../../src/tensor/tensor.js';
 
 const FORTUNES = '/usr/share/games/fortunes/fortunes';
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
 /** The printed text of a successful generate. */
-function generate(...argv: string[]): string {
-  const { code, out, err } = cli('generate', ...argv);
+async function generate(...argv: string[]): Promise<string> {
+  const { code, out, err } = await cli('generate', ...argv);
   expect(err).toEqual([]);
   expect(code).toBe(0);
   return out.join('\n');
@@ -62,7 +62,7 @@ function decodeByRecomputation(
 
 const runs = { lstm: '', transformer: '' };
 
-beforeAll(() => {
+beforeAll(async () => {
   expect(existsSync(FORTUNES), `${FORTUNES} is missing: apt-get install -y fortunes-min`).toBe(true);
   const base = mkdtempSync(join(tmpdir(), 'neurite-generate-'));
   const corpus = join(base, 'corpus.txt');
@@ -73,41 +73,61 @@ beforeAll(() => {
     ['transformer', 'transformer:1x32'],
   ] as const) {
     runs[name] = join(base, name);
-    const { code, err } = cli('train', `text:${corpus}`, '--model', model, ...common, '--out', runs[name]);
+    const { code, err } = await cli(
+      'train',
+      `text:${corpus}`,
+      '--model',
+      model,
+      ...common,
+      '--out',
+      runs[name],
+    );
     expect(err).toEqual([]);
     expect(code).toBe(0);
   }
 });
 
 describe.each(['lstm', 'transformer'] as const)('neurite generate on a %s run', (kind) => {
-  it('prints the prompt and exactly --length more characters; the same seed gives the same text', () => {
+  it('prints the prompt and exactly --length more characters; the same seed gives the same text', async () => {
     const dir = runs[kind];
-    const a = generate(dir, '--prompt', 'The ', '--length', '120', '--temperature', '1', '--seed', '4');
+    const a = await generate(dir, '--prompt', 'The ', '--length', '120', '--temperature', '1', '--seed', '4');
     expect(a.startsWith('The ')).toBe(true);
     expect(Array.from(a)).toHaveLength(4 + 120);
-    expect(generate(dir, '--prompt', 'The ', '--length', '120', '--temperature', '1', '--seed', '4')).toBe(a);
     expect(
-      generate(dir, '--prompt', 'The ', '--length', '120', '--temperature', '1', '--seed', '5'),
+      await generate(dir, '--prompt', 'The ', '--length', '120', '--temperature', '1', '--seed', '4'),
+    ).toBe(a);
+    expect(
+      await generate(dir, '--prompt', 'The ', '--length', '120', '--temperature', '1', '--seed', '5'),
     ).not.toBe(a);
   });
 
-  it('temperature 0 and top-k 1 are greedy decoding, equal to recomputing the whole context at each step', () => {
+  it('temperature 0 and top-k 1 are greedy decoding, equal to recomputing the whole context at each step', async () => {
     const dir = runs[kind];
     // A prompt longer than the 16-character window: the Transformer slides, the LSTM reads it all.
     const prompt = 'You will be happy and rich, ';
-    const greedy = generate(dir, '--prompt', prompt, '--length', '40', '--temperature', '0');
-    expect(generate(dir, '--prompt', prompt, '--length', '40', '--top-k', '1', '--temperature', '1.5')).toBe(
-      greedy,
-    );
+    const greedy = await generate(dir, '--prompt', prompt, '--length', '40', '--temperature', '0');
+    expect(
+      await generate(dir, '--prompt', prompt, '--length', '40', '--top-k', '1', '--temperature', '1.5'),
+    ).toBe(greedy);
     // The LSTM carries (h, c) instead of re-reading the prefix; a full recomputation must agree.
     const window = kind === 'lstm' ? Infinity : 16;
     expect(greedy).toBe(decodeByRecomputation(dir, prompt, 40, window));
     // Sampling visits many more states than greedy decoding of a briefly trained model (which repeats itself).
-    const sampled = generate(dir, '--prompt', prompt, '--length', '80', '--temperature', '1', '--seed', '3');
+    const sampled = await generate(
+      dir,
+      '--prompt',
+      prompt,
+      '--length',
+      '80',
+      '--temperature',
+      '1',
+      '--seed',
+      '3',
+    );
     expect(sampled).toBe(decodeByRecomputation(dir, prompt, 80, window, { temperature: 1, seed: 3 }));
     // A very low temperature concentrates the draw on the argmax too.
     expect(
-      generate(dir, '--prompt', prompt, '--length', '40', '--temperature', '0.0001', '--seed', '9'),
+      await generate(dir, '--prompt', prompt, '--length', '40', '--temperature', '0.0001', '--seed', '9'),
     ).toBe(greedy);
   });
 });
@@ -123,32 +143,32 @@ describe('neurite generate: bad input is one line', () => {
       /--prompt: 2 character\(s\) are not in the model's vocabulary of \d+: 'Ω' \(U\+03A9\), '☃' \(U\+2603\)/,
     ],
     [['--prompt', ''], /--prompt: must hold at least one character/],
-  ])('%s', (flags, message) => {
-    const { code, err } = cli('generate', runs.lstm, ...flags);
+  ])('%s', async (flags, message) => {
+    const { code, err } = await cli('generate', runs.lstm, ...flags);
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(message);
   });
 
-  it('refuses a run that is not a text run, and a missing directory', () => {
+  it('refuses a run that is not a text run, and a missing directory', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'neurite-generate-')), 'xor');
-    expect(cli('train', 'xor', '--epochs', '1', '--quiet', '--out', dir).code).toBe(0);
-    const notText = cli('generate', dir);
+    expect((await cli('train', 'xor', '--epochs', '1', '--quiet', '--out', dir)).code).toBe(0);
+    const notText = await cli('generate', dir);
     expect(notText.code).toBe(1);
     expect(notText.err[0]).toMatch(/is not a character language model/);
-    const missing = cli('generate', '/nonexistent-run');
+    const missing = await cli('generate', '/nonexistent-run');
     expect(missing.code).toBe(1);
     expect(missing.err[0]).toMatch(/nonexistent-run/);
   });
 });
 
 describe('--help', () => {
-  it('generate --help lists its flags; train --help documents text:PATH, the text models and --seq-len', () => {
-    const generateHelp = cli('generate', '--help');
+  it('generate --help lists its flags; train --help documents text:PATH, the text models and --seq-len', async () => {
+    const generateHelp = await cli('generate', '--help');
     expect(generateHelp.code).toBe(0);
     for (const flag of ['--prompt', '--length', '--temperature', '--top-k', '--seed'])
       expect(generateHelp.out.join('\n')).toContain(flag);
-    const trainHelp = cli('train', '--help').out.join('\n');
+    const trainHelp = (await cli('train', '--help')).out.join('\n');
     for (const text of ['text:PATH', "'lstm:H,L'", "'transformer:LxD'", '--seq-len', '--clip-norm'])
       expect(trainHelp).toContain(text);
   });

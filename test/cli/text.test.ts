@@ -10,10 +10,10 @@ import { reseal } from './run-helpers.js';
 /** Debian's fortunes-min (CI installs it: .ci/run); the test fails without it rather than skip. */
 const FORTUNES = '/usr/share/games/fortunes/fortunes';
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -39,14 +39,14 @@ describe('character language models learn fortunes-min', () => {
   it.each([
     ['lstm:64,1', '0.005'],
     ['transformer:1x64', '0.003'],
-  ])('%s: validation perplexity ≤ 0.7 × the unigram baseline after 2 epochs', (model, lr) => {
+  ])('%s: validation perplexity ≤ 0.7 × the unigram baseline after 2 epochs', async (model, lr) => {
     const out = tmp();
     const args = ['--seq-len', '32', '--batch-size', '32', '--lr', lr, '--epochs', '2', '--quiet'];
     const {
       code,
       out: lines,
       err,
-    } = cli('train', `text:${fortunes()}`, '--model', model, ...args, '--out', out);
+    } = await cli('train', `text:${fortunes()}`, '--model', model, ...args, '--out', out);
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const saved = record(out);
@@ -68,7 +68,7 @@ describe('character language models learn fortunes-min', () => {
     expect(lines.join('\n')).toMatch(/the unigram baseline's validation perplexity is \d+\.\d\d/);
     expect(lines.join('\n')).toMatch(/validation loss [\d.]+, perplexity [\d.]+, unigramPerplexity [\d.]+/);
     // eval reads the same text with the saved vocabulary and scores the same validation loss.
-    const evaluated = cli('eval', out);
+    const evaluated = await cli('eval', out);
     expect(evaluated.code).toBe(0);
     const line = evaluated.out.find((l) => l.startsWith('validation'))!;
     expect(Number(/loss ([\d.]+)/.exec(line)![1])).toBeCloseTo(validation.loss!, 3);
@@ -115,8 +115,8 @@ describe('text runs: errors are one line', () => {
       () => ['train', 'xor', '--seq-len', '8'],
       /--seq-len: applies only to text:PATH/,
     ],
-  ])('%s', (_name, argv, message) => {
-    const { code, err } = cli(...argv(), '--quiet', '--out', join(dir, 'run'));
+  ])('%s', async (_name, argv, message) => {
+    const { code, err } = await cli(...argv(), '--quiet', '--out', join(dir, 'run'));
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(message);
@@ -124,26 +124,30 @@ describe('text runs: errors are one line', () => {
 });
 
 describe('text runs are run directories like the others', () => {
-  it('1 + 1 epochs (resume) give the same losses as 2 uninterrupted epochs', () => {
+  it('1 + 1 epochs (resume) give the same losses as 2 uninterrupted epochs', async () => {
     const base = tmp();
     const path = join(base, 'corpus.txt');
     writeFileSync(path, readFileSync(fortunes(), 'utf8').slice(0, 6000));
     const common = ['--model', 'lstm:16,1', '--seq-len', '16', '--batch-size', '16', '--quiet'];
-    expect(cli('train', `text:${path}`, ...common, '--epochs', '2', '--out', join(base, 'two')).code).toBe(0);
-    expect(cli('train', `text:${path}`, ...common, '--epochs', '1', '--out', join(base, 'one')).code).toBe(0);
-    expect(cli('resume', join(base, 'one'), '--epochs', '1', '--quiet').code).toBe(0);
+    expect(
+      (await cli('train', `text:${path}`, ...common, '--epochs', '2', '--out', join(base, 'two'))).code,
+    ).toBe(0);
+    expect(
+      (await cli('train', `text:${path}`, ...common, '--epochs', '1', '--out', join(base, 'one'))).code,
+    ).toBe(0);
+    expect((await cli('resume', join(base, 'one'), '--epochs', '1', '--quiet')).code).toBe(0);
     const [two, resumed] = [record(join(base, 'two')), record(join(base, 'one'))];
     expect(resumed.history).toHaveLength(2);
     expect(resumed.history[1]!.valLoss).toBe(two.history[1]!.valLoss);
     expect(resumed.final.validation!.perplexity).toBe(two.final.validation!.perplexity);
   });
 
-  it('predict and export refuse a text run and point to generate', () => {
+  it('predict and export refuse a text run and point to generate', async () => {
     const base = tmp();
     const path = join(base, 'corpus.txt');
     writeFileSync(path, 'the cat sat on the mat. '.repeat(20));
     const dir = join(base, 'run');
-    const trained = cli(
+    const trained = await cli(
       'train',
       `text:${path}`,
       '--model',
@@ -161,7 +165,7 @@ describe('text runs are run directories like the others', () => {
       ['predict', dir, '--input', '[[1]]'],
       ['export', dir, '--format', 'onnx', '--out', join(base, 'm.onnx')],
     ]) {
-      const { code, err } = cli(...argv);
+      const { code, err } = await cli(...argv);
       expect(code).toBe(1);
       expect(err[0]).toMatch(/is a character language model \(a text: run\); use 'neurite generate/);
     }
@@ -169,7 +173,7 @@ describe('text runs are run directories like the others', () => {
 });
 
 describe('the progress line of a text run', () => {
-  it('shows perplexity = exp(loss) and valPerplexity = exp(valLoss) next to their losses', () => {
+  it('shows perplexity = exp(loss) and valPerplexity = exp(valLoss) next to their losses', async () => {
     const [addPerplexity] = perplexityProgress(false);
     const logs = { loss: Math.log(5), valLoss: Math.log(8), lr: 0.01 };
     addPerplexity!.onEpochEnd!(0, logs, { model: null!, epochs: 1, steps: 1, stopTraining: false });
@@ -180,19 +184,19 @@ describe('the progress line of a text run', () => {
 });
 
 describe('a text run’s vocabulary is checked when read', () => {
-  it('an unsorted vocabulary in run.json is a one-line FormatError naming the field', () => {
+  it('an unsorted vocabulary in run.json is a one-line FormatError naming the field', async () => {
     const base = tmp();
     const path = join(base, 'corpus.txt');
     writeFileSync(path, 'the cat sat on the mat. '.repeat(20));
     const dir = join(base, 'run');
     const common = ['--model', 'lstm:8', '--seq-len', '8', '--epochs', '1', '--quiet'];
-    expect(cli('train', `text:${path}`, ...common, '--out', dir).code).toBe(0);
+    expect((await cli('train', `text:${path}`, ...common, '--out', dir)).code).toBe(0);
     const runJson = join(dir, 'run.json');
     const saved = JSON.parse(readFileSync(runJson, 'utf8')) as TextRunRecord;
     saved.encoding.vocabulary.reverse();
     writeFileSync(runJson, JSON.stringify(saved));
     reseal(dir);
-    const { code, err } = cli('generate', dir, '--prompt', 'the');
+    const { code, err } = await cli('generate', dir, '--prompt', 'the');
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(/run\.json: .*encoding\.vocabulary must be sorted ascending without repeats/);

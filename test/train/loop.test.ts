@@ -57,10 +57,10 @@ function data(seed: number): { train: Tensor[][]; val: Tensor[][] } {
 }
 
 describe('fit', () => {
-  it('trains: the loss falls and the weights approach the true ones', () => {
+  it('trains: the loss falls and the weights approach the true ones', async () => {
     const { train, val } = data(0);
     const model = new Affine();
-    const history = fit(model, {
+    const history = await fit(model, {
       train,
       val,
       epochs: 30,
@@ -79,11 +79,11 @@ describe('fit', () => {
     expect(model.training).toBe(false);
   });
 
-  it('calls callbacks in order with batch and epoch logs', () => {
+  it('calls callbacks in order with batch and epoch logs', async () => {
     const { train } = data(1);
     const model = new Affine();
     const events: string[] = [];
-    fit(model, {
+    await fit(model, {
       train,
       epochs: 2,
       optimizer: new PlainSGD(model.parameters()),
@@ -115,26 +115,26 @@ describe('fit', () => {
     ]);
   });
 
-  it('throws a clear error when the loss diverges', () => {
+  it('throws a clear error when the loss diverges', async () => {
     const { train } = data(2);
     const model = new Affine();
     const optimizer = new PlainSGD(model.parameters());
     optimizer.paramGroups[0]!.lr = 1e6;
-    expect(() => fit(model, { train, epochs: 20, optimizer, loss: mse, verbose: false })).toThrow(
+    await expect(fit(model, { train, epochs: 20, optimizer, loss: mse, verbose: false })).rejects.toThrow(
       /fit: the loss became (Infinity|NaN) at epoch/,
     );
   });
 });
 
 describe('EarlyStopping', () => {
-  it('stops after patience epochs without improvement and restores the best weights', () => {
+  it('stops after patience epochs without improvement and restores the best weights', async () => {
     const { train, val } = data(3);
     const model = new Affine();
     const snapshots: number[][] = [];
     // A validation loss that improves until epoch 3 and then worsens, whatever the model does.
     const fake = [5, 4, 3, 2, 2.5, 2.6, 2.7, 2.8, 2.9, 3];
     const stopper = new EarlyStopping({ monitor: 'valLoss', patience: 2, restoreBestWeights: true });
-    const history = fit(model, {
+    const history = await fit(model, {
       train,
       val,
       epochs: 10,
@@ -158,7 +158,7 @@ describe('EarlyStopping', () => {
     expect(Array.from(model.weight.storage)).toEqual(snapshots[3]);
   });
 
-  it('uses max mode for accuracies, honours minDelta and baseline, and names a missing metric', () => {
+  it('uses max mode for accuracies, honours minDelta and baseline, and names a missing metric', async () => {
     const stopper = new EarlyStopping({ monitor: 'valAccuracy', minDelta: 0.05, patience: 0 });
     expect(stopper.mode).toBe('max');
     const context = { model: new Affine(), epochs: 5, steps: 1, stopTraining: false };
@@ -179,7 +179,7 @@ describe('EarlyStopping', () => {
 });
 
 describe('evaluate and predict', () => {
-  it('evaluate averages the loss over samples and restores the training flag', () => {
+  it('evaluate averages the loss over samples and restores the training flag', async () => {
     const model = new Affine();
     model.train();
     const x = tensor([
@@ -201,7 +201,7 @@ describe('evaluate and predict', () => {
     expect(model.training).toBe(true);
   });
 
-  it('predict runs in chunks without gradients', () => {
+  it('predict runs in chunks without gradients', async () => {
     const model = new Affine();
     noGrad(() => model.weight.copy_(tensor([[1, 2]])));
     const out = predict(
@@ -219,7 +219,7 @@ describe('evaluate and predict', () => {
 });
 
 describe('ProgressBar', () => {
-  it('prints plain epoch lines when not interactive', () => {
+  it('prints plain epoch lines when not interactive', async () => {
     const lines: string[] = [];
     const bar = new ProgressBar({ stream: { write: (t: string) => lines.push(t) }, interactive: false });
     const context = { model: new Affine(), epochs: 3, steps: 2, stopTraining: false };
@@ -231,7 +231,7 @@ describe('ProgressBar', () => {
     expect(lines[0]).toMatch(/^Epoch 1\/3 - [\d.]+s - loss: 0\.5000 - accuracy: 0\.7500\n$/);
   });
 
-  it('prints only every n-th epoch line, plus the first and last, when asked', () => {
+  it('prints only every n-th epoch line, plus the first and last, when asked', async () => {
     const lines: string[] = [];
     const bar = new ProgressBar({
       stream: { write: (t: string) => lines.push(t) },
@@ -247,7 +247,7 @@ describe('ProgressBar', () => {
     expect(lines.map((l) => /^Epoch (\d+)/.exec(l)![1])).toEqual(['1', '10', '20', '25']);
   });
 
-  it('redraws a bar with ETA on a terminal', () => {
+  it('redraws a bar with ETA on a terminal', async () => {
     const out: string[] = [];
     const bar = new ProgressBar({
       stream: { write: (t: string) => out.push(t), isTTY: true },
@@ -281,7 +281,7 @@ describe('a non-finite loss stops training without losing the good epochs', () =
     };
   }
 
-  it('calls onTrainEnd, so EarlyStopping({ restoreBestWeights }) restores the best epoch, and keeps the history', () => {
+  it('calls onTrainEnd, so EarlyStopping({ restoreBestWeights }) restores the best epoch, and keeps the history', async () => {
     const { train } = data(2);
     const model = new Affine();
     const optimizer = new PlainSGD(model.parameters());
@@ -296,7 +296,7 @@ describe('a non-finite loss stops training without losing the good epochs', () =
     const stopper = new EarlyStopping({ monitor: 'loss', patience: 50, restoreBestWeights: true });
     let caught: unknown;
     try {
-      fit(model, {
+      await fit(model, {
         train,
         epochs: 10,
         optimizer,
@@ -320,7 +320,7 @@ describe('a non-finite loss stops training without losing the good epochs', () =
     expect(model.training).toBe(false);
   });
 
-  it('stops before the step: without callbacks the weights stay those of the last good batch', () => {
+  it('stops before the step: without callbacks the weights stay those of the last good batch', async () => {
     const { train } = data(2);
     const model = new Affine();
     const optimizer = new PlainSGD(model.parameters());
@@ -329,9 +329,9 @@ describe('a non-finite loss stops training without losing the good epochs', () =
     const record = new LambdaCallback({
       onEpochEnd: () => snapshots.push([...model.weight.storage, ...model.bias.storage]),
     });
-    expect(() =>
+    await expect(
       fit(model, { train, epochs: 5, optimizer, loss, callbacks: [callback, record], verbose: false }),
-    ).toThrow(NonFiniteLossError);
+    ).rejects.toThrow(NonFiniteLossError);
     // The NaN appears on the first batch of epoch 3, before any update of that epoch.
     expect([...model.weight.storage, ...model.bias.storage]).toEqual(snapshots[1]);
     expect([...model.weight.storage].every(Number.isFinite)).toBe(true);

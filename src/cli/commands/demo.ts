@@ -45,7 +45,7 @@ function fmt(v: number, digits = 2): string {
  * and writes decision-boundary.svg and loss.svg; then runs `neurite descent` on the perceptron (loss-surface.svg,
  * learning-rates.svg).
  */
-export function demoCommand(options: DemoOptions, print: Print): void {
+export async function demoCommand(options: DemoOptions, print: Print): Promise<void> {
   manualSeed(options.seed);
   const all = passTheClass({ n: 500, seed: options.seed });
   const [x, y] = all.tensors;
@@ -99,7 +99,7 @@ export function demoCommand(options: DemoOptions, print: Print): void {
       generator: new Generator(options.seed + 2),
     });
     const val = new DataLoader(new TensorDataset<[Tensor, Tensor]>(test.x, test.y), { batchSize: 500 });
-    const history = fit(entry.model, {
+    const history = await fit(entry.model, {
       train: loader,
       val,
       epochs: options.epochs,

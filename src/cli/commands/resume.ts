@@ -15,12 +15,12 @@ import { report, type Print } from './train.js';
  * verified (manifest, every field of run.json and training-state.json, shapes against the rebuilt model and
  * optimizer) before any epoch is trained, and the continued run replaces the output directory as one unit.
  */
-export function resumeCommand(
+export async function resumeCommand(
   dir: string,
   epochs: number,
   print: Print,
   options: { out?: string; verbose?: boolean; dataDir?: string } = {},
-): void {
+): Promise<void> {
   const inPlace = options.out === undefined || resolve(options.out) === resolve(dir);
   const writer = openRunOutput(options.out ?? dir, inPlace ? { mustExist: true, option: 'resume' } : {});
   try {
@@ -31,7 +31,7 @@ export function resumeCommand(
     const from = record.epochsDone;
     session.config.epochs = from + epochs;
     print(`neurite: resuming ${resolve(dir)} at epoch ${from + 1} for ${epochs} more epoch(s)`);
-    const result = trainSession(session, from, from + epochs, { verbose: options.verbose ?? true });
+    const result = await trainSession(session, from, from + epochs, { verbose: options.verbose ?? true });
     report(session, result, writer, print, record.history);
   } finally {
     writer.release();

@@ -53,17 +53,27 @@ function describeTask(session: Session): string {
 }
 
 /** Trains a new run from `config` and writes it to `out`. */
-export function trainCommand(config: RunConfig, out: string, print: Print, verbose = true): void {
+export async function trainCommand(
+  config: RunConfig,
+  out: string,
+  print: Print,
+  verbose = true,
+): Promise<void> {
   // The output directory is checked and locked before any data is loaded or any epoch is trained.
   const writer = openRunOutput(out);
   try {
-    trainInto(writer, config, print, verbose);
+    await trainInto(writer, config, print, verbose);
   } finally {
     writer.release();
   }
 }
 
-function trainInto(writer: RunDirectoryWriter, config: RunConfig, print: Print, verbose: boolean): void {
+async function trainInto(
+  writer: RunDirectoryWriter,
+  config: RunConfig,
+  print: Print,
+  verbose: boolean,
+): Promise<void> {
   const session = createSession(config);
   const { data } = session;
   const samples = isTextEncoding(data.encoding) ? `windows of ${data.inputShape[0]} characters` : 'samples';
@@ -73,7 +83,7 @@ function trainInto(writer: RunDirectoryWriter, config: RunConfig, print: Print, 
       `${session.model.numParameters()} parameters; ${config.optimizer} lr ${config.lr}, batch ${config.batchSize}, ${config.epochs} epochs`,
   );
   print(describeTask(session));
-  const result = trainSession(session, 0, config.epochs, { verbose });
+  const result = await trainSession(session, 0, config.epochs, { verbose });
   report(session, result, writer, print);
 }
 

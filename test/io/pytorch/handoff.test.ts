@@ -22,10 +22,10 @@ if (!haveTorch) console.log(`skipping the PyTorch hand-off round trips: ${PYTHON
 const root = mkdtempSync(join(tmpdir(), 'neurite-pytorch-handoff-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
+  const code = await run(argv, { print: (l) => out.push(l), error: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -77,7 +77,7 @@ async function roundTrip(name: string, trainArgs: string[], optimizer = 'adam'):
   const exported = join(root, `${name}-export`);
   const trained = join(root, `${name}-pytorch`);
   const imported = join(root, `${name}-imported`);
-  const train = cli(
+  const train = await cli(
     'train',
     ...trainArgs,
     '--optimizer',
@@ -93,7 +93,7 @@ async function roundTrip(name: string, trainArgs: string[], optimizer = 'adam'):
   expect(train.err).toEqual([]);
   expect(train.code).toBe(0);
 
-  const exportResult = cli('export', runDir, '--format', 'pytorch', '--out', exported);
+  const exportResult = await cli('export', runDir, '--format', 'pytorch', '--out', exported);
   expect(exportResult.err).toEqual([]);
   expect(exportResult.code).toBe(0);
   for (const file of ['model.py', 'model.safetensors', 'train_ddp.py', 'handoff.json'])
@@ -130,10 +130,10 @@ async function roundTrip(name: string, trainArgs: string[], optimizer = 'adam'):
   const printed = scores(ddp.stdout.split('\n'));
   expect(Object.keys(printed).length).toBeGreaterThan(0);
 
-  const importResult = cli('import-run', trained, '--out', imported);
+  const importResult = await cli('import-run', trained, '--out', imported);
   expect(importResult.err).toEqual([]);
   expect(importResult.code).toBe(0);
-  const evalResult = cli('eval', imported);
+  const evalResult = await cli('eval', imported);
   expect(evalResult.code).toBe(0);
   const evaluated = scores(evalResult.out);
   expect(Object.keys(evaluated).sort()).toEqual(Object.keys(printed).sort());
@@ -170,7 +170,7 @@ describe.runIf(haveTorch)('neurite → PyTorch DistributedDataParallel → neuri
     const csv = join(root, 'species.csv');
     writeToyCsv(csv);
     await roundTrip('csv', [`csv:${csv}`, '--model', 'mlp:16']);
-    const resumed = cli('resume', join(root, 'csv-imported'), '--epochs', '1', '--quiet');
+    const resumed = await cli('resume', join(root, 'csv-imported'), '--epochs', '1', '--quiet');
     expect(resumed.err).toEqual([]);
     expect(resumed.code).toBe(0);
   }, 240_000);
@@ -208,34 +208,36 @@ describe.runIf(haveTorch)('neurite → PyTorch DistributedDataParallel → neuri
 });
 
 describe('import-run refuses what train_ddp.py did not write', () => {
-  it('a malformed result.json is one line naming the file and the field', () => {
+  it('a malformed result.json is one line naming the file and the field', async () => {
     const dir = join(root, 'bad-result');
-    cli('train', 'moons', '--epochs', '1', '--n', '50', '--quiet', '--out', join(dir, 'run'));
+    await cli('train', 'moons', '--epochs', '1', '--n', '50', '--quiet', '--out', join(dir, 'run'));
     writeFileSync(join(dir, 'result.json'), JSON.stringify({ format: 'neurite-pytorch-result', version: 1 }));
-    const result = cli('import-run', dir, '--out', join(dir, 'imported'));
+    const result = await cli('import-run', dir, '--out', join(dir, 'imported'));
     expect(result.code).toBe(1);
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toMatch(/result\.json.*epochs must be an integer/);
     expect(existsSync(join(dir, 'imported'))).toBe(false);
   });
 
-  it('a directory of another run is refused by its format field', () => {
+  it('a directory of another run is refused by its format field', async () => {
     const dir = join(root, 'other');
-    cli('train', 'moons', '--epochs', '1', '--n', '50', '--quiet', '--out', dir);
+    await cli('train', 'moons', '--epochs', '1', '--n', '50', '--quiet', '--out', dir);
     writeFileSync(join(dir, 'result.json'), JSON.stringify({ format: 'something-else' }));
-    const result = cli('import-run', dir, '--out', join(root, 'other-imported'));
+    const result = await cli('import-run', dir, '--out', join(root, 'other-imported'));
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/format must be "neurite-pytorch-result"/);
   });
 });
 
 describe('export --format pytorch', () => {
-  it('refuses an --out that is a file', () => {
+  it('refuses an --out that is a file', async () => {
     const runDir = join(root, 'file-out-run');
-    expect(cli('train', 'moons', '--epochs', '1', '--n', '50', '--quiet', '--out', runDir).code).toBe(0);
+    expect((await cli('train', 'moons', '--epochs', '1', '--n', '50', '--quiet', '--out', runDir)).code).toBe(
+      0,
+    );
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
-    const result = cli('export', runDir, '--format', 'pytorch', '--out', file);
+    const result = await cli('export', runDir, '--format', 'pytorch', '--out', file);
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/a-file exists and is not a directory/);
   });
