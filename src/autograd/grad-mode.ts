@@ -1,5 +1,6 @@
 // @file Grad mode: whether ops record the graph (noGrad, enableGrad, isGradEnabled).
 import { ValueError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 let gradEnabled = true;
 
@@ -39,4 +40,9 @@ export function noGrad<T>(fn: () => T): T {
 /** Runs `fn` with graph recording on, even inside noGrad (torch.enable_grad). */
 export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
+}
+
+/** @internal Whether an op's inputs need a graph node (grad mode on and some input requires grad). */
+export function needsGrad(...inputs: Tensor[]): boolean {
+  return gradEnabled && inputs.some((t) => t.requiresGrad);
 }

@@ -95,3 +95,12 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   for (let i = 0; i < shape.length; i++) out[i + offset] = shape[i] === 1 ? 0 : strides[i]!;
   return out;
 }
+
+/**
+ * The sizes or dims of a method that takes them either spread or as one array (`x.reshape(2, 3)` and
+ * `x.reshape([2, 3])`, as torch's `*shape` arguments).
+ */
+export function flattenArgs(args: readonly (number | readonly number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
+  return args as number[];
+}

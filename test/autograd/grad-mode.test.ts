@@ -9,8 +9,20 @@ import {
   randn,
   tensor,
 } from '../../src/index.js';
+import { needsGrad } from '../../src/autograd/grad-mode.js';
 
 describe('grad mode', () => {
+  it('needsGrad: grad mode on and at least one input requires grad', () => {
+    const leaf = tensor([1, 2], { requiresGrad: true });
+    const plain = tensor([3, 4]);
+    expect(needsGrad(plain, leaf)).toBe(true);
+    expect(needsGrad(plain)).toBe(false);
+    expect(needsGrad()).toBe(false);
+    expect(noGrad(() => needsGrad(leaf))).toBe(false);
+    expect(needsGrad(leaf.mul(2))).toBe(true);
+    expect(needsGrad(leaf.detach())).toBe(false);
+  });
+
   it('noGrad records nothing and restores the mode, even after a throw', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = noGrad(() => x.mul(2));
