@@ -16,7 +16,9 @@ function parseDeclarations(dts) {
     const source = /^\s*\*\s*(assembly\/\S+)/m.exec(doc)?.[1] ?? '';
     const asTypes = [...doc.matchAll(/@param (\w+) `([^`]+)`/g)].map(([, p, t]) => `${p}: ${t}`);
     const asReturn = /@returns `([^`]+)`/.exec(doc)?.[1] ?? 'void';
-    functions.push({ name, params, returns: returns.trim(), source, asTypes, asReturn });
+    // A bool result crosses the boundary as an i32 (0 or 1): the exports are called raw, without the glue's cast.
+    const tsReturn = asReturn === 'bool' ? 'number' : returns.trim();
+    functions.push({ name, params, returns: tsReturn, source, asTypes, asReturn });
   }
   return functions;
 }

@@ -17,7 +17,23 @@ import { CONV, CONV_MAP, JOB } from './worker.js';
 export const WEIGHT_GRAD_CHUNK = 16;
 
 /** Window2d's fields in the order the wasm kernels take them. */
-export function windowArgs(w: Window2d): number[] {
+/** Window2d's twelve fields in the order the kernels take them (inH … dilationW). */
+export type WindowArgs = readonly [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+export function windowArgs(w: Window2d): WindowArgs {
   return [
     w.inH,
     w.inW,

@@ -15,15 +15,15 @@ import { inWholeVectors, input, output, stage } from './staging.js';
 
 const MAX_DIMS = 4; // the wasm binary kernel walks four dims
 
+/** Four sizes or strides, outermost first, as the binary kernel takes them. */
+type Dims4 = [number, number, number, number];
+
 /**
  * The fewest dims that walk `shape` in the same order: size-1 dims dropped and neighbours merged where every
  * operand's strides are contiguous across them. Returns [sizes, strides per operand], padded in front to
  * MAX_DIMS, or null when more dims remain.
  */
-export function mergeDims(
-  shape: Shape,
-  strides: readonly (readonly number[])[],
-): [number[], number[][]] | null {
+export function mergeDims(shape: Shape, strides: readonly (readonly number[])[]): [Dims4, Dims4[]] | null {
   const sizes: number[] = [];
   const merged: number[][] = strides.map(() => []);
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -41,11 +41,11 @@ export function mergeDims(
     sizes.unshift(1);
     for (const s of merged) s.unshift(0);
   }
-  return [sizes, merged];
+  return [sizes as Dims4, merged as Dims4[]];
 }
 
 /** mergeDims' answer for operands of the output's shape: one contiguous run. */
-const SAME_SHAPE = (n: number): [number[], number[][]] => [
+const SAME_SHAPE = (n: number): [Dims4, Dims4[]] => [
   [1, 1, 1, n],
   [
     [0, 0, 0, 1],

@@ -74,7 +74,7 @@ export interface KernelExports {
   /** assembly/reduce.ts: softmax(x: usize, out: usize, outer: i32, size: i32, inner: i32, log: bool): void */
   softmax(x: number, out: number, outer: number, size: number, inner: number, log: boolean): void;
   /** assembly/reduce.ts: hasNaN(x: usize, n: i32): bool */
-  hasNaN(x: number, n: number): boolean;
+  hasNaN(x: number, n: number): number;
   /** assembly/conv.ts: im2col(x: usize, images: i32, channels: i32, cols: usize, inH: i32, inW: i32, outH: i32, outW: i32, kernelH: i32, kernelW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32, dilationH: i32, dilationW: i32): void */
   im2col(
     x: number,

@@ -2,9 +2,9 @@
 import { RELAXED_SIMD_WASM, SIMD_WASM } from './kernels.generated.js';
 import { ResidentStorage } from './arena-storage.js';
 import type { WasmFeatures } from './probe.js';
-import type { KernelExports } from './kernel-types.js';
+import type { KernelExports } from './kernel-exports.generated.js';
 
-export type { ConvForwardKernel, ConvKernel, KernelExports } from './kernel-types.js';
+export type { KernelExports } from './kernel-exports.generated.js';
 
 const PAGE = 65536;
 const ALIGN = 64; // cache-line alignment for every region handed to a kernel
