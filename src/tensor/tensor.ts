@@ -375,4 +375,5 @@ export class Tensor extends TensorOpMethods {
   }
 }
 
+// The op methods Tensor inherits (methods.ts imports ops only as types, to stay out of the import cycle) call this.
 bindTensorOps(ops);
