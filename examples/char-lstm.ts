@@ -2,7 +2,7 @@
 // Run: npx tsx examples/char-lstm.ts [TEXT_FILE]   (default: /usr/share/games/fortunes/fortunes from Debian's
 // fortunes-min). EXAMPLE_QUICK=1 trains a small model for 40 steps, as the examples test does.
 import { readFileSync } from 'node:fs';
-import { Generator, Tensor, manualSeed, nn, noGrad, optim } from 'neurite';
+import { Generator, Tensor, manualSeed, nn, noGrad, optim, train } from 'neurite';
 
 manualSeed(0);
 const path = process.argv[2] ?? '/usr/share/games/fortunes/fortunes';
@@ -99,6 +99,8 @@ for (let step = 0; step < steps; step++) {
   loss.backward();
   nn.utils.clipGradNorm_(model.parameters(), 1.0);
   optimizer.step();
+  // Now and then let the event loop turn: the wasm backend then gets dead tensors' memory back (fit() does this).
+  await train.yieldToEventLoop();
 }
 report(steps);
 console.log(`trained ${steps} steps in ${((performance.now() - started) / 1000).toFixed(1)} s`);
