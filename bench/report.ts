@@ -239,11 +239,15 @@ export interface Target {
   mine?: Library;
 }
 
+/**
+ * The open issues' targets (issue 11, storage: tiny ≥ 5×, MLP and LeNet ≥ 0.6× PyTorch; issue 16, sequence models:
+ * LSTM ≥ 0.5×), and those of version 0.1 that still hold (MLP ≥ 5× tfjs-wasm, matmul ≥ 1× and 1.7× with threads).
+ */
 export const TARGETS: readonly Target[] = [
-  { workload: 'tiny', other: 'pytorch', factor: 3 },
+  { workload: 'tiny', other: 'pytorch', factor: 5 },
   { workload: 'mlp', other: 'tfjs-wasm', factor: 5 },
-  { workload: 'mlp', other: 'pytorch', factor: 0.5 },
-  { workload: 'lenet', other: 'pytorch', factor: 0.5 },
+  { workload: 'mlp', other: 'pytorch', factor: 0.6 },
+  { workload: 'lenet', other: 'pytorch', factor: 0.6 },
   { workload: 'lstm', other: 'pytorch', factor: 0.5 },
   { workload: 'matmul', other: 'tfjs-wasm', factor: 1 },
   { workload: 'matmul', other: 'tfjs-wasm', factor: 1.7, mine: 'wasm + threads' },
