@@ -28,6 +28,9 @@ const T3 = 16;
 const T4 = 17;
 const TANH_SMALL = 18; // below this |x| tanh takes the polynomial
 const TWO = 19;
+const MAGIC_BIASED = 20; // 1.5·2²³ + 127: as MAGIC, with the exponent bias added to n in the low bits
+const EXP_NEG_FAST_MIN = 21; // from here up to 0, e^x and 2ⁿ are normal floats
+const SIGN = 22; // −0: only the sign bit
 // prettier-ignore
 const CONSTANTS = memory.data<f32>(
   [
@@ -51,6 +54,9 @@ const CONSTANTS = memory.data<f32>(
     -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1,
     0.625, 0.625, 0.625, 0.625,
     2, 2, 2, 2,
+    12583039, 12583039, 12583039, 12583039,
+    -87, -87, -87, -87,
+    -0.0, -0.0, -0.0, -0.0,
   ],
   16,
 );
@@ -96,18 +102,49 @@ export function expVec(x: v128): v128 {
 }
 
 /**
+ * e^z for z in [−87, 0] (or NaN, which stays NaN): expVec's polynomial with 2ⁿ built in one shift, since neither
+ * overflow nor subnormal results can occur there. Same bits as expVec on that range.
+ */
+function expNonPositiveVec(z: v128): v128 {
+  const magic = constant(MAGIC_BIASED);
+  const t = mulAdd(z, constant(LOG2E), magic); // n + 127 in the low mantissa bits
+  const scale = i32x4.shl(t, 23); // 2ⁿ: the exponent field is n + 127, the mantissa's higher bits shift out
+  const n = f32x4.sub(t, magic);
+  let r = mulAdd(n, constant(NEG_LN2_HI), z);
+  r = mulAdd(n, constant(NEG_LN2_LO), r);
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const q0 = mulAdd(constant(P0), r, constant(P1));
+  const q1 = mulAdd(constant(P2), r, constant(P3));
+  const q2 = mulAdd(constant(P4), r, constant(P5));
+  const p = mulAdd(q0, r4, mulAdd(q1, r2, q2));
+  const em1 = mulAdd(p, r2, r); // e^r − 1
+  return mulAdd(em1, scale, scale); // 2ⁿ·e^r, exact scaling of the rounded 1 + (e^r − 1)
+}
+
+/** Whether any lane of z (from −|x|) is below the range of expNonPositiveVec (NaN is not). */
+function belowFastExp(z: v128): bool {
+  return i32x4.bitmask(f32x4.lt(z, constant(EXP_NEG_FAST_MIN))) != 0;
+}
+
+/**
  * The logistic function, stably: with e = e^(−|x|) and s = e/(1 + e), s below 0 and 1 − s from 0 up. (1 − s
  * rather than 1/(1 + e): 1 + e rounds e away in float32 from x ≈ 16.6, and σ would reach exactly 1 much
- * earlier than the js kernel's, which makes log(1 − σ) −∞.)
+ * earlier than the js kernel's, which makes log(1 − σ) −∞.) e comes from expNonPositiveVec unless a lane has
+ * |x| > 87 (σ subnormal or 1) or ±∞, which take expVec (measured on 1000×1000: 1.55 → 1.1 ms). NaN stays NaN.
  */
 export function sigmoidVec(x: v128): v128 {
-  const e = inline.always(expVec(f32x4.neg(f32x4.abs(x))));
+  const z = v128.or(x, constant(SIGN)); // −|x|
+  const e = belowFastExp(z) ? inline.always(expVec(z)) : inline.always(expNonPositiveVec(z));
   const one = constant(ONE);
   const s = f32x4.div(e, f32x4.add(one, e));
   return v128.bitselect(f32x4.sub(one, s), s, f32x4.ge(x, f32x4.splat(0)));
 }
 
-/** tanh: Cephes' odd polynomial for |x| < 0.625, else sign(x)·(1 − 2/(e^(2|x|) + 1)). */
+/**
+ * tanh: Cephes' odd polynomial for |x| < 0.625, else sign(x)·(1 − e)/(1 + e) with e = e^(−2|x|) from
+ * expNonPositiveVec (−2|x| held at −87 or above: tanh is 1 in float32 from |x| ≈ 9; NaN passes the hold).
+ */
 export function tanhVec(x: v128): v128 {
   const ax = f32x4.abs(x);
   const z = f32x4.mul(x, x);
@@ -116,9 +153,11 @@ export function tanhVec(x: v128): v128 {
   p = mulAdd(p, z, constant(T3));
   p = mulAdd(p, z, constant(T4));
   const small = mulAdd(f32x4.mul(p, z), x, x);
-  const e = inline.always(expVec(f32x4.add(ax, ax)));
+  const negAx = v128.or(x, constant(SIGN));
+  // pmax(a, b) = a < b ? b : a keeps a NaN a (one instruction on x64, where f32x4.max takes eight)
+  const e = inline.always(expNonPositiveVec(f32x4.pmax(f32x4.add(negAx, negAx), constant(EXP_NEG_FAST_MIN))));
   const one = constant(ONE);
-  const large = f32x4.sub(one, f32x4.div(constant(TWO), f32x4.add(e, one)));
-  const signed = v128.or(large, v128.and(x, i32x4.splat(0x80000000)));
+  const large = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
+  const signed = v128.or(large, v128.and(x, constant(SIGN)));
   return v128.bitselect(small, signed, f32x4.lt(ax, constant(TANH_SMALL)));
 }

@@ -419,7 +419,9 @@ for (const [label, backend] of VARIANTS) {
     const binaryOps = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'lt'] as const;
     const broadcasts: [number[], number[], number[]][] = [
       [[4099], [4099], [4099]], // same shape, odd tail
+      [[4119], [4119], [4119]], // same shape: cache lines, one more vector, then three elements
       [[64, 33], [33], [64, 33]], // bias row
+      [[64, 29], [29], [64, 29]], // bias row: a cache line, three vectors and an element per row
       [
         [32, 16, 9, 9],
         [16, 1, 1],

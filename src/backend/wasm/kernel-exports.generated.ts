@@ -132,6 +132,15 @@ export interface KernelExports {
     dilationH: number,
     dilationW: number,
   ): void;
+  /** assembly/conv.ts: maxPool2dBackward(gradOut: usize, indices: usize, planes: i32, positions: i32, inPlane: i32, gradIn: usize): i32 */
+  maxPool2dBackward(
+    gradOut: number,
+    indices: number,
+    planes: number,
+    positions: number,
+    inPlane: number,
+    gradIn: number,
+  ): number;
   /** assembly/convolution.ts: conv2dForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, channels: i32, outChannels: i32, groups: i32, cols: usize, scratch: usize, bias: usize, inH: i32, inW: i32, outH: i32, outW: i32, kernelH: i32, kernelW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32, dilationH: i32, dilationW: i32): void */
   conv2dForward(
     x: number,
