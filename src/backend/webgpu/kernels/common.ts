@@ -1,5 +1,5 @@
 // @file What the WGSL kernel files share beyond context.ts: the one-thread-per-element entry and special floats.
-import { UniformWords, WGSL_FLAT_INDEX, workgroupsFor } from '../context.js';
+import { UniformWords, WGSL_FLAT_INDEX, workgroupsFor, type GpuBinding } from '../context.js';
 
 /** Threads per workgroup of the one-thread-per-element kernels. */
 export const WORKGROUP = 256;
@@ -37,4 +37,29 @@ export function uniforms(): UniformWords {
 /** The finished words of `words`, padded to a 16-byte multiple as a uniform buffer binding expects. */
 export function pack(words: UniformWords): Uint32Array {
   return words.align4().finish();
+}
+
+/**
+ * The storage bindings of one dispatch with their WGSL declarations, numbered in the order added; the uniform
+ * struct `Params`, when the kernel has one, follows as `pm` at the next binding (as GpuContext.dispatch binds it).
+ */
+export class ShaderBindings {
+  readonly list: GpuBinding[] = [];
+  private readonly lines: string[] = [];
+
+  /** Adds `binding` as `var<storage, access> name: array<type>`. */
+  add(name: string, binding: GpuBinding, type: 'f32' | 'i32' | 'u32', access: 'read' | 'read_write'): this {
+    this.lines.push(
+      `@group(0) @binding(${this.list.length}) var<storage, ${access}> ${name}: array<${type}>;`,
+    );
+    this.list.push(binding);
+    return this;
+  }
+
+  /** The declarations, with `struct Params { fields }` bound as `pm` after the storage arrays. */
+  declarations(fields: string): string {
+    return `struct Params { ${fields} }
+${this.lines.join('\n')}
+@group(0) @binding(${this.list.length}) var<uniform> pm: Params;`;
+  }
 }

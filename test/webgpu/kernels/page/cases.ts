@@ -1,7 +1,9 @@
 // @file Every kernel case the page can run, by name (the runner in Node lists the same names).
 import type { KernelCase } from './check.js';
+import { lossCases } from './loss-cases.js';
 import { matmulCases } from './matmul-cases.js';
 
 export const allCases: Record<string, KernelCase> = {
   ...matmulCases,
+  ...lossCases,
 };

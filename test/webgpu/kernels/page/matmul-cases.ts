@@ -74,6 +74,19 @@ async function allFlags(device: GPUDevice, m: number, k: number, n: number): Pro
   return all(results);
 }
 
+/** x·xᵀ: both operands are one array (bound twice). */
+async function checkSelfProduct(device: GPUDevice): Promise<CaseResult> {
+  const x = uniform(generator(5), 6 * 9);
+  const out = new Float32Array(36);
+  const ctx = new TestContext(device);
+  matmul(ctx, x, [0], x, [0], out, 6, 9, 6, false, true);
+  await ctx.download();
+  await ctx.dispose();
+  const expected = new Float64Array(36);
+  jsMatmul(widen(x), [0], widen(x), [0], expected, 6, 9, 6, false, true);
+  return compare('matmul x·xᵀ', out, expected, (i) => 11 * F32_EPS * (1 + Math.abs(expected[i]!)) * 9);
+}
+
 export const matmulCases: Record<string, KernelCase> = {
   'matmul 1×1×1': (device) => allFlags(device, 1, 1, 1),
   'matmul ragged 3×5×7': (device) => allFlags(device, 3, 5, 7),
@@ -90,6 +103,7 @@ export const matmulCases: Record<string, KernelCase> = {
       await checkProduct(device, 10, single(1, 300, 129)),
       await checkProduct(device, 11, single(17, 200, 1)),
     ]),
+  'matmul of an array with itself': (device) => checkSelfProduct(device),
   'matmul k = 0 writes zeros': (device) => checkProduct(device, 12, single(5, 0, 6)),
   'matmul batched with a shared right operand and odd offsets': (device) =>
     checkProduct(device, 13, {

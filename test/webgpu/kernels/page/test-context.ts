@@ -55,6 +55,8 @@ export class TestContext implements GpuContext {
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
       const module = this.device.createShaderModule({ code: wgsl() });
+      // The layout follows the shader's declarations (read-only or read-write storage), so a kernel must bind
+      // exactly the arrays its shader uses.
       pipeline = this.device.createComputePipeline({
         layout: 'auto',
         compute: { module, entryPoint: 'main' },
