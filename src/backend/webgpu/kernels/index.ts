@@ -3,6 +3,7 @@ import type { Backend } from '../../types.js';
 import type { GpuContext } from '../context.js';
 import * as loss from './loss.js';
 import { matmul } from './matmul.js';
+import { optimizerStep } from './optim.js';
 import { softmax } from './softmax.js';
 
 /**
@@ -14,6 +15,7 @@ export function gpuKernels(ctx: GpuContext): Partial<Backend> {
     matmul: (a, aOffsets, b, bOffsets, out, m, k, n, transA, transB) =>
       matmul(ctx, a, aOffsets, b, bOffsets, out, m, k, n, transA, transB),
     softmax: (x, out, outer, size, inner, log) => softmax(ctx, x, out, outer, size, inner, log),
+    optimizerStep: (update, param, grad, state) => optimizerStep(ctx, update, param, grad, state),
     classIndexLoss: (spec, x, labels, weight, normalisers, losses, sums) =>
       loss.classIndexLoss(ctx, spec, x, labels, weight, normalisers, losses, sums),
     classIndexLossBackward: (spec, x, labels, weight, normalisers, g, out) =>

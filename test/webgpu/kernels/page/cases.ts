@@ -2,8 +2,10 @@
 import type { KernelCase } from './check.js';
 import { lossCases } from './loss-cases.js';
 import { matmulCases } from './matmul-cases.js';
+import { optimCases } from './optim-cases.js';
 
 export const allCases: Record<string, KernelCase> = {
   ...matmulCases,
   ...lossCases,
+  ...optimCases,
 };
