@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
-    include: ['test/web/**/*.e2e.ts'],
+    // test/webgpu/: the webgpu backend's suites in the same chromium, with WebGPU on (SwiftShader without a GPU).
+    include: ['test/web/**/*.e2e.ts', 'test/webgpu/**/*.e2e.ts'],
     // One build of the playground for every file that uses test/web/e2e-harness.ts.
     globalSetup: ['test/web/e2e-global-setup.ts'],
     testTimeout: 120_000,

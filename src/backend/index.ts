@@ -3,6 +3,7 @@ import { ValueError } from '../errors.js';
 import { setResidentAllocator } from '../tensor/dtype.js';
 import { jsBackend } from './js/index.js';
 import type { Backend } from './types.js';
+import type { WebGpuBackend } from './webgpu/index.js';
 import { ResidentStorage, type ResidentStats } from './wasm/arena-storage.js';
 import { createWasmBackend, createWasmBackendAsync, probeFeatures } from './wasm/index.js';
 
@@ -60,15 +61,64 @@ export function backend(): Backend {
   return active;
 }
 
-/** Name of the active backend: 'wasm' where WebAssembly SIMD is available, else 'js'. */
+/** Name of the active backend: 'wasm' where WebAssembly SIMD is available, else 'js' (or 'webgpu' once set). */
 export function getBackend(): string {
   return active.name;
 }
 
-/** Selects a registered backend by name ('js', the reference, or 'wasm'). */
-export function setBackend(name: string): void {
-  activate(lookup(name, 'setBackend'));
+/** Counts setBackend calls, so a switch that finishes later yields to any call made meanwhile. */
+let switches = 0;
+
+/**
+ * Selects a backend by name: 'js' (the reference), 'wasm' (SIMD kernels), or 'webgpu' (compute shaders;
+ * browsers with WebGPU). `setBackend('webgpu')` is asynchronous: it requests an adapter and a device the first
+ * time, and rejects with a NeuriteError where `navigator.gpu` or an adapter is missing (Node today).
+ *
+ * Leaving webgpu is asynchronous too: the returned promise resolves once every array whose newest values are
+ * on the GPU has been downloaded, and only then does the new backend take over (until then ops keep running on
+ * webgpu, so nothing reads a stale host copy). From js or wasm to js or wasm the switch is immediate.
+ */
+export function setBackend(name: 'webgpu'): Promise<void>;
+export function setBackend(name: string): void | Promise<void>;
+export function setBackend(name: string): void | Promise<void> {
   chosen = true;
+  const generation = ++switches;
+  if (name === 'webgpu') return activateWebGpu(generation);
+  const next = lookup(name, 'setBackend');
+  if (active.name === 'webgpu' && next !== active) return leaveWebGpu(active as WebGpuBackend, next, generation);
+  activate(next);
+}
+
+async function activateWebGpu(generation: number): Promise<void> {
+  let gpu = registry.get('webgpu') as WebGpuBackend | undefined;
+  if (gpu === undefined || gpu.context.batch.isLost) {
+    const { createWebGpuBackend } = await import('./webgpu/index.js');
+    const created: WebGpuBackend = await createWebGpuBackend({
+      isActive: () => active === created,
+      foreignMemory: wasmMemoryBuffers(),
+    });
+    registry.set('webgpu', created);
+    gpu = created;
+  }
+  if (generation !== switches || active === gpu) return;
+  gpu.invalidate(); // the other backend may have written host copies that the GPU saw before
+  activate(gpu);
+}
+
+async function leaveWebGpu(gpu: WebGpuBackend, next: Backend, generation: number): Promise<void> {
+  while (!gpu.context.batch.isLost && gpu.context.storage.deviceNewerCount > 0) await gpu.syncToHost();
+  if (generation !== switches || active !== gpu) return;
+  gpu.invalidate();
+  activate(next);
+}
+
+/** The wasm backend's linear memory: the webgpu backend reads arrays there through uploads only. */
+function wasmMemoryBuffers(): ArrayBufferLike[] {
+  const resident = registry.get('wasm')?.resident;
+  const probe = resident?.float32(resident.minElements, false);
+  if (!resident || !probe) return [];
+  resident.release(probe);
+  return [probe.buffer];
 }
 
 /** Makes a backend selectable with setBackend. */

@@ -1,5 +1,6 @@
 // @file Strided layouts: contiguity, PyTorch's view-stride rule, and the gather/scatter loops between a strided view and a row-major array.
 import type { TypedArray } from './dtype.js';
+import { hostGate } from './host-gate.js';
 import { stridesOf } from './shape.js';
 
 /** How a view indexes its base array: element i₀,…,iₙ₋₁ sits at offset + Σ iₖ·strides[k]. */
@@ -134,6 +135,7 @@ export function gatherStrided<T extends TypedArray>(
   layout: StridedLayout,
   out: T,
 ): T {
+  if (hostGate !== null && hostGate.gather(base, shape, layout, out)) return out;
   let at = 0;
   forEachRow(shape, layout, (start, count, step) => {
     if (step === 1 && count > 16) out.set(base.subarray(start, start + count) as T, at);
@@ -151,6 +153,7 @@ export function scatterStrided(
   shape: readonly number[],
   layout: StridedLayout,
 ): void {
+  if (hostGate !== null && hostGate.scatter(values, base, shape, layout)) return;
   let at = 0;
   forEachRow(shape, layout, (start, count, step) => {
     if (step === 1 && count > 16) base.set(values.subarray(at, at + count) as Float64Array, start);

@@ -1,10 +1,11 @@
 // @file erf against PyTorch fixtures (every range of the approximation, ±0, ±inf, NaN), gradcheck, method.
 import { describe, expect, it } from 'vitest';
 import { erf, gradcheck, randn, tensor } from '../../src/index.js';
-import { goldenSuite, type Runner } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
+import { SPECIAL_RUNNERS } from './runners/special.js';
 
-const RUNNERS: Record<string, Runner> = { erf: ([x]) => erf(x!) };
+const RUNNERS = SPECIAL_RUNNERS;
 goldenSuite('special', RUNNERS);
 goldenOnBothBackends('special', RUNNERS, (name) => name === 'erf/ranges_float32');
 

@@ -1,14 +1,11 @@
 // @file tril and triu against PyTorch fixtures, gradcheck, Tensor methods and errors.
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError, gradcheck, randn, tensor, tril, triu } from '../../src/index.js';
-import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
+import { TRIANGULAR_RUNNERS } from './runners/triangular.js';
 
-const diagonal = (p: Params): number | undefined => p.diagonal as number | undefined;
-const RUNNERS: Record<string, Runner> = {
-  tril: ([x], p) => tril(x!, diagonal(p)),
-  triu: ([x], p) => triu(x!, diagonal(p)),
-};
+const RUNNERS = TRIANGULAR_RUNNERS;
 goldenSuite('triangular', RUNNERS);
 goldenOnBothBackends('triangular', RUNNERS, (name) => /\/(batched|inf_nan)$/.test(name));
 

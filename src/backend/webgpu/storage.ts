@@ -1,0 +1,272 @@
+// @file Where each typed array's newest values are: its GPU copy, one per ArrayBuffer, with 'host' | 'device' | 'synced' state.
+import { NeuriteError } from '../../errors.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { CommandBatch } from './batch.js';
+import { BufferPool } from './buffer-pool.js';
+
+/** Which side holds the newest values: the host array, the GPU buffer, or both (equal). */
+export type Residence = 'host' | 'device' | 'synced';
+
+/** The host element type of a region; on the GPU every element is 4 bytes (f32, i32 or u32). */
+type HostKind = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** The GPU copy of one whole host ArrayBuffer. */
+interface Region {
+  readonly kind: HostKind;
+  /** Elements of the whole ArrayBuffer. */
+  readonly length: number;
+  readonly gpu: GPUBuffer;
+  state: Residence;
+  /** GPU writes so far; a download marks the region 'synced' only if none happened meanwhile. */
+  writes: number;
+  /** The storage's epoch when the state was last valid (see DeviceStorage.invalidate). */
+  epoch: number;
+}
+
+const GPU_STORAGE_USAGE = 0x80 /* STORAGE */ | 0x04 /* COPY_SRC */ | 0x08; /* COPY_DST */
+const MAP_READ_USAGE = 0x01 /* MAP_READ */ | 0x08; /* COPY_DST */
+
+export function hostKind(arr: TypedArray): HostKind {
+  if (arr instanceof Float32Array) return 'float32';
+  if (arr instanceof Float64Array) return 'float64';
+  if (arr instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+/** A view of `buffer` of `kind` over elements [start, start + count). */
+function hostView(buffer: ArrayBufferLike, kind: HostKind, start: number, count: number): TypedArray {
+  switch (kind) {
+    case 'float32':
+      return new Float32Array(buffer, start * 4, count);
+    case 'float64':
+      return new Float64Array(buffer, start * 8, count);
+    case 'int32':
+      return new Int32Array(buffer, start * 4, count);
+    case 'bool':
+      return new Uint8Array(buffer, start, count);
+  }
+}
+
+/** The 32-bit words the GPU holds for host values: float64 rounded to f32, bool widened to u32. */
+export function gpuWords(values: TypedArray): Float32Array | Int32Array | Uint32Array {
+  if (values instanceof Float64Array) return Float32Array.from(values);
+  if (values instanceof Uint8Array) return Uint32Array.from(values);
+  return values as Float32Array | Int32Array;
+}
+
+/**
+ * The GPU side of tensor storage. Typed arrays stay the handles: each plain ArrayBuffer that a kernel touches
+ * gets one GPU buffer of the same elements (4 bytes each) and a Residence. Inputs upload a host-newer copy;
+ * outputs make the GPU copy the newest; `download` brings it back. The GPU buffer returns to the pool when
+ * the ArrayBuffer is collected or its tensor disposed.
+ *
+ * Memory that is not the array's own (the wasm backend's linear memory, registered with `addForeignMemory`)
+ * never gets a region: its arrays are uploaded on every use as inputs and cannot be GPU outputs.
+ */
+export class DeviceStorage {
+  private readonly regions = new WeakMap<ArrayBufferLike, Region>();
+  private readonly foreign = new WeakSet<ArrayBufferLike>();
+  /** Regions whose newest values are only on the GPU, with their host buffers, for syncAll. */
+  private readonly deviceNewer = new Map<Region, WeakRef<ArrayBufferLike>>();
+  readonly pool: BufferPool;
+  private epoch = 0;
+  private readonly finalizer: FinalizationRegistry<Region>;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly batch: CommandBatch,
+  ) {
+    this.pool = new BufferPool(device, GPU_STORAGE_USAGE, 256 << 20);
+    this.finalizer = new FinalizationRegistry((region) => this.drop(region));
+  }
+
+  /** Marks `buffer` as shared memory (wasm linear memory): its arrays are never given a region. */
+  addForeignMemory(buffer: ArrayBufferLike): void {
+    this.foreign.add(buffer);
+  }
+
+  isForeign(arr: TypedArray): boolean {
+    return this.foreign.has(arr.buffer);
+  }
+
+  /** The region of `buffer`, its state reset to 'host' when another backend ran since it was last valid. */
+  private lookup(buffer: ArrayBufferLike): Region | undefined {
+    const region = this.regions.get(buffer);
+    if (region !== undefined && region.epoch !== this.epoch) {
+      region.epoch = this.epoch;
+      region.state = 'host';
+    }
+    return region;
+  }
+
+  /**
+   * Forgets every GPU copy's state (each counts as stale): called when another backend takes over, after
+   * syncAll, since its kernels write host copies without telling this storage.
+   */
+  invalidate(): void {
+    this.epoch++;
+    this.deviceNewer.clear();
+  }
+
+  /** Where `arr`'s newest values are; 'host' for an array the GPU never saw. */
+  residence(arr: TypedArray): Residence {
+    return this.lookup(arr.buffer)?.state ?? 'host';
+  }
+
+  /** The region of `arr`'s ArrayBuffer, created (state 'host') on first use. */
+  region(arr: TypedArray, op: string): Region {
+    const buffer = arr.buffer;
+    let region = this.lookup(buffer);
+    const kind = hostKind(arr);
+    if (region === undefined) {
+      if (this.foreign.has(buffer)) {
+        throw new NeuriteError(op, 'webgpu: storage in the wasm backend’s memory has no GPU copy (internal)');
+      }
+      const length = buffer.byteLength / arr.BYTES_PER_ELEMENT;
+      const gpu = this.pool.acquire(Math.max(4, Math.ceil(length) * 4));
+      region = { kind, length, gpu, state: 'host', writes: 0, epoch: this.epoch };
+      this.regions.set(buffer, region);
+      this.finalizer.register(buffer, region, region);
+    } else if (region.kind !== kind) {
+      throw new NeuriteError(op, `webgpu: one buffer viewed as ${region.kind} and as ${kind} storage`);
+    }
+    return region;
+  }
+
+  /** Element index of `arr`'s first element in its region. */
+  static elementOffset(arr: TypedArray): number {
+    return arr.byteOffset / arr.BYTES_PER_ELEMENT;
+  }
+
+  /** Makes the GPU copy current for reading (uploads the whole host buffer when the host is newer). */
+  prepareRead(arr: TypedArray, op: string): Region {
+    const region = this.region(arr, op);
+    if (region.state === 'host') {
+      this.upload(arr.buffer, region);
+      region.state = 'synced';
+    }
+    return region;
+  }
+
+  /** Makes the GPU copy the newest for a write of `arr` (keeping the rest of a partly written buffer). */
+  prepareWrite(arr: TypedArray, op: string): Region {
+    const region = this.region(arr, op);
+    if (region.state === 'host' && arr.length !== region.length) this.upload(arr.buffer, region);
+    this.markDevice(region, arr.buffer);
+    return region;
+  }
+
+  private markDevice(region: Region, buffer: ArrayBufferLike): void {
+    region.state = 'device';
+    region.writes++;
+    if (!this.deviceNewer.has(region)) this.deviceNewer.set(region, new WeakRef(buffer));
+  }
+
+  private upload(buffer: ArrayBufferLike, region: Region): void {
+    // Commands recorded earlier may still read the old values: submit them before the queue write lands.
+    if (this.batch.pending) this.batch.flush();
+    const words = gpuWords(hostView(buffer, region.kind, 0, Math.floor(region.length)));
+    this.device.queue.writeBuffer(region.gpu, 0, words.buffer, words.byteOffset, words.byteLength);
+  }
+
+  /**
+   * Throws unless the host copy of `arr` is current (a host read of GPU-newer values would be stale). `op`
+   * names the reader; the message names the async read.
+   */
+  checkHostCurrent(arr: TypedArray, op: string): void {
+    const region = this.lookup(arr.buffer);
+    if (region !== undefined && region.state === 'device') {
+      throw new NeuriteError(
+        op,
+        'the newest values of this tensor are on the GPU (webgpu backend) and this op reads them on the host: ' +
+          'await t.data() first, or use an op with a GPU kernel',
+      );
+    }
+  }
+
+  /** Records that the host wrote `arr` (the GPU copy is stale); throws if the GPU held newer values. */
+  hostWrote(arr: TypedArray, op: string): void {
+    const region = this.lookup(arr.buffer);
+    if (region === undefined) return;
+    this.checkHostCurrent(arr, op);
+    region.state = 'host';
+    this.deviceNewer.delete(region);
+  }
+
+  /** Records that the host replaced every value of `arr`'s buffer: the GPU copy is stale, whatever it held. */
+  markHostNewer(arr: TypedArray): void {
+    const region = this.lookup(arr.buffer);
+    if (region === undefined) return;
+    region.state = 'host';
+    this.deviceNewer.delete(region);
+  }
+
+  /** Copies `arr`'s values to a fresh host array, downloading them when the GPU holds the newest. */
+  async download(arr: TypedArray, op: string): Promise<TypedArray> {
+    const region = this.lookup(arr.buffer);
+    if (region === undefined || region.state !== 'device') return arr.slice();
+    await this.syncRegion(arr.buffer, region, op);
+    return arr.slice();
+  }
+
+  /** Downloads every region whose newest values are on the GPU (before leaving the backend). */
+  async syncAll(op: string): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const [region, ref] of this.deviceNewer) {
+      const buffer = ref.deref();
+      if (buffer === undefined || region.state !== 'device') this.deviceNewer.delete(region);
+      else pending.push(this.syncRegion(buffer, region, op));
+    }
+    await Promise.all(pending);
+  }
+
+  /** How many arrays hold values that only the GPU has. */
+  get deviceNewerCount(): number {
+    let count = 0;
+    for (const region of this.deviceNewer.keys()) if (region.state === 'device') count++;
+    return count;
+  }
+
+  private async syncRegion(buffer: ArrayBufferLike, region: Region, op: string): Promise<void> {
+    this.batch.checkHealthy(op);
+    const bytes = Math.max(4, Math.ceil(region.length) * 4);
+    const staging = this.device.createBuffer({ size: bytes, usage: MAP_READ_USAGE });
+    const encoder = this.batch.record(op);
+    encoder.copyBufferToBuffer(region.gpu, 0, staging, 0, bytes);
+    const writes = region.writes;
+    this.batch.flush();
+    try {
+      await this.batch.unlessLost(op, staging.mapAsync(1 /* GPUMapMode.READ */));
+      this.batch.checkHealthy(op);
+      const words = staging.getMappedRange();
+      const count = Math.floor(region.length);
+      const host = hostView(buffer, region.kind, 0, count);
+      if (region.kind === 'float32') host.set(new Float32Array(words, 0, count));
+      else if (region.kind === 'float64') host.set(new Float32Array(words, 0, count));
+      else if (region.kind === 'int32') host.set(new Int32Array(words, 0, count));
+      else host.set(new Uint32Array(words, 0, count));
+      if (region.writes === writes && region.state === 'device') {
+        region.state = 'synced';
+        this.deviceNewer.delete(region);
+      }
+    } finally {
+      if (!this.batch.isLost) staging.unmap();
+      staging.destroy();
+    }
+  }
+
+  /** Returns `arr`'s GPU buffer to the pool now (Tensor.dispose); the host array stays as it is. */
+  release(arr: TypedArray): boolean {
+    const region = this.lookup(arr.buffer);
+    if (region === undefined || arr.byteLength !== arr.buffer.byteLength) return false;
+    this.regions.delete(arr.buffer);
+    this.finalizer.unregister(region);
+    this.drop(region);
+    return true;
+  }
+
+  private drop(region: Region): void {
+    this.deviceNewer.delete(region);
+    this.batch.afterSubmit(() => this.pool.release(region.gpu));
+  }
+}

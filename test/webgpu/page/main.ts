@@ -1,0 +1,73 @@
+// @file The WebGPU test page: selects the webgpu backend, then answers the Node side's requests (golden families, scenarios).
+import { setBackend } from '../../../src/index.js';
+import { backend } from '../../../src/backend/index.js';
+import type { WebGpuBackend } from '../../../src/backend/webgpu/index.js';
+import type { GoldenCase, Runner } from '../../helpers/golden.js';
+import elementwise from '../../fixtures/elementwise.json' with { type: 'json' };
+import reduce from '../../fixtures/reduce.json' with { type: 'json' };
+import shape from '../../fixtures/shape.json' with { type: 'json' };
+import special from '../../fixtures/special.json' with { type: 'json' };
+import triangular from '../../fixtures/triangular.json' with { type: 'json' };
+import { ELEMENTWISE_RUNNERS } from '../../ops/runners/elementwise.js';
+import { REDUCE_RUNNERS } from '../../ops/runners/reduce.js';
+import { SHAPE_RUNNERS } from '../../ops/runners/shape.js';
+import { SPECIAL_RUNNERS } from '../../ops/runners/special.js';
+import { TRIANGULAR_RUNNERS } from '../../ops/runners/triangular.js';
+import { replayFixture, type CaseResult } from './replay.js';
+import { SCENARIOS, type ScenarioResult } from './scenarios.js';
+
+const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner> }> = {
+  elementwise: { cases: elementwise.cases, runners: ELEMENTWISE_RUNNERS },
+  reduce: { cases: reduce.cases, runners: REDUCE_RUNNERS },
+  shape: { cases: shape.cases, runners: SHAPE_RUNNERS },
+  special: { cases: special.cases, runners: SPECIAL_RUNNERS },
+  triangular: { cases: triangular.cases, runners: TRIANGULAR_RUNNERS },
+};
+
+export interface WebGpuSuite {
+  adapter: string;
+  gpuKernels: string[];
+  families: string[];
+  golden(family: string): Promise<CaseResult[]>;
+  scenarios: string[];
+  scenario(name: string): Promise<ScenarioResult>;
+}
+
+declare global {
+  interface Window {
+    webgpuSuite: WebGpuSuite;
+  }
+}
+
+async function start(): Promise<void> {
+  await setBackend('webgpu');
+  const gpu = backend() as WebGpuBackend;
+  const { vendor, architecture, description } = gpu.adapter;
+  window.webgpuSuite = {
+    adapter: [vendor, architecture, description].filter(Boolean).join(' / ') || 'unknown adapter',
+    gpuKernels: [...gpu.gpuKernelNames],
+    families: Object.keys(FAMILIES),
+    async golden(family) {
+      const { cases, runners } = FAMILIES[family]!;
+      await setBackend('webgpu');
+      return replayFixture(cases as GoldenCase[], runners);
+    },
+    scenarios: Object.keys(SCENARIOS),
+    async scenario(name) {
+      await setBackend('webgpu');
+      try {
+        return await SCENARIOS[name]!();
+      } catch (error) {
+        return {
+          ok: false,
+          detail: `threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        };
+      }
+    },
+  };
+  document.title = 'ready';
+}
+
+start().catch((error: unknown) => {
+  document.title = `failed: ${error instanceof Error ? error.message : String(error)}`;
+});
