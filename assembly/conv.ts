@@ -331,3 +331,34 @@ function maxPool2x2(
     }
   }
 }
+
+/**
+ * The adjoint of maxPool2d: gradIn[p·inPlane + indices[p, o]] += gradOut[p, o] for `planes` planes of
+ * `positions` outputs. Returns the number of indices outside [0, inPlane), which are skipped (the host throws),
+ * so a bad index never writes outside its plane.
+ */
+export function maxPool2dBackward(
+  gradOut: usize,
+  indices: usize,
+  planes: i32,
+  positions: i32,
+  inPlane: i32,
+  gradIn: usize,
+): i32 {
+  let bad = 0;
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = gradIn + ((<usize>p * <usize>inPlane) << 2);
+    const end = o + ((<usize>positions) << 2);
+    for (; o < end; o += 4) {
+      const index = load<i32>(indices + o);
+      if (<u32>index >= <u32>inPlane) {
+        bad++;
+        continue;
+      }
+      const at = plane + ((<usize>index) << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(gradOut + o));
+    }
+  }
+  return bad;
+}

@@ -5,7 +5,13 @@ import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/types.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { allocate, isFloat, promoteTypes, type DType, type FloatArray } from '../tensor/dtype.js';
+import {
+  allocateUninitialized,
+  isFloat,
+  promoteTypes,
+  type DType,
+  type FloatArray,
+} from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
@@ -118,7 +124,8 @@ function sameDType(t: Tensor, dtype: DType): Tensor {
 function convForward(x: Tensor, w: Tensor, geo: ConvGeometry, bias: Tensor | null = null): Tensor {
   const { images, outChannels, window } = geo;
   const dtype = x.dtype;
-  const out = allocate(dtype, images * outChannels * window.outH * window.outW) as FloatArray;
+  // The kernels overwrite their outputs (Backend.conv2d, conv2dInputGrad, conv2dWeightGrad): no clearing.
+  const out = allocateUninitialized(dtype, images * outChannels * window.outH * window.outW) as FloatArray;
   const b = bias ? (bias.storage as FloatArray) : null;
   backend().conv2d(x.storage as FloatArray, w.storage as FloatArray, b, out, geo);
   const result = new Tensor(out, [images, outChannels, window.outH, window.outW], dtype);
@@ -136,7 +143,7 @@ function convForward(x: Tensor, w: Tensor, geo: ConvGeometry, bias: Tensor | nul
 function convInputGrad(g: Tensor, w: Tensor, geo: ConvGeometry): Tensor {
   const { images, inChannels, window } = geo;
   const dtype = g.dtype;
-  const gradInput = allocate(dtype, images * inChannels * window.inH * window.inW) as FloatArray;
+  const gradInput = allocateUninitialized(dtype, images * inChannels * window.inH * window.inW) as FloatArray;
   backend().conv2dInputGrad(g.storage as FloatArray, w.storage as FloatArray, gradInput, geo);
   const result = new Tensor(gradInput, [images, inChannels, window.inH, window.inW], dtype);
   return record(result, 'conv2dInputGrad', [g, w], (h) => {
@@ -153,7 +160,10 @@ function convWeightGrad(x: Tensor, g: Tensor, geo: ConvGeometry): Tensor {
   const { inChannels, outChannels, groups, window } = geo;
   const dtype = g.dtype;
   const shape = [outChannels, inChannels / groups, window.kernelH, window.kernelW];
-  const gradWeight = allocate(dtype, shape[0]! * shape[1]! * shape[2]! * shape[3]!) as FloatArray;
+  const gradWeight = allocateUninitialized(
+    dtype,
+    shape[0]! * shape[1]! * shape[2]! * shape[3]!,
+  ) as FloatArray;
   backend().conv2dWeightGrad(x.storage as FloatArray, g.storage as FloatArray, gradWeight, geo);
   const result = new Tensor(gradWeight, shape, dtype);
   return record(result, 'conv2dWeightGrad', [x, g], (h) => {

@@ -5,7 +5,13 @@ import { exclusiveGrad } from '../autograd/exclusive.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { DTypeError } from '../errors.js';
-import { allocate, isFloat, promoteTypes, type DType, type FloatArray } from '../tensor/dtype.js';
+import {
+  allocateUninitialized,
+  isFloat,
+  promoteTypes,
+  type DType,
+  type FloatArray,
+} from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, mul, rsqrt, square, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
@@ -43,7 +49,8 @@ export function batchNormTraining(
   const outer = input.shape[0]!;
   const channels = input.shape[1]!;
   const inner = input.numel() / (outer * channels);
-  const out = allocate(dtype, input.numel()) as FloatArray;
+  // Every output of these kernels is overwritten (Backend.batchNorm, batchNormBackward, channelAffine).
+  const out = allocateUninitialized(dtype, input.numel()) as FloatArray;
   const mu = new Float64Array(channels);
   const variance = new Float64Array(channels);
   const invstd = new Float64Array(channels);
@@ -91,9 +98,9 @@ function batchNormGradFused(
   const channels = x.shape[1]!;
   const outer = x.shape[0]!;
   const inner = x.numel() / (outer * channels);
-  const gradInput = x.requiresGrad ? (allocate(dtype, x.numel()) as FloatArray) : null;
-  const gradWeight = gamma?.requiresGrad ? (allocate(dtype, channels) as FloatArray) : null;
-  const gradBias = allocate(dtype, channels) as FloatArray;
+  const gradInput = x.requiresGrad ? (allocateUninitialized(dtype, x.numel()) as FloatArray) : null;
+  const gradWeight = gamma?.requiresGrad ? (allocateUninitialized(dtype, channels) as FloatArray) : null;
+  const gradBias = allocateUninitialized(dtype, channels) as FloatArray;
   backend().batchNormBackward(
     g.storage as FloatArray,
     x.storage as FloatArray,
@@ -160,7 +167,7 @@ export function batchNormInference(
     scale[c] = (gamma ? gamma[c]! : 1) / Math.sqrt(sigma2[c]! + eps);
     shift[c] = (beta ? beta[c]! : 0) - mu[c]! * scale[c]!;
   }
-  const out = allocate(x.dtype, x.numel()) as FloatArray;
+  const out = allocateUninitialized(x.dtype, x.numel()) as FloatArray;
   backend().channelAffine(x.storage as FloatArray, outer, channels, inner, scale, shift, out);
   return new Tensor(out, x.shape, x.dtype);
 }

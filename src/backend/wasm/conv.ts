@@ -1,4 +1,5 @@
-// @file The wasm backend's window kernels: im2col, col2im and max pooling on float32.
+// @file The wasm backend's window kernels: im2col, col2im, max pooling and its adjoint on float32.
+import { ValueError } from '../../errors.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
@@ -58,5 +59,40 @@ export function wasmMaxPool2d(runtime: WasmRuntime, limits: WasmLimits): Backend
     const [xAt, outAt, indicesAt] = call.at;
     runtime.kernels.maxPool2d(xAt!, planes, outAt!, indicesAt!, ...windowArgs(w));
     call.finish();
+  };
+}
+
+export function wasmMaxPool2dBackward(
+  runtime: WasmRuntime,
+  limits: WasmLimits,
+): Backend['maxPool2dBackward'] {
+  return (gradOut, indices, planes, positions, inPlane, gradIn) => {
+    const outSize = planes * positions;
+    const inSize = planes * inPlane;
+    if (outSize < limits.minSize || !isF32(gradOut) || !isF32(gradIn)) {
+      jsBackend.maxPool2dBackward(gradOut, indices, planes, positions, inPlane, gradIn);
+      return;
+    }
+    // gradIn is added onto (not zeroed here); the indices (int32, never arena storage) are copied in.
+    const call = stage(runtime, [
+      input(gradOut.subarray(0, outSize)),
+      input(indices.subarray(0, outSize)),
+      inout(gradIn.subarray(0, inSize)),
+    ]);
+    const [gradOutAt, indicesAt, gradInAt] = call.at;
+    const bad = runtime.kernels.maxPool2dBackward(
+      gradOutAt!,
+      indicesAt!,
+      planes,
+      positions,
+      inPlane,
+      gradInAt!,
+    );
+    call.finish();
+    if (bad > 0)
+      throw new ValueError(
+        'maxPool2dBackward',
+        `${bad} of ${outSize} indices lie outside their planes of ${inPlane} elements`,
+      );
   };
 }

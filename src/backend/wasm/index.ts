@@ -1,7 +1,7 @@
 // @file The wasm backend: WebAssembly SIMD kernels where they pay off, the js kernels for everything else.
 import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
-import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from './conv.js';
+import { wasmCol2im, wasmIm2col, wasmMaxPool2d, wasmMaxPool2dBackward } from './conv.js';
 import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from './convolution.js';
 import { wasmBinary, wasmUnary, wasmUnaryGrad } from './elementwise.js';
 import { DEFAULT_LIMITS, type WasmLimits } from './limits.js';
@@ -41,6 +41,7 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
     im2col: wasmIm2col(runtime, limits),
     col2im: wasmCol2im(runtime, limits),
     maxPool2d: wasmMaxPool2d(runtime, limits),
+    maxPool2dBackward: wasmMaxPool2dBackward(runtime, limits),
     batchNorm: wasmBatchNorm(runtime, limits),
     batchNormBackward: wasmBatchNormBackward(runtime, limits),
     channelAffine: wasmChannelAffine(runtime, limits),
