@@ -47,8 +47,13 @@ export class ShaderBindings {
   readonly list: GpuBinding[] = [];
   private readonly lines: string[] = [];
 
-  /** Adds `binding` as `var<storage, access> name: array<type>`. */
-  add(name: string, binding: GpuBinding, type: 'f32' | 'i32' | 'u32', access: 'read' | 'read_write'): this {
+  /** Adds `binding` as `var<storage, access> name: array<type>` (atomic elements need read_write). */
+  add(
+    name: string,
+    binding: GpuBinding,
+    type: 'f32' | 'i32' | 'u32' | 'atomic<u32>',
+    access: 'read' | 'read_write',
+  ): this {
     this.lines.push(
       `@group(0) @binding(${this.list.length}) var<storage, ${access}> ${name}: array<${type}>;`,
     );

@@ -9,12 +9,13 @@ const COLUMNS = 4;
 const THREADS = 8;
 
 /**
- * Which stored operands one product reads and how its outputs combine with batch entries: output matrix z sums
- * the products of entries z + r·reduceStride for r < reduceCount (1 for an ordinary batched matmul), and adds
- * onto `out` instead of overwriting it when `accumulate`.
+ * How a product's outputs combine its batch entries: output matrix z (written at matrix firstOutput + z of
+ * `out`) sums the products of entries z + r·reduceStride for r < reduceCount (1 for an ordinary batched
+ * matmul), and adds onto `out` instead of overwriting it when `accumulate`.
  */
 export interface MatmulPlan {
   readonly outputs: number;
+  readonly firstOutput: number;
   readonly reduceCount: number;
   readonly reduceStride: number;
   readonly accumulate: boolean;
@@ -38,7 +39,13 @@ export function matmul(
   transA: boolean,
   transB: boolean,
 ): void {
-  const plan = { outputs: aOffsets.length, reduceCount: 1, reduceStride: 0, accumulate: false };
+  const plan = {
+    outputs: aOffsets.length,
+    firstOutput: 0,
+    reduceCount: 1,
+    reduceStride: 0,
+    accumulate: false,
+  };
   matmulPlanned(ctx, ctx.input(a), aOffsets, ctx.input(b), bOffsets, out, m, k, n, transA, transB, plan);
 }
 
@@ -82,7 +89,8 @@ export function matmulPlanned(
       .u32(entries)
       .u32(base)
       .u32(plan.reduceCount)
-      .u32(plan.reduceStride);
+      .u32(plan.reduceStride)
+      .u32(plan.firstOutput);
     ctx.dispatch(key, source, bindings, pack(words), [columns, rows, count]);
   }
 }
@@ -110,7 +118,7 @@ function matmulShader(transA: boolean, transB: boolean, accumulate: boolean): st
     Array.from({ length: count }, (_, i) => line(i)).join('\n    ');
   const assign = accumulate ? '+=' : '=';
   return /* wgsl */ `
-struct Params { m: u32, k: u32, n: u32, entries: u32, base: u32, reduceCount: u32, reduceStride: u32 }
+struct Params { m: u32, k: u32, n: u32, entries: u32, base: u32, reduceCount: u32, reduceStride: u32, firstOutput: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read> offsets: array<i32>;
@@ -138,7 +146,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wg: ve
       pb += ${bStep};
     }
   }
-  let outBase = matrix * pm.m * pm.n;
+  let outBase = (pm.firstOutput + matrix) * pm.m * pm.n;
   ${lines(ROWS, (r) => `store_row(outBase, i0 + ${r}u, j0, acc${r});`)}
 }
 

@@ -69,7 +69,8 @@ export function compare(
       continue;
     }
     const b = bound(i);
-    const ratio = Math.abs(a - e) / b;
+    const error = Math.abs(a - e);
+    const ratio = error === 0 ? 0 : error / b;
     if (!(ratio <= 1)) return mismatch(name, i, a, e, b);
     if (ratio > worstRatio) {
       worstRatio = ratio;
