@@ -6,7 +6,7 @@ import type { Backend, ConvGeometry, Window2d } from '../types.js';
 import type { WasmLimits } from './limits.js';
 import { holdsNaN } from './overflow.js';
 import type { WasmRuntime } from './runtime.js';
-import { input, scratch, stage } from './staging.js';
+import { input, output, scratch, stage } from './staging.js';
 import { kernelPool, type KernelPool } from './threads.js';
 import { CONV, CONV_MAP, JOB } from './worker.js';
 
@@ -92,6 +92,11 @@ interface ConvCall {
   /** Output floats per piece, and images per piece. */
   outPiece: number;
   imagesPerPiece: number;
+  /**
+   * Where the pieces' outputs go one after another (forward and input gradient: the result), written in place by
+   * the thread that computes them; null when the host combines them (the weight gradient's partial sums).
+   */
+  into: Float32Array | null;
 }
 
 function pieceCount(call: ConvCall): number {
@@ -99,9 +104,10 @@ function pieceCount(call: ConvCall): number {
 }
 
 /**
- * Pieces [p0, p1) on this thread: copies their images' inputs (and a shared `b`, the bias) into linear memory,
- * runs the kernel, and returns the heap offset (in floats) of their outputs, one piece after another. Helper
- * threads run the same steps (worker.ts's runConv).
+ * Pieces [p0, p1) on this thread: copies their images' inputs (and a shared `b`, the bias) into linear memory
+ * unless they live there, runs the kernel, and writes the outputs into `call.into` (in place when it lives in
+ * linear memory) or, without `into`, returns the heap offset (in floats) of the outputs, one piece after another.
+ * Helper threads run the same steps (worker.ts's runConv).
  */
 function runPieces(runtime: WasmRuntime, call: ConvCall, p0: number, p1: number): number {
   const { geo, a, aImage, b, bImage, bias, outPiece, imagesPerPiece } = call;
@@ -110,14 +116,15 @@ function runPieces(runtime: WasmRuntime, call: ConvCall, p0: number, p1: number)
   const aSize = (n1 - n0) * aImage;
   const bSize = bImage > 0 ? (n1 - n0) * bImage : call.bSize;
   const bFrom = bImage > 0 ? n0 * bImage : 0;
-  // Inputs in linear memory are read in place, others copied; the outputs stay in scratch for `take`.
+  // Inputs in linear memory are read in place, others copied; without `into` the outputs stay in scratch for `take`.
+  const into = call.into;
   const staged = stage(runtime, [
     scratch(runtime.kernels.gemmScratchBytes()),
     scratch(convSizes(geo).cols * 4),
     input(a.subarray(n0 * aImage, n0 * aImage + aSize)),
     input(b.subarray(bFrom, bFrom + bSize)),
     bias ? input(bias.subarray(0, geo.outChannels)) : scratch(0),
-    scratch((p1 - p0) * outPiece * 4),
+    into ? output(into.subarray(p0 * outPiece, p1 * outPiece)) : scratch((p1 - p0) * outPiece * 4),
   ]);
   const [scratchAt, cols, aAt, bAt, biasAt, outAt] = staged.at as [
     number,
@@ -157,12 +164,14 @@ function runPieces(runtime: WasmRuntime, call: ConvCall, p0: number, p1: number)
       kernels.conv2dForward(aAt, bAt, outAt, ...shape, bias ? biasAt : 0, ...window);
     else kernels.conv2dInputGrad(aAt, bAt, outAt, ...shape, ...window);
   }
+  staged.finish(); // copies `into` out of scratch when it does not live in linear memory
   return outAt >> 2;
 }
 
 /**
- * Runs every piece of `call`, on helper threads too when the pool says so, and hands each piece's output to
- * `take(piece, source, offset)` (`outPiece` floats of `source` from `offset`), in piece order.
+ * Runs every piece of `call`, on helper threads too when the pool says so, and hands each piece's output that is
+ * not in `call.into` already to `take(piece, source, offset)` (`outPiece` floats of `source` from `offset`), in
+ * piece order.
  */
 function runCall(
   runtime: WasmRuntime,
@@ -176,9 +185,12 @@ function runCall(
   const aFloats = geo.images * aImage;
   const bFloats = bImage > 0 ? geo.images * bImage : bSize;
   const shares = pool?.pieceShares(pieces, work, aFloats + bFloats + pieces * outPiece) ?? 1;
-  if (!pool || shares <= 1) {
+  const alone = (): void => {
     const at = runPieces(runtime, call, 0, pieces);
-    for (let p = 0; p < pieces; p++) take(p, runtime.f32, at + p * call.outPiece);
+    if (!call.into) for (let p = 0; p < pieces; p++) take(p, runtime.f32, at + p * outPiece);
+  };
+  if (!pool || shares <= 1) {
+    alone();
     return;
   }
   const biasFloats = bias ? geo.outChannels : 0;
@@ -188,12 +200,15 @@ function runCall(
   const outAt = biasAt + biasFloats;
   const data = pool.dataFor(outAt + pieces * outPiece);
   if (!data) {
-    const at = runPieces(runtime, call, 0, pieces);
-    for (let p = 0; p < pieces; p++) take(p, runtime.f32, at + p * call.outPiece);
+    alone();
     return;
   }
-  data.set(a.subarray(0, aFloats), aAt);
-  data.set(b.subarray(0, bFloats), bAt);
+  // Helpers read only their images (pieces from ownPieces on, as the pool splits them) and a shared `b`.
+  const ownPieces = Math.ceil(pieces / shares);
+  const helperA = Math.min(geo.images, ownPieces * call.imagesPerPiece) * aImage;
+  data.set(a.subarray(helperA, aFloats), aAt + helperA);
+  const helperB = bImage > 0 ? (helperA / aImage) * bImage : 0;
+  data.set(b.subarray(helperB, bFloats), bAt + helperB);
   if (bias) data.set(bias.subarray(0, biasFloats), biasAt);
   const params = new Array<number>(CONV.colsFloats - 1).fill(0);
   const put = (slot: number, value: number) => (params[slot - 2] = value);
@@ -218,7 +233,7 @@ function runCall(
   const own = pool.runPieces(`conv2d (${call.map})`, params, pieces, shares, work, (ownPieces) => {
     ownAt = runPieces(runtime, call, 0, ownPieces);
   });
-  for (let p = 0; p < own; p++) take(p, runtime.f32, ownAt + p * outPiece);
+  if (!call.into) for (let p = 0; p < own; p++) take(p, runtime.f32, ownAt + p * outPiece);
   for (let p = own; p < pieces; p++) take(p, data, outAt + p * outPiece);
 }
 
@@ -252,6 +267,7 @@ export function wasmConv2d(runtime: WasmRuntime, limits: WasmLimits): Backend['c
       bias,
       outPiece: sizes.outImage,
       imagesPerPiece: 1,
+      into: out,
     };
     copyPieces(runtime, pool, call, out);
     if (holdsNaN(runtime, out)) jsBackend.conv2d(x, weight, bias, out, geo);
@@ -277,13 +293,14 @@ export function wasmConv2dInputGrad(runtime: WasmRuntime, limits: WasmLimits): B
       bias: null,
       outPiece: sizes.inImage,
       imagesPerPiece: 1,
+      into: gradInput,
     };
     copyPieces(runtime, pool, call, gradInput);
     if (holdsNaN(runtime, gradInput)) jsBackend.conv2dInputGrad(gradOut, weight, gradInput, geo);
   };
 }
 
-/** Runs a call whose pieces are consecutive blocks of `out`, copying each into place. */
+/** Runs a call whose pieces are consecutive blocks of `out` (`call.into`), copying helpers' pieces into place. */
 function copyPieces(runtime: WasmRuntime, pool: KernelPool | null, call: ConvCall, out: Float32Array): void {
   const size = call.outPiece;
   runCall(runtime, pool, call, (p, source, offset) =>
@@ -315,6 +332,7 @@ export function wasmConv2dWeightGrad(runtime: WasmRuntime, limits: WasmLimits): 
         bias: null,
         outPiece: size,
         imagesPerPiece: WEIGHT_GRAD_CHUNK,
+        into: null,
       },
       (p, source, offset) => {
         if (p === 0) gradWeight.set(source.subarray(offset, offset + size));
