@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // @file `npm run playground`: builds the browser playground (web/) with Vite and serves it on localhost.
 // Options: --port N (default 5173; 0 picks a free port), --host H (default 127.0.0.1), --no-build,
-// --out DIR (build into and serve DIR instead of web/dist, so two test runs do not share a build).
+// --out DIR (build into and serve DIR instead of web/dist, so two test runs do not share a build),
+// --data DIR (where the Fashion-MNIST page's IDX files are; default /usr/share/datasets/fashion-mnist).
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_FASHION_MNIST_DIR, serveFashionMnist } from '../web/fashion-mnist-route.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const webDir = join(root, 'web');
@@ -32,6 +34,7 @@ function option(name, fallback) {
 
 const host = option('host', '127.0.0.1');
 const distDir = resolve(root, option('out', join(webDir, 'dist')));
+const fashionMnistDir = resolve(option('data', DEFAULT_FASHION_MNIST_DIR));
 const requestedPort = Number(option('port', '5173'));
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
   console.error(`playground: --port must be an integer 0…65535, got ${option('port')}`);
@@ -78,6 +81,8 @@ const MAX_HEADER_BYTES = 1024 * 1024;
 
 /** Serves the built app: static files only, no directory listings, nothing outside the folder. */
 const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+  // The Fashion-MNIST page's data: the IDX files, read-only, from outside the build.
+  if (serveFashionMnist(request, response, fashionMnistDir, CROSS_ORIGIN_ISOLATION)) return;
   let path;
   try {
     path = decodeURIComponent(new globalThis.URL(request.url ?? '/', 'http://localhost').pathname);
