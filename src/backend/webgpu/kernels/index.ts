@@ -2,6 +2,7 @@
 import type { Backend } from '../../types.js';
 import type { GpuContext } from '../context.js';
 import * as conv from './conv.js';
+import * as indexing from './indexing.js';
 import * as loss from './loss.js';
 import { matmul } from './matmul.js';
 import * as norm from './normalization.js';
@@ -19,6 +20,14 @@ export function gpuKernels(ctx: GpuContext): Partial<Backend> {
       matmul(ctx, a, aOffsets, b, bOffsets, out, m, k, n, transA, transB),
     softmax: (x, out, outer, size, inner, log) => softmax(ctx, x, out, outer, size, inner, log),
     optimizerStep: (update, param, grad, state) => optimizerStep(ctx, update, param, grad, state),
+    gather: (x, shape, dim, index, indexShape, out) =>
+      indexing.gather(ctx, x, shape, dim, index, indexShape, out),
+    scatter: (src, srcShape, dim, index, indexShape, out, outShape, accumulate) =>
+      indexing.scatter(ctx, src, srcShape, dim, index, indexShape, out, outShape, accumulate),
+    indexSelect: (x, outer, size, inner, index, out) =>
+      indexing.indexSelect(ctx, x, outer, size, inner, index, out),
+    indexAdd: (src, outer, size, inner, index, out) =>
+      indexing.indexAdd(ctx, src, outer, size, inner, index, out),
     conv2d: (x, weight, bias, out, geo) => conv.conv2d(ctx, x, weight, bias, out, geo),
     conv2dInputGrad: (gradOut, weight, gradInput, geo) =>
       conv.conv2dInputGrad(ctx, gradOut, weight, gradInput, geo),

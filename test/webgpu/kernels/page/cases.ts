@@ -1,6 +1,7 @@
 // @file Every kernel case the page can run, by name (the runner in Node lists the same names).
 import type { KernelCase } from './check.js';
 import { convCases } from './conv-cases.js';
+import { indexingCases } from './indexing-cases.js';
 import { lossCases } from './loss-cases.js';
 import { matmulCases } from './matmul-cases.js';
 import { optimCases } from './optim-cases.js';
@@ -12,4 +13,5 @@ export const allCases: Record<string, KernelCase> = {
   ...optimCases,
   ...convCases,
   ...poolCases,
+  ...indexingCases,
 };
