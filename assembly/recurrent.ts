@@ -2,14 +2,11 @@
 // and the fused f32x4 gate kernel, forward and backward through time. `hidden` must be a multiple of 4 (the host
 // checks); pointers are byte addresses, sizes element counts. See src/backend/wasm/recurrent.ts for the layout.
 
-import { kernel4x8, packA, packB } from './gemm';
+import { KC, MC, PACK_A_BYTES, packA, packB } from './gemm-pack';
+import { NR, multiplyTile, panelRows } from './gemm-tiles';
 import { sigmoidVec, tanhVec } from './simd-math';
 
-// Blocking as gemm.ts's (the scratch's packed-A region holds MC·KC floats).
-const MR: i32 = 4;
-const NR: i32 = 8;
-const KC: i32 = 256;
-const MC: i32 = 128;
+// Blocking as gemm.ts's: its scratch starts with a packed block of op(A), then (here) the edge tile.
 
 /** The depth of gemm's k slabs: equal slabs of at most KC. */
 function slabDepth(k: i32): i32 {
@@ -56,7 +53,7 @@ function gemmPacked(
   const padded = ((n + NR - 1) / NR) * NR;
   const kStep = slabDepth(k);
   const packedA = scratch;
-  const tile = scratch + ((<usize>(MC * KC)) << 2);
+  const tile = scratch + PACK_A_BYTES;
   const ldc = (<usize>n) << 2;
   for (let p0 = 0; p0 < k; p0 += kStep) {
     const kc = min(kStep, k - p0);
@@ -68,23 +65,14 @@ function gemmPacked(
       for (let jr = 0; jr < n; jr += NR) {
         const pb = slab + ((<usize>(jr * kc)) << 2);
         const cols = min(NR, n - jr);
-        for (let ir = 0; ir < mc; ir += MR) {
-          const pa = packedA + ((<usize>(ir * kc)) << 2);
-          const rows = min(MR, mc - ir);
+        let pa = packedA;
+        for (let ir = 0; ir < mc;) {
+          const height = panelRows(mc - ir);
+          const rows = min(height, mc - ir);
           const ct = c + <usize>(i0 + ir) * ldc + ((<usize>jr) << 2);
-          if (rows == MR && cols == NR) kernel4x8(pa, pb, kc, ct, ldc, accumulate);
-          else {
-            kernel4x8(pa, pb, kc, tile, NR << 2, false);
-            for (let r = 0; r < rows; r++) {
-              const row = ct + <usize>r * ldc;
-              const from = tile + ((<usize>(r * NR)) << 2);
-              for (let col = 0; col < cols; col++) {
-                const to = row + ((<usize>col) << 2);
-                const value = load<f32>(from + ((<usize>col) << 2));
-                store<f32>(to, accumulate ? load<f32>(to) + value : value);
-              }
-            }
-          }
+          multiplyTile(height, rows, cols, pa, pb, kc, ct, ldc, accumulate, tile);
+          pa += (<usize>(height * kc)) << 2;
+          ir += rows;
         }
       }
     }

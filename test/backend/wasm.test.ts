@@ -173,6 +173,25 @@ for (const [label, backend] of VARIANTS) {
       }
     });
 
+    it('every row count 1…40 and 125…135 (A cut into 4-, 5- and 6-row panels, padded or not)', () => {
+      for (const transA of [false, true]) {
+        for (const m of [
+          ...Array.from({ length: 40 }, (_, i) => i + 1),
+          125,
+          126,
+          127,
+          128,
+          129,
+          131,
+          133,
+          135,
+        ]) {
+          checkMatmul(backend, { m, k: 37, n: 19, transA, transB: false });
+          if (m % 8 === 3) checkMatmul(backend, { m, k: 300, n: 16, transA, transB: true }); // two k slabs
+        }
+      }
+    });
+
     it('batches read operands at arbitrary and repeated offsets', () => {
       for (const [transA, transB] of FLAGS) {
         for (const [m, k, n] of [

@@ -7,12 +7,6 @@
 export interface KernelExports {
   /** assembly/gemm.ts: gemmScratchBytes(): usize */
   gemmScratchBytes(): number;
-  /** assembly/gemm.ts: kernel4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void */
-  kernel4x8(pa: number, pb: number, kc: number, c: number, ldc: number, accumulate: boolean): void;
-  /** assembly/gemm.ts: packA(src: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void */
-  packA(src: number, ars: number, acs: number, mc: number, kc: number, dst: number): void;
-  /** assembly/gemm.ts: packB(src: usize, brs: i32, bcs: i32, kc: i32, nc: i32, dst: usize): void */
-  packB(src: number, brs: number, bcs: number, kc: number, nc: number, dst: number): void;
   /** assembly/gemm.ts: gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, m: i32, k: i32, n: i32, scratch: usize): void */
   gemm(
     a: number,
