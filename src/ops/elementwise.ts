@@ -545,13 +545,23 @@ export function isFinite(x: Tensor): Tensor {
 export function cast(x: Tensor, dtype: DType): Tensor {
   const out = allocate(dtype, x.numel());
   const src = x.storage; // read once: a strided x gathers a copy on each read
-  if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+  if (!backend().readsSync) castOnDevice(src, x.shape, out, dtype);
+  else if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
   else if (dtype === 'int32' && isFloat(x.dtype))
     for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!);
   else out.set(src);
   const result = new Tensor(out, x.shape, dtype);
   if (!isFloat(dtype)) return result;
   return record(result, 'to', [x], (g) => [g.to(x.dtype)]);
+}
+
+/**
+ * cast's conversion on a backend whose values live on a device: x ≠ 0 for bool; otherwise a converting copy
+ * (its store truncates toward zero into int32, as Math.trunc does above).
+ */
+function castOnDevice(src: TypedArray, shape: Shape, out: TypedArray, dtype: DType): void {
+  if (dtype === 'bool') backend().binary('ne', src, shape, new Float32Array(1), [], out, shape);
+  else backend().unary('copy', src, out);
 }
 
 /** A copy with its own storage; ∂ = g. */

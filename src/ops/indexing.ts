@@ -4,6 +4,7 @@ import { backend } from '../backend/index.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { zeros } from '../tensor/create.js';
 import { allocate } from '../tensor/dtype.js';
+import { hostValues } from '../tensor/host-gate.js';
 import { broadcastShapes, normalizeDim, numel, stridesOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { expand, pad, permute, reshape, stridedSlice } from './shape.js';
@@ -33,6 +34,7 @@ function outOfBounds(op: string, value: number, dim: number, size: number): Valu
 
 /** Checks every index against [0, size), or [−size, size) when `allowNegative`. */
 function checkRange(op: string, index: Int32Array, dim: number, size: number, allowNegative = false): void {
+  hostValues(index, op);
   const low = allowNegative ? -size : 0;
   for (let i = 0; i < index.length; i++) {
     const v = index[i]!;
@@ -61,7 +63,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /** The row-major coordinates of the true elements of a bool mask, one int32 index tensor per mask dim. */
 function nonzero(mask: Tensor): Tensor[] {
-  const data = mask.storage;
+  const data = hostValues(mask.storage, 'index');
   let count = 0;
   for (let i = 0; i < data.length; i++) if (data[i]) count++;
   const strides = stridesOf(mask.shape);
@@ -105,7 +107,9 @@ function resolveSlice(s: Slice, size: number): [number, number, number] {
  */
 export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
   const specs = indices.map((spec) =>
-    spec instanceof Tensor && spec.dtype === 'int32' && spec.ndim === 0 ? spec.storage[0]! : spec,
+    spec instanceof Tensor && spec.dtype === 'int32' && spec.ndim === 0
+      ? hostValues(spec.storage, 'index')[0]!
+      : spec,
   );
   const consumed = specs.reduce<number>(
     (n, spec) => n + (spec instanceof Tensor && spec.dtype === 'bool' ? spec.ndim : 1),
@@ -196,7 +200,7 @@ function advancedIndex(
   advanced.forEach((a, k) => {
     const size = sizes[k]!;
     const stride = strides[k]!;
-    const values = expand(a.index, broadcast).storage;
+    const values = hostValues(expand(a.index, broadcast).storage, 'index');
     for (let i = 0; i < flat.length; i++) {
       const v = values[i]!;
       flat[i] = flat[i]! + (v < 0 ? v + size : v) * stride;
@@ -325,7 +329,8 @@ function scatterImpl(
     filled.fill(src as number);
     values = new Tensor(filled, index.shape, x.dtype);
   }
-  const out = x.storage.slice();
+  const out = allocate(x.dtype, x.numel());
+  backend().unary('copy', x.storage, out);
   backend().scatter(values.storage, values.shape, d, ids, index.shape, out, x.shape, op === 'scatterAdd');
   const inputs = source ? [x, source] : [x];
   return record(new Tensor(out, x.shape, x.dtype), op, inputs, (g) => [

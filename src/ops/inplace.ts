@@ -4,6 +4,7 @@ import { backend } from '../backend/index.js';
 import { DTypeError, NeuriteError, ShapeError, fmtShape } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import { int32Element, type TypedArray } from '../tensor/dtype.js';
+import { hostValues, hostWrite } from '../tensor/host-gate.js';
 import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
 import { hasInternalOverlap, scatterStrided } from '../tensor/strided.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -97,8 +98,10 @@ function writeInto<T extends Tensor>(op: string, target: T, result: Tensor): T {
   }
   const src = result.storage;
   writeEach(op, target, (out) => {
-    if (target.dtype === 'int32' && result.dtype !== 'int32')
-      for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!);
+    if (target.dtype === result.dtype) return backend().unary('copy', src, out);
+    hostWrite(out, op); // casts run on the host (a device backend's values must be current there)
+    hostValues(src, op);
+    if (target.dtype === 'int32') for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]!);
     else if (target.dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
     else out.set(src);
   });
@@ -144,7 +147,11 @@ export function fill_<T extends Tensor>(x: T, value: number): T {
   checkWritable('fill_', x);
   const element =
     x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : x.dtype === 'int32' ? int32Element('fill_', value) : value;
-  writeEach('fill_', x, (out) => out.fill(element));
+  writeEach('fill_', x, (out) => {
+    // A device backend fills its own copy (a broadcast of the value); the host fills in place.
+    if (backend().readsSync) hostWrite(out, 'fill_').fill(element);
+    else backend().expand(fillElement('fill_', x.dtype, element), [], out, x.shape);
+  });
   return x;
 }
 
@@ -203,6 +210,7 @@ export function uniform_<T extends Tensor>(
 ): T {
   checkWritable('uniform_', x);
   writeEach('uniform_', x, (data) => {
+    hostWrite(data, 'uniform_');
     for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
   });
   return x;
@@ -217,6 +225,7 @@ export function normal_<T extends Tensor>(
 ): T {
   checkWritable('normal_', x);
   writeEach('normal_', x, (data) => {
+    hostWrite(data, 'normal_');
     for (let i = 0; i < data.length; i++) data[i] = mean + std * generator.normal();
   });
   return x;

@@ -4,6 +4,7 @@ import { backend } from '../backend/index.js';
 import type { ClassLossSpec, LossUpstream, PointwiseLossKind } from '../backend/types.js';
 import { ValueError } from '../errors.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
+import { hostValues } from '../tensor/host-gate.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './elementwise.js';
 import { reshape } from './shape.js';
@@ -54,7 +55,7 @@ function upstreamOf(
 
 /** Throws unless every class index is in [0, C) or equals ignoreIndex, naming the first that is not. */
 function checkClassIndices(op: string, target: Tensor, classes: number, ignoreIndex: number): void {
-  const data = target.storage;
+  const data = hostValues(target.storage, op);
   for (let i = 0; i < data.length; i++) {
     const t = data[i]!;
     if (t !== ignoreIndex && (t < 0 || t >= classes)) {

@@ -3,6 +3,7 @@ import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { allocate, int32Element, type DType, type TypedArray } from '../tensor/dtype.js';
+import { hostValues } from '../tensor/host-gate.js';
 import { broadcastShapes, numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { where } from './elementwise.js';
@@ -18,7 +19,7 @@ export function fillElement(op: string, dtype: DType, value: number | Tensor): T
         `only a 0-dimensional value tensor is supported, got a value of shape ${fmtShape(value.shape)}`,
       );
     }
-    v = value.storage[0]!;
+    v = hostValues(value.storage, op)[0]!;
   } else v = value;
   const fill = allocate(dtype, 1);
   fill[0] = dtype === 'bool' ? Number(v !== 0) : dtype === 'int32' ? int32Element(op, v) : v;

@@ -4,6 +4,7 @@ import { checkOptions, optionKeys } from '../options.js';
 import { sampleWithReplacement, sampleWithoutReplacement } from '../random/categorical.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import { isFloat } from '../tensor/dtype.js';
+import { hostValues } from '../tensor/host-gate.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options of multinomial. */
@@ -76,7 +77,7 @@ export function multinomial(probs: Tensor, numSamples: number, options: Multinom
       `cannot draw ${numSamples} samples without replacement from ${categories} categories (shape ${shape})`,
     );
   }
-  const weights = probs.storage;
+  const weights = hostValues(probs.storage, 'multinomial');
   for (let r = 0; r < rows; r++) checkRow(weights, r * categories, categories, r, shape);
   const out = new Int32Array(rows * numSamples);
   // One draw per row has the same distribution either way; inverse-CDF is the cheaper sampler.

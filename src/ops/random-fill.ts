@@ -1,6 +1,7 @@
 // @file Random in-place fills beyond uniform_/normal_: bernoulli_ (dropout masks).
 import { ValueError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
+import { hostWrite } from '../tensor/host-gate.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkWritable, writeElements } from './inplace.js';
 
@@ -14,6 +15,7 @@ export function bernoulli_<T extends Tensor>(x: T, p = 0.5, generator: Generator
     throw new ValueError('bernoulli_', `p must be in [0, 1], got ${String(p)}`);
   checkWritable('bernoulli_', x);
   writeElements('bernoulli_', [x], ([data]) => {
+    hostWrite(data!, 'bernoulli_');
     for (let i = 0; i < data!.length; i++) data![i] = generator.bernoulli(p) ? 1 : 0;
   });
   return x;

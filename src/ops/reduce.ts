@@ -5,6 +5,7 @@ import { backend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { arange, zerosLike } from '../tensor/create.js';
 import { allocate, floatResult, isFloat, type DType } from '../tensor/dtype.js';
+import { hostValues } from '../tensor/host-gate.js';
 import { numel, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
@@ -186,6 +187,8 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   return record(out, 'prod', [x], (g) => {
     if (x.ndim === 0) return [g];
     const gradOut = unreduce(g, x.shape, axes, keepdim);
+    // A device backend (webgpu) cannot count the zeros on the host: the products of the others from ops.
+    if (!backend().readsSync) return [mul(gradOut, productOfOthers(x, dim))];
     const zeros = sum(eq(x, 0)).item() as number;
     if (zeros === 0) return [mul(gradOut, div(unreduce(out, x.shape, axes, keepdim), x))];
     if (isGradEnabled()) return [mul(gradOut, productOfOthers(x, dim))];
@@ -200,7 +203,7 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
  */
 function exclusiveProducts(x: Tensor, axis: number | null): Tensor {
   const [outer, size, inner] = axis === null ? [1, x.numel(), 1] : aroundDim(x.shape, axis);
-  const input = x.storage;
+  const input = hostValues(x.storage, 'prod');
   const products = allocate(x.dtype, x.numel());
   const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
   for (let o = 0; o < outer; o++) {
@@ -292,7 +295,8 @@ function extremum(
     if (x.numel() === 0) throw emptyError(op, x);
     const out = reduceKernel(op, x, reductionAxes(op, undefined, x.shape), false, x.dtype);
     return record(out, op, [x], (g) => {
-      const mask = Number.isNaN(out.item()) ? isNaN(x) : eq(x, out.detach());
+      // NaN wins: the gradient goes to the NaN entries when the result is NaN, else to the ties of the result.
+      const mask = where(isNaN(out), isNaN(x), eq(x, out.detach()));
       return [where(mask, div(g, sum(mask)), 0)];
     });
   }

@@ -178,6 +178,10 @@ export function accumulateStrided(
   shape: readonly number[],
   layout: StridedLayout,
 ): void {
+  if (hostGate !== null) {
+    hostGate.readable(values, 'accumulate');
+    hostGate.written(base, 'accumulate');
+  }
   let at = 0;
   forEachRow(shape, layout, (start, count, step) => {
     for (let j = 0, p = start; j < count; j++, p += step) base[p] = base[p]! + values[at + j]!;

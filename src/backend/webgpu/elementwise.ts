@@ -3,7 +3,7 @@ import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Backend, BinaryOp, UnaryGradOp, UnaryOp } from '../types.js';
 import { type GpuContext, UniformWords, WGSL_FLAT_INDEX, wgslElementType, workgroupsFor } from './context.js';
-import { binaryWgsl, MATH_WGSL, UNARY_INT_WGSL, UNARY_WGSL } from './elementwise-wgsl.js';
+import { binaryWgsl, MATH_WGSL, NAN_AWARE, UNARY_INT_WGSL, UNARY_WGSL } from './elementwise-wgsl.js';
 import { broadcastOperandStrides, stridedMap, stridedParamsWgsl } from './strided-index.js';
 
 /** Invocations per workgroup of every elementwise kernel. */
@@ -25,7 +25,8 @@ export function elementwiseKernels(
     const ot = wgslElementType(out);
     const intExpr = xt !== 'f32' ? UNARY_INT_WGSL[op] : undefined;
     const computeType = intExpr !== undefined ? 'i32' : 'f32';
-    const expr = intExpr ?? UNARY_WGSL[op];
+    const floatExpr = NAN_AWARE.has(op) ? UNARY_WGSL[op] : `select(${UNARY_WGSL[op]}, x, is_nan(x))`;
+    const expr = intExpr ?? floatExpr;
     const key = `unary:${op}:${xt}:${ot}:${computeType}`;
     const wgsl = () => /* wgsl */ `
 ${MATH_WGSL}
