@@ -3,10 +3,30 @@ import type { FloatArray } from '../../../tensor/dtype.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, type GpuBinding, type GpuContext } from '../context.js';
 import { pack, uniforms } from './common.js';
 
-/** Rows and columns of C per thread; a workgroup is 8×8 threads, so 64 rows × 32 columns. */
+/** Rows and columns of C per thread. */
 const ROWS = 8;
 const COLUMNS = 4;
-const THREADS = 8;
+/** Threads per workgroup, arranged to fit the output's shape (see {@link threadShape}). */
+const THREADS = 64;
+
+/** The least power of two ≥ x (1 for x ≤ 1). */
+const ceilPow2 = (x: number): number => 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, x))));
+
+/**
+ * The workgroup's threads [across columns, across rows]: 8×8 for large outputs; fewer rows of threads when C has
+ * few rows (a convolution's m = 6 output channels: 64×1, a tile of 8 rows × 256 columns), fewer columns of
+ * threads when it has few columns (a classifier's n = 10: 4×16), so that clamped edge threads stay few.
+ */
+function threadShape(m: number, n: number): [number, number] {
+  let rowsOfThreads = Math.min(8, ceilPow2(m / ROWS));
+  let columnsOfThreads = THREADS / rowsOfThreads;
+  const needed = ceilPow2(n / COLUMNS);
+  if (needed < columnsOfThreads) {
+    columnsOfThreads = needed;
+    rowsOfThreads = THREADS / columnsOfThreads;
+  }
+  return [columnsOfThreads, rowsOfThreads];
+}
 
 /**
  * How a product's outputs combine its batch entries: output matrix z (written at matrix firstOutput + z of
@@ -76,10 +96,11 @@ export function matmulPlanned(
   }
   const outBinding = isBinding(out) ? out : plan.accumulate ? ctx.inout(out) : ctx.output(out);
   const bindings = [a, b, ctx.input(offsets), outBinding];
-  const key = `matmul:${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}${plan.accumulate ? '+' : '='}`;
-  const source = (): string => matmulShader(transA, transB, plan.accumulate);
-  const columns = Math.ceil(n / (THREADS * COLUMNS));
-  const rows = Math.ceil(m / (THREADS * ROWS));
+  const [tx, ty] = threadShape(m, n);
+  const key = `matmul:${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}${plan.accumulate ? '+' : '='}:${tx}x${ty}`;
+  const source = (): string => matmulShader(transA, transB, plan.accumulate, tx, ty);
+  const columns = Math.ceil(n / (tx * COLUMNS));
+  const rows = Math.ceil(m / (ty * ROWS));
   for (let base = 0; base < plan.outputs; base += MAX_WORKGROUPS_PER_DIMENSION) {
     const count = Math.min(MAX_WORKGROUPS_PER_DIMENSION, plan.outputs - base);
     const words = uniforms()
@@ -100,15 +121,15 @@ function isBinding(x: FloatArray | GpuBinding): x is GpuBinding {
 }
 
 /**
- * The WGSL of one transpose combination. Thread (x, y) of workgroup (gx, gy, z) computes rows i0 … i0 + 7 and
- * columns j0 … j0 + 3 of output matrix z: per k step one value of op(A) per row and a vec4 of op(B), 8 vector
+ * The WGSL of one transpose combination and thread shape. Thread (x, y) of workgroup (gx, gy, z) computes rows
+ * i0 … i0 + 7 and columns j0 … j0 + 3 of output matrix z: per k step one value of op(A) per row and a vec4 of op(B), 8 vector
  * multiply-adds. Why no workgroup memory: measured on SwiftShader (the CI adapter, which runs invocations as
  * CPU SIMD lanes and barriers as coroutine switches), this register-blocked kernel ran matmul 1024 at
  * 1.3–2.9 GFLOPS against 0.6–1.6 for 64×64 tiles staged through workgroup memory, on the same busy machine.
  * Rows and columns past the edge read the last valid one (clamped addresses, no branch in the loop) and are
  * not stored.
  */
-function matmulShader(transA: boolean, transB: boolean, accumulate: boolean): string {
+function matmulShader(transA: boolean, transB: boolean, accumulate: boolean, tx: number, ty: number): string {
   // Element (i, p) of op(A) is a[aOff + i·rowStep + p·aStep]; element (p, j) of op(B) is b[bOff + j·colStep + p·bStep].
   const rowStep = transA ? '1u' : 'pm.k';
   const aStep = transA ? 'pm.m' : '1u';
@@ -125,7 +146,7 @@ struct Params { m: u32, k: u32, n: u32, entries: u32, base: u32, reduceCount: u3
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> pm: Params;
 
-@compute @workgroup_size(${THREADS}, ${THREADS})
+@compute @workgroup_size(${tx}, ${ty})
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wg: vec3u) {
   let i0 = gid.y * ${ROWS}u;
   let j0 = gid.x * ${COLUMNS}u;

@@ -1,6 +1,8 @@
-// @file Timings of kernels in the page (run by test/webgpu/kernels/bench.ts): GFLOPS of square matmuls.
+// @file Timings of kernels in the page (run by test/webgpu/kernels/bench.ts): square matmuls, LeNet convolutions.
+import { conv2d, im2col } from '../../../../src/backend/webgpu/kernels/conv.js';
 import { matmul } from '../../../../src/backend/webgpu/kernels/matmul.js';
 import { generator, uniform } from './check.js';
+import { window2d } from './conv-cases.js';
 import { TestContext } from './test-context.js';
 
 /** One timing: the median milliseconds per run and the rate it implies. */
@@ -37,4 +39,34 @@ export async function benchMatmul(device: GPUDevice, size: number, repeats: numb
   );
   await ctx.dispose();
   return { name: `matmul ${size}`, ms, gflops: (2 * size ** 3) / (ms * 1e6) };
+}
+
+/** conv2d forward on a LeNet layer for a batch (x, weights resident on the GPU), and its im2col part alone. */
+export async function benchConv(
+  device: GPUDevice,
+  layer: 1 | 2,
+  images: number,
+  repeats: number,
+): Promise<Timing[]> {
+  const random = generator(layer * 100 + images);
+  const inChannels = layer === 1 ? 1 : 6;
+  const outChannels = layer === 1 ? 6 : 16;
+  const window = layer === 1 ? window2d(28, 28, 5, 5, 1, 2, 1) : window2d(14, 14, 5, 5, 1, 0, 1);
+  const geo = { images, inChannels, outChannels, groups: 1, window };
+  const positions = window.outH * window.outW;
+  const x = uniform(random, images * inChannels * window.inH * window.inW);
+  const weight = uniform(random, outChannels * inChannels * 25);
+  const bias = uniform(random, outChannels);
+  const out = new Float32Array(images * outChannels * positions);
+  const cols = new Float32Array(images * inChannels * 25 * positions);
+  const ctx = new TestContext(device);
+  const flops = 2 * images * outChannels * inChannels * 25 * positions;
+  const convMs = await time(device, repeats, () => conv2d(ctx, x, weight, bias, out, geo));
+  const im2colMs = await time(device, repeats, () => im2col(ctx, x, images, inChannels, window, cols));
+  await ctx.dispose();
+  const name = `conv${layer} batch ${images}`;
+  return [
+    { name: `${name} forward`, ms: convMs, gflops: flops / (convMs * 1e6) },
+    { name: `${name} im2col alone`, ms: im2colMs, gflops: 0 },
+  ];
 }

@@ -1,7 +1,7 @@
 // @file The kernel test page: gets a WebGPU device and runs the named case when the runner asks.
 /// <reference types="@webgpu/types" />
 import { allCases } from './cases.js';
-import { benchMatmul, type Timing } from './bench-cases.js';
+import { benchConv, benchMatmul, type Timing } from './bench-cases.js';
 import type { CaseResult } from './check.js';
 
 declare global {
@@ -10,6 +10,7 @@ declare global {
       adapter: string;
       run(name: string): Promise<CaseResult>;
       benchMatmul(size: number, repeats: number): Promise<Timing>;
+      benchConv(layer: 1 | 2, images: number, repeats: number): Promise<Timing[]>;
     };
   }
 }
@@ -43,6 +44,7 @@ async function start(): Promise<void> {
       return result;
     },
     benchMatmul: (size, repeats) => benchMatmul(device, size, repeats),
+    benchConv: (layer, images, repeats) => benchConv(device, layer, images, repeats),
   };
 }
 
