@@ -1,8 +1,11 @@
-// @file The wasm batch normalization kernels, in AssemblyScript: statistics and arithmetic in float64 (f64x2).
+// @file The wasm batch normalization kernels, in AssemblyScript: statistics in float64 (f64x2), the map in float32.
 //
 // x is [outer, channels, inner] float32; per channel the `outer` runs of `inner` floats are strided by
-// channels·inner. Each run is read four floats at a time and widened to two f64x2 (the scalar tail separately),
-// so the results match the js kernels, which compute in float64 too, up to the order of the sums.
+// channels·inner. The sums are read four floats at a time and widened to two f64x2 (the scalar tail separately),
+// so the statistics match the js kernels, which compute in float64 too, up to the order of the sums; in training
+// the per-element maps out = a·u + b·x + d then run in float32 (f32x4), as PyTorch's CPU kernels do, a third of
+// the work of the widened form (the js kernels round once from float64: results differ by an ulp or two). The
+// eval map (channelAffineMap) stays in float64, rounded once, as Backend.channelAffine promises.
 
 /** Lanes 0–1 of a float32 vector widened to f64x2. */
 function low(v: v128): v128 {
@@ -12,11 +15,6 @@ function low(v: v128): v128 {
 /** Lanes 2–3 of a float32 vector widened to f64x2. */
 function high(v: v128): v128 {
   return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-}
-
-/** Two f64x2 rounded to float32 and packed as one f32x4. */
-function narrow(a: v128, b: v128): v128 {
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
 }
 
 /** Σ x over the channel's runs (f64). */
@@ -57,7 +55,45 @@ function channelSquares(x: usize, outer: i32, inner: i32, stride: usize, mu: f64
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail;
 }
 
-/** out = a·u + b·x + d over the channel's runs, in f64 (u = x when `u` is 0), rounded to float32. */
+/** Two f64x2 rounded to float32 and packed as one f32x4. */
+function narrow(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
+}
+
+/** out = s·x + t over the channel's runs, in f64 and rounded once (the eval map, channelAffineMap). */
+function channelAffineWide(
+  x: usize,
+  out: usize,
+  outer: i32,
+  inner: i32,
+  stride: usize,
+  s: f64,
+  t: f64,
+): void {
+  const vs = f64x2.splat(s);
+  const vt = f64x2.splat(t);
+  const vectorEnd = inner & ~3;
+  for (let n = 0; n < outer; n++) {
+    const offset = <usize>n * stride;
+    for (let i = 0; i < vectorEnd; i += 4) {
+      const at = offset + ((<usize>i) << 2);
+      const xv = v128.load(x + at);
+      const lo = f64x2.add(f64x2.mul(vs, low(xv)), vt);
+      const hi = f64x2.add(f64x2.mul(vs, high(xv)), vt);
+      v128.store(out + at, narrow(lo, hi));
+    }
+    for (let i = vectorEnd; i < inner; i++) {
+      const at = offset + ((<usize>i) << 2);
+      store<f32>(out + at, <f32>(s * <f64>load<f32>(x + at) + t));
+    }
+  }
+}
+
+/**
+ * out = a·u + b·x + d over the channel's runs (u = x's term left out when `u` is 0), in float32 with the
+ * coefficients rounded to float32, as PyTorch's CPU kernels compute the map; the statistics that give a, b and d
+ * are accumulated in float64.
+ */
 function channelAffine(
   u: usize,
   x: usize,
@@ -69,29 +105,34 @@ function channelAffine(
   b: f64,
   d: f64,
 ): void {
-  const va = f64x2.splat(a);
-  const vb = f64x2.splat(b);
-  const vd = f64x2.splat(d);
+  const fa = <f32>a;
+  const fb = <f32>b;
+  const fd = <f32>d;
+  const va = f32x4.splat(fa);
+  const vb = f32x4.splat(fb);
+  const vd = f32x4.splat(fd);
   const vectorEnd = inner & ~3;
   for (let n = 0; n < outer; n++) {
     const offset = <usize>n * stride;
-    for (let i = 0; i < vectorEnd; i += 4) {
-      const at = offset + ((<usize>i) << 2);
-      const xv = v128.load(x + at);
-      let lo = f64x2.add(f64x2.mul(vb, low(xv)), vd);
-      let hi = f64x2.add(f64x2.mul(vb, high(xv)), vd);
-      if (u != 0) {
-        const uv = v128.load(u + at);
-        lo = f64x2.add(f64x2.mul(va, low(uv)), lo);
-        hi = f64x2.add(f64x2.mul(va, high(uv)), hi);
+    if (u != 0) {
+      for (let i = 0; i < vectorEnd; i += 4) {
+        const at = offset + ((<usize>i) << 2);
+        const bx = f32x4.add(f32x4.mul(vb, v128.load(x + at)), vd);
+        v128.store(out + at, f32x4.add(f32x4.mul(va, v128.load(u + at)), bx));
       }
-      v128.store(out + at, narrow(lo, hi));
-    }
-    for (let i = vectorEnd; i < inner; i++) {
-      const at = offset + ((<usize>i) << 2);
-      let value = b * <f64>load<f32>(x + at) + d;
-      if (u != 0) value = a * <f64>load<f32>(u + at) + value;
-      store<f32>(out + at, <f32>value);
+      for (let i = vectorEnd; i < inner; i++) {
+        const at = offset + ((<usize>i) << 2);
+        store<f32>(out + at, fa * load<f32>(u + at) + (fb * load<f32>(x + at) + fd));
+      }
+    } else {
+      for (let i = 0; i < vectorEnd; i += 4) {
+        const at = offset + ((<usize>i) << 2);
+        v128.store(out + at, f32x4.add(f32x4.mul(vb, v128.load(x + at)), vd));
+      }
+      for (let i = vectorEnd; i < inner; i++) {
+        const at = offset + ((<usize>i) << 2);
+        store<f32>(out + at, fb * load<f32>(x + at) + fd);
+      }
     }
   }
 }
@@ -205,6 +246,6 @@ export function channelAffineMap(
     const offset = (<usize>(c * inner)) << 2;
     const scale = load<f64>(coefficients + ((<usize>c) << 3));
     const shift = load<f64>(coefficients + ((<usize>(channels + c)) << 3));
-    channelAffine(0, x + offset, out + offset, outer, inner, stride, 0, scale, shift);
+    channelAffineWide(x + offset, out + offset, outer, inner, stride, scale, shift);
   }
 }
