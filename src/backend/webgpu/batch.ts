@@ -117,7 +117,12 @@ export class CommandBatch {
         },
         (error: unknown) => {
           this.lostListeners.delete(onLost);
-          reject(this.lostReason !== null ? this.lostError(op) : error);
+          const reason = error instanceof Error ? error.message : String(error);
+          reject(
+            this.lostReason !== null
+              ? this.lostError(op)
+              : new NeuriteError(op, `webgpu: reading from the GPU failed (${reason}); was the device lost?`),
+          );
         },
       );
     });

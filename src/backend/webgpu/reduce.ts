@@ -8,8 +8,14 @@ import { coalesce, contiguousStrides } from './strided-index.js';
 
 /** Threads of one workgroup reducing one output (tree reduction in workgroup memory). */
 const TREE_WORKGROUP = 256;
-/** Reductions of at most this many elements per output run as one loop per thread instead. */
+/**
+ * Reductions of at most this many elements per output run as one loop per thread instead; so do those with
+ * many outputs (at least LOOP_OUTPUTS) unless each is longer than TREE_SPAN, where the loop's sequential f32
+ * sum would lose too much.
+ */
 const LOOP_MAX = 64;
+const LOOP_OUTPUTS = 8192;
+const TREE_SPAN = 2048;
 
 /** The combine step, identity and WGSL names of each reduction in compute type `ct`. */
 function reduction(
@@ -80,7 +86,7 @@ export function reduceKernels(ctx: GpuContext): Pick<Backend, 'reduce' | 'argRed
     const float = xt === 'f32';
     const ct = float ? 'f32' : 'i32';
     const { identity, combine } = reduction(op, float);
-    const tree = span > LOOP_MAX;
+    const tree = span > LOOP_MAX && (count < LOOP_OUTPUTS || span > TREE_SPAN);
     const header = /* wgsl */ `
 ${MATH_WGSL}
 struct U {

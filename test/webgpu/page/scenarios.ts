@@ -1,8 +1,286 @@
-// @file Behaviours of the webgpu backend beyond golden values: stale-read protection, fallbacks, dispose, switching away.
+// @file Behaviours of the webgpu backend beyond golden values: stale-read protection, fallbacks, dispose, views at odd offsets, large grids, switching away, device loss.
+import * as nt from '../../../src/index.js';
+import { backend, getBackend, setBackend } from '../../../src/backend/index.js';
+import { UniformWords, WGSL_FLAT_INDEX, workgroupsFor } from '../../../src/backend/webgpu/context.js';
+import type { WebGpuBackend } from '../../../src/backend/webgpu/index.js';
+import { NeuriteError, type Tensor } from '../../../src/index.js';
 
 export interface ScenarioResult {
   ok: boolean;
   detail: string;
 }
 
-export const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {};
+const gpu = (): WebGpuBackend => backend() as WebGpuBackend;
+
+/** Collects failed expectations; a scenario passes when none failed. */
+class Checks {
+  readonly failures: string[] = [];
+
+  that(condition: boolean, what: string): void {
+    if (!condition) this.failures.push(what);
+  }
+
+  /** Passes when `run` throws a NeuriteError whose message matches `pattern`. */
+  throws(run: () => unknown, pattern: RegExp, what: string): void {
+    try {
+      run();
+      this.failures.push(`${what}: did not throw`);
+    } catch (error) {
+      const ok = error instanceof NeuriteError && pattern.test(error.message);
+      if (!ok) this.failures.push(`${what}: threw ${String(error)}`);
+    }
+  }
+
+  close(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tolerance = 1e-5): void {
+    if (actual.length !== expected.length) {
+      this.failures.push(`${what}: ${actual.length} values, expected ${expected.length}`);
+      return;
+    }
+    for (let i = 0; i < expected.length; i++) {
+      const a = actual[i]!;
+      const e = expected[i]!;
+      if (!(Math.abs(a - e) <= tolerance * (1 + Math.abs(e)))) {
+        this.failures.push(`${what}[${i}]: expected ${e}, got ${a}`);
+        return;
+      }
+    }
+  }
+
+  result(): ScenarioResult {
+    return { ok: this.failures.length === 0, detail: this.failures.join('; ') };
+  }
+}
+
+const values = (n: number, f: (i: number) => number): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => f(i));
+const onHost = (t: Tensor): Float32Array => Float32Array.from(t.storage);
+
+export const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
+  /** dataSync/item/toArray refuse on webgpu, naming the async read; await data() reads the GPU's values. */
+  async syncReadsRefused() {
+    const check = new Checks();
+    const x = nt.tensor(values(300, (i) => i / 7 - 20));
+    const y = x.mul(2).add(1);
+    check.throws(() => y.dataSync(), /await t\.data\(\)/, 'dataSync');
+    check.throws(() => y.sum().item(), /await t\.data\(\)/, 'item');
+    check.throws(() => y.toArray(), /await t\.data\(\)/, 'toArray');
+    check.that(gpu().context.storage.residence(y.storage) === 'device', 'the result lives on the GPU');
+    check.close(
+      await y.data(),
+      values(300, (i) => (i / 7 - 20) * 2 + 1),
+      'await data()',
+    );
+    check.that(gpu().context.storage.residence(y.storage) === 'synced', 'a read leaves the array synced');
+    return check.result();
+  },
+
+  /** A host read of an array whose newest values are on the GPU throws, naming the op and await t.data(). */
+  async hostReadOfDeviceValues() {
+    const check = new Checks();
+    const x = nt.tensor(
+      values(12, (i) => (i * 5) % 12),
+      { shape: [3, 4] },
+    );
+    const picks = nt.argmax(x, 1); // computed on the GPU: the host copy is stale
+    check.throws(() => nt.indexSelect(x, 1, picks), /indexSelect.*await t\.data\(\)/, 'index validation');
+    check.throws(() => nt.multinomial(x.abs().add(1), 1), /multinomial.*await t\.data\(\)/, 'multinomial');
+    const rows = [0, 1, 2].map((r) => Array.from({ length: 4 }, (_, c) => ((r * 4 + c) * 5) % 12));
+    const expected = rows.map((row) => row.indexOf(Math.max(...row)));
+    check.close(Array.from(await picks.data()), expected, 'argmax');
+    // After the read the host copy is current, so the same op now runs.
+    const selected = nt.indexSelect(x, 1, picks);
+    const expectedSelection = rows.flatMap((row) => expected.map((c) => row[c]!));
+    check.close(await selected.data(), expectedSelection, 'indexSelect after the read');
+    return check.result();
+  },
+
+  /**
+   * A kernel without a GPU version runs the js reference on current host copies, and refuses operands whose
+   * newest values are on the GPU.
+   */
+  async fallbackRule() {
+    const check = new Checks();
+    const candidates: [string, (t: Tensor) => Tensor, (v: number[]) => number[]][] = [
+      ['sort', (t) => nt.sort(t).values, (v) => [...v].sort((a, b) => a - b)],
+      ['scan', (t) => nt.cumsum(t, 0), (v) => v.map((_, i) => v.slice(0, i + 1).reduce((a, b) => a + b, 0))],
+    ];
+    const candidate = candidates.find(([kernel]) => !(gpu().gpuKernelNames as string[]).includes(kernel));
+    if (!candidate)
+      return { ok: true, detail: 'every candidate kernel runs on the GPU now: nothing to fall back' };
+    const [kernel, run, reference] = candidate;
+    const data = [3, -1, 2, 8, 0.5];
+    check.close(await run(nt.tensor(data)).data(), reference(data), `${kernel} on host-made input`);
+    const onDevice = nt.tensor(data).add(0);
+    check.throws(
+      () => run(onDevice),
+      new RegExp(`webgpu: no GPU kernel yet for ${kernel}`),
+      `${kernel} on GPU values`,
+    );
+    await onDevice.data();
+    check.close(await run(onDevice).data(), reference(data), `${kernel} after await data()`);
+    // The fallback's output is a host array that later GPU kernels upload.
+    check.close(
+      await run(nt.tensor(data)).mul(2).data(),
+      reference(data).map((v) => v * 2),
+      'GPU op after fallback',
+    );
+    return check.result();
+  },
+
+  /** dispose() hands the GPU buffer back at once; the tensor is unusable afterwards. */
+  async dispose() {
+    const check = new Checks();
+    const y = nt.tensor(values(4096, (i) => i)).mul(3);
+    const handle = y.storage;
+    check.that(gpu().context.storage.residence(handle) === 'device', 'before dispose: on the GPU');
+    y.dispose();
+    check.that(gpu().context.storage.residence(handle) === 'host', 'after dispose: no GPU copy');
+    check.throws(() => y.add(1), /dispose/, 'use after dispose');
+    const z = nt.tensor(values(4096, (i) => i)).mul(3); // may reuse the pooled buffer
+    check.close(
+      await z.data(),
+      values(4096, (i) => 3 * i),
+      'a new tensor of the same size',
+    );
+    return check.result();
+  },
+
+  /** Views at element offsets that are not storage-offset aligned go through scratch copies, in and out. */
+  async misalignedViews() {
+    const check = new Checks();
+    const base = nt.tensor(values(1000, (i) => i)).add(0); // on the GPU
+    const view = nt.narrow(base, 0, 3, 500); // a subarray at byte offset 12
+    check.close(
+      await view.mul(2).data(),
+      values(500, (i) => 2 * (i + 3)),
+      'read through a misaligned view',
+    );
+    nt.noGrad(() => view.add_(1));
+    const expected = values(1000, (i) => (i >= 3 && i < 503 ? i + 1 : i));
+    check.close(await base.data(), expected, 'write through a misaligned view');
+    const strided = nt.transpose(nt.reshape(base, [20, 50]), 0, 1); // gathered on the GPU
+    const expectedT = values(1000, (k) => expected[(k % 20) * 50 + Math.floor(k / 20)]!);
+    check.close(await strided.contiguous().data(), expectedT, 'strided gather');
+    nt.noGrad(() => strided.mul_(2)); // scattered back on the GPU
+    check.close(
+      await base.data(),
+      expected.map((v) => 2 * v),
+      'strided scatter',
+    );
+    return check.result();
+  },
+
+  /**
+   * More than 65535 workgroups: workgroupsFor makes the grid two-dimensional and WGSL_FLAT_INDEX recovers each
+   * invocation's index (one-invocation workgroups, so the test stays small); a reduction with as many
+   * outputs stays right too.
+   */
+  async largeGrid() {
+    const check = new Checks();
+    const count = 70_000;
+    const ctx = gpu().context;
+    const out = new Int32Array(count);
+    ctx.beginOp('largeGrid');
+    const wgsl = () => `${WGSL_FLAT_INDEX}
+@group(0) @binding(0) var<storage, read_write> Y: array<i32>;
+@group(0) @binding(1) var<uniform> n: vec4u;
+@compute @workgroup_size(1)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = flat_index(wid, nwg, lid, 1u);
+  if (i < n.x) { Y[i] = i32(i) * 3; }
+}`;
+    const grid = workgroupsFor(count, 1);
+    check.that(grid[1] === 2, `a 2-D grid (${grid.join(' × ')})`);
+    ctx.dispatch(
+      'test:largeGrid',
+      wgsl,
+      [ctx.output(out)],
+      new UniformWords().u32(count).align4().finish(),
+      grid,
+    );
+    ctx.finishOp();
+    const written = await ctx.storage.download(out, 'largeGrid');
+    check.close(
+      written,
+      Int32Array.from({ length: count }, (_, i) => 3 * i),
+      'every index written once',
+    );
+    const rows = 70_000;
+    const x = nt.tensor(
+      values(rows * 2, (k) => (k >> 1) % 7),
+      { shape: [rows, 2] },
+    );
+    check.close(
+      await nt.sum(x, 1).data(),
+      values(rows, (i) => 2 * (i % 7)),
+      'row sums of 70000 rows',
+    );
+    return check.result();
+  },
+
+  /** float64 computes in f32 and comes back as Float64Array; bool results come back as 0/1 bytes. */
+  async dtypesRoundTrip() {
+    const check = new Checks();
+    const x = nt.tensor([0.1, 2.5, -3.25], { dtype: 'float64' });
+    const y = x.mul(2);
+    const data = await y.data();
+    check.that(data instanceof Float64Array, 'float64 reads as Float64Array');
+    check.close(data, [0.2, 5, -6.5], 'float64 values (f32 accurate)', 1e-6);
+    const flags = await nt.gt(x, 0).data();
+    check.that(flags instanceof Uint8Array, 'bool reads as Uint8Array');
+    check.close(flags, [1, 1, 0], 'bool values');
+    const ints = await nt.tensor([7, -3, 2], { dtype: 'int32' }).mul(3).data();
+    check.close(ints, [21, -9, 6], 'int32 values');
+    return check.result();
+  },
+
+  /**
+   * Leaving webgpu downloads the arrays whose newest values are on the GPU before the next backend takes over;
+   * coming back re-uploads what the CPU backend changed.
+   */
+  async switchAway() {
+    const check = new Checks();
+    const y = nt.tensor(values(2000, (i) => i % 13)).mul(3);
+    const leaving = setBackend('wasm');
+    check.that(getBackend() === 'webgpu', 'ops stay on webgpu until the download is done');
+    await leaving;
+    check.that(getBackend() === 'wasm', 'then wasm is active');
+    check.close(
+      y.dataSync(),
+      values(2000, (i) => 3 * (i % 13)),
+      'values on wasm',
+    );
+    nt.noGrad(() => y.add_(1)); // changes the host copy behind the GPU's back
+    await setBackend('webgpu');
+    check.close(
+      await y.mul(2).data(),
+      values(2000, (i) => 2 * (3 * (i % 13) + 1)),
+      'back on webgpu',
+    );
+    check.close(onHost(nt.tensor([1, 2])), [1, 2], 'host-made tensors stay readable');
+    return check.result();
+  },
+
+  /** After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device. */
+  async deviceLoss() {
+    const check = new Checks();
+    const y = nt.tensor(values(1000, (i) => i)).mul(2);
+    const pending = y.data();
+    gpu().context.device.destroy();
+    try {
+      await pending;
+      check.that(false, 'a read pending at the loss rejects');
+    } catch (error) {
+      check.that(
+        error instanceof NeuriteError,
+        `the pending read rejects with a NeuriteError (${String(error)})`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    check.throws(() => nt.tensor([1, 2]).add(1), /device was lost/, 'an op after the loss');
+    await setBackend('webgpu');
+    check.close(await nt.tensor([1, 2]).add(1).data(), [2, 3], 'a new device works');
+    return check.result();
+  },
+};
