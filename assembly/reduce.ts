@@ -1,6 +1,8 @@
 // @file The wasm reductions, in AssemblyScript: sums accumulated in float64 (like the js kernels), softmax, a NaN test.
 import { expVec } from './simd-math';
 
+export { crossEntropyRows, crossEntropyRowsBackward } from './cross-entropy';
+
 /** Σ of x[0..n) in float64: two f64x2 accumulators fed by promoted f32x4 loads. */
 function rowSum(x: usize, n: i32): f64 {
   let lo = f64x2.splat(0);

@@ -323,7 +323,7 @@ describe('relaxed SIMD build', () => {
       if (!runtime) { console.log('unsupported'); process.exit(0); }
       const backend = wasmBackendFrom(runtime);
       let worst = 0;
-      for (const [m, k, n] of [[17, 63, 65], [130, 257, 64], [5, 300, 1030]]) {
+      for (const [m, k, n] of [[17, 63, 65], [130, 257, 64], [5, 300, 1030], [32, 40, 48], [7, 20, 9], [11, 9, 8]]) {
         for (const ta of [false, true]) for (const tb of [false, true]) {
           const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 1.7));
           const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.3));

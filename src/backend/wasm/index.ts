@@ -5,6 +5,7 @@ import { wasmCol2im, wasmIm2col, wasmMaxPool2d, wasmMaxPool2dBackward } from './
 import { wasmConv2d, wasmConv2dInputGrad, wasmConv2dWeightGrad } from './convolution.js';
 import { wasmBinary, wasmUnary, wasmUnaryGrad } from './elementwise.js';
 import { DEFAULT_LIMITS, type WasmLimits } from './limits.js';
+import { wasmClassIndexLoss, wasmClassIndexLossBackward } from './loss.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmBatchNorm, wasmBatchNormBackward, wasmChannelAffine } from './normalization.js';
 import { wasmOptimizerStep } from './optim.js';
@@ -46,6 +47,8 @@ export function wasmBackendFrom(runtime: WasmRuntime, limits: WasmLimits = DEFAU
     batchNormBackward: wasmBatchNormBackward(runtime, limits),
     channelAffine: wasmChannelAffine(runtime, limits),
     optimizerStep: wasmOptimizerStep(runtime, limits),
+    classIndexLoss: wasmClassIndexLoss(runtime, limits),
+    classIndexLossBackward: wasmClassIndexLossBackward(runtime, limits),
     recurrenceForward: wasmRecurrenceForward(runtime, limits),
     recurrenceBackward: wasmRecurrenceBackward(runtime, limits),
   };

@@ -69,6 +69,28 @@ export interface KernelExports {
   softmax(x: number, out: number, outer: number, size: number, inner: number, log: boolean): void;
   /** assembly/reduce.ts: hasNaN(x: usize, n: i32): bool */
   hasNaN(x: number, n: number): number;
+  /** assembly/cross-entropy.ts: crossEntropyRows(x: usize, labels: usize, rows: i32, classes: i32, ignore: i32, normalisers: usize, losses: usize, sums: usize): bool */
+  crossEntropyRows(
+    x: number,
+    labels: number,
+    rows: number,
+    classes: number,
+    ignore: number,
+    normalisers: number,
+    losses: number,
+    sums: number,
+  ): number;
+  /** assembly/cross-entropy.ts: crossEntropyRowsBackward(x: usize, labels: usize, rows: i32, classes: i32, ignore: i32, normalisers: usize, s: f64, out: usize): void */
+  crossEntropyRowsBackward(
+    x: number,
+    labels: number,
+    rows: number,
+    classes: number,
+    ignore: number,
+    normalisers: number,
+    s: number,
+    out: number,
+  ): void;
   /** assembly/conv.ts: im2col(x: usize, images: i32, channels: i32, cols: usize, inH: i32, inW: i32, outH: i32, outW: i32, kernelH: i32, kernelW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32, dilationH: i32, dilationW: i32): void */
   im2col(
     x: number,
