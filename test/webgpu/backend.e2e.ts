@@ -11,6 +11,7 @@ const SCENARIOS = [
   'largeGrid',
   'dtypesRoundTrip',
   'switchAway',
+  'trainsLikeJs',
   'deviceLoss',
 ];
 

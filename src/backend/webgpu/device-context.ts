@@ -13,6 +13,13 @@ const COMPUTE_STAGE = 0x4;
 interface CompiledKernel {
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
+  /** The bindings the shader declares `var<storage, read>`: they may be replaced by a copy. */
+  readonly readOnly: ReadonlySet<number>;
+}
+
+/** Whether two bindings share bytes of one buffer. */
+function overlap(a: GpuBinding, b: GpuBinding): boolean {
+  return a.buffer === b.buffer && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
 }
 
 /** A copy to run after the next dispatch: a misaligned output written through a scratch binding. */
@@ -88,7 +95,8 @@ export class DeviceContext implements GpuContext {
     workgroups: readonly [number, number?, number?],
   ): void {
     const kernel = this.compile(key, wgsl, bindings.length, uniforms !== null);
-    const entries: GPUBindGroupEntry[] = bindings.map((b, i) => ({
+    const bound = this.withoutAliasing(kernel, bindings);
+    const entries: GPUBindGroupEntry[] = bound.map((b, i) => ({
       binding: i,
       resource: { buffer: b.buffer, offset: b.offset, size: b.size },
     }));
@@ -107,6 +115,36 @@ export class DeviceContext implements GpuContext {
     pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
     pass.end();
     this.batch.dispatched();
+  }
+
+  /**
+   * WebGPU refuses overlapping writable bindings in one dispatch, and every binding is writable in the layout:
+   * a read-only binding that overlaps another (an in-place op's input and output) is read from a copy.
+   */
+  private withoutAliasing(kernel: CompiledKernel, bindings: readonly GpuBinding[]): readonly GpuBinding[] {
+    let bound: GpuBinding[] | null = null;
+    for (let i = 0; i < bindings.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const current = bound ?? bindings;
+        if (!overlap(current[i]!, current[j]!)) continue;
+        const copied = kernel.readOnly.has(i) ? i : kernel.readOnly.has(j) ? j : -1;
+        if (copied < 0) {
+          throw new NeuriteError(
+            this.op,
+            `webgpu: bindings ${j} and ${i} are both written and overlap (internal)`,
+          );
+        }
+        bound ??= [...bindings];
+        const temp = this.scratch(bound[copied]!.size);
+        this.copy(
+          bound[copied]!,
+          temp,
+          Math.min(temp.size, bound[copied]!.buffer.size - bound[copied]!.offset),
+        );
+        bound[copied] = temp;
+      }
+    }
+    return bound ?? bindings;
   }
 
   /** Starts a backend call: names it in errors. */
@@ -196,14 +234,18 @@ export class DeviceContext implements GpuContext {
       const layout = this.layout(storageCount, uniform);
       // Every storage binding is read_write in the layout, so operands may alias (out = a) without a usage
       // conflict; a shader's `read` declarations are widened to match.
-      const code = wgsl().replace(/var<storage,\s*read>/g, 'var<storage, read_write>');
+      const source = wgsl();
+      const readOnly = new Set<number>();
+      for (const match of source.matchAll(/@binding\((\d+)\)\s*var<storage,\s*read>/g))
+        readOnly.add(Number(match[1]));
+      const code = source.replace(/var<storage,\s*read>/g, 'var<storage, read_write>');
       const module = this.device.createShaderModule({ code, label: key });
       const pipeline = this.device.createComputePipeline({
         label: key,
         layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
         compute: { module, entryPoint: 'main' },
       });
-      kernel = { pipeline, layout };
+      kernel = { pipeline, layout, readOnly };
       this.kernels.set(cacheKey, kernel);
     }
     return kernel;

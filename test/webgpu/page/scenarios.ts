@@ -262,6 +262,44 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     return check.result();
   },
 
+  /**
+   * Training steps of a small MLP (Linear, ReLU, log-softmax cross-entropy, Adam) give the same losses and weights on
+   * webgpu as on the js reference, with the losses read once at the end.
+   */
+  async trainsLikeJs() {
+    const check = new Checks();
+    const train = async (name: 'js' | 'webgpu'): Promise<{ losses: number[]; weight: Float32Array }> => {
+      await setBackend(name);
+      nt.manualSeed(7);
+      const model = new nt.nn.Sequential(new nt.nn.Linear(8, 16), new nt.nn.ReLU(), new nt.nn.Linear(16, 3));
+      const optimizer = new nt.optim.Adam(model.parameters(), { lr: 0.01 });
+      const x = nt.randn([32, 8]);
+      // Cross-entropy from ops (log-softmax against one-hot targets), so only core kernels, matmul and softmax run.
+      const labels = Array.from({ length: 32 }, (_, i) => (i * 7) % 3);
+      const oneHot = nt.tensor(
+        Float32Array.from({ length: 96 }, (_, k) => (labels[Math.floor(k / 3)] === k % 3 ? 1 : 0)),
+        { shape: [32, 3] },
+      );
+      const losses: Tensor[] = [];
+      for (let step = 0; step < 6; step++) {
+        optimizer.zeroGrad();
+        const loss = nt.logSoftmax(model.forward(x), 1).mul(oneHot).sum(1).mean().neg();
+        loss.backward();
+        optimizer.step();
+        losses.push(loss.detach());
+      }
+      const read = await Promise.all(losses.map((l) => l.data()));
+      const weight = (await model.parameters()[0]!.data()) as Float32Array;
+      return { losses: read.map((d) => d[0]!), weight };
+    };
+    const reference = await train('js');
+    const onGpu = await train('webgpu');
+    check.close(onGpu.losses, reference.losses, 'losses', 1e-4);
+    check.close(onGpu.weight, reference.weight, 'first weight after 6 Adam steps', 1e-4);
+    check.that(reference.losses[5]! < reference.losses[0]!, 'the loss falls');
+    return check.result();
+  },
+
   /** After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device. */
   async deviceLoss() {
     const check = new Checks();
