@@ -5,7 +5,7 @@
 //
 // The three linear maps of a convolution (forward, input gradient, weight gradient) over a range of images
 // [n0, n1) of a batch laid out as [images, channels, inH, inW] / [images, outChannels, outH, outW]. The column
-// buffer (`cols`, channels·kH·kW·outH·outW floats: one image) stays in cache and never leaves wasm memory; the
+// buffer (`cols`, channels·kH·kW·outH·outW floats: one image, then room for the weight) stays in cache and never leaves wasm memory; the
 // gemm scratch is gemmScratchBytes() bytes. Window geometry: the twelve i32s of Window2d (see conv.ts).
 // Groups: rows [g·m, (g+1)·m) of the weight (m = outChannels / groups) see column rows [g·Kg, (g+1)·Kg).
 import { col2im, im2col } from './conv';
@@ -306,6 +306,7 @@ export function conv2dInputGrad(
 /**
  * ∂W = Σ_{n0 ≤ n < n1} ∂y[n] · im2col(x[n])ᵀ per group, accumulated image by image in float32 into gradWeight
  * (overwritten by the first image). The host sums fixed-size image chunks, so results do not depend on threads.
+ * `cols` has room for one image's columns and then the weight's floats (for ∂Wᵀ).
  */
 export function conv2dWeightGrad(
   x: usize,
@@ -335,6 +336,10 @@ export function conv2dWeightGrad(
   const kg = (channels / groups) * kernelH * kernelW;
   const m = outChannels / groups;
   const shift = isShift(inW, outW, strideH, strideW, dilationH, dilationW);
+  // The product in the orientation whose columns pad less to the tile's 8 (a 1-channel 3×3 layer: 9 columns
+  // of ∂W would be two tiles, 16 of ∂Wᵀ are two full ones); ∂Wᵀ is summed after the columns and copied at the end.
+  const transposed = ((m + 7) & ~7) * kg < ((kg + 7) & ~7) * m;
+  const transposedAt = cols + ((<usize>(channels * kernelH * kernelW * positions)) << 2);
   for (let n = n0; n < n1; n++) {
     const image = x + ((<usize>n * <usize>(channels * inH * inW)) << 2);
     if (shift) im2colShift(image, channels, cols, inH, inW, outH, kernelH, kernelW, padH, padW);
@@ -358,11 +363,26 @@ export function conv2dWeightGrad(
         dilationW,
       );
     for (let g = 0; g < groups; g++) {
-      // op(B) = cols_gᵀ (positions × kg): element (p, j) at cols_g[j·positions + p].
       const dy = gradOut + ((<usize>n * <usize>(outChannels * positions) + <usize>(g * m * positions)) << 2);
       const cg = cols + ((<usize>(g * kg * positions)) << 2);
+      if (transposed) {
+        // ∂W_gᵀ (kg × m) += cols_g · ∂y_gᵀ: op(B) element (p, o) at ∂y_g[o·positions + p].
+        const dwt = transposedAt + ((<usize>(g * m * kg)) << 2);
+        gemmInto(cg, positions, 1, dy, 1, positions, dwt, kg, positions, m, scratch, n > n0);
+      } else {
+        // op(B) = cols_gᵀ (positions × kg): element (p, j) at cols_g[j·positions + p].
+        const dw = gradWeight + ((<usize>(g * m * kg)) << 2);
+        gemmInto(dy, positions, 1, cg, 1, positions, dw, m, positions, kg, scratch, n > n0);
+      }
+    }
+  }
+  if (transposed && n1 > n0) {
+    for (let g = 0; g < groups; g++) {
+      const dwt = transposedAt + ((<usize>(g * m * kg)) << 2);
       const dw = gradWeight + ((<usize>(g * m * kg)) << 2);
-      gemmInto(dy, positions, 1, cg, 1, positions, dw, m, positions, kg, scratch, n > n0);
+      for (let o = 0; o < m; o++)
+        for (let j = 0; j < kg; j++)
+          store<f32>(dw + ((<usize>(o * kg + j)) << 2), load<f32>(dwt + ((<usize>(j * m + o)) << 2)));
     }
   }
 }

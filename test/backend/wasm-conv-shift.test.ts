@@ -4,6 +4,12 @@ import { jsBackend } from '../../src/backend/js/index.js';
 import type { ConvGeometry, Window2d } from '../../src/backend/types.js';
 import { NO_LIMITS, probeFeatures, wasmBackendFrom } from '../../src/backend/wasm/index.js';
 import { loadRuntime } from '../../src/backend/wasm/runtime.js';
+import {
+  getNumThreads,
+  setNumThreads,
+  setThreadingThresholds,
+  threadedJobCount,
+} from '../../src/backend/wasm/threads.js';
 import { NeuriteError } from '../../src/errors.js';
 
 const runtime = loadRuntime(probeFeatures());
@@ -65,6 +71,8 @@ const CASES = [
   { images: 3, inChannels: 2, outChannels: 5, groups: 1 },
   { images: 2, inChannels: 4, outChannels: 6, groups: 2 },
   { images: 17, inChannels: 1, outChannels: 3, groups: 1 }, // ∂W over two 16-image chunks
+  { images: 19, inChannels: 1, outChannels: 16, groups: 1 }, // ∂W summed as ∂Wᵀ where kH·kW < 16
+  { images: 3, inChannels: 2, outChannels: 18, groups: 2 }, // ∂Wᵀ per group where kH·kW < 9
 ];
 
 describe.skipIf(!wasm)('wasm convolutions on shifted planes', () => {
@@ -96,6 +104,32 @@ describe.skipIf(!wasm)('wasm convolutions on shifted planes', () => {
       }
     });
   }
+
+  it('∂W of a one-channel layer (summed as ∂Wᵀ) is the same bits when split across threads', () => {
+    const w = window(28, 28, 3, 3, 1);
+    const geo: ConvGeometry = { images: 37, inChannels: 1, outChannels: 16, groups: 1, window: w };
+    const x = values(37 * 784, 31);
+    const gradOut = values(37 * 16 * 784, 37);
+    const alone = new Float32Array(16 * 9).fill(NaN);
+    const split = new Float32Array(16 * 9).fill(NaN);
+    const threads = getNumThreads();
+    try {
+      setNumThreads(1);
+      wasm!.conv2dWeightGrad(x, gradOut, alone, geo);
+      setNumThreads(3);
+      setThreadingThresholds(1, 0); // split whatever the size
+      const jobs = threadedJobCount();
+      wasm!.conv2dWeightGrad(x, gradOut, split, geo);
+      expect(threadedJobCount()).toBe(jobs + 1);
+    } finally {
+      setThreadingThresholds();
+      setNumThreads(threads);
+    }
+    expect(split).toEqual(alone);
+    const want = new Float32Array(16 * 9);
+    jsBackend.conv2dWeightGrad(x, gradOut, want, geo);
+    expectClose(alone, want, 37 * 784, 'conv2dWeightGrad 1→16');
+  });
 
   it('leave the input operands as they were', () => {
     const w = window(6, 6, 3, 3, 1);

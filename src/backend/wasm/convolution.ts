@@ -55,11 +55,15 @@ export function convSizes(geo: ConvGeometry) {
   const w = geo.window;
   const positions = w.outH * w.outW;
   const kernelGroup = (geo.inChannels / geo.groups) * w.kernelH * w.kernelW;
+  const cols = geo.inChannels * w.kernelH * w.kernelW * positions;
+  const weight = geo.outChannels * kernelGroup;
   return {
-    cols: geo.inChannels * w.kernelH * w.kernelW * positions,
+    cols,
+    /** Floats of the kernels' column scratch: one image's columns, then the weight's size (∂Wᵀ). */
+    colsScratch: cols + weight,
     inImage: geo.inChannels * w.inH * w.inW,
     outImage: geo.outChannels * positions,
-    weight: geo.outChannels * kernelGroup,
+    weight,
     /** Multiply-adds of one map over the whole batch. */
     work: geo.images * geo.outChannels * kernelGroup * positions,
   };
@@ -120,7 +124,7 @@ function runPieces(runtime: WasmRuntime, call: ConvCall, p0: number, p1: number)
   const into = call.into;
   const staged = stage(runtime, [
     scratch(runtime.kernels.gemmScratchBytes()),
-    scratch(convSizes(geo).cols * 4),
+    scratch(convSizes(geo).colsScratch * 4),
     input(a.subarray(n0 * aImage, n0 * aImage + aSize)),
     input(b.subarray(bFrom, bFrom + bSize)),
     bias ? input(bias.subarray(0, geo.outChannels)) : scratch(0),
@@ -228,7 +232,7 @@ function runCall(
   put(CONV.outAt, outAt);
   put(CONV.outPiece, outPiece);
   put(CONV.imagesPerPiece, call.imagesPerPiece);
-  put(CONV.colsFloats, convSizes(geo).cols);
+  put(CONV.colsFloats, convSizes(geo).colsScratch);
   let ownAt = 0;
   const own = pool.runPieces(`conv2d (${call.map})`, params, pieces, shares, work, (ownPieces) => {
     ownAt = runPieces(runtime, call, 0, ownPieces);
