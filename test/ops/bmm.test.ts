@@ -1,14 +1,9 @@
 // @file bmm and baddbmm against PyTorch fixtures on both backends, gradcheck, and shape errors.
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError, baddbmm, bmm, gradcheck, matmul, randn, tensor } from '../../src/index.js';
-import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
-
-const scales = (p: Params) => ({ beta: p.beta as number, alpha: p.alpha as number });
-const RUNNERS: Record<string, Runner> = {
-  bmm: ([a, b]) => bmm(a!, b!),
-  baddbmm: ([input, a, b], p) => baddbmm(input!, a!, b!, scales(p)),
-};
+import { BMM_RUNNERS as RUNNERS } from './runners/matmul.js';
 goldenSuite('bmm', RUNNERS);
 goldenOnBothBackends('bmm', RUNNERS, (name) =>
   /\/(\[2, 3, 4\]x\[2, 4, 5\]|large|k0|row|beta0_nan)$/.test(name),

@@ -8,34 +8,14 @@ import {
   gradcheck,
   randn,
   tensor,
-  type IndexSpec,
   type Tensor,
 } from '../../src/index.js';
-import { goldenSuite, type Params } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
+import { INDEXING_RUNNERS } from './runners/indexing.js';
 
-const num = (p: Params, key: string): number => p[key] as number;
 const ints = (...values: number[]): Tensor => tensor(values, { dtype: 'int32' });
 
-type EncodedSpec = number | null | { tensor: number } | { start?: number; end?: number; step?: number };
-
-/** Rebuilds index specs from a fixture: {tensor: k} stands for the k-th input. */
-function decodeSpecs(inputs: Tensor[], p: Params): IndexSpec[] {
-  return (p.specs as EncodedSpec[]).map((s) =>
-    s !== null && typeof s === 'object' && 'tensor' in s ? inputs[s.tensor]! : s,
-  );
-}
-
-goldenSuite('indexing', {
-  select: ([x], p) => nt.select(x!, num(p, 'dim'), num(p, 'index')),
-  index: (inputs, p) => nt.index(inputs[0]!, ...decodeSpecs(inputs, p)),
-  gather: ([x, i], p) => nt.gather(x!, num(p, 'dim'), i!),
-  scatter: ([x, i, s], p) => nt.scatter(x!, num(p, 'dim'), i!, s ?? num(p, 'value')),
-  scatterAdd: ([x, i, s], p) => nt.scatterAdd(x!, num(p, 'dim'), i!, s!),
-  indexSelect: ([x, i], p) => nt.indexSelect(x!, num(p, 'dim'), i!),
-  maskedFill: ([x, m, v], p) => nt.maskedFill(x!, m!, v ?? num(p, 'value')),
-  maskedFill_: ([x, m, v], p) => nt.maskedFill_(x!, m!, v ?? num(p, 'value')),
-  oneHot: ([x], p) => nt.oneHot(x!, num(p, 'numClasses')),
-});
+goldenSuite('indexing', INDEXING_RUNNERS);
 
 describe('indexing gradcheck (float64 central differences)', () => {
   const f64 = (...shape: number[]): Tensor => randn(shape, { dtype: 'float64' });

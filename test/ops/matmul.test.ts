@@ -6,19 +6,15 @@ import {
   gradcheck,
   linear,
   matmul,
-  outer,
   randn,
   tensor,
   type Tensor,
 } from '../../src/index.js';
 import * as nt from '../../src/index.js';
 import { goldenSuite } from '../helpers/golden.js';
+import { MATMUL_RUNNERS } from './runners/matmul.js';
 
-goldenSuite('matmul', {
-  matmul: ([a, b]) => matmul(a!, b!),
-  linear: ([x, w, b]) => linear(x!, w!, b),
-  outer: ([a, b]) => outer(a!, b!),
-});
+goldenSuite('matmul', MATMUL_RUNNERS);
 
 describe('matmul gradcheck', () => {
   const f64 = (...shape: number[]) => randn(shape, { dtype: 'float64' });

@@ -4,7 +4,7 @@ import { openKernelPage } from './serve-page.js';
 
 const opened = await openKernelPage();
 try {
-  console.log(`adapter: ${opened.adapter}`);
+  console.log(`adapter: ${await opened.page.evaluate(() => window.kernelTests.adapter)}`);
   for (const size of [256, 512, 1024]) {
     const repeats = size >= 1024 ? 5 : 10;
     const t = await opened.page.evaluate(([s, r]) => window.kernelTests.benchMatmul(s!, r!), [size, repeats]);

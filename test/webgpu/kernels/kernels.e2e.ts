@@ -7,7 +7,7 @@ describe.skipIf(!hasChromium)('webgpu kernels', () => {
   let opened: KernelPage;
   beforeAll(async () => {
     opened = await openKernelPage();
-    console.log(`webgpu kernels on ${opened.adapter}`);
+    console.log(`webgpu kernels on ${await opened.page.evaluate(() => window.kernelTests.adapter)}`);
   });
   afterAll(async () => {
     await opened?.close();

@@ -12,15 +12,17 @@ export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** A page with `window.kernelTests` ready, and how to close everything. */
+/** A page whose entry is ready (it has set `window[ready]`), and how to close everything. */
 export interface KernelPage {
   page: Page;
-  adapter: string;
   close(): Promise<void>;
 }
 
-/** Builds `entry` (a page script under this folder) and opens it; resolves once the page has its device. */
-export async function openKernelPage(entry = 'page/main.ts'): Promise<KernelPage> {
+/**
+ * Builds `entry` (a page script under this folder) and opens it; resolves once the page has set
+ * `window[ready]` (or failed, saying so in its title).
+ */
+export async function openKernelPage(entry = 'page/main.ts', ready = 'kernelTests'): Promise<KernelPage> {
   const dir = mkdtempSync(join(tmpdir(), 'neurite-webgpu-kernels-'));
   await build({
     entryPoints: [join(HERE, entry)],
@@ -48,16 +50,14 @@ export async function openKernelPage(entry = 'page/main.ts'): Promise<KernelPage
     page.on('console', (message) => logs.push(message.text()));
     page.on('pageerror', (error) => logs.push(String(error)));
     await page.goto(`http://127.0.0.1:${port}/index.html`);
-    await page.waitForFunction(() => 'kernelTests' in window || document.title.startsWith('failed'), null, {
+    await page.waitForFunction((name) => name in window || document.title.startsWith('failed'), ready, {
       timeout: 60_000,
     });
     const title = await page.title();
     if (title.startsWith('failed')) throw new Error(`${title}\n${logs.join('\n')}`);
-    const adapter = await page.evaluate(() => window.kernelTests.adapter);
     const opened = browser;
     return {
       page,
-      adapter,
       async close() {
         await opened.close();
         server.close();

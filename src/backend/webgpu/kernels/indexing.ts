@@ -1,32 +1,50 @@
 // @file Index kernels on WebGPU: gather, scatter (deterministic: one thread per fiber along dim), indexSelect, indexAdd.
 import { stridesOf, type Shape } from '../../../tensor/shape.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
-import { wgslElementType, type GpuContext } from '../context.js';
+import { ShapeError, fmtShape } from '../../../errors.js';
+import { wgslElementType, type GpuContext, type UniformWords } from '../context.js';
 import { ELEMENT_ENTRY, ShaderBindings, elementGrid, pack, uniforms } from './common.js';
 
+/** Most dimensions of a gather or scatter (the shape table is a fixed-size uniform array). */
+const MAX_DIMS = 16;
+
 /**
- * The shapes of a gather or scatter for the shader, as one i32 array: the index's shape, then the strides of
- * the indexed tensor (x for gather, out for scatter) and of the index-shaped tensor it pairs with (src).
+ * The shapes of a gather or scatter for the shader, appended to its uniforms as `table` (vec4 rows, as uniform
+ * arrays need): the index's shape, then the strides of the indexed tensor (x for gather, out for scatter),
+ * then those of the index-shaped tensor it pairs with (src), each MAX_DIMS entries long.
  */
-function shapeTable(
+function withShapeTable(
+  words: UniformWords,
+  op: string,
   indexShape: Shape,
   strides: readonly number[],
   pairedStrides: readonly number[],
-): Int32Array {
-  return Int32Array.from([...indexShape, ...strides, ...pairedStrides]);
+): Uint32Array {
+  if (indexShape.length > MAX_DIMS)
+    throw new ShapeError(
+      op,
+      `the webgpu kernel takes at most ${MAX_DIMS} dims, got index shape ${fmtShape(indexShape)}`,
+    );
+  words.align4();
+  for (const list of [indexShape, strides, pairedStrides])
+    for (let d = 0; d < MAX_DIMS; d++) words.u32(list[d] ?? 0);
+  return words.finish();
 }
+
+const TABLE_FIELD = `table: array<vec4u, ${(3 * MAX_DIMS) / 4}>`;
 
 /** WGSL: the offsets of index position `k` in the indexed tensor (dim's stride left out) and the paired one. */
 const OFFSETS = /* wgsl */ `
+fn table_at(e: u32) -> u32 { return pm.table[e / 4u][e % 4u]; }
 fn offsets(k: u32, skip: u32) -> vec2u {
   var rest = k;
   var result = vec2u(0u);
   for (var d = i32(pm.ndim) - 1; d >= 0; d--) {
-    let extent = u32(shapes[d]);
+    let extent = table_at(u32(d));
     let coordinate = rest % extent;
     rest = rest / extent;
-    if (u32(d) != skip) { result.x += coordinate * u32(shapes[i32(pm.ndim) + d]); }
-    result.y += coordinate * u32(shapes[2 * i32(pm.ndim) + d]);
+    if (u32(d) != skip) { result.x += coordinate * table_at(${MAX_DIMS}u + u32(d)); }
+    result.y += coordinate * table_at(${2 * MAX_DIMS}u + u32(d));
   }
   return result;
 }`;
@@ -51,10 +69,9 @@ export function gather(
   const b = new ShaderBindings()
     .add('x', ctx.input(x), type, 'read')
     .add('indices', ctx.input(index), 'i32', 'read')
-    .add('shapes', ctx.input(shapeTable(dims, xStrides, stridesOf(dims))), 'i32', 'read')
     .add('out', ctx.output(out), type, 'read_write');
   const source = (): string => /* wgsl */ `
-${b.declarations('count: u32, ndim: u32, dim: u32, dimStride: u32')}
+${b.declarations(`count: u32, ndim: u32, dim: u32, dimStride: u32, ${TABLE_FIELD}`)}
 ${OFFSETS}
 ${ELEMENT_ENTRY}
   if (index >= pm.count) { return; }
@@ -66,7 +83,8 @@ ${ELEMENT_ENTRY}
     .u32(dims.length)
     .u32(dim)
     .u32(xStrides[dim] ?? 1);
-  ctx.dispatch(`index:gather:${type}`, source, b.list, pack(words), elementGrid(count));
+  const table = withShapeTable(words, 'gather', dims, xStrides, stridesOf(dims));
+  ctx.dispatch(`index:gather:${type}`, source, b.list, table, elementGrid(count));
 }
 
 /**
@@ -96,10 +114,11 @@ export function scatter(
   const b = new ShaderBindings()
     .add('src', ctx.input(src), wgslElementType(src), 'read')
     .add('indices', ctx.input(index), 'i32', 'read')
-    .add('shapes', ctx.input(shapeTable(dims, outStrides, srcStrides)), 'i32', 'read')
     .add('out', ctx.inout(out), type, 'read_write');
   const source = (): string => /* wgsl */ `
-${b.declarations('fibers: u32, ndim: u32, dim: u32, dimStride: u32, along: u32, indexStride: u32, srcDimStride: u32')}
+${b.declarations(
+  `fibers: u32, ndim: u32, dim: u32, dimStride: u32, along: u32, indexStride: u32, srcDimStride: u32, ${TABLE_FIELD}`,
+)}
 ${OFFSETS}
 ${ELEMENT_ENTRY}
   if (index >= pm.fibers) { return; }
@@ -121,8 +140,9 @@ ${ELEMENT_ENTRY}
     .u32(along)
     .u32(indexStride)
     .u32(srcStrides[dim] ?? 1);
+  const table = withShapeTable(words, 'scatter', dims, outStrides, srcStrides);
   const key = `index:scatter:${wgslElementType(src)}:${type}:${accumulate ? 'add' : 'set'}`;
-  ctx.dispatch(key, source, b.list, pack(words), elementGrid(fibers));
+  ctx.dispatch(key, source, b.list, table, elementGrid(fibers));
 }
 
 /** Backend.indexSelect: out[o, j, i] = x[o, index[j], i] over x [outer, size, inner] (exact). */
