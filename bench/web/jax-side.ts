@@ -2,7 +2,7 @@
 // NumPy-style API, each step one jit-compiled function (forward, valueAndGrad, Adam written out, as jax-js has no
 // optimizer of its own), following its reference-counting rules (`.ref` for every use but the last).
 import { defaultDevice, init, jit, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
-import { ADD_SIDE, BATCH, CLASSES, MATMUL_SIDE, type Workload, type WorkloadId } from './workload.js';
+import { CLASSES, SIZES, type Workload, type WorkloadId } from './workload.js';
 
 /** Starts jax-js's webgpu device and makes it the default; false where it cannot start. */
 export async function startJaxWebGpu(): Promise<boolean> {
@@ -34,9 +34,9 @@ const layerInit = (shape: number[], fanIn: number, seed: number): np.Array =>
   uniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn), seed);
 
 function oneHotLabels(): np.Array {
-  const values = new Float32Array(BATCH * CLASSES);
-  for (let i = 0; i < BATCH; i++) values[i * CLASSES + ((i * 7 + 3) % CLASSES)] = 1;
-  return np.array(values).reshape([BATCH, CLASSES]);
+  const values = new Float32Array(SIZES.batch * CLASSES);
+  for (let i = 0; i < SIZES.batch; i++) values[i * CLASSES + ((i * 7 + 3) % CLASSES)] = 1;
+  return np.array(values).reshape([SIZES.batch, CLASSES]);
 }
 
 function producing(make: () => np.Array, inputs: np.Array[]): Workload {
@@ -68,7 +68,7 @@ function crossEntropy(logits: np.Array, oneHot: np.Array): np.Array {
     .logSoftmax(logits, -1)
     .mul(oneHot)
     .sum()
-    .mul(-1 / BATCH);
+    .mul(-1 / SIZES.batch);
 }
 
 /** Dense layers (params w0, b0, w1, b1, …), ReLU between them. */
@@ -91,9 +91,9 @@ function maxPool2(h: np.Array, [b, c, height, width]: number[]): np.Array {
 const lenetLoss: Loss = (params, x, y) => {
   const [w1, b1, w2, b2, ...rest] = params;
   let h = nn.relu(lax.conv(x, w1!, [1, 1], 'SAME').add(b1!.reshape([1, 6, 1, 1])));
-  h = maxPool2(h, [BATCH, 6, 28, 28]);
+  h = maxPool2(h, [SIZES.batch, 6, 28, 28]);
   h = nn.relu(lax.conv(h, w2!, [1, 1], 'VALID').add(b2!.reshape([1, 16, 1, 1])));
-  h = maxPool2(h, [BATCH, 16, 10, 10]).reshape([BATCH, 16 * 5 * 5]);
+  h = maxPool2(h, [SIZES.batch, 16, 10, 10]).reshape([SIZES.batch, 16 * 5 * 5]);
   return crossEntropy(denseStack(h, rest), y);
 };
 
@@ -141,14 +141,14 @@ function training(loss: Loss, params: np.Array[], x: np.Array, y: np.Array): Wor
 export function jaxWorkload(id: WorkloadId): Workload {
   switch (id) {
     case 'matmul': {
-      const a = uniform([MATMUL_SIDE, MATMUL_SIDE], -1, 1, 1);
-      const b = uniform([MATMUL_SIDE, MATMUL_SIDE], -1, 1, 2);
+      const a = uniform([SIZES.matmulSide, SIZES.matmulSide], -1, 1, 1);
+      const b = uniform([SIZES.matmulSide, SIZES.matmulSide], -1, 1, 2);
       const product = jit((p: np.Array, q: np.Array) => np.matmul(p, q));
       return producing(() => product(a.ref, b.ref), [a, b]);
     }
     case 'add': {
-      const a = uniform([ADD_SIDE, ADD_SIDE], -1, 1, 3);
-      const b = uniform([ADD_SIDE, ADD_SIDE], -1, 1, 4);
+      const a = uniform([SIZES.addSide, SIZES.addSide], -1, 1, 3);
+      const b = uniform([SIZES.addSide, SIZES.addSide], -1, 1, 4);
       const sum = jit((p: np.Array, q: np.Array) => np.add(p, q));
       return producing(() => sum(a.ref, b.ref), [a, b]);
     }
@@ -161,7 +161,7 @@ export function jaxWorkload(id: WorkloadId): Workload {
         layerInit([128, CLASSES], 128, 9),
         layerInit([CLASSES], 128, 10),
       ];
-      return training(mlpLoss, params, uniform([BATCH, 784], 0, 1, 11), oneHotLabels());
+      return training(mlpLoss, params, uniform([SIZES.batch, 784], 0, 1, 11), oneHotLabels());
     }
     case 'lenet': {
       const params = [
@@ -176,7 +176,7 @@ export function jaxWorkload(id: WorkloadId): Workload {
         layerInit([84, CLASSES], 84, 20),
         layerInit([CLASSES], 84, 21),
       ];
-      return training(lenetLoss, params, uniform([BATCH, 1, 28, 28], 0, 1, 22), oneHotLabels());
+      return training(lenetLoss, params, uniform([SIZES.batch, 1, 28, 28], 0, 1, 22), oneHotLabels());
     }
   }
 }

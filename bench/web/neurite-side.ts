@@ -1,7 +1,7 @@
 // @file neurite's side of the browser bench, on whichever backend is active (the page selects webgpu or wasm
 // before building a workload): the same models and data shapes as bench/workloads.ts, values read with `await`.
 import { add, manualSeed, matmul, nn, optim, rand, randint, randn, type Tensor } from '../../src/index.js';
-import { ADD_SIDE, BATCH, CLASSES, MATMUL_SIDE, type Workload, type WorkloadId } from './workload.js';
+import { CLASSES, SIZES, type Workload, type WorkloadId } from './workload.js';
 
 /** A workload whose `run` produces a tensor; `finish` reads the newest one back. */
 function producing(make: () => Tensor): Workload {
@@ -65,18 +65,18 @@ export function neuriteWorkload(id: WorkloadId): Workload {
   manualSeed(0);
   switch (id) {
     case 'matmul': {
-      const a = randn([MATMUL_SIDE, MATMUL_SIDE]);
-      const b = randn([MATMUL_SIDE, MATMUL_SIDE]);
+      const a = randn([SIZES.matmulSide, SIZES.matmulSide]);
+      const b = randn([SIZES.matmulSide, SIZES.matmulSide]);
       return producing(() => matmul(a, b));
     }
     case 'add': {
-      const a = randn([ADD_SIDE, ADD_SIDE]);
-      const b = randn([ADD_SIDE, ADD_SIDE]);
+      const a = randn([SIZES.addSide, SIZES.addSide]);
+      const b = randn([SIZES.addSide, SIZES.addSide]);
       return producing(() => add(a, b));
     }
     case 'mlp':
-      return training(mlp(), rand([BATCH, 784]), randint(0, CLASSES, [BATCH]));
+      return training(mlp(), rand([SIZES.batch, 784]), randint(0, CLASSES, [SIZES.batch]));
     case 'lenet':
-      return training(lenet(), rand([BATCH, 1, 28, 28]), randint(0, CLASSES, [BATCH]));
+      return training(lenet(), rand([SIZES.batch, 1, 28, 28]), randint(0, CLASSES, [SIZES.batch]));
   }
 }

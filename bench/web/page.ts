@@ -8,9 +8,11 @@ import { startTfjsWebGpu, tfjsWorkload } from './tfjs-side.js';
 import {
   CONTENDERS,
   RUN_ORDER,
+  SIZES,
   WORKLOAD_IDS,
   WORKLOAD_NAMES,
   timeWorkload,
+  useSmallSizes,
   type ContenderId,
   type Outcome,
   type Workload,
@@ -22,6 +24,8 @@ export interface BenchReport {
   adapter: string | null;
   userAgent: string;
   options: { budgetMs: number; warmupCalls: number; minRounds: number };
+  /** The workloads' sizes (small ones only in smoke tests). */
+  sizes: typeof SIZES;
   workloads: WorkloadId[];
   contenders: ContenderId[];
   /** results[workload][contender]. */
@@ -45,6 +49,7 @@ const positive = (key: string, fallback: number): number => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 
+if (query.get('small') === '1') useSmallSizes();
 const workloads = list('workloads', WORKLOAD_IDS);
 const contenders = list('contenders', CONTENDERS);
 const options = {
@@ -115,6 +120,7 @@ async function run(): Promise<BenchReport> {
     adapter: await describeAdapter(),
     userAgent: navigator.userAgent,
     options,
+    sizes: { ...SIZES },
     workloads,
     contenders,
     results: Object.fromEntries(workloads.map((id) => [id, {}])),
@@ -157,6 +163,7 @@ run()
       adapter: null,
       userAgent: navigator.userAgent,
       options,
+      sizes: { ...SIZES },
       workloads,
       contenders,
       results: {},

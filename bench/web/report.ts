@@ -26,6 +26,13 @@ export function formatReport(report: BenchReport): string {
     '',
   ];
   if (report.error) lines.push(`the page failed: ${report.error}`, '');
+  if (report.sizes.batch !== 64) {
+    const { matmulSide, addSide, batch } = report.sizes;
+    lines.push(
+      `small sizes (matmul ${matmulSide}², add ${addSide}², batch ${batch}): a smoke test, not a benchmark`,
+      '',
+    );
+  }
   const others = report.contenders.filter((c) => c !== BASELINE);
   const header = [
     'workload',

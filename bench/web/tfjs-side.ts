@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
-import { ADD_SIDE, BATCH, CLASSES, MATMUL_SIDE, type Workload, type WorkloadId } from './workload.js';
+import { CLASSES, SIZES, type Workload, type WorkloadId } from './workload.js';
 
 /** Selects tfjs's webgpu backend; false where it cannot start (no adapter). */
 export async function startTfjsWebGpu(): Promise<boolean> {
@@ -73,24 +73,24 @@ function training(variables: tf.Variable[], inputs: tf.Tensor[], loss: () => tf.
 }
 
 const oneHotLabels = (): tf.Tensor =>
-  tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH], 0, CLASSES, 'int32', 1) as tf.Tensor1D, CLASSES));
+  tf.tidy(() => tf.oneHot(tf.randomUniform([SIZES.batch], 0, CLASSES, 'int32', 1) as tf.Tensor1D, CLASSES));
 
 /** tfjs's workload `id` on its active backend. */
 export function tfjsWorkload(id: WorkloadId): Workload {
   switch (id) {
     case 'matmul': {
-      const a = tf.randomNormal([MATMUL_SIDE, MATMUL_SIDE]);
-      const b = tf.randomNormal([MATMUL_SIDE, MATMUL_SIDE]);
+      const a = tf.randomNormal([SIZES.matmulSide, SIZES.matmulSide]);
+      const b = tf.randomNormal([SIZES.matmulSide, SIZES.matmulSide]);
       return producing(() => tf.matMul(a, b), [a, b]);
     }
     case 'add': {
-      const a = tf.randomNormal([ADD_SIDE, ADD_SIDE]);
-      const b = tf.randomNormal([ADD_SIDE, ADD_SIDE]);
+      const a = tf.randomNormal([SIZES.addSide, SIZES.addSide]);
+      const b = tf.randomNormal([SIZES.addSide, SIZES.addSide]);
       return producing(() => tf.add(a, b), [a, b]);
     }
     case 'mlp': {
       const layers = [dense(784, 256), dense(256, 128), dense(128, CLASSES)];
-      const x = tf.randomUniform([BATCH, 784], 0, 1, 'float32', 2);
+      const x = tf.randomUniform([SIZES.batch, 784], 0, 1, 'float32', 2);
       const labels = oneHotLabels();
       const variables = layers.flatMap((l) => [l.weight, l.bias]);
       return training(variables, [x, labels], () =>
@@ -101,7 +101,7 @@ export function tfjsWorkload(id: WorkloadId): Workload {
       const conv1 = { filter: uniform([5, 5, 1, 6], 25), bias: uniform([6], 25) };
       const conv2 = { filter: uniform([5, 5, 6, 16], 150), bias: uniform([16], 150) };
       const layers = [dense(16 * 5 * 5, 120), dense(120, 84), dense(84, CLASSES)];
-      const images = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const images = tf.randomUniform([SIZES.batch, 28, 28, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
       const labels = oneHotLabels();
       const variables = [
         conv1.filter,
@@ -125,7 +125,10 @@ export function tfjsWorkload(id: WorkloadId): Workload {
           'valid',
         );
       return training(variables, [images, labels], () => {
-        const features = tf.reshape(block(block(images, conv1, 'same'), conv2, 'valid'), [BATCH, 16 * 5 * 5]);
+        const features = tf.reshape(block(block(images, conv1, 'same'), conv2, 'valid'), [
+          SIZES.batch,
+          16 * 5 * 5,
+        ]);
         return tf.losses.softmaxCrossEntropy(labels, denseStack(features, layers));
       });
     }

@@ -12,10 +12,15 @@ export const WORKLOAD_NAMES: Record<WorkloadId, string> = {
   lenet: 'LeNet CNN, batch 64, Adam step',
 };
 
-export const BATCH = 64;
 export const CLASSES = 10;
-export const MATMUL_SIDE = 1024;
-export const ADD_SIDE = 1000;
+
+/** The workloads' sizes: bench/workloads.ts's, or small ones for a quick check that every row runs (`?small=1`). */
+export const SIZES = { matmulSide: 1024, addSide: 1000, batch: 64 };
+
+/** Shrinks every workload (matmul 256², add 250², batch 8), for smoke tests; the figures are then not comparable. */
+export function useSmallSizes(): void {
+  Object.assign(SIZES, { matmulSide: 256, addSide: 250, batch: 8 });
+}
 
 /** One library's side of a workload: `run` queues one op or step; `finish` waits until all of it is done. */
 export interface Workload {
@@ -79,10 +84,10 @@ export async function timeWorkload(workload: Workload, options: TimingOptions): 
 export function throughput(id: WorkloadId, ms: number): { value: number; unit: string } {
   switch (id) {
     case 'matmul':
-      return { value: (2 * MATMUL_SIDE ** 3) / 1e9 / (ms / 1000), unit: 'GFLOPS' };
+      return { value: (2 * SIZES.matmulSide ** 3) / 1e9 / (ms / 1000), unit: 'GFLOPS' };
     case 'add':
-      return { value: (ADD_SIDE * ADD_SIDE * 12) / 1e9 / (ms / 1000), unit: 'GB/s' };
+      return { value: (SIZES.addSide * SIZES.addSide * 12) / 1e9 / (ms / 1000), unit: 'GB/s' };
     default:
-      return { value: BATCH / (ms / 1000), unit: 'samples/s' };
+      return { value: SIZES.batch / (ms / 1000), unit: 'samples/s' };
   }
 }

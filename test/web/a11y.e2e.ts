@@ -97,6 +97,21 @@ describe.skipIf(!hasChromium)('playground accessibility', () => {
     await phone.close();
   });
 
+  it('has no critical or serious violation on the Fashion-MNIST page, idle and while training', async () => {
+    const page = await open('fashion-mnist.html?backend=wasm&train=2000&test=500&live=200');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'));
+    const idle = await seriousViolations(page, 'fashion-idle');
+    expect(idle, summary(idle)).toEqual([]);
+    await page.click('#play');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.waitForFunction(() => Number(document.getElementById('step-count')?.dataset['value']) >= 20);
+    const training = await seriousViolations(page, 'fashion-training');
+    expect(training, summary(training)).toEqual([]);
+    await page.click('#play');
+    expect(await page.getAttribute('#play', 'aria-label')).toBe('Play');
+    await page.close();
+  });
+
   it('reaches every action with the keyboard, file imports included', async () => {
     const page = await open();
     const reached = new Set<string>();

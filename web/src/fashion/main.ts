@@ -203,6 +203,8 @@ function render(): void {
   const full = scores.filter((s) => s.full).at(-1);
   if (newest) {
     setMetric('test-accuracy', newest.accuracy, percent(newest.accuracy));
+    $('test-accuracy').dataset['step'] = String(newest.step);
+    $('test-accuracy').dataset['count'] = String(newest.count);
     setMetric('test-loss', newest.loss, newest.loss.toFixed(3));
     $('metrics-help').textContent =
       `Scored at step ${newest.step} on ${newest.count.toLocaleString('en')} test images; chance is 10%. ` +
