@@ -206,17 +206,24 @@ function kernel6x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumula
 }
 
 /** The `height`×8 kernel (height 4, 5 or 6, as panelRows gives). */
+/**
+ * The `height`×8 kernel (height 4, 5 or 6, as panelRows gives). Inlined into the tile loops, so that each tile
+ * costs one call: a call spills every value the caller keeps in registers (V8 saves none across calls).
+ */
+@inline
 function kernel(height: i32, pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
-  if (height == 4) kernel4x8(pa, pb, kc, c, ldc, accumulate);
-  else if (ASC_FEATURE_RELAXED_SIMD && height == 6) kernel6x8(pa, pb, kc, c, ldc, accumulate);
-  else kernel5x8(pa, pb, kc, c, ldc, accumulate);
+  if (ASC_FEATURE_RELAXED_SIMD && height == 6) kernel6x8(pa, pb, kc, c, ldc, accumulate);
+  else if (height == 5) kernel5x8(pa, pb, kc, c, ldc, accumulate);
+  else kernel4x8(pa, pb, kc, c, ldc, accumulate);
 }
 
 /**
  * One tile of C: rows × cols (at most height × NR) at `c` (row stride `ldc` bytes) = (or += when `accumulate`)
  * the product of a `height`-row A micro-panel and a B micro-panel over `kc` steps. A partial tile is computed
  * whole into `tile` (TILE_BYTES of scratch; the panels are zero-padded) and its rows × cols copied out.
+ * Inlined: the whole tile calls the kernel directly; only partial tiles call edgeTile.
  */
+@inline
 export function multiplyTile(
   height: i32,
   rows: i32,
@@ -229,10 +236,23 @@ export function multiplyTile(
   accumulate: bool,
   tile: usize,
 ): void {
-  if (rows == height && cols == NR) {
-    kernel(height, pa, pb, kc, c, ldc, accumulate);
-    return;
-  }
+  if (rows == height && cols == NR) kernel(height, pa, pb, kc, c, ldc, accumulate);
+  else edgeTile(height, rows, cols, pa, pb, kc, c, ldc, accumulate, tile);
+}
+
+/** multiplyTile's partial tiles: computed whole into `tile`, then rows × cols of it stored or added to C. */
+function edgeTile(
+  height: i32,
+  rows: i32,
+  cols: i32,
+  pa: usize,
+  pb: usize,
+  kc: i32,
+  c: usize,
+  ldc: usize,
+  accumulate: bool,
+  tile: usize,
+): void {
   kernel(height, pa, pb, kc, tile, NR << 2, false);
   for (let r = 0; r < rows; r++) {
     const row = c + <usize>r * ldc;
