@@ -4,8 +4,8 @@ import { MAX_WORKGROUPS_PER_DIMENSION, type GpuBinding, type GpuContext } from '
 import { pack, uniforms } from './common.js';
 
 /** Rows and columns of C per thread. */
-const ROWS = 8;
-const COLUMNS = 4;
+export const ROWS = 8;
+export const COLUMNS = 4;
 /** Threads per workgroup, arranged to fit the output's shape (see {@link threadShape}). */
 const THREADS = 64;
 
@@ -17,7 +17,7 @@ const ceilPow2 = (x: number): number => 2 ** Math.max(0, Math.ceil(Math.log2(Mat
  * few rows (a convolution's m = 6 output channels: 64×1, a tile of 8 rows × 256 columns), fewer columns of
  * threads when it has few columns (a classifier's n = 10: 4×16), so that clamped edge threads stay few.
  */
-function threadShape(m: number, n: number): [number, number] {
+export function threadShape(m: number, n: number): [number, number] {
   let rowsOfThreads = Math.min(8, ceilPow2(m / ROWS));
   let columnsOfThreads = THREADS / rowsOfThreads;
   const needed = ceilPow2(n / COLUMNS);
