@@ -3,7 +3,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
 import { backend } from '../backend/index.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
-import { arange, zerosLike } from '../tensor/create.js';
+import { arange, onesLike, zerosLike } from '../tensor/create.js';
 import { allocate, floatResult, isFloat, type DType } from '../tensor/dtype.js';
 import { hostValues } from '../tensor/host-gate.js';
 import { numel, type Shape } from '../tensor/shape.js';
@@ -28,7 +28,9 @@ import {
   sub,
   where,
 } from './elementwise.js';
-import { expand, reshape } from './shape.js';
+import { cumprod } from './scan.js';
+import { cat, expand, flip, reshape } from './shape.js';
+import { narrow } from './window.js';
 
 /** The result of max/min along a dim: the extreme values and their int32 indices. */
 export interface ValuesIndices {
@@ -187,8 +189,7 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   return record(out, 'prod', [x], (g) => {
     if (x.ndim === 0) return [g];
     const gradOut = unreduce(g, x.shape, axes, keepdim);
-    // A device backend (webgpu) cannot count the zeros on the host: the products of the others from ops.
-    if (!backend().readsSync) return [mul(gradOut, productOfOthers(x, dim))];
+    if (!backend().readsSync) return [prodGradOnDevice(x, out, gradOut, dim, axes, keepdim)];
     const zeros = sum(eq(x, 0)).item() as number;
     if (zeros === 0) return [mul(gradOut, div(unreduce(out, x.shape, axes, keepdim), x))];
     if (isGradEnabled()) return [mul(gradOut, productOfOthers(x, dim))];
@@ -225,6 +226,44 @@ function exclusiveProducts(x: Tensor, axis: number | null): Tensor {
 }
 
 /** Π_{j≠i} x_j within each group reduced by `dim`, for every i (same shape as x), from differentiable ops. */
+/**
+ * prod's ∂ on a device backend (webgpu), which cannot count the zeros on the host: the same rule as the host
+ * path, with the count kept on the device and each branch selected per element — g·(out/x) without zeros, else
+ * the exclusive products from both ends (cumulative products of the shifted line), 0 everywhere for two or more
+ * zeros over all dims; with grad mode on, productOfOthers for the zeros branch as on the host.
+ */
+function prodGradOnDevice(
+  x: Tensor,
+  out: Tensor,
+  gradOut: Tensor,
+  dim: number | undefined,
+  axes: readonly number[],
+  keepdim: boolean,
+): Tensor {
+  const zeros = sum(eq(x, 0));
+  const noZero = mul(gradOut, div(unreduce(out, x.shape, axes, keepdim), x));
+  let withZeros: Tensor;
+  if (isGradEnabled()) withZeros = productOfOthers(x, dim);
+  else {
+    const others = exclusiveProductsByOps(x, dim === undefined ? null : axes[0]!);
+    withZeros = dim === undefined ? where(gt(zeros, 1), 0, others) : others;
+  }
+  return where(eq(zeros, 0), noZero, mul(gradOut, withZeros));
+}
+
+/** exclusiveProducts from ops (cumprod of the line shifted by one, from each end), for a device backend. */
+function exclusiveProductsByOps(x: Tensor, axis: number | null): Tensor {
+  const line = axis === null ? reshape(x, [x.numel()]) : x;
+  const a = axis ?? 0;
+  const size = line.shape[a]!;
+  if (size <= 1) return onesLike(x);
+  const one = onesLike(narrow(line, a, 0, 1));
+  const shifted = (t: Tensor): Tensor => cat([one, narrow(t, a, 0, size - 1)], a);
+  const before = cumprod(shifted(line), a);
+  const after = flip(cumprod(shifted(flip(line, [a])), a), [a]);
+  return reshape(mul(before, after), x.shape);
+}
+
 function productOfOthers(x: Tensor, dim: number | undefined): Tensor {
   const isZero = eq(x, 0);
   const nonZero = where(isZero, 1, x);

@@ -10,14 +10,11 @@ import {
   tensor,
   type Tensor,
 } from '../../src/index.js';
-import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
+import { SCAN_RUNNERS } from './runners/scan.js';
 
-const dim = (p: Params): number => p.dim as number;
-const RUNNERS: Record<string, Runner> = {
-  cumsum: ([x], p) => cumsum(x!, dim(p)),
-  cumprod: ([x], p) => cumprod(x!, dim(p)),
-};
+const RUNNERS = SCAN_RUNNERS;
 goldenSuite('scan', RUNNERS);
 goldenOnBothBackends('scan', RUNNERS, (name) => /\/(dim-1|zeros_dim1)$/.test(name));
 

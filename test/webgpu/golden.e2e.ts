@@ -2,11 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openSuitePage, type SuitePage } from './serve.js';
 
-const PROD_INF =
-  "prod's gradient on a device backend multiplies the non-zero entries' product by ops (no host count of the " +
-  'zeros), which gives NaN where PyTorch’s exclusive products give a number next to an infinity, and the reverse';
-
-const FAMILIES = ['elementwise', 'reduce', 'shape', 'special', 'triangular'];
+const FAMILIES = ['elementwise', 'reduce', 'scan', 'shape', 'special', 'triangular'];
 
 /**
  * Cases known to differ on webgpu, with the reason. Each must still fail (one that starts passing fails the
@@ -17,9 +13,6 @@ const KNOWN_DEVIATIONS: Record<string, string> = {
     'float64 tensors compute in f32 on the GPU: var/std square (x − x̄) in float64 on the CPU, which overflows f32',
   'elementwise/div/overflowing_square':
     "div's gradient passes through a subnormal f32 ((a/b)/b = 7.5e-39), which WGSL lets the GPU flush to zero",
-  'reduce/prod/inf_zero_all': PROD_INF,
-  'reduce/prod/inf_beside_zero_dim1': PROD_INF,
-  'reduce/prod/two_zeros_inf_dim1': PROD_INF,
 };
 
 describe.skipIf(!hasChromium)('golden fixtures on webgpu', () => {

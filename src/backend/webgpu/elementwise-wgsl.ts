@@ -10,6 +10,8 @@ import type { BinaryOp, UnaryOp } from '../types.js';
 export const MATH_WGSL = /* wgsl */ `
 fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+// x ≠ 0 on the bits: true for NaN, which a compiler that assumes no NaN may get wrong with x != 0.0.
+fn nonzero_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) != 0u; }
 // Non-finite constants come from bits in private variables: a constant expression must be finite.
 var<private> NAN_BITS: u32 = 0x7fc00000u;
 var<private> INF_BITS: u32 = 0x7f800000u;
@@ -183,7 +185,7 @@ export const UNARY_WGSL: Record<UnaryOp, string> = {
   clamp: 'select(min(max(x, p0), p1), x, is_nan(x))',
   powScalar: 'cpow_f32(x, p0)',
   scalarPow: 'cpow_f32(p0, x)',
-  logicalNot: 'select(0.0, 1.0, x == 0.0)',
+  logicalNot: 'select(0.0, 1.0, !nonzero_f32(x))',
   isNaN: 'select(0.0, 1.0, is_nan(x))',
   isFinite: 'select(0.0, 1.0, !is_nan(x) && !is_inf(x))',
 };
@@ -252,8 +254,8 @@ export function binaryWgsl(op: BinaryOp, float: boolean): string {
     case 'ge':
       return flag('a >= b');
     case 'logicalAnd':
-      return flag(`a != ${zero} && b != ${zero}`);
+      return flag(float ? 'nonzero_f32(a) && nonzero_f32(b)' : 'a != 0 && b != 0');
     case 'logicalOr':
-      return flag(`a != ${zero} || b != ${zero}`);
+      return flag(float ? 'nonzero_f32(a) || nonzero_f32(b)' : 'a != 0 || b != 0');
   }
 }

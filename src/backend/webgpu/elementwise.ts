@@ -134,6 +134,7 @@ ${ENTRY}
     if (map.count === 0) return;
     const [ct, at, bt, ot] = [cond, a, b, out].map(wgslElementType);
     const wgsl = () => /* wgsl */ `
+${MATH_WGSL}
 ${WGSL_FLAT_INDEX}
 ${stridedParamsWgsl(map.rank, 4)}
 @group(0) @binding(0) var<storage, read> C: array<${ct}>;
@@ -143,7 +144,7 @@ ${stridedParamsWgsl(map.rank, 4)}
 ${ENTRY}
   if (i >= P.count) { return; }
   let at = locate(i);
-  Y[i] = select(${ot}(B[at.z]), ${ot}(A[at.y]), C[at.x] != ${ct}(0));
+  Y[i] = select(${ot}(B[at.z]), ${ot}(A[at.y]), ${ct === 'f32' ? 'nonzero_f32(C[at.x])' : `C[at.x] != ${ct}(0)`});
 }`;
     const key = `where:${ct}:${at}:${bt}:${ot}:${map.rank}`;
     const bindings = [ctx.input(cond), ctx.input(a), ctx.input(b), ctx.output(out)];

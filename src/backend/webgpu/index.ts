@@ -11,6 +11,7 @@ import { webGpuHostGate } from './gate.js';
 import { gpuKernels } from './kernels/index.js';
 import { layoutKernels } from './layout.js';
 import { reduceKernels } from './reduce.js';
+import { scanKernels } from './reduce-scan.js';
 
 export type { AdapterDescription } from './device.js';
 
@@ -55,6 +56,7 @@ export async function createWebGpuBackend(options: WebGpuOptions): Promise<WebGp
   const onGpu: Partial<Backend> = {
     ...elementwiseKernels(ctx),
     ...reduceKernels(ctx),
+    ...scanKernels(ctx),
     ...layoutEntries,
     ...gpuKernels(ctx),
   };

@@ -5,11 +5,13 @@ import type { WebGpuBackend } from '../../../src/backend/webgpu/index.js';
 import type { GoldenCase, Runner } from '../../helpers/golden.js';
 import elementwise from '../../fixtures/elementwise.json' with { type: 'json' };
 import reduce from '../../fixtures/reduce.json' with { type: 'json' };
+import scan from '../../fixtures/scan.json' with { type: 'json' };
 import shape from '../../fixtures/shape.json' with { type: 'json' };
 import special from '../../fixtures/special.json' with { type: 'json' };
 import triangular from '../../fixtures/triangular.json' with { type: 'json' };
 import { ELEMENTWISE_RUNNERS } from '../../ops/runners/elementwise.js';
 import { REDUCE_RUNNERS } from '../../ops/runners/reduce.js';
+import { SCAN_RUNNERS } from '../../ops/runners/scan.js';
 import { SHAPE_RUNNERS } from '../../ops/runners/shape.js';
 import { SPECIAL_RUNNERS } from '../../ops/runners/special.js';
 import { TRIANGULAR_RUNNERS } from '../../ops/runners/triangular.js';
@@ -19,6 +21,7 @@ import { SCENARIOS, type ScenarioResult } from './scenarios.js';
 const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner> }> = {
   elementwise: { cases: elementwise.cases, runners: ELEMENTWISE_RUNNERS },
   reduce: { cases: reduce.cases, runners: REDUCE_RUNNERS },
+  scan: { cases: scan.cases, runners: SCAN_RUNNERS },
   shape: { cases: shape.cases, runners: SHAPE_RUNNERS },
   special: { cases: special.cases, runners: SPECIAL_RUNNERS },
   triangular: { cases: triangular.cases, runners: TRIANGULAR_RUNNERS },
