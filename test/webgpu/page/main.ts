@@ -9,12 +9,14 @@ import scan from '../../fixtures/scan.json' with { type: 'json' };
 import shape from '../../fixtures/shape.json' with { type: 'json' };
 import special from '../../fixtures/special.json' with { type: 'json' };
 import triangular from '../../fixtures/triangular.json' with { type: 'json' };
+import views from '../../fixtures/views.json' with { type: 'json' };
 import { ELEMENTWISE_RUNNERS } from '../../ops/runners/elementwise.js';
 import { REDUCE_RUNNERS } from '../../ops/runners/reduce.js';
 import { SCAN_RUNNERS } from '../../ops/runners/scan.js';
 import { SHAPE_RUNNERS } from '../../ops/runners/shape.js';
 import { SPECIAL_RUNNERS } from '../../ops/runners/special.js';
 import { TRIANGULAR_RUNNERS } from '../../ops/runners/triangular.js';
+import { VIEWS_RUNNERS } from '../../ops/runners/views.js';
 import { replayFixture, type CaseResult } from './replay.js';
 import { SCENARIOS, type ScenarioResult } from './scenarios.js';
 
@@ -25,6 +27,7 @@ const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner>
   shape: { cases: shape.cases, runners: SHAPE_RUNNERS },
   special: { cases: special.cases, runners: SPECIAL_RUNNERS },
   triangular: { cases: triangular.cases, runners: TRIANGULAR_RUNNERS },
+  views: { cases: views.cases, runners: VIEWS_RUNNERS },
 };
 
 export interface WebGpuSuite {
