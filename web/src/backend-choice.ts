@@ -1,6 +1,6 @@
 // @file Choosing the compute backend inside a training worker: WebGPU where the browser has an adapter and neurite
 // has a `webgpu` backend, else wasm, with a note that says why. The pages show the result (backend, adapter).
-import { backendReady, getBackend, setBackend } from 'neurite';
+import { backendReady, getBackend, setBackend, zeros } from 'neurite';
 
 /** The backends a page offers. */
 export const BACKEND_CHOICES = ['webgpu', 'wasm'] as const;
@@ -52,12 +52,34 @@ export async function hasWebGpuAdapter(): Promise<boolean> {
   return (await describeAdapter()) !== null;
 }
 
+/** Whether the active backend reads values synchronously (`dataSync`); a GPU backend reads only with `await`. */
+export function readsSynchronously(): boolean {
+  try {
+    zeros([1]).dataSync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ChooseOptions {
+  /**
+   * Why the caller needs synchronous reads, if it does (the playground's trainer reads its network's values with
+   * dataSync): a backend that reads only asynchronously is then refused, with this reason in the note.
+   */
+  needsSyncReads?: string;
+}
+
 /**
- * Makes `requested` the active backend, or wasm when it cannot be: no `navigator.gpu`, no adapter, or a neurite
- * build without a `webgpu` backend (setBackend rejects). `setBackend('webgpu')` is awaited, as it requests
- * the device asynchronously; wasm is awaited through `backendReady` (in a browser it may compile late).
+ * Makes `requested` the active backend, or wasm when it cannot be: no `navigator.gpu`, no adapter, a neurite
+ * build without a `webgpu` backend (setBackend rejects), or a caller that needs synchronous reads on a backend
+ * without them. `setBackend('webgpu')` is awaited, as it requests the device asynchronously; wasm is awaited
+ * through `backendReady` (in a browser it may compile late).
  */
-export async function chooseBackend(requested: BackendChoice): Promise<BackendStatus> {
+export async function chooseBackend(
+  requested: BackendChoice,
+  options: ChooseOptions = {},
+): Promise<BackendStatus> {
   await backendReady;
   const adapter = await describeAdapter();
   let note: string | null = null;
@@ -68,7 +90,9 @@ export async function chooseBackend(requested: BackendChoice): Promise<BackendSt
       try {
         const pending: unknown = setBackend('webgpu');
         await pending;
-        return { requested, backend: getBackend(), adapter, note: null };
+        if (!options.needsSyncReads || readsSynchronously())
+          return { requested, backend: getBackend(), adapter, note: null };
+        note = `neurite's webgpu backend reads values only asynchronously and ${options.needsSyncReads}`;
       } catch (error) {
         note = `neurite's webgpu backend did not start: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -82,8 +106,13 @@ export async function chooseBackend(requested: BackendChoice): Promise<BackendSt
   return { requested, backend: getBackend(), adapter, note: note && `${note}; training on wasm` };
 }
 
-/** One line for a page's status: `webgpu on google swiftshader`, `wasm (webgpu: …; training on wasm)`. */
+/**
+ * One line for a page's status: `webgpu on google swiftshader`, `wasm (WebGPU adapter: google swiftshader)`,
+ * `wasm (this browser offers no WebGPU adapter; training on wasm)`.
+ */
 export function describeStatus(status: BackendStatus): string {
   const where = status.backend === 'webgpu' && status.adapter ? ` on ${status.adapter}` : '';
-  return `${status.backend}${where}${status.note ? ` (${status.note})` : ''}`;
+  const unused = status.backend !== 'webgpu' && status.adapter ? `WebGPU adapter: ${status.adapter}` : null;
+  const details = [status.note, unused].filter((part) => part !== null);
+  return `${status.backend}${where}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
 }

@@ -14,6 +14,7 @@ import {
   renderLayerControls,
   renderLegend,
 } from './controls.js';
+import { bindBackendSwitch } from './backend-switch.js';
 import { bindFileActions, downloadExport } from './file-actions.js';
 import { describeBoundary, describeCanvas, describeNetwork, showRunning } from './accessibility.js';
 import { drawCurves } from './curves.js';
@@ -78,6 +79,8 @@ const link = new WorkerLink(worker);
 function send(message: ToWorker): void {
   link.send(message);
 }
+
+const backendSwitch = bindBackendSwitch(send);
 
 // ---- views ------------------------------------------------------------------------------------------------
 
@@ -429,6 +432,9 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       running = false;
       showRunning(false);
       toast(message.message, true);
+      break;
+    case 'backend':
+      backendSwitch.show(message.status);
       break;
   }
 });

@@ -1,4 +1,5 @@
 // @file Messages between the page and the training worker.
+import type { BackendChoice, BackendStatus } from './backend-choice.js';
 import type { ProblemType, Settings } from './settings.js';
 import type { DescentOptimizer, SurfaceRequest, Trajectory } from './surface.js';
 
@@ -122,7 +123,9 @@ export type ToWorker =
   /** Build a loss surface (the network slice takes the weights as they are now) and post its grid. */
   | { type: 'surface'; requestId: number; request: SurfaceRequest }
   /** Run these optimizers on the current surface from `start` and post their paths. */
-  | { type: 'descend'; requestId: number; start: [number, number]; runs: DescentRun[] };
+  | { type: 'descend'; requestId: number; start: [number, number]; runs: DescentRun[] }
+  /** Train on this backend (webgpu falls back to wasm with a note where it cannot run the playground). */
+  | { type: 'backend'; backend: BackendChoice };
 
 export type FromWorker =
   /** `seq` counts snapshots up across runs; the page answers each with `drawn`. */
@@ -131,4 +134,5 @@ export type FromWorker =
   | { type: 'imported'; message: string }
   | { type: 'surface'; grid: SurfaceGrid }
   | { type: 'trajectories'; requestId: number; start: [number, number]; trajectories: Trajectory[] }
+  | { type: 'backend'; status: BackendStatus }
   | { type: 'error'; message: string };

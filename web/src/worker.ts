@@ -1,6 +1,7 @@
 // @file The training worker: runs the Trainer in time slices so the page never freezes, and posts
 // snapshots (heatmap grid, neuron activations, weights, losses) only as fast as the page draws them.
 import { io } from 'neurite';
+import { chooseBackend } from './backend-choice.js';
 import type { EpochLog, FromWorker, ToWorker } from './protocol.js';
 import { applyParameterEdit } from './model-edit.js';
 import { buildProblem, descend, surfaceGrid, type SurfaceProblem } from './surface.js';
@@ -157,6 +158,14 @@ scope.onmessage = (event) => {
         );
         break;
       }
+      case 'backend':
+        // Tensors stay readable across the CPU backends, so the run goes on where it was.
+        void chooseBackend(message.backend, {
+          needsSyncReads: 'the playground reads its network’s values synchronously for every snapshot',
+        })
+          .then((status) => post({ type: 'backend', status }))
+          .catch(fail);
+        break;
       case 'import': {
         if (!trainer) return;
         const { tensors, metadata } = io.deserialize(message.bytes);
