@@ -15,6 +15,7 @@ import type { History } from '../train/callbacks/history.js';
 import { evaluate, fit, NonFiniteLossError, type FitOptions } from '../train/loop.js';
 import { accuracy, binaryAccuracy, mae, type MetricFn } from '../train/metrics.js';
 import { prepareData, type PreparedData, type Split } from './datasets.js';
+import { InferenceChain } from './inference-chain.js';
 import type { Encoding } from './encoding.js';
 import { buildModel, isConvolutional, type Activation } from './models.js';
 import { isTextDataset, isTextEncoding } from './text-data.js';
@@ -303,7 +304,9 @@ export async function trainSession(
   let history: History;
   let failure: NonFiniteLossError | null = null;
   try {
-    history = await fit(session.model, plan);
+    // Image and tabular models go through InferenceChain: validation passes return intermediate outputs to
+    // the arena as they go (text models keep their own layers' outputs: left to the garbage collector).
+    history = await fit(text ? session.model : new InferenceChain(session.model), plan);
   } catch (error) {
     if (!(error instanceof NonFiniteLossError)) throw error;
     // Back to the end of the last good epoch (weights, optimizer, schedule, generators), which is what is saved.
@@ -344,7 +347,8 @@ export function score(session: Session, split: Split): Logs {
   );
   if (session.metric === 'perplexity')
     return withPerplexity(evaluate(session.model, loader, { loss: session.loss }));
-  return evaluate(session.model, loader, {
+  // Intermediate outputs go back to the arena as soon as they are used (evaluate() runs synchronously).
+  return evaluate(new InferenceChain(session.model), loader, {
     loss: session.loss,
     metrics: [
       [session.metric, metricFn(session.binary ? 'binaryAccuracy' : session.metric, session.data.encoding)],
