@@ -50,13 +50,22 @@ function packPanel(
         at,
         step,
       );
-      for (let r = 4; r < height; r++) {
-        const v = v128.load(s0 + <usize>r * rowStep);
-        const lane = at + ((<usize>r) << 2);
-        v128.store32_lane(lane, v, 0);
-        v128.store32_lane(lane + step, v, 1);
-        v128.store32_lane(lane + 2 * step, v, 2);
-        v128.store32_lane(lane + 3 * step, v, 3);
+      if (height == 6) {
+        // Rows 4 and 5 as (row 4, row 5) pairs, one 64-bit store per step.
+        const v4 = v128.load(s0 + 4 * rowStep);
+        const v5 = v128.load(s0 + 5 * rowStep);
+        const early = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5);
+        const late = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
+        v128.store64_lane(at + 16, early, 0);
+        v128.store64_lane(at + step + 16, early, 1);
+        v128.store64_lane(at + 2 * step + 16, late, 0);
+        v128.store64_lane(at + 3 * step + 16, late, 1);
+      } else if (height == 5) {
+        const v = v128.load(s0 + 4 * rowStep);
+        v128.store32_lane(at + 16, v, 0);
+        v128.store32_lane(at + step + 16, v, 1);
+        v128.store32_lane(at + 2 * step + 16, v, 2);
+        v128.store32_lane(at + 3 * step + 16, v, 3);
       }
     }
   } else if (rows == height && rowStep == 4) {
@@ -65,7 +74,8 @@ function packPanel(
       const s = src + <usize>p * depthStep;
       const at = dst + <usize>p * step;
       v128.store(at, v128.load(s));
-      for (let r = 4; r < height; r++) store<f32>(at + ((<usize>r) << 2), load<f32>(s + ((<usize>r) << 2)));
+      if (height == 6) store<u64>(at, load<u64>(s, 16), 16);
+      else if (height == 5) store<f32>(at, load<f32>(s, 16), 16);
     }
   }
   for (; p < kc; p++) {
