@@ -3,8 +3,8 @@ import type { FloatArray } from '../../../tensor/dtype.js';
 import type { ConvGeometry, Window2d } from '../../types.js';
 import type { GpuBinding, GpuContext } from '../context.js';
 import { ELEMENT_ENTRY, ShaderBindings, elementGrid, pack, uniforms } from './common.js';
-import { convForwardImplicit } from './conv-implicit.js';
-import { matmulPlanned } from './matmul.js';
+import { convForwardImplicit, convWeightGradImplicit } from './conv-implicit.js';
+import { matmulBound } from './matmul.js';
 import { WINDOW_FIELDS, windowWords } from './window.js';
 
 /** Most column-buffer elements per chunk of images (64 MiB of f32, under every device's binding limit). */
@@ -227,14 +227,7 @@ export function conv2dInputGrad(
   const cols = ctx.scratch(Math.max(1, chunk * groups * kernelGroup * positions) * 4);
   for (let n0 = 0; n0 < images; n0 += chunk) {
     const count = Math.min(chunk, images - n0);
-    const plan = {
-      outputs: count * groups,
-      firstOutput: 0,
-      reduceCount: 1,
-      reduceStride: 0,
-      accumulate: false,
-    };
-    matmulPlanned(
+    matmulBound(
       ctx,
       weightBinding,
       offsets(0, count, groups, 0, outPerGroup * kernelGroup),
@@ -246,16 +239,15 @@ export function conv2dInputGrad(
       positions,
       true,
       false,
-      plan,
     );
     col2imFrom(ctx, cols, n0, count, inChannels, window, gradInputBinding, false);
   }
 }
 
 /**
- * Backend.conv2dWeightGrad: ∂W[g] = Σₙ ∂y[n, g] · cols[n, g]ᵀ, the sum over a chunk's images inside each
- * thread (a matmul plan with reduceCount = images) and over chunks by accumulation. f32 throughout: the js
- * reference sums per-image products in float64, so results agree to about images·positions·2⁻²⁴ relative.
+ * Backend.conv2dWeightGrad: ∂W[g] = Σₙ ∂y[n, g] · im2col(x[n])[g]ᵀ as an implicit matmul reading x in place
+ * (conv-implicit.ts). f32 throughout: the js reference sums per-image products in float64, so results agree
+ * to about images·positions·2⁻²⁴ relative to Σ|∂y||x|.
  */
 export function conv2dWeightGrad(
   ctx: GpuContext,
@@ -264,36 +256,5 @@ export function conv2dWeightGrad(
   gradWeight: FloatArray,
   geo: ConvGeometry,
 ): void {
-  const { images, inChannels, outChannels, groups, window } = geo;
-  const { kernelGroup, positions, outPerGroup, chunk } = sizes(geo);
-  if (outChannels === 0 || kernelGroup === 0) return;
-  const xBinding = ctx.input(x);
-  const gradOutBinding = ctx.input(gradOut);
-  const gradWeightBinding = ctx.output(gradWeight);
-  const cols = ctx.scratch(Math.max(1, chunk * groups * kernelGroup * positions) * 4);
-  for (let n0 = 0; n0 < Math.max(images, 1); n0 += chunk) {
-    const count = Math.min(chunk, images - n0);
-    if (count > 0) im2colInto(ctx, xBinding, n0, count, inChannels, window, cols);
-    const plan = {
-      outputs: groups,
-      firstOutput: 0,
-      reduceCount: count,
-      reduceStride: groups,
-      accumulate: n0 > 0,
-    };
-    matmulPlanned(
-      ctx,
-      gradOutBinding,
-      offsets(n0, Math.max(count, 1), groups, outChannels * positions, outPerGroup * positions),
-      cols,
-      offsets(0, Math.max(count, 1), groups, groups * kernelGroup * positions, kernelGroup * positions),
-      gradWeightBinding,
-      outPerGroup,
-      positions,
-      kernelGroup,
-      false,
-      true,
-      plan,
-    );
-  }
+  convWeightGradImplicit(ctx, ctx.input(x), ctx.input(gradOut), ctx.output(gradWeight), geo);
 }

@@ -1,5 +1,5 @@
 // @file Timings of kernels in the page (run by test/webgpu/kernels/bench.ts): square matmuls, LeNet convolutions.
-import { conv2d, im2col } from '../../../../src/backend/webgpu/kernels/conv.js';
+import { conv2d, conv2dInputGrad, conv2dWeightGrad, im2col } from '../../../../src/backend/webgpu/kernels/conv.js';
 import { matmul } from '../../../../src/backend/webgpu/kernels/matmul.js';
 import { generator, uniform } from './check.js';
 import { window2d } from './conv-cases.js';
@@ -63,10 +63,16 @@ export async function benchConv(
   const flops = 2 * images * outChannels * inChannels * 25 * positions;
   const convMs = await time(device, repeats, () => conv2d(ctx, x, weight, bias, out, geo));
   const im2colMs = await time(device, repeats, () => im2col(ctx, x, images, inChannels, window, cols));
+  const gradInput = new Float32Array(x.length);
+  const gradWeight = new Float32Array(weight.length);
+  const inputGradMs = await time(device, repeats, () => conv2dInputGrad(ctx, out, weight, gradInput, geo));
+  const weightGradMs = await time(device, repeats, () => conv2dWeightGrad(ctx, x, out, gradWeight, geo));
   await ctx.dispose();
   const name = `conv${layer} batch ${images}`;
   return [
     { name: `${name} forward`, ms: convMs, gflops: flops / (convMs * 1e6) },
+    { name: `${name} input gradient`, ms: inputGradMs, gflops: flops / (inputGradMs * 1e6) },
+    { name: `${name} weight gradient`, ms: weightGradMs, gflops: flops / (weightGradMs * 1e6) },
     { name: `${name} im2col alone`, ms: im2colMs, gflops: 0 },
   ];
 }
