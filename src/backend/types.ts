@@ -132,6 +132,11 @@ export interface Backend extends OptimizerKernels, RecurrentKernels, LossKernels
   /** Copies a storage to the host; absent, a host-side storage is copied directly. */
   read?(storage: TypedArray): Promise<TypedArray>;
   /**
+   * With `readsSync: false`: whether this storage's host copy is current now (e.g. just after `await t.data()`
+   * and before any kernel writes it again); the synchronous reads then answer instead of throwing.
+   */
+  hostCurrent?(storage: TypedArray): boolean;
+  /**
    * Where ops' float32 storage is allocated while this backend is active (the wasm backend: its linear memory);
    * absent, plain typed arrays. Any backend's kernels accept any storage, so tensors outlive a backend switch.
    */

@@ -11,13 +11,21 @@ import type { Tensor } from '../tensor/tensor.js';
  */
 export function readSync(t: Tensor, op: string): TypedArray {
   const active = backend();
-  if (!active.readsSync) {
-    throw new NeuriteError(
-      op,
-      `cannot read synchronously on backend '${active.name}': use await t.data() or await t.array()`,
-    );
-  }
-  return t.storage;
+  if (active.readsSync) return t.storage;
+  const storage = t.storage;
+  if (active.hostCurrent?.(storage)) return storage;
+  throw new NeuriteError(
+    op,
+    `cannot read synchronously on backend '${active.name}': use await t.data() or await t.array()`,
+  );
+}
+
+/**
+ * Whether the active backend reads values synchronously (js, wasm). Where it does not (webgpu), loops read what
+ * they log once per interval with `await t.data()` instead of `item()` per step (train/loop.ts).
+ */
+export function readsSynchronously(): boolean {
+  return backend().readsSync;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
+import { readsSynchronously } from '../ops/read.js';
 import { cat } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainContext } from './callbacks/callback.js';
@@ -105,6 +106,59 @@ function runEpochEval(
   return logs;
 }
 
+/** The values of 0-d (or one-element) tensors in one read: the loss log of a device backend. */
+async function readScalars(values: readonly Tensor[]): Promise<ArrayLike<number>> {
+  if (values.length === 0) return [];
+  return noGrad(() => cat(values.map((v) => v.reshape([1])))).data();
+}
+
+/**
+ * runEpochEval for a backend that reads asynchronously (webgpu): the batch losses stay on the device and are
+ * read once at the end, as are the outputs and targets the metrics need.
+ */
+async function runEpochEvalOnDevice(
+  model: Module<[Tensor], Tensor>,
+  batches: Batches,
+  loss: LossFn | undefined,
+  metrics: [string, MetricFn][],
+): Promise<Logs> {
+  const outputs: Tensor[] = [];
+  const targets: Tensor[] = [];
+  const losses: Tensor[] = [];
+  const sizes: number[] = [];
+  noGrad(() => {
+    for (const batch of batches) {
+      const [x, y] = split('evaluate', batch);
+      const out = model.forward(x);
+      if (loss) losses.push(lossOf(loss, out, y));
+      sizes.push(x.shape[0] ?? 1);
+      outputs.push(out);
+      targets.push(y);
+    }
+  });
+  const values = await readScalars(losses);
+  const count = sizes.reduce((a, b) => a + b, 0);
+  const logs: Logs = {};
+  if (loss) logs.loss = count > 0 ? sizes.reduce((sum, n, i) => sum + values[i]! * n, 0) / count : NaN;
+  if (metrics.length > 0 && outputs.length > 0)
+    Object.assign(logs, await metricsOnDevice(outputs, targets, metrics));
+  return logs;
+}
+
+/** The metrics of an epoch whose outputs live on a device: read once, then computed on the host. */
+async function metricsOnDevice(
+  outputs: Tensor[],
+  targets: Tensor[],
+  metrics: [string, MetricFn][],
+): Promise<Logs> {
+  const output = concatRows(outputs);
+  const target = concatRows(targets);
+  await Promise.all([output.data(), target.data()]); // the host copies are current: the metrics read them
+  const logs: Logs = {};
+  for (const [name, fn] of metrics) logs[name] = fn(output, target);
+  return logs;
+}
+
 /**
  * fit() stopped because the loss became NaN or ±∞. Thrown before that batch's backward pass and step, after
  * every callback's onTrainEnd; `history` holds the epochs completed before it (`epoch` counts from 0).
@@ -132,6 +186,9 @@ export class NonFiniteLossError extends ValueError {
  *
  * A NaN or infinite loss stops training with a NonFiniteLossError before that batch's update, so the weights
  * stay finite; the callbacks' onTrainEnd still runs (EarlyStopping({ restoreBestWeights: true }) restores).
+ * On a backend that reads asynchronously (webgpu) nothing is read per batch: the losses stay on the device and
+ * are read once per epoch (then onBatchEnd runs for each batch, and a non-finite loss is found after its update),
+ * as are the outputs and targets the metrics need.
  *
  * Asynchronous (`await fit(…)`, like TensorFlow.js's model.fit): between batches it lets the event loop turn
  * about every 10 ms (yieldToEventLoop), so the wasm backend recycles dead tensors' memory and a page stays
@@ -208,6 +265,9 @@ async function runEpochs(
     let batchIndex = 0;
     const outputs: Tensor[] = [];
     const targets: Tensor[] = [];
+    // A device backend (webgpu) keeps the batch losses on the device and reads them once per epoch.
+    const deviceLosses: Tensor[] | null = readsSynchronously() ? null : [];
+    const batchSizes: number[] = [];
     for (const batch of train) {
       const [x, y] = split('fit', batch);
       optimizer.zeroGrad();
@@ -218,33 +278,52 @@ async function runEpochs(
           'fit',
           `the loss must be a scalar (reduction 'mean' or 'sum'), got ${value.numel()} elements`,
         );
-      const item = value.item();
-      // Checked before backward and step, so a non-finite loss never reaches the weights.
-      if (!Number.isFinite(item)) throw new NonFiniteLossError(item, epoch, batchIndex, history);
+      let item = NaN;
+      if (deviceLosses === null) {
+        item = value.item();
+        // Checked before backward and step, so a non-finite loss never reaches the weights.
+        if (!Number.isFinite(item)) throw new NonFiniteLossError(item, epoch, batchIndex, history);
+      } else deviceLosses.push(value.detach());
       value.backward();
       optimizer.step();
       if (options.scheduler && interval === 'batch' && !('patience' in options.scheduler))
         options.scheduler.step();
       const n = x.shape[0] ?? 1;
-      lossSum += item * n;
-      count += n;
       if (metrics.length > 0) {
         outputs.push(output.detach());
         targets.push(y);
       }
-      for (const cb of callbacks) cb.onBatchEnd?.(batchIndex, { loss: lossSum / count }, context);
+      if (deviceLosses === null) {
+        lossSum += item * n;
+        count += n;
+        for (const cb of callbacks) cb.onBatchEnd?.(batchIndex, { loss: lossSum / count }, context);
+      } else batchSizes.push(n);
       batchIndex++;
       await yieldToEventLoop();
     }
+    if (deviceLosses !== null) {
+      // Read once: a non-finite loss is found here, after that batch's update (the weights may hold it).
+      const values = await readScalars(deviceLosses);
+      for (let i = 0; i < batchSizes.length; i++) {
+        if (!Number.isFinite(values[i]!)) throw new NonFiniteLossError(values[i]!, epoch, i, history);
+        lossSum += values[i]! * batchSizes[i]!;
+        count += batchSizes[i]!;
+        for (const cb of callbacks) cb.onBatchEnd?.(i, { loss: lossSum / count }, context);
+      }
+    }
     const logs: Logs = { loss: count > 0 ? lossSum / count : NaN };
-    if (metrics.length > 0 && outputs.length > 0) {
+    if (deviceLosses !== null && metrics.length > 0 && outputs.length > 0) {
+      Object.assign(logs, await metricsOnDevice(outputs, targets, metrics));
+    } else if (metrics.length > 0 && outputs.length > 0) {
       const output = concatRows(outputs);
       const target = concatRows(targets);
       for (const [name, fn] of metrics) logs[name] = fn(output, target);
     }
     if (val) {
       model.eval();
-      const valLogs = runEpochEval(model, val, loss, metrics);
+      const valLogs = readsSynchronously()
+        ? runEpochEval(model, val, loss, metrics)
+        : await runEpochEvalOnDevice(model, val, loss, metrics);
       for (const [key, value] of Object.entries(valLogs))
         logs[`val${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
       model.train();

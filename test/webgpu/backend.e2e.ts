@@ -12,6 +12,7 @@ const SCENARIOS = [
   'dtypesRoundTrip',
   'switchAway',
   'trainsLikeJs',
+  'fitLikeJs',
   'deviceLoss',
 ];
 

@@ -88,6 +88,7 @@ export async function createWebGpuBackend(options: WebGpuOptions): Promise<WebGp
     readsSync: false,
     resident,
     read: (storage: TypedArray) => ctx.storage.download(storage, 'data'),
+    hostCurrent: (storage: TypedArray) => ctx.storage.residence(storage) !== 'device',
     adapter,
     context: ctx,
     gpuKernelNames,

@@ -300,6 +300,62 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     return check.result();
   },
 
+  /**
+   * fit() on webgpu reads the losses once per epoch (no item() per batch) and logs the same history as on js:
+   * loss, accuracy and the validation logs, with onBatchEnd seen for every batch.
+   */
+  async fitLikeJs() {
+    const check = new Checks();
+    const run = async (name: 'js' | 'webgpu') => {
+      await setBackend(name);
+      nt.manualSeed(3);
+      const x = nt.randn([48, 4]);
+      const labels = nt.tensor(
+        Int32Array.from({ length: 48 }, (_, i) => i % 3),
+        { dtype: 'int32' },
+      );
+      const oneHot = nt.tensor(
+        Float32Array.from({ length: 144 }, (_, k) => (Math.floor(k / 3) % 3 === k % 3 ? 1 : 0)),
+        {
+          shape: [48, 3],
+        },
+      );
+      const model = new nt.nn.Sequential(new nt.nn.Linear(4, 8), new nt.nn.Tanh(), new nt.nn.Linear(8, 3));
+      const batches: Tensor[][] = [];
+      for (let start = 0; start < 48; start += 16) {
+        batches.push([
+          nt.narrow(x, 0, start, 16),
+          nt.narrow(oneHot, 0, start, 16),
+          nt.narrow(labels, 0, start, 16),
+        ]);
+      }
+      let batchEnds = 0;
+      const history = await nt.train.fit(model, {
+        train: batches,
+        val: batches.slice(0, 1),
+        epochs: 3,
+        optimizer: new nt.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }),
+        loss: (out: Tensor, target: Tensor) => nt.logSoftmax(out, 1).mul(target).sum(1).mean().neg(),
+        callbacks: [{ onBatchEnd: () => void batchEnds++ }],
+        verbose: false,
+      });
+      return { logs: history.history, batchEnds };
+    };
+    const reference = await run('js');
+    const onGpu = await run('webgpu');
+    check.that(
+      onGpu.batchEnds === reference.batchEnds && onGpu.batchEnds === 9,
+      `onBatchEnd ${onGpu.batchEnds}×`,
+    );
+    for (const key of ['loss', 'valLoss']) {
+      const expected = (reference.logs as Record<string, number[]>)[key] ?? [];
+      const actual = (onGpu.logs as Record<string, number[]>)[key] ?? [];
+      check.that(expected.length === 3, `${key} logged per epoch on js`);
+      check.close(actual, expected, key, 1e-4);
+    }
+    return check.result();
+  },
+
   /** After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device. */
   async deviceLoss() {
     const check = new Checks();
