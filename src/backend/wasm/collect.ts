@@ -2,8 +2,7 @@
 import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
 
-/** V8's `gc`: a blocking full collection without options, a concurrent one with `execution: 'async'`. */
-type Collect = (options?: { type: 'major'; execution: 'async' }) => void;
+type Collect = () => void;
 
 let collector: Collect | null | undefined;
 
@@ -28,42 +27,22 @@ function findCollector(): Collect | null {
   }
 }
 
-/** Blocking collections may take at most this share of the time (a large heap makes each one slower, and rarer). */
+/** Collections may take at most this share of the time (a large heap makes each one slower, and rarer). */
 const MAX_TIME_SHARE = 0.02;
-/**
- * Concurrent ones may be requested as if they took this share: their marking runs mostly on V8's helper threads,
- * so more frequent ones cost the loop little, and return dead blocks before the arena fills (a CNN training step
- * hands out ~40 MB, a 256 MB arena lasts ~6 steps).
- */
-const MAX_CONCURRENT_SHARE = 0.1;
-/**
- * Every this many collections one blocks, to measure what a collection costs now; the others are started
- * concurrently (`execution: 'async'`: marked on V8's helper threads and in small steps, so the caller does not
- * stop for the 10–30 ms a blocking one takes in a training loop), and are budgeted at the measured cost.
- */
-const MEASURE_EVERY = 16;
 let lastEnd = -Infinity;
 let lastCost = 0;
-let requests = 0;
 
 /**
  * Runs a full garbage collection if the engine allows one and, unless `always`, if the time since the last one
- * is at least 50 times what a collection costs for a blocking one (MAX_TIME_SHARE), 10 times for a concurrent one
- * (MAX_CONCURRENT_SHARE); returns whether it ran. `always` blocks until the collection is done; otherwise most
- * collections run concurrently (MEASURE_EVERY).
+ * is at least 50 times what that one took; returns whether it ran.
  */
 export function collectGarbage(always = false): boolean {
   if (collector === undefined) collector = findCollector();
   if (collector === null) return false;
   const start = performance.now();
-  const blocking = always || requests % MEASURE_EVERY === 0;
-  const share = blocking ? MAX_TIME_SHARE : MAX_CONCURRENT_SHARE;
-  if (!always && start - lastEnd < lastCost / share) return false;
-  if (blocking) {
-    collector();
-    lastCost = performance.now() - start;
-  } else collector({ type: 'major', execution: 'async' });
-  requests++;
+  if (!always && start - lastEnd < lastCost / MAX_TIME_SHARE) return false;
+  collector();
   lastEnd = performance.now();
+  lastCost = lastEnd - start;
   return true;
 }
