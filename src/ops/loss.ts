@@ -22,6 +22,7 @@ function reduced(
   reduction: LossReduction,
   like: Tensor,
 ): Tensor {
+  if (!backend().readsSync) return reducedOnDevice(losses, sums, shape, reduction, like);
   if (reduction === 'none') {
     const out = allocate(like.dtype, losses.length);
     out.set(losses);
@@ -30,6 +31,22 @@ function reduced(
   const out = allocate(like.dtype, 1);
   out[0] = reduction === 'sum' ? sums[0]! : sums[0]! / sums[1]!;
   return new Tensor(out, [], like.dtype);
+}
+
+/** `reduced` where the kernels wrote `losses` and `sums` on a device (webgpu): the same values, by kernels. */
+function reducedOnDevice(
+  losses: Float64Array,
+  sums: Float64Array,
+  shape: readonly number[],
+  reduction: LossReduction,
+  like: Tensor,
+): Tensor {
+  const kernels = backend();
+  const out = allocate(like.dtype, reduction === 'none' ? losses.length : 1);
+  if (reduction === 'none') kernels.unary('copy', losses, out);
+  else if (reduction === 'sum') kernels.unary('copy', sums.subarray(0, 1), out);
+  else kernels.binary('div', sums.subarray(0, 1), [], sums.subarray(1, 2), [], out, []);
+  return new Tensor(out, reduction === 'none' ? shape : [], like.dtype);
 }
 
 const ONE = Float64Array.of(1);
@@ -102,12 +119,15 @@ export function classIndexLoss(
   kernels.classIndexLoss(spec, x, target.storage, w, normalisers, losses, sums);
   const out = reduced(losses, sums, outShape, reduction, input);
   return record(out, op, [input], (gradOutput) => {
-    const scale = reduction === 'mean' ? 1 / sums[1]! : 1;
+    // The weighted mean's denominator Σ w_t is on the device for webgpu: the gradient is divided by it there.
+    const onDevice = reduction === 'mean' && !backend().readsSync;
+    const scale = reduction === 'mean' && !onDevice ? 1 / sums[1]! : 1;
     const { g, finish } = upstreamOf(gradOutput, reduction === 'none', scale, () =>
       classGradView(gradOutput, input, spec, reduction),
     );
     const grad = allocate(input.dtype, input.numel()) as FloatArray;
     backend().classIndexLossBackward(spec, x, target.storage, w, normalisers, g, grad);
+    if (onDevice) backend().binary('div', grad, input.shape, sums.subarray(1, 2), [], grad, input.shape);
     return [finish(new Tensor(grad, input.shape, input.dtype))];
   });
 }
@@ -150,7 +170,7 @@ export function classProbabilityLoss(
 
 /** Throws unless every element of a BCE input is a probability in [0, 1], naming the first that is not. */
 export function checkProbabilities(op: string, input: Tensor): void {
-  const x = input.storage;
+  const x = hostValues(input.storage, op);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     if (!(v >= 0 && v <= 1)) {

@@ -13,6 +13,7 @@ const SCENARIOS = [
   'switchAway',
   'trainsLikeJs',
   'fitLikeJs',
+  'fusedLossReduction',
   'deviceLoss',
 ];
 

@@ -1,4 +1,5 @@
 // @file The WebGPU test page: selects the webgpu backend, then answers the Node side's requests (golden families, scenarios).
+import * as neurite from '../../../src/index.js';
 import { setBackend } from '../../../src/index.js';
 import { backend } from '../../../src/backend/index.js';
 import type { WebGpuBackend } from '../../../src/backend/webgpu/index.js';
@@ -32,6 +33,8 @@ const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner>
 
 export interface WebGpuSuite {
   adapter: string;
+  /** The library itself, for measurements and debugging from the Node side (page.evaluate). */
+  neurite: typeof neurite;
   gpuKernels: string[];
   families: string[];
   golden(family: string): Promise<CaseResult[]>;
@@ -50,6 +53,7 @@ async function start(): Promise<void> {
   const gpu = backend() as WebGpuBackend;
   const { vendor, architecture, description } = gpu.adapter;
   window.webgpuSuite = {
+    neurite,
     adapter: [vendor, architecture, description].filter(Boolean).join(' / ') || 'unknown adapter',
     gpuKernels: [...gpu.gpuKernelNames],
     families: Object.keys(FAMILIES),

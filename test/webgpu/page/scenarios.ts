@@ -356,6 +356,33 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     return check.result();
   },
 
+  /**
+   * The fused losses reduce on the device (mean = Σ/Σw by a kernel, the gradient divided by Σw there) and give
+   * the js reference's values, here with the loss kernels' outputs written on the host (js fallback on host-made
+   * inputs) or on the GPU (when kernels/ binds them).
+   */
+  async fusedLossReduction() {
+    const check = new Checks();
+    const run = async (name: 'js' | 'webgpu') => {
+      await setBackend(name);
+      const scores = Float32Array.from({ length: 15 }, (_, k) => Math.sin(k * 1.7) * 2);
+      const x = nt.tensor(scores, { shape: [5, 3], requiresGrad: true });
+      const target = nt.tensor(Int32Array.from([0, 2, 1, 2, 0]), { dtype: 'int32' });
+      const weight = nt.tensor([0.5, 2, 1]);
+      const results: number[] = [];
+      for (const reduction of ['mean', 'sum', 'none'] as const) {
+        x.grad = null;
+        const loss = nt.nn.functional.crossEntropy(x, target, { weight, reduction });
+        loss.backward(reduction === 'none' ? nt.ones([5]) : undefined); // host-made upstream gradient
+        results.push(...(await loss.data()), ...(await x.grad!.data()));
+      }
+      return results;
+    };
+    const reference = await run('js');
+    check.close(await run('webgpu'), reference, 'losses and gradients', 1e-5);
+    return check.result();
+  },
+
   /** After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device. */
   async deviceLoss() {
     const check = new Checks();
