@@ -52,4 +52,25 @@ describe.skipIf(!hasChromium)('kernel families on webgpu: golden fixtures', () =
       expect(nowPassing, 'known deviations that now pass: remove them from KNOWN_DEVIATIONS').toEqual([]);
     });
   }
+
+  // Whole training steps through the GPU kernels (forward, backward, optimizer) against the js backend.
+  for (const [model, optimizer] of [
+    ['cnn', 'sgd'],
+    ['cnn', 'adam'],
+    ['mlp', 'sgd'],
+    ['mlp', 'adam'],
+  ] as const) {
+    it(`${model} trained by ${optimizer} for 3 steps matches js`, async () => {
+      await opened.page.reload();
+      await opened.page.waitForFunction(() => 'kernelGolden' in window, null, { timeout: 60_000 });
+      const result = await opened.page.evaluate(([m, o]) => window.kernelGolden.training(m, o, 3), [
+        model,
+        optimizer,
+      ] as const);
+      console.log(
+        `${model}/${optimizer}: loss ${result.loss[0]} (js ${result.loss[1]}), worst ${result.ratio.toFixed(3)} of tolerance`,
+      );
+      expect(result.ratio, result.where).toBeLessThanOrEqual(1);
+    });
+  }
 });

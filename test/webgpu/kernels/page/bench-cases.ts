@@ -1,5 +1,10 @@
 // @file Timings of kernels in the page (run by test/webgpu/kernels/bench.ts): square matmuls, LeNet convolutions.
-import { conv2d, conv2dInputGrad, conv2dWeightGrad, im2col } from '../../../../src/backend/webgpu/kernels/conv.js';
+import {
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  im2col,
+} from '../../../../src/backend/webgpu/kernels/conv.js';
 import { matmul } from '../../../../src/backend/webgpu/kernels/matmul.js';
 import { generator, uniform } from './check.js';
 import { window2d } from './conv-cases.js';

@@ -14,6 +14,7 @@ import { INDEXING_RUNNERS } from '../../../ops/runners/indexing.js';
 import { BMM_RUNNERS, MATMUL_RUNNERS } from '../../../ops/runners/matmul.js';
 import { replayFixture, type CaseResult } from '../../page/replay.js';
 import { LOSS_RUNNERS } from './loss-runners.js';
+import { compareTraining } from './training.js';
 
 const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner> }> = {
   matmul: { cases: matmul.cases, runners: MATMUL_RUNNERS },
@@ -25,7 +26,12 @@ const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner>
 
 declare global {
   interface Window {
-    kernelGolden: { families: string[]; gpuKernels: string[]; golden(family: string): Promise<CaseResult[]> };
+    kernelGolden: {
+      families: string[];
+      gpuKernels: string[];
+      golden(family: string): Promise<CaseResult[]>;
+      training: typeof compareTraining;
+    };
   }
 }
 
@@ -40,6 +46,7 @@ async function start(): Promise<void> {
       await setBackend('webgpu');
       return replayFixture(cases as GoldenCase[], runners);
     },
+    training: compareTraining,
   };
 }
 
