@@ -40,7 +40,8 @@ if (url === undefined) {
   };
   url = served.url;
 }
-const pageUrl = `${url}${url.includes('?') ? '&' : '?'}${query.toString()}`;
+const extra = query.toString();
+const pageUrl = extra ? `${url}${url.includes('?') ? '&' : '?'}${extra}` : url;
 if (flag('serve')) {
   console.log(`bench:web: serving ${pageUrl} (Ctrl+C to stop); open it in a browser with WebGPU`);
 } else {
