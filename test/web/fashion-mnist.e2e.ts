@@ -138,6 +138,9 @@ describe.skipIf(!hasChromium || !hasData)('Fashion-MNIST page', () => {
     }
     expect(note).toMatch(/^Backend: webgpu on /);
     const accuracy = await trainAndScore(page, STEPS, 110_000);
+    // A failure on webgpu would have moved the run to wasm (the page's fallback): it must still be on webgpu.
+    const after = (await page.textContent('#backend-status'))!;
+    expect(await page.getAttribute('#backend-status', 'data-backend'), after).toBe('webgpu');
     console.log(`fashion-mnist e2e: webgpu, ${STEPS}+ steps: ${(accuracy * 100).toFixed(1)}% test accuracy`);
     expect(accuracy).toBeGreaterThanOrEqual(0.5);
   });

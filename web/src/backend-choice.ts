@@ -99,7 +99,9 @@ export async function chooseBackend(
     }
   }
   try {
-    setBackend('wasm');
+    // Leaving webgpu is asynchronous (GPU-newer arrays come back to the host first); between CPU backends it is not.
+    const pending: unknown = setBackend('wasm');
+    await pending;
   } catch {
     // No WebAssembly SIMD: neurite stays on its js backend, which getBackend() reports.
   }

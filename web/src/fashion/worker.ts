@@ -78,6 +78,28 @@ function fail(error: unknown): void {
   post({ type: 'error', message: errorText(error) });
 }
 
+/**
+ * A failure on webgpu (a kernel it lacks, a lost device) starts the run again on wasm, playing if it was, and the
+ * backend line says what happened; a failure on wasm stops training with the error.
+ */
+async function recover(error: unknown): Promise<void> {
+  if (getBackend() !== 'webgpu' || !data) {
+    fail(error);
+    return;
+  }
+  const wasRunning = running;
+  running = false;
+  const status = await chooseBackend('wasm');
+  backend = 'wasm';
+  const note = `webgpu stopped: ${errorText(error)}; training on wasm`;
+  post({ type: 'backend', status: { ...status, requested: 'webgpu', note } });
+  await newRun();
+  if (wasRunning) {
+    running = true;
+    schedule();
+  }
+}
+
 async function score(full: boolean): Promise<void> {
   if (!trainer || !limits) return;
   const started = performance.now();
@@ -119,6 +141,7 @@ const schedule = scheduler(() => {
     .then(() => {
       if (running) schedule();
     })
+    .catch(recover)
     .catch(fail);
 });
 
@@ -172,5 +195,8 @@ async function handle(message: ToFashionWorker): Promise<void> {
 }
 
 scope.onmessage = (event) => {
-  busy = busy.then(() => handle(event.data)).catch(fail);
+  busy = busy
+    .then(() => handle(event.data))
+    .catch(recover)
+    .catch(fail);
 };
