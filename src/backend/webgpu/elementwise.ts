@@ -1,6 +1,6 @@
 // @file WebGPU elementwise kernels: unary maps and their fused gradients, broadcast binary ops, where, erf.
 import type { FloatArray, TypedArray } from '../../tensor/dtype.js';
-import type { Shape } from '../../tensor/shape.js';
+import { numel, type Shape } from '../../tensor/shape.js';
 import type { Backend, BinaryOp, UnaryGradOp, UnaryOp } from '../types.js';
 import { type GpuContext, UniformWords, WGSL_FLAT_INDEX, wgslElementType, workgroupsFor } from './context.js';
 import { binaryWgsl, MATH_WGSL, NAN_AWARE, UNARY_INT_WGSL, UNARY_WGSL } from './elementwise-wgsl.js';
@@ -8,6 +8,26 @@ import { broadcastOperandStrides, stridedMap, stridedParamsWgsl } from './stride
 
 /** Invocations per workgroup of every elementwise kernel. */
 export const ELEMENTWISE_WORKGROUP = 256;
+
+/** Binary ops whose WGSL expression works on vec4<f32> as on f32. */
+const VECTOR_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['add', 'sub', 'mul']);
+
+/** Consecutive elements each invocation of a flat (index-map-free) elementwise kernel handles. */
+const PER_INVOCATION = 4;
+
+/** WGSL running `body` for elements j = 4i … 4i + 3 below `count` (i: the invocation's flat index). */
+function perInvocation(count: string, body: string): string {
+  return `  for (var k = 0u; k < ${PER_INVOCATION}u; k++) {
+    let j = i * ${PER_INVOCATION}u + k;
+    if (j >= ${count}) { return; }
+    ${body}
+  }`;
+}
+
+/** The grid of a flat kernel over `count` elements. */
+function flatGrid(count: number): [number, number] {
+  return workgroupsFor(Math.ceil(count / PER_INVOCATION), ELEMENTWISE_WORKGROUP);
+}
 
 const ENTRY = `@compute @workgroup_size(${ELEMENTWISE_WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -36,20 +56,16 @@ struct U { n: u32, p0: f32, p1: f32, pad: u32 }
 @group(0) @binding(1) var<storage, read_write> Y: array<${ot}>;
 @group(0) @binding(2) var<uniform> u: U;
 ${ENTRY}
-  if (i >= u.n) { return; }
-  let x = ${computeType}(X[i]);
   let p0 = u.p0;
   let p1 = u.p1;
-  Y[i] = ${ot}(${expr});
+${perInvocation(
+  'u.n',
+  `let x = ${computeType}(X[j]);
+    Y[j] = ${ot}(${expr});`,
+)}
 }`;
     const uniforms = new UniformWords().u32(n).f32(p0).f32(p1).u32(0).finish();
-    ctx.dispatch(
-      key,
-      wgsl,
-      [ctx.input(x), ctx.output(out)],
-      uniforms,
-      workgroupsFor(n, ELEMENTWISE_WORKGROUP),
-    );
+    ctx.dispatch(key, wgsl, [ctx.input(x), ctx.output(out)], uniforms, flatGrid(n));
   }
 
   function unaryGrad(op: UnaryGradOp, g: FloatArray, saved: FloatArray, out: FloatArray): void {
@@ -87,16 +103,45 @@ ${ENTRY}
     out: TypedArray,
     outShape: Shape,
   ): void {
-    const map = stridedMap(op, outShape, [
-      { strides: broadcastOperandStrides(aShape, outShape), offset: 0 },
-      { strides: broadcastOperandStrides(bShape, outShape), offset: 0 },
-    ]);
-    if (map.count === 0) return;
     const at = wgslElementType(a);
     const bt = wgslElementType(b);
     const ot = wgslElementType(out);
     const float = at === 'f32' || bt === 'f32';
     const ct = float ? 'f32' : 'i32';
+    const count = numel(outShape);
+    // Operands of the result's size or scalars need no index map: element j, or element 0.
+    const flat = (shape: Shape): string | null =>
+      numel(shape) === count ? 'j' : numel(shape) === 1 ? '0u' : null;
+    const [flatA, flatB] = [flat(aShape), flat(bShape)];
+    if (flatA !== null && flatB !== null) {
+      if (count === 0) return;
+      if (count % 4 === 0 && at === 'f32' && bt === 'f32' && ot === 'f32' && VECTOR_OPS.has(op)) {
+        return binaryVec4(op, a, flatA, b, flatB, out, count);
+      }
+      const body = `let a = ${ct}(A[${flatA}]);
+    let b = ${ct}(B[${flatB}]);
+    Y[j] = ${ot}(${binaryWgsl(op, float)});`;
+      const source = () => /* wgsl */ `
+${MATH_WGSL}
+${WGSL_FLAT_INDEX}
+@group(0) @binding(0) var<storage, read> A: array<${at}>;
+@group(0) @binding(1) var<storage, read> B: array<${bt}>;
+@group(0) @binding(2) var<storage, read_write> Y: array<${ot}>;
+@group(0) @binding(3) var<uniform> n: vec4u;
+${ENTRY}
+${perInvocation('n.x', body)}
+}`;
+      const key = `binary-flat:${op}:${at}:${bt}:${ot}:${flatA}:${flatB}`;
+      const bindings = [ctx.input(a), ctx.input(b), ctx.output(out)];
+      const uniforms = new UniformWords().u32(count).align4().finish();
+      ctx.dispatch(key, source, bindings, uniforms, flatGrid(count));
+      return;
+    }
+    const map = stridedMap(op, outShape, [
+      { strides: broadcastOperandStrides(aShape, outShape), offset: 0 },
+      { strides: broadcastOperandStrides(bShape, outShape), offset: 0 },
+    ]);
+    if (map.count === 0) return;
     const wgsl = () => /* wgsl */ `
 ${MATH_WGSL}
 ${WGSL_FLAT_INDEX}
@@ -114,6 +159,45 @@ ${ENTRY}
     const key = `binary:${op}:${at}:${bt}:${ot}:${map.rank}`;
     const bindings = [ctx.input(a), ctx.input(b), ctx.output(out)];
     ctx.dispatch(key, wgsl, bindings, map.uniforms, workgroupsFor(map.count, ELEMENTWISE_WORKGROUP));
+  }
+
+  /** add, sub, mul of f32 operands (each the result's size or a scalar) as vec4 loads and stores. */
+  function binaryVec4(
+    op: BinaryOp,
+    a: TypedArray,
+    flatA: string,
+    b: TypedArray,
+    flatB: string,
+    out: TypedArray,
+    count: number,
+  ): void {
+    const operand = (name: string, flat: string) =>
+      flat === 'j'
+        ? { decl: 'vec4<f32>', load: `${name}[i]` }
+        : { decl: 'f32', load: `vec4<f32>(${name}[0])` };
+    const [va, vb] = [operand('A', flatA), operand('B', flatB)];
+    const wgsl = () => /* wgsl */ `
+${WGSL_FLAT_INDEX}
+@group(0) @binding(0) var<storage, read> A: array<${va.decl}>;
+@group(0) @binding(1) var<storage, read> B: array<${vb.decl}>;
+@group(0) @binding(2) var<storage, read_write> Y: array<vec4<f32>>;
+@group(0) @binding(3) var<uniform> n: vec4u;
+${ENTRY}
+  if (i >= n.x) { return; }
+  let a = ${va.load};
+  let b = ${vb.load};
+  Y[i] = ${binaryWgsl(op, true)};
+}`;
+    const vectors = count / 4;
+    const uniforms = new UniformWords().u32(vectors).align4().finish();
+    const bindings = [ctx.input(a), ctx.input(b), ctx.output(out)];
+    ctx.dispatch(
+      `binary-vec4:${op}:${flatA}:${flatB}`,
+      wgsl,
+      bindings,
+      uniforms,
+      workgroupsFor(vectors, ELEMENTWISE_WORKGROUP),
+    );
   }
 
   function where(
