@@ -60,4 +60,17 @@ describe.each(['js', 'wasm'])('InferenceChain on %s', (name) => {
       setBackend(previous);
     }
   });
+
+  it('saves and restores its Sequential’s state (EarlyStopping restores weights through it)', () => {
+    const seq = model();
+    const chain = new InferenceChain(seq);
+    // A copy, as EarlyStopping keeps (stateDict() shares the parameters' storage, as in PyTorch).
+    const saved = Object.fromEntries(Object.entries(chain.stateDict()).map(([k, v]) => [k, v.clone()]));
+    expect(Object.keys(saved)).toContain('chain.0.weight');
+    const weight = seq.parameters()[0]!;
+    const before = Array.from(weight.dataSync());
+    noGrad(() => weight.mul_(0));
+    chain.loadStateDict(saved);
+    expect(Array.from(weight.dataSync())).toEqual(before);
+  });
 });
