@@ -11,15 +11,9 @@ import {
   topk,
   type Tensor,
 } from '../../src/index.js';
-import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
-
-const sortOptions = (p: Params) => ({ dim: p.dim as number, descending: p.descending as boolean });
-const RUNNERS: Record<string, Runner> = {
-  sort: ([x], p) => sort(x!, { ...sortOptions(p), stable: true }),
-  argsort: ([x], p) => argsort(x!, { ...sortOptions(p), stable: true }),
-  topk: ([x], p) => topk(x!, p.k as number, { dim: p.dim as number, largest: p.largest as boolean }),
-};
+import { SORT_RUNNERS as RUNNERS } from './runners/sort.js';
 goldenSuite('sort', RUNNERS);
 goldenOnBothBackends('sort', RUNNERS, (name) =>
   /\/(dim1_desc1|ties_desc1|nan_inf_desc0|k2|smallest)$/.test(name),

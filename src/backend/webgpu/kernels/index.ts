@@ -3,26 +3,30 @@ import type { Backend } from '../../types.js';
 import type { GpuContext } from '../context.js';
 import * as conv from './conv.js';
 import * as indexing from './indexing.js';
+import * as loss from './loss.js';
 import { matmul } from './matmul.js';
 import * as norm from './normalization.js';
 import { optimizerStep } from './optim.js';
 import * as pool from './pool.js';
 import { softmax } from './softmax.js';
+import { sort } from './sort.js';
 
 /**
  * The kernels of kernels/ on `ctx`, each taking its Backend method's arguments after the context; the webgpu
  * backend spreads this object, and every entry absent here runs core's kernels or the js fallback.
- *
- * The fused loss kernels (loss.ts, tested in the page) are not bound yet: ops/loss.ts reads their `losses` and
- * `sums` outputs on the host right after the call (the reduced value, and 1/Σw as the backward's scale), which
- * on a device backend would see stale zeros. Unbound, a loss on GPU-resident scores stops with the fallback's
- * error naming `await t.data()` instead of giving a wrong value.
  */
 export function gpuKernels(ctx: GpuContext): Partial<Backend> {
   return {
     matmul: (...args) => matmul(ctx, ...args),
     softmax: (...args) => softmax(ctx, ...args),
+    sort: (...args) => sort(ctx, ...args),
     optimizerStep: (...args) => optimizerStep(ctx, ...args),
+    classIndexLoss: (...args) => loss.classIndexLoss(ctx, ...args),
+    classIndexLossBackward: (...args) => loss.classIndexLossBackward(ctx, ...args),
+    classProbabilityLoss: (...args) => loss.classProbabilityLoss(ctx, ...args),
+    classProbabilityLossBackward: (...args) => loss.classProbabilityLossBackward(ctx, ...args),
+    pointwiseLoss: (...args) => loss.pointwiseLoss(ctx, ...args),
+    pointwiseLossBackward: (...args) => loss.pointwiseLossBackward(ctx, ...args),
     gather: (...args) => indexing.gather(ctx, ...args),
     scatter: (...args) => indexing.scatter(ctx, ...args),
     indexSelect: (...args) => indexing.indexSelect(ctx, ...args),

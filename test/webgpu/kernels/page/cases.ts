@@ -6,6 +6,7 @@ import { lossCases } from './loss-cases.js';
 import { matmulCases } from './matmul-cases.js';
 import { optimCases } from './optim-cases.js';
 import { poolCases } from './pool-cases.js';
+import { sortCases } from './sort-cases.js';
 
 export const allCases: Record<string, KernelCase> = {
   ...matmulCases,
@@ -14,4 +15,5 @@ export const allCases: Record<string, KernelCase> = {
   ...convCases,
   ...poolCases,
   ...indexingCases,
+  ...sortCases,
 };

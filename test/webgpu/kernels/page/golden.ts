@@ -8,10 +8,12 @@ import conv from '../../../fixtures/conv.json' with { type: 'json' };
 import indexing from '../../../fixtures/indexing.json' with { type: 'json' };
 import loss from '../../../fixtures/loss.json' with { type: 'json' };
 import matmul from '../../../fixtures/matmul.json' with { type: 'json' };
+import sortFixture from '../../../fixtures/sort.json' with { type: 'json' };
 import type { GoldenCase, Runner } from '../../../helpers/golden.js';
 import { CONV_RUNNERS } from '../../../ops/runners/conv.js';
 import { INDEXING_RUNNERS } from '../../../ops/runners/indexing.js';
 import { BMM_RUNNERS, MATMUL_RUNNERS } from '../../../ops/runners/matmul.js';
+import { SORT_RUNNERS } from '../../../ops/runners/sort.js';
 import { replayFixture, type CaseResult } from '../../page/replay.js';
 import { LOSS_RUNNERS } from './loss-runners.js';
 import { compareTraining } from './training.js';
@@ -22,6 +24,7 @@ const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner>
   conv: { cases: conv.cases, runners: CONV_RUNNERS },
   indexing: { cases: indexing.cases, runners: INDEXING_RUNNERS },
   loss: { cases: loss.cases, runners: LOSS_RUNNERS },
+  sort: { cases: sortFixture.cases, runners: SORT_RUNNERS },
 };
 
 declare global {
