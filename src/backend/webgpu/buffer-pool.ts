@@ -25,7 +25,9 @@ export class BufferPool {
   ) {}
 
   acquire(bytes: number): GPUBuffer {
-    const size = sizeClass(bytes);
+    // Near the device's limit the class would overshoot it: such a buffer gets its exact size instead.
+    const exact = Math.ceil(bytes / 4) * 4;
+    const size = sizeClass(bytes) <= this.device.limits.maxBufferSize ? sizeClass(bytes) : exact;
     const list = this.free.get(size);
     const reused = list?.pop();
     if (reused) {

@@ -94,6 +94,15 @@ export class DeviceContext implements GpuContext {
     uniforms: Uint32Array | null,
     workgroups: readonly [number, number?, number?],
   ): void {
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    const tooLarge = bindings.find((b) => b.size > limit);
+    if (tooLarge) {
+      throw new NeuriteError(
+        this.op,
+        `webgpu: an operand of ${tooLarge.size} bytes is above this device's maxStorageBufferBindingSize ` +
+          `(${limit} bytes)`,
+      );
+    }
     const kernel = this.compile(key, wgsl, bindings.length, uniforms !== null);
     const bound = this.withoutAliasing(kernel, bindings);
     const entries: GPUBindGroupEntry[] = bound.map((b, i) => ({

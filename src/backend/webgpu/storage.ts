@@ -123,7 +123,16 @@ export class DeviceStorage {
         throw new NeuriteError(op, 'webgpu: storage in the wasm backend’s memory has no GPU copy (internal)');
       }
       const length = buffer.byteLength / arr.BYTES_PER_ELEMENT;
-      const gpu = this.pool.acquire(Math.max(4, Math.ceil(length) * 4));
+      const bytes = Math.max(4, Math.ceil(length) * 4);
+      const limit = this.device.limits.maxBufferSize;
+      if (bytes > limit) {
+        throw new NeuriteError(
+          op,
+          `webgpu: a tensor of ${Math.ceil(length)} elements needs a ${bytes}-byte GPU buffer, above this device's ` +
+            `maxBufferSize of ${limit} bytes`,
+        );
+      }
+      const gpu = this.pool.acquire(bytes);
       region = { kind, length, gpu, state: 'host', writes: 0, epoch: this.epoch };
       this.regions.set(buffer, region);
       this.finalizer.register(buffer, region, region);
