@@ -2,6 +2,7 @@
 import type { FloatArray } from '../../../tensor/dtype.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, type GpuBinding, type GpuContext } from '../context.js';
 import { pack, uniforms } from './common.js';
+import { vec4Eligible, vec4Shader } from './matmul-vec4.js';
 
 /** Rows and columns of C per thread. */
 export const ROWS = 8;
@@ -70,8 +71,9 @@ export function matmulBound(
   }
   const bindings = [a, b, ctx.input(offsets), out];
   const [tx, ty] = threadShape(m, n);
-  const key = `matmul:${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}:${tx}x${ty}`;
-  const source = (): string => matmulShader(transA, transB, tx, ty);
+  const vec4 = vec4Eligible(aOffsets, bOffsets, k, n, transA, transB);
+  const key = `matmul:${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}:${tx}x${ty}${vec4 ? ':vec4' : ''}`;
+  const source = (): string => (vec4 ? vec4Shader(transB, tx, ty) : matmulShader(transA, transB, tx, ty));
   const columns = Math.ceil(n / (tx * COLUMNS));
   const rows = Math.ceil(m / (ty * ROWS));
   for (let base = 0; base < entries; base += MAX_WORKGROUPS_PER_DIMENSION) {
