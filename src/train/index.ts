@@ -12,6 +12,7 @@ export {
   type MetricSpec,
   type Batches,
 } from './loop.js';
+export { evaluateAsync } from './async-reads.js';
 export { yieldToEventLoop } from './event-loop.js';
 export type { Callback, Logs, TrainContext } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';

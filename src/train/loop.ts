@@ -3,13 +3,14 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { readsSynchronously } from '../ops/read.js';
-import { cat } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainContext } from './callbacks/callback.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
 import { History } from './callbacks/history.js';
 import { ProgressBar } from './callbacks/progress-bar.js';
-import { METRICS, type MetricFn } from './metrics.js';
+import { concatRows, lossOf, resolveMetrics, runEpochEval, split } from './batch-steps.js';
+import { metricsOnDevice, readScalars, runEpochEvalOnDevice } from './async-reads.js';
+import type { MetricFn } from './metrics.js';
 import { yieldToEventLoop } from './event-loop.js';
 
 /** Batches of [input, target] tensors, e.g. a DataLoader. */
@@ -47,116 +48,6 @@ export interface FitOptions {
   verbose?: boolean | number;
   /** Epoch to start counting from, when resuming (default 0). */
   initialEpoch?: number;
-}
-
-function lossOf(loss: LossFn, output: Tensor, target: Tensor): Tensor {
-  return typeof loss === 'function' ? loss(output, target) : loss.forward(output, target);
-}
-
-function resolveMetrics(specs: readonly MetricSpec[] = []): [string, MetricFn][] {
-  return specs.map((spec) => {
-    if (typeof spec !== 'string') return [spec[0], spec[1]];
-    const fn = METRICS[spec];
-    if (!fn)
-      throw new ValueError('fit', `unknown metric '${spec}' (known: ${Object.keys(METRICS).join(', ')})`);
-    return [spec, fn];
-  });
-}
-
-function split(op: string, batch: readonly Tensor[]): [Tensor, Tensor] {
-  if (batch.length < 2)
-    throw new ValueError(op, `each batch must be [input, target], got ${batch.length} tensor(s)`);
-  return [batch[0]!, batch[1]!];
-}
-
-/** Concatenates detached batch tensors along dim 0 (a 0-d part counts as one row). */
-function concatRows(parts: Tensor[]): Tensor {
-  return noGrad(() => cat(parts.map((p) => (p.ndim === 0 ? p.reshape([1]) : p))));
-}
-
-/** Runs `model` over batches without recording gradients; returns the mean loss (when given) and metrics. */
-function runEpochEval(
-  model: Module<[Tensor], Tensor>,
-  batches: Batches,
-  loss: LossFn | undefined,
-  metrics: [string, MetricFn][],
-): Logs {
-  const outputs: Tensor[] = [];
-  const targets: Tensor[] = [];
-  let lossSum = 0;
-  let count = 0;
-  noGrad(() => {
-    for (const batch of batches) {
-      const [x, y] = split('evaluate', batch);
-      const out = model.forward(x);
-      const n = x.shape[0] ?? 1;
-      if (loss) lossSum += lossOf(loss, out, y).item() * n;
-      count += n;
-      outputs.push(out);
-      targets.push(y);
-    }
-  });
-  const logs: Logs = {};
-  if (loss) logs.loss = count > 0 ? lossSum / count : NaN;
-  if (metrics.length > 0 && outputs.length > 0) {
-    const output = concatRows(outputs);
-    const target = concatRows(targets);
-    for (const [name, fn] of metrics) logs[name] = fn(output, target);
-  }
-  return logs;
-}
-
-/** The values of 0-d (or one-element) tensors in one read: the loss log of a device backend. */
-async function readScalars(values: readonly Tensor[]): Promise<ArrayLike<number>> {
-  if (values.length === 0) return [];
-  return noGrad(() => cat(values.map((v) => v.reshape([1])))).data();
-}
-
-/**
- * runEpochEval for a backend that reads asynchronously (webgpu): the batch losses stay on the device and are
- * read once at the end, as are the outputs and targets the metrics need.
- */
-async function runEpochEvalOnDevice(
-  model: Module<[Tensor], Tensor>,
-  batches: Batches,
-  loss: LossFn | undefined,
-  metrics: [string, MetricFn][],
-): Promise<Logs> {
-  const outputs: Tensor[] = [];
-  const targets: Tensor[] = [];
-  const losses: Tensor[] = [];
-  const sizes: number[] = [];
-  noGrad(() => {
-    for (const batch of batches) {
-      const [x, y] = split('evaluate', batch);
-      const out = model.forward(x);
-      if (loss) losses.push(lossOf(loss, out, y));
-      sizes.push(x.shape[0] ?? 1);
-      outputs.push(out);
-      targets.push(y);
-    }
-  });
-  const values = await readScalars(losses);
-  const count = sizes.reduce((a, b) => a + b, 0);
-  const logs: Logs = {};
-  if (loss) logs.loss = count > 0 ? sizes.reduce((sum, n, i) => sum + values[i]! * n, 0) / count : NaN;
-  if (metrics.length > 0 && outputs.length > 0)
-    Object.assign(logs, await metricsOnDevice(outputs, targets, metrics));
-  return logs;
-}
-
-/** The metrics of an epoch whose outputs live on a device: read once, then computed on the host. */
-async function metricsOnDevice(
-  outputs: Tensor[],
-  targets: Tensor[],
-  metrics: [string, MetricFn][],
-): Promise<Logs> {
-  const output = concatRows(outputs);
-  const target = concatRows(targets);
-  await Promise.all([output.data(), target.data()]); // the host copies are current: the metrics read them
-  const logs: Logs = {};
-  for (const [name, fn] of metrics) logs[name] = fn(output, target);
-  return logs;
 }
 
 /**
