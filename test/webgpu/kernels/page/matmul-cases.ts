@@ -104,6 +104,16 @@ export const matmulCases: Record<string, KernelCase> = {
       await checkProduct(device, 11, single(17, 200, 1)),
     ]),
   'matmul of an array with itself': (device) => checkSelfProduct(device),
+  'matmul batch past 65535 entries (split dispatches)': (device) =>
+    checkProduct(device, 14, {
+      m: 1,
+      k: 2,
+      n: 3,
+      transA: false,
+      transB: false,
+      aOffsets: Array.from({ length: 70_000 }, (_, i) => 2 * (i % 1000)),
+      bOffsets: Array.from({ length: 70_000 }, (_, i) => 6 * (i % 777)),
+    }),
   'matmul k = 0 writes zeros': (device) => checkProduct(device, 12, single(5, 0, 6)),
   'matmul batched with a shared right operand and odd offsets': (device) =>
     checkProduct(device, 13, {
