@@ -1,4 +1,4 @@
-// @file Convolutions on WebGPU: the forward as an implicit matmul, the gradients via im2col/col2im and the batched matmul.
+// @file Convolutions on WebGPU: forward and weight gradient as implicit matmuls, the input gradient via matmul and col2im; im2col, col2im.
 import type { FloatArray } from '../../../tensor/dtype.js';
 import type { ConvGeometry, Window2d } from '../../types.js';
 import type { GpuBinding, GpuContext } from '../context.js';
@@ -42,26 +42,15 @@ export function im2col(
   window: Window2d,
   cols: FloatArray,
 ): void {
-  im2colInto(ctx, ctx.input(x), 0, images, channels, window, ctx.output(cols));
-}
-
-/** im2col of images first … first + images − 1 of `x` into the binding `cols`. */
-function im2colInto(
-  ctx: GpuContext,
-  x: GpuBinding,
-  first: number,
-  images: number,
-  channels: number,
-  w: Window2d,
-  cols: GpuBinding,
-): void {
-  const rows = channels * w.kernelH * w.kernelW;
-  const count = images * rows * w.outH * w.outW;
+  const w = window;
+  const count = images * channels * w.kernelH * w.kernelW * w.outH * w.outW;
   if (count === 0) return;
-  const b = new ShaderBindings().add('x', x, 'f32', 'read').add('cols', cols, 'f32', 'read_write');
-  const words = windowWords(uniforms().u32(count).u32(channels).u32(first), w);
+  const b = new ShaderBindings()
+    .add('x', ctx.input(x), 'f32', 'read')
+    .add('cols', ctx.output(cols), 'f32', 'read_write');
+  const words = windowWords(uniforms().u32(count).u32(channels), w);
   const source = (): string => /* wgsl */ `
-${b.declarations(`count: u32, channels: u32, first: u32, ${WINDOW_FIELDS}`)}
+${b.declarations(`count: u32, channels: u32, ${WINDOW_FIELDS}`)}
 ${ELEMENT_ENTRY}
   if (index >= pm.count) { return; }
   let positions = u32(pm.outH * pm.outW);
@@ -75,7 +64,7 @@ ${ELEMENT_ENTRY}
   let w = i32(column) % pm.outW * pm.strideW - pm.padW + tap % pm.kernelW * pm.dilationW;
   var v = 0.0;
   if (h >= 0 && h < pm.inH && w >= 0 && w < pm.inW) {
-    v = x[((pm.first + image) * pm.channels + c) * u32(pm.inH * pm.inW) + u32(h * pm.inW + w)];
+    v = x[(image * pm.channels + c) * u32(pm.inH * pm.inW) + u32(h * pm.inW + w)];
   }
   cols[index] = v;
 }`;
