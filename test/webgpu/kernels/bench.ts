@@ -1,5 +1,5 @@
 // @file `npx tsx test/webgpu/kernels/bench.ts`: the WebGPU kernels' speed in headless Chromium (SwiftShader here):
-// matmul GFLOPS at 256, 512 and 1024, and LeNet's two convolutions forward on a batch of 64.
+// matmul GFLOPS at 256, 512 and 1024, LeNet's convolutions on a batch of 64, and a whole LeNet-5 training step.
 import { openKernelPage } from './serve-page.js';
 
 const opened = await openKernelPage();
@@ -20,4 +20,15 @@ try {
   }
 } finally {
   await opened.close();
+}
+
+// A whole LeNet-5 training step through the library, webgpu against js in the same page.
+const library = await openKernelPage('page/golden.ts', 'kernelGolden');
+try {
+  for (const backend of ['webgpu', 'js'] as const) {
+    const ms = await library.page.evaluate((b) => window.kernelGolden.timeLeNetStep(b, 64, 5), backend);
+    console.log(`LeNet-5 training step, batch 64, ${backend}: ${ms.toFixed(1)} ms`);
+  }
+} finally {
+  await library.close();
 }

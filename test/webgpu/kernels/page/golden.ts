@@ -16,7 +16,7 @@ import { BMM_RUNNERS, MATMUL_RUNNERS } from '../../../ops/runners/matmul.js';
 import { SORT_RUNNERS } from '../../../ops/runners/sort.js';
 import { replayFixture, type CaseResult } from '../../page/replay.js';
 import { LOSS_RUNNERS } from './loss-runners.js';
-import { compareTraining } from './training.js';
+import { compareTraining, timeLeNetStep } from './training.js';
 
 const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner> }> = {
   matmul: { cases: matmul.cases, runners: MATMUL_RUNNERS },
@@ -34,6 +34,7 @@ declare global {
       gpuKernels: string[];
       golden(family: string): Promise<CaseResult[]>;
       training: typeof compareTraining;
+      timeLeNetStep: typeof timeLeNetStep;
     };
   }
 }
@@ -50,6 +51,7 @@ async function start(): Promise<void> {
       return replayFixture(cases as GoldenCase[], runners);
     },
     training: compareTraining,
+    timeLeNetStep,
   };
 }
 

@@ -93,3 +93,45 @@ export async function compareTraining(
   });
   return { ratio, where, loss: [gpu.loss, reference.loss] };
 }
+
+/**
+ * Milliseconds per LeNet-5 training step (batch of `batch` 28×28 images, cross-entropy, SGD with momentum) on
+ * `backend`, the median of `steps` steps after two warm-up steps; each step ends when its loss is read back.
+ */
+export async function timeLeNetStep(backend: 'js' | 'webgpu', batch: number, steps: number): Promise<number> {
+  await setBackend(backend);
+  manualSeed(0);
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(400, 120),
+    new nn.ReLU(),
+    new nn.Linear(120, 84),
+    new nn.ReLU(),
+    new nn.Linear(84, 10),
+  );
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  const input = data([batch, 1, 28, 28], 5);
+  const labels = tensor(
+    Int32Array.from({ length: batch }, (_, i) => (i * 7) % 10),
+    { dtype: 'int32' },
+  );
+  const samples: number[] = [];
+  for (let s = 0; s < steps + 2; s++) {
+    const start = performance.now();
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(input), labels);
+    loss.backward();
+    opt.step();
+    await loss.data();
+    if (s >= 2) samples.push(performance.now() - start);
+  }
+  await setBackend('js');
+  samples.sort((x, y) => x - y);
+  return samples[Math.floor(samples.length / 2)]!;
+}
