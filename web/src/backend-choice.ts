@@ -55,7 +55,8 @@ export async function hasWebGpuAdapter(): Promise<boolean> {
 /** Whether the active backend reads values synchronously (`dataSync`); a GPU backend reads only with `await`. */
 export function readsSynchronously(): boolean {
   try {
-    zeros([1]).dataSync();
+    // The result of an op, so its values are where the backend computes (a fresh host array reads anywhere).
+    zeros([1]).add(1).dataSync();
     return true;
   } catch {
     return false;
