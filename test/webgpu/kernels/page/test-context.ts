@@ -72,6 +72,7 @@ export class TestContext implements GpuContext {
         size: Math.max(16, uniforms.byteLength),
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       });
+      this.scratchBuffers.push(buffer);
       this.device.queue.writeBuffer(
         buffer,
         0,
