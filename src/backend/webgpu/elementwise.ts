@@ -9,6 +9,15 @@ import { broadcastOperandStrides, stridedMap, stridedParamsWgsl } from './stride
 /** Invocations per workgroup of every elementwise kernel. */
 export const ELEMENTWISE_WORKGROUP = 256;
 
+/** Unary ops with a vec4<f32> expression in `x` (NaN kept: relu tests it, the others keep it by arithmetic). */
+const VECTOR_UNARY: Partial<Record<UnaryOp, string>> = {
+  copy: 'x',
+  neg: '-x',
+  abs: 'abs(x)',
+  square: 'x * x',
+  relu: 'select(vec4<f32>(0.0), x, (x > vec4<f32>(0.0)) | is_nan4(x))',
+};
+
 /** Binary ops whose WGSL expression works on vec4<f32> as on f32. */
 const VECTOR_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['add', 'sub', 'mul']);
 
@@ -43,6 +52,10 @@ export function elementwiseKernels(
     if (n === 0) return;
     const xt = wgslElementType(x);
     const ot = wgslElementType(out);
+    const vectorExpr = VECTOR_UNARY[op];
+    if (vectorExpr !== undefined && n % 4 === 0 && xt === 'f32' && ot === 'f32') {
+      return vec4Map(`unary:${op}`, [['x', x]], out, vectorExpr);
+    }
     const intExpr = xt !== 'f32' ? UNARY_INT_WGSL[op] : undefined;
     const computeType = intExpr !== undefined ? 'i32' : 'f32';
     const floatExpr = NAN_AWARE.has(op) ? UNARY_WGSL[op] : `select(${UNARY_WGSL[op]}, x, is_nan(x))`;
@@ -71,6 +84,28 @@ ${perInvocation(
   function unaryGrad(op: UnaryGradOp, g: FloatArray, saved: FloatArray, out: FloatArray): void {
     const n = out.length;
     if (n === 0) return;
+    if (
+      n % 4 === 0 &&
+      g instanceof Float32Array &&
+      saved instanceof Float32Array &&
+      out instanceof Float32Array
+    ) {
+      const vectorExpr =
+        op === 'relu'
+          ? 'select(g, vec4<f32>(0.0), s <= vec4<f32>(0.0))'
+          : op === 'sigmoid'
+            ? 'g * (s * (1.0 - s))'
+            : 'g * (1.0 - s * s)';
+      return vec4Map(
+        `unaryGrad:${op}`,
+        [
+          ['g', g],
+          ['s', saved],
+        ],
+        out,
+        vectorExpr,
+      );
+    }
     const expr =
       op === 'relu'
         ? 'select(g, 0.0, s <= 0.0)'
@@ -159,6 +194,39 @@ ${ENTRY}
     const key = `binary:${op}:${at}:${bt}:${ot}:${map.rank}`;
     const bindings = [ctx.input(a), ctx.input(b), ctx.output(out)];
     ctx.dispatch(key, wgsl, bindings, map.uniforms, workgroupsFor(map.count, ELEMENTWISE_WORKGROUP));
+  }
+
+  /**
+   * out = expr over vec4<f32> loads of same-length f32 arrays (`inputs` as [name, array], the name usable in
+   * `expr`); the length is a multiple of 4.
+   */
+  function vec4Map(
+    key: string,
+    inputs: readonly [string, TypedArray][],
+    out: TypedArray,
+    expr: string,
+  ): void {
+    const vectors = out.length / 4;
+    const decls = inputs
+      .map(
+        ([name], k) => `@group(0) @binding(${k}) var<storage, read> ${name.toUpperCase()}: array<vec4<f32>>;`,
+      )
+      .join('\n');
+    const loads = inputs.map(([name]) => `let ${name} = ${name.toUpperCase()}[i];`).join('\n  ');
+    const wgsl = () => /* wgsl */ `
+${WGSL_FLAT_INDEX}
+fn is_nan4(v: vec4<f32>) -> vec4<bool> { return (bitcast<vec4u>(v) & vec4u(0x7fffffffu)) > vec4u(0x7f800000u); }
+${decls}
+@group(0) @binding(${inputs.length}) var<storage, read_write> OUT: array<vec4<f32>>;
+@group(0) @binding(${inputs.length + 1}) var<uniform> n: vec4u;
+${ENTRY}
+  if (i >= n.x) { return; }
+  ${loads}
+  OUT[i] = ${expr};
+}`;
+    const bindings = [...inputs.map(([, arr]) => ctx.input(arr)), ctx.output(out)];
+    const uniforms = new UniformWords().u32(vectors).align4().finish();
+    ctx.dispatch(`vec4:${key}`, wgsl, bindings, uniforms, workgroupsFor(vectors, ELEMENTWISE_WORKGROUP));
   }
 
   /** add, sub, mul of f32 operands (each the result's size or a scalar) as vec4 loads and stores. */
