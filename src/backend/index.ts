@@ -85,7 +85,8 @@ export function setBackend(name: string): void | Promise<void> {
   const generation = ++switches;
   if (name === 'webgpu') return activateWebGpu(generation);
   const next = lookup(name, 'setBackend');
-  if (active.name === 'webgpu' && next !== active) return leaveWebGpu(active as WebGpuBackend, next, generation);
+  if (active.name === 'webgpu' && next !== active)
+    return leaveWebGpu(active as WebGpuBackend, next, generation);
   activate(next);
 }
 
