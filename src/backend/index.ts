@@ -97,6 +97,7 @@ async function activateWebGpu(generation: number): Promise<void> {
     const created: WebGpuBackend = await createWebGpuBackend({
       isActive: () => active === created,
       foreignMemory: wasmMemoryBuffers(),
+      lostBuffers: gpu?.context.storage.lostBuffers() ?? [],
     });
     registry.set('webgpu', created);
     gpu = created;

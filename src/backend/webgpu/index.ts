@@ -33,6 +33,8 @@ export interface WebGpuOptions {
   readonly isActive: () => boolean;
   /** Buffers that are other backends' memory (wasm linear memory): read through uploads, never GPU outputs. */
   readonly foreignMemory: readonly ArrayBufferLike[];
+  /** Host buffers whose newest values were on a lost device (`lostBuffers` of its storage): refused. */
+  readonly lostBuffers?: readonly ArrayBufferLike[];
 }
 
 /** The Backend entries that are kernels. */
@@ -51,6 +53,7 @@ export async function createWebGpuBackend(options: WebGpuOptions): Promise<WebGp
   const { device, adapter } = await acquireDevice('setBackend');
   const ctx = new DeviceContext(device);
   for (const buffer of options.foreignMemory) ctx.storage.addForeignMemory(buffer);
+  for (const buffer of options.lostBuffers ?? []) ctx.storage.addLost(buffer);
   const layout = layoutKernels(ctx);
   const { gather: _gather, scatter: _scatter, ...layoutEntries } = layout;
   const onGpu: Partial<Backend> = {

@@ -66,6 +66,8 @@ export function gpuWords(values: TypedArray): Float32Array | Int32Array | Uint32
 export class DeviceStorage {
   private readonly regions = new WeakMap<ArrayBufferLike, Region>();
   private readonly foreign = new WeakSet<ArrayBufferLike>();
+  /** Buffers whose newest values were on a device that was lost: every use refuses. */
+  private readonly lost = new WeakSet<ArrayBufferLike>();
   /** Regions whose newest values are only on the GPU, with their host buffers, for syncAll. */
   private readonly deviceNewer = new Map<Region, WeakRef<ArrayBufferLike>>();
   readonly pool: BufferPool;
@@ -83,6 +85,30 @@ export class DeviceStorage {
   /** Marks `buffer` as shared memory (wasm linear memory): its arrays are never given a region. */
   addForeignMemory(buffer: ArrayBufferLike): void {
     this.foreign.add(buffer);
+  }
+
+  /** Marks `buffer` as holding values lost with an earlier device (see `lostBuffers`). */
+  addLost(buffer: ArrayBufferLike): void {
+    this.lost.add(buffer);
+  }
+
+  /** The host buffers whose newest values are only on this device: after a loss, the next device refuses them. */
+  lostBuffers(): ArrayBufferLike[] {
+    const buffers: ArrayBufferLike[] = [];
+    for (const [region, ref] of this.deviceNewer) {
+      const buffer = ref.deref();
+      if (buffer !== undefined && region.state === 'device') buffers.push(buffer);
+    }
+    return buffers;
+  }
+
+  private refuseLost(buffer: ArrayBufferLike, op: string): void {
+    if (this.lost.has(buffer)) {
+      throw new NeuriteError(
+        op,
+        'webgpu: this tensor’s newest values were on a WebGPU device that was lost; recompute it (its host copy is stale)',
+      );
+    }
   }
 
   isForeign(arr: TypedArray): boolean {
@@ -110,12 +136,14 @@ export class DeviceStorage {
 
   /** Where `arr`'s newest values are; 'host' for an array the GPU never saw. */
   residence(arr: TypedArray): Residence {
+    if (this.lost.has(arr.buffer)) return 'device'; // never current on the host
     return this.lookup(arr.buffer)?.state ?? 'host';
   }
 
   /** The region of `arr`'s ArrayBuffer, created (state 'host') on first use. */
   region(arr: TypedArray, op: string): Region {
     const buffer = arr.buffer;
+    this.refuseLost(buffer, op);
     let region = this.lookup(buffer);
     const kind = hostKind(arr);
     if (region === undefined) {
@@ -183,6 +211,7 @@ export class DeviceStorage {
    * names the reader; the message names the async read.
    */
   checkHostCurrent(arr: TypedArray, op: string): void {
+    this.refuseLost(arr.buffer, op);
     const region = this.lookup(arr.buffer);
     if (region !== undefined && region.state === 'device') {
       throw new NeuriteError(
@@ -212,6 +241,7 @@ export class DeviceStorage {
 
   /** Copies `arr`'s values to a fresh host array, downloading them when the GPU holds the newest. */
   async download(arr: TypedArray, op: string): Promise<TypedArray> {
+    this.refuseLost(arr.buffer, op);
     const region = this.lookup(arr.buffer);
     if (region === undefined || region.state !== 'device') return arr.slice();
     await this.syncRegion(arr.buffer, region, op);

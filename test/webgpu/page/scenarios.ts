@@ -395,7 +395,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     return check.result();
   },
 
-  /** After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device. */
+  /**
+   * After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device,
+   * which refuses the tensors whose newest values were lost.
+   */
   async deviceLoss() {
     const check = new Checks();
     const y = nt.tensor(values(1000, (i) => i)).mul(2);
@@ -414,6 +417,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     check.throws(() => nt.tensor([1, 2]).add(1), /device was lost/, 'an op after the loss');
     await setBackend('webgpu');
     check.close(await nt.tensor([1, 2]).add(1).data(), [2, 3], 'a new device works');
+    check.throws(
+      () => y.add(1),
+      /device that was lost/,
+      'a tensor whose values were lost, on the new device',
+    );
+    check.throws(() => y.dataSync(), /await t\.data\(\)/, 'its sync read');
     return check.result();
   },
 };
