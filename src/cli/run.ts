@@ -304,8 +304,8 @@ export async function trainSession(
   let history: History;
   let failure: NonFiniteLossError | null = null;
   try {
-    // Image and tabular models go through InferenceChain: validation passes return intermediate outputs to
-    // the arena as they go (text models keep their own layers' outputs: left to the garbage collector).
+    // Image and tabular models go through InferenceChain: training steps and validation passes return their
+    // intermediate outputs to the arena once dead (text models keep their own layers' outputs: left to the GC).
     history = await fit(text ? session.model : new InferenceChain(session.model), plan);
   } catch (error) {
     if (!(error instanceof NonFiniteLossError)) throw error;

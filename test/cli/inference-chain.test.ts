@@ -1,4 +1,4 @@
-// @file InferenceChain: the same outputs as its Sequential, with intermediate outputs disposed only without gradients.
+// @file InferenceChain: the same outputs and gradients as its Sequential, with intermediate outputs disposed once dead.
 import { describe, expect, it } from 'vitest';
 import { getBackend, residentStorageStats, setBackend } from '../../src/backend/index.js';
 import { InferenceChain } from '../../src/cli/inference-chain.js';
@@ -56,6 +56,28 @@ describe.each(['js', 'wasm'])('InferenceChain on %s', (name) => {
       seq.zeroGrad();
       seq.forward(x).sum().backward();
       expect(seq.parameters().map((p) => Array.from(p.grad!.dataSync()))).toEqual(viaChain);
+    } finally {
+      setBackend(previous);
+    }
+  });
+
+  it('with gradients, disposes a step’s intermediates when the next forward pass starts, never its output', () => {
+    const previous = getBackend();
+    setBackend(name);
+    try {
+      const seq = model();
+      const chain = new InferenceChain(seq);
+      chain.eval(); // deterministic (dropout off), gradients still recorded
+      const x = randn([6, 1, 16, 16]);
+      const first = chain.forward(x);
+      const kept = Array.from(first.dataSync());
+      first.sum().backward();
+      const disposedBefore = residentStorageStats()?.disposed ?? 0;
+      const second = chain.forward(x);
+      if (name === 'wasm') expect(residentStorageStats()!.disposed - disposedBefore).toBe(3);
+      expect(Array.from(first.dataSync())).toEqual(kept); // the output is the caller's
+      expect(Array.from(second.dataSync())).toEqual(kept);
+      second.sum().backward(); // the second step's intermediates are intact until the third forward
     } finally {
       setBackend(previous);
     }
