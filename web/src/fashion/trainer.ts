@@ -78,6 +78,9 @@ export class FashionTrainer {
     this.optimizer.zeroGrad();
     loss.backward();
     this.optimizer.step();
+    // The batch is not needed past the step: its memory (wasm blocks, GPU buffers) goes back now, not at the next GC.
+    x.dispose();
+    y.dispose();
     this.step++;
     this.cursor += size;
     if (this.cursor >= this.trainCount) {
@@ -129,6 +132,8 @@ export class FashionTrainer {
         const logits = this.model.forward(x);
         losses.push(nn.functional.crossEntropy(logits, y, { reduction: 'sum' }).reshape([1]));
         predictions.push(logits.argmax(1));
+        x.dispose();
+        y.dispose();
       }
       return { lossSum: cat(losses).sum(), predicted: cat(predictions) };
     });
