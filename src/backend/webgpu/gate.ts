@@ -7,8 +7,8 @@ import type { LayoutKernels } from './layout.js';
 
 /**
  * The HostGate of one webgpu device. While the backend is active (`isActive()`), strided gathers and scatters
- * of the tensor layer run as GPU kernels, so views of GPU-newer storage stay on the GPU; otherwise they run on
- * the host after the same staleness check as every other host access.
+ * of the tensor layer that touch GPU-newer storage run as GPU kernels, so such views stay on the GPU; the
+ * others run on the host after the same staleness check as every other host access.
  */
 export function webGpuHostGate(ctx: DeviceContext, layout: LayoutKernels, isActive: () => boolean): HostGate {
   const storage = ctx.storage;
@@ -24,7 +24,8 @@ export function webGpuHostGate(ctx: DeviceContext, layout: LayoutKernels, isActi
       storage.hostWrote(arr, op);
     },
     gather(base: TypedArray, shape: readonly number[], view: StridedLayout, out: TypedArray): boolean {
-      if (!onGpu()) {
+      // On the host when its copy is current (the result is then a host array, readable synchronously).
+      if (!onGpu() || storage.residence(base) !== 'device') {
         storage.checkHostCurrent(base, 'contiguous');
         return false;
       }
@@ -34,7 +35,8 @@ export function webGpuHostGate(ctx: DeviceContext, layout: LayoutKernels, isActi
       return true;
     },
     scatter(values: TypedArray, base: TypedArray, shape: readonly number[], view: StridedLayout): boolean {
-      if (!onGpu() || storage.isForeign(base)) {
+      const onHost = storage.residence(base) !== 'device' && storage.residence(values) !== 'device';
+      if (!onGpu() || storage.isForeign(base) || onHost) {
         storage.checkHostCurrent(values, 'copy_');
         storage.hostWrote(base, 'copy_');
         return false;

@@ -166,11 +166,15 @@ export const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
     );
     nt.noGrad(() => view.add_(1));
     const expected = values(1000, (i) => (i >= 3 && i < 503 ? i + 1 : i));
+    const strided = nt.transpose(nt.reshape(base, [20, 50]), 0, 1);
+    const gathered = strided.contiguous(); // gathered on the GPU: base's newest values are there
+    check.that(gpu().context.storage.residence(gathered.storage) === 'device', 'a GPU gather');
     check.close(await base.data(), expected, 'write through a misaligned view');
-    const strided = nt.transpose(nt.reshape(base, [20, 50]), 0, 1); // gathered on the GPU
     const expectedT = values(1000, (k) => expected[(k % 20) * 50 + Math.floor(k / 20)]!);
-    check.close(await strided.contiguous().data(), expectedT, 'strided gather');
-    nt.noGrad(() => strided.mul_(2)); // scattered back on the GPU
+    check.close(await gathered.data(), expectedT, 'strided gather');
+    // base is synced now: a view of it gathers on the host and reads synchronously.
+    check.close(strided.contiguous().dataSync(), expectedT, 'host gather of a synced base');
+    nt.noGrad(() => strided.mul_(2)); // the product is on the GPU, so it is scattered back there
     check.close(
       await base.data(),
       expected.map((v) => 2 * v),
