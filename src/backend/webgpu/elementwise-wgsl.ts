@@ -58,8 +58,13 @@ fn sin_cos_f32(x: f32, cosine: bool) -> f32 {
     default: { return -c; }
   }
 }
-// a / b, also for |b| > 2¹²⁶, where a GPU's a·(1/b) would flush 1/b to zero.
+// a / b with IEEE's answers where a GPU's a·(1/b) differs: division by ±0 (±∞, or NaN for 0/0 and NaN/0,
+// the sign from both operands), and |b| > 2¹²⁶, where 1/b would flush to zero.
 fn div_f32(a: f32, b: f32) -> f32 {
+  if (!nonzero_f32(b) && !is_nan(b)) {
+    if (!nonzero_f32(a) || is_nan(a)) { return nan_f32(); }
+    return bitcast<f32>(INF_BITS | ((bitcast<u32>(a) ^ bitcast<u32>(b)) & 0x80000000u));
+  }
   if (abs(b) > 8.5e37 && !is_inf(b)) { return (a * 0.25) / (b * 0.25); }
   return a / b;
 }
@@ -157,7 +162,7 @@ export const UNARY_WGSL: Record<UnaryOp, string> = {
   log1p: 'log1p_f32(x)',
   expm1: 'expm1_f32(x)',
   sqrt: 'sqrt_f32(x)',
-  rsqrt: '1.0 / sqrt_f32(x)',
+  rsqrt: 'div_f32(1.0, sqrt_f32(x))',
   square: 'x * x',
   reciprocal: 'div_f32(1.0, x)',
   sin: 'sin_cos_f32(x, false)',

@@ -243,6 +243,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     const flags = await nt.gt(x, 0).data();
     check.that(flags instanceof Uint8Array, 'bool reads as Uint8Array');
     check.close(flags, [1, 1, 0], 'bool values');
+    // IEEE division by zero, which a GPU computing a·(1/b) may get wrong: ±∞ by the signs, NaN for 0/0.
+    const quotients = await nt.div(nt.tensor([1, -1, 0, 1, 2]), nt.tensor([0, 0, 0, -0, 4])).data();
+    const expectedQuotients = [Infinity, -Infinity, NaN, -Infinity, 0.5];
+    check.that(
+      expectedQuotients.every((e, i) => Object.is(quotients[i], e)),
+      `division by zero: ${Array.from(quotients).join(', ')}`,
+    );
     const ints = await nt.tensor([7, -3, 2], { dtype: 'int32' }).mul(3).data();
     check.close(ints, [21, -9, 6], 'int32 values');
     return check.result();
