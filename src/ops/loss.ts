@@ -127,9 +127,22 @@ export function classIndexLoss(
     );
     const grad = allocate(input.dtype, input.numel()) as FloatArray;
     backend().classIndexLossBackward(spec, x, target.storage, w, normalisers, g, grad);
-    if (onDevice) backend().binary('div', grad, input.shape, sums.subarray(1, 2), [], grad, input.shape);
+    if (onDevice) divideByTotalWeight(grad, input.shape, sums.subarray(1, 2));
     return [finish(new Tensor(grad, input.shape, input.dtype))];
   });
+}
+
+/**
+ * grad /= Σw on the device, as the host path's scale 1/Σw: with every target ignored (Σw = 0) the gradient is
+ * all zeros and stays so (divided by 1), as in PyTorch, instead of 0/0.
+ */
+function divideByTotalWeight(grad: FloatArray, shape: readonly number[], total: Float64Array): void {
+  const kernels = backend();
+  const isZero = new Uint8Array(1);
+  kernels.binary('eq', total, [], Float64Array.of(0), [], isZero, []);
+  const divisor = new Float64Array(1);
+  kernels.binary('add', total, [], isZero, [], divisor, []);
+  kernels.binary('div', grad, shape, divisor, [], grad, shape);
 }
 
 /**
