@@ -314,13 +314,14 @@ function scatterImpl(
   dim: number,
   index: Tensor,
   src: Tensor | number,
+  checkIndices = true,
 ): Tensor {
   const ids = checkIndexDType(op, index);
   const d = normalizeDim(op, dim, x.ndim);
   if (src instanceof Tensor && src.dtype !== x.dtype)
     throw new DTypeError(op, `src dtype ${src.dtype} must match the input dtype ${x.dtype}`);
   checkScatterShapes(op, x, d, index, src instanceof Tensor ? src : null);
-  checkRange(op, ids, d, x.shape[d] ?? 1);
+  if (checkIndices) checkRange(op, ids, d, x.shape[d] ?? 1);
   const source = src instanceof Tensor ? src : null;
   let values: Tensor;
   if (source) values = source;
@@ -354,6 +355,14 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   return scatterImpl('scatterAdd', x, dim, index, src);
+}
+
+/**
+ * @internal scatterAdd for indices neurite made itself (the backward of sort and topk): valid by construction,
+ * so no host range check, and they may live on a device (webgpu) without a read.
+ */
+export function scatterAddTrusted(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  return scatterImpl('scatterAdd', x, dim, index, src, false);
 }
 
 // ---- encodings ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { zeros } from '../tensor/create.js';
 import { allocate } from '../tensor/dtype.js';
 import { normalizeDim, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { scatterAdd } from './indexing.js';
+import { scatterAddTrusted } from './indexing.js';
 import type { ValuesIndices } from './reduce.js';
 import { narrow } from './shape.js';
 
@@ -54,7 +54,7 @@ function sortKernel(x: Tensor, axis: number, descending: boolean): [Tensor, Tens
 /** ∂x of a selection along `axis`: g added back at the positions `indices` came from, zeros elsewhere. */
 function scatterBack(g: Tensor, shape: Shape, axis: number, indices: Tensor): Tensor {
   if (shape.length === 0) return g;
-  return scatterAdd(zeros(shape, { dtype: g.dtype }), axis, indices, g);
+  return scatterAddTrusted(zeros(shape, { dtype: g.dtype }), axis, indices, g);
 }
 
 function checkFlag(op: string, name: string, value: unknown): boolean {
