@@ -75,8 +75,14 @@ export function batchNormTraining(
       : batchNormGradFused(gradOut, input, gamma, mu, invstd);
     return [grads.input, ...(gamma ? [grads.weight] : []), ...(beta ? [grads.bias] : [])];
   });
-  const stat = (values: Float64Array) =>
-    new Tensor(dtype === 'float64' ? values : Float32Array.from(values), [channels], dtype);
+  // The statistics are the kernel's output: on a device backend (webgpu) only the device holds them, so the
+  // float32 copy is a kernel too, never a host read.
+  const stat = (values: Float64Array): Tensor => {
+    if (dtype === 'float64') return new Tensor(values, [channels], dtype);
+    const copy = allocateUninitialized(dtype, channels);
+    backend().unary('copy', values, copy);
+    return new Tensor(copy, [channels], dtype);
+  };
   return { out: result, mean: stat(mu), variance: stat(variance) };
 }
 
@@ -141,7 +147,8 @@ function batchNormGradFromOps(g: Tensor, x: Tensor, gamma: Tensor | null, eps: n
  * Eval-mode batch normalization of x [N, C, *] with the running statistics, as one pass of the backend's
  * channelAffine kernel: y = x·s + t per channel, s = γ/√(σ² + ε), t = β − μ·s (s and t in float64). Returns null
  * — the caller then builds the same map from differentiable ops — when a gradient is wanted (grad mode on and
- * an input requires grad) or the tensors do not share one float dtype.
+ * an input requires grad), the tensors do not share one float dtype, or the backend reads only asynchronously
+ * (its running statistics live on the device).
  */
 export function batchNormInference(
   x: Tensor,
@@ -154,6 +161,8 @@ export function batchNormInference(
   const tensors = [x, runningMean, runningVar, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   if (!isFloat(x.dtype) || tensors.some((t) => t.dtype !== x.dtype)) return null;
   if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) return null;
+  // s and t are computed on the host; a device backend (webgpu) keeps the running statistics on the device.
+  if (!backend().readsSync) return null;
   const channels = x.shape[1]!;
   const outer = x.shape[0]!;
   const inner = x.numel() / (outer * channels);

@@ -14,6 +14,7 @@ const SCENARIOS = [
   'trainsLikeJs',
   'fitLikeJs',
   'fusedLossReduction',
+  'batchNormRunningStats',
   'deviceLoss',
 ];
 

@@ -9,26 +9,7 @@ const FAMILIES = ['matmul', 'bmm', 'conv', 'indexing', 'loss', 'sort'];
  * Cases known to differ on webgpu, with the reason. Each must still fail (one that starts passing fails the
  * test), so the list only shrinks.
  */
-const ALL_IGNORED =
-  "ops/loss.ts divides a weighted mean's gradient by Σw on the device after the kernel: with every target " +
-  'ignored that is 0/0 = NaN, where the host path never applies its 1/0 scale (PyTorch gives 0)';
-const TOPK_BACKWARD =
-  "topk's gradient is a scatterAdd whose index check reads the indices on the host, and the GPU sort wrote them";
-const KNOWN_DEVIATIONS: Record<string, string> = {
-  'indexing/index/adjacentBroadcast':
-    'index with tensor specs reads an index tensor the GPU wrote on the host',
-  'loss/crossEntropy/allIgnored/mean': ALL_IGNORED,
-  'loss/crossEntropy/allIgnoredWeight/mean': ALL_IGNORED,
-  'loss/crossEntropy/smoothAllIgnored/mean': ALL_IGNORED,
-  'loss/nllLoss/allIgnored/mean': ALL_IGNORED,
-  'loss/nllLoss/allIgnoredWeight/mean': ALL_IGNORED,
-  'sort/topk/k2': TOPK_BACKWARD,
-  'sort/topk/smallest': TOPK_BACKWARD,
-  'sort/topk/3d': TOPK_BACKWARD,
-  'sort/topk/float64': TOPK_BACKWARD,
-  'sort/topk/nan_inf_largest1': TOPK_BACKWARD,
-  'sort/topk/nan_inf_largest0': TOPK_BACKWARD,
-};
+const KNOWN_DEVIATIONS: Record<string, string> = {};
 
 describe.skipIf(!hasChromium)('kernel families on webgpu: golden fixtures', () => {
   let opened: KernelPage;

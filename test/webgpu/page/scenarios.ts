@@ -407,6 +407,37 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   },
 
   /**
+   * BatchNorm2d on the GPU: three training steps update the running statistics on the device (the batch
+   * statistics are the kernel's output, copied by a kernel), and eval mode then normalizes with them, as on js.
+   */
+  async batchNormRunningStats() {
+    const check = new Checks();
+    const run = async (name: 'js' | 'webgpu') => {
+      await setBackend(name);
+      nt.manualSeed(3);
+      const bn = new nt.nn.BatchNorm2d(4);
+      for (let step = 0; step < 3; step++)
+        bn.forward(
+          nt
+            .randn([6, 4, 5, 5])
+            .mul(step + 1)
+            .add(step),
+        );
+      bn.eval();
+      const y = bn.forward(nt.randn([2, 4, 5, 5]));
+      return [...(await bn.running_mean!.data()), ...(await bn.running_var!.data()), ...(await y.data())];
+    };
+    const reference = await run('js');
+    check.close(
+      await run('webgpu'),
+      reference,
+      'running mean, running variance and the eval-mode output',
+      1e-5,
+    );
+    return check.result();
+  },
+
+  /**
    * After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device,
    * which refuses the tensors whose newest values were lost.
    */
