@@ -205,12 +205,11 @@ function kernel6x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumula
   }
 }
 
-/** The `height`×8 kernel (height 4, 5 or 6, as panelRows gives). */
 /**
  * The `height`×8 kernel (height 4, 5 or 6, as panelRows gives). Inlined into the tile loops, so that each tile
- * costs one call: a call spills every value the caller keeps in registers (V8 saves none across calls).
+ * costs one call: a call spills every value the caller keeps in registers (V8 saves none across calls). Callers
+ * wrap it in `inline.always(…)`.
  */
-@inline
 function kernel(height: i32, pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
   if (ASC_FEATURE_RELAXED_SIMD && height == 6) kernel6x8(pa, pb, kc, c, ldc, accumulate);
   else if (height == 5) kernel5x8(pa, pb, kc, c, ldc, accumulate);
@@ -221,9 +220,8 @@ function kernel(height: i32, pa: usize, pb: usize, kc: i32, c: usize, ldc: usize
  * One tile of C: rows × cols (at most height × NR) at `c` (row stride `ldc` bytes) = (or += when `accumulate`)
  * the product of a `height`-row A micro-panel and a B micro-panel over `kc` steps. A partial tile is computed
  * whole into `tile` (TILE_BYTES of scratch; the panels are zero-padded) and its rows × cols copied out.
- * Inlined: the whole tile calls the kernel directly; only partial tiles call edgeTile.
+ * Callers inline it (`inline.always`): a whole tile calls the kernel directly; only partial tiles call edgeTile.
  */
-@inline
 export function multiplyTile(
   height: i32,
   rows: i32,
@@ -236,7 +234,7 @@ export function multiplyTile(
   accumulate: bool,
   tile: usize,
 ): void {
-  if (rows == height && cols == NR) kernel(height, pa, pb, kc, c, ldc, accumulate);
+  if (rows == height && cols == NR) inline.always(kernel(height, pa, pb, kc, c, ldc, accumulate));
   else edgeTile(height, rows, cols, pa, pb, kc, c, ldc, accumulate, tile);
 }
 

@@ -70,7 +70,7 @@ function gemmPacked(
           const height = panelRows(mc - ir);
           const rows = min(height, mc - ir);
           const ct = c + <usize>(i0 + ir) * ldc + ((<usize>jr) << 2);
-          multiplyTile(height, rows, cols, pa, pb, kc, ct, ldc, accumulate, tile);
+          inline.always(multiplyTile(height, rows, cols, pa, pb, kc, ct, ldc, accumulate, tile));
           pa += (<usize>(height * kc)) << 2;
           ir += rows;
         }

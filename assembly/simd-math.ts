@@ -26,7 +26,7 @@ const T2 = 14;
 const T3 = 15;
 const T4 = 16;
 const TANH_SMALL = 17; // below this |x| tanh takes the polynomial
-const TWO = 18;
+// 18 holds 2.0, unused since the fast exp; kept so that the indices stay as they are
 const MAGIC_BIASED = 19; // 1.5·2²³ + 127: as MAGIC, with the exponent bias added to n in the low bits
 const EXP_NEG_FAST_MIN = 20; // from here up to 0, e^x and 2ⁿ are normal floats
 const SIGN = 21; // −0: only the sign bit
