@@ -1,6 +1,7 @@
 // @file embedding: row lookup in a weight table, with an optional padding row that gets no gradient (F.embedding).
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
-import { amax, amin, eq, indexSelect, reshape, where } from '../../ops/index.js';
+import { eq, indexSelect, reshape, where } from '../../ops/index.js';
+import { indexExtremes } from '../../ops/index-range.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /** Maps a possibly negative padding index into [0, numEmbeddings); `op` names the caller in errors. */
@@ -19,9 +20,8 @@ export function checkEmbeddingIndices(op: string, indices: Tensor, numEmbeddings
   if (indices.dtype !== 'int32')
     throw new DTypeError(op, `expected int32 indices, got dtype ${indices.dtype}`);
   if (indices.numel() === 0) return;
-  // Two reductions read back as numbers: the smallest index if it is negative, else the largest if too large.
-  const lowest = amin(indices).item();
-  const highest = amax(indices).item();
+  // Read on the host like every index check: the smallest index if it is negative, else the largest if too large.
+  const [lowest, highest] = indexExtremes(op, indices);
   const outside = lowest < 0 ? lowest : highest >= numEmbeddings ? highest : null;
   if (outside !== null)
     throw new ValueError(op, `index ${outside} is out of range for ${numEmbeddings} embeddings`);

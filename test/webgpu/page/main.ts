@@ -18,6 +18,7 @@ import { SHAPE_RUNNERS } from '../../ops/runners/shape.js';
 import { SPECIAL_RUNNERS } from '../../ops/runners/special.js';
 import { TRIANGULAR_RUNNERS } from '../../ops/runners/triangular.js';
 import { VIEWS_RUNNERS } from '../../ops/runners/views.js';
+import { CHECKED_FAMILIES } from './golden-checked.js';
 import { replayFixture, type CaseResult } from './replay.js';
 import { SCENARIOS, type ScenarioResult } from './scenarios.js';
 
@@ -56,10 +57,12 @@ async function start(): Promise<void> {
     neurite,
     adapter: [vendor, architecture, description].filter(Boolean).join(' / ') || 'unknown adapter',
     gpuKernels: [...gpu.gpuKernelNames],
-    families: Object.keys(FAMILIES),
+    families: [...Object.keys(FAMILIES), ...Object.keys(CHECKED_FAMILIES)],
     async golden(family) {
-      const { cases, runners } = FAMILIES[family]!;
       await setBackend('webgpu');
+      const checked = CHECKED_FAMILIES[family];
+      if (checked) return checked();
+      const { cases, runners } = FAMILIES[family]!;
       return replayFixture(cases as GoldenCase[], runners);
     },
     scenarios: Object.keys(SCENARIOS),

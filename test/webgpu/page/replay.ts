@@ -16,7 +16,8 @@ function decodeNumber(v: number | string): number {
   return v as number;
 }
 
-function decode(e: Encoded, requiresGrad = false): Tensor {
+/** Builds a tensor on the active backend from a fixture entry. */
+export function decode(e: Encoded, requiresGrad = false): Tensor {
   const data = e.data.map(decodeNumber);
   const arrays: Record<DType, () => ArrayLike<number>> = {
     float64: () => new Float64Array(data),
@@ -33,7 +34,8 @@ function decode(e: Encoded, requiresGrad = false): Tensor {
  */
 const TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
 
-async function compare(actual: Tensor, expected: Encoded, what: string): Promise<string[]> {
+/** Reads `actual` with `await t.data()` and lists up to three mismatches against `expected`. */
+export async function compare(actual: Tensor, expected: Encoded, what: string): Promise<string[]> {
   if (actual.dtype !== expected.dtype) return [`${what}: dtype ${actual.dtype}, expected ${expected.dtype}`];
   if (actual.shape.join() !== expected.shape.join()) {
     return [`${what}: shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]`];
@@ -99,13 +101,51 @@ export async function replayFixture(
       const problems = await replayCase(c, run);
       results.push({ name: c.name, status: problems.length ? 'fail' : 'pass', detail: problems.join('; ') });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const missing = /^(\w+): webgpu: no GPU kernel yet for (\w+)/.exec(message);
+      results.push(thrownResult(c.name, error));
+    }
+  }
+  return results;
+}
+
+/** A case that threw: refused for want of a GPU kernel (naming the kernel), or failed. */
+export function thrownResult(name: string, error: unknown): CaseResult {
+  const message = error instanceof Error ? error.message : String(error);
+  const missing = /^(\w+): webgpu: no GPU kernel yet for (\w+)/.exec(message);
+  return {
+    name,
+    status: missing ? 'no-gpu-kernel' : 'fail',
+    detail: missing ? missing[2]! : `threw ${message}`,
+  };
+}
+
+/**
+ * Runs named cases that report through `GoldenChecks`-style callbacks (`close` reads with `await t.data()`),
+ * collecting each case's mismatches into a CaseResult.
+ */
+export async function replayChecked<C>(
+  cases: readonly C[],
+  nameOf: (c: C) => string,
+  run: (
+    c: C,
+    close: (a: Tensor, e: Encoded, what: string) => Promise<void>,
+    fail: (m: string) => void,
+  ) => Promise<void>,
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const problems: string[] = [];
+    const close = async (a: Tensor, e: Encoded, what: string): Promise<void> => {
+      problems.push(...(await compare(a, e, what)));
+    };
+    try {
+      await run(c, close, (m) => problems.push(m));
       results.push({
-        name: c.name,
-        status: missing ? 'no-gpu-kernel' : 'fail',
-        detail: missing ? missing[2]! : `threw ${message}`,
+        name: nameOf(c),
+        status: problems.length ? 'fail' : 'pass',
+        detail: problems.join('; '),
       });
+    } catch (error) {
+      results.push(thrownResult(nameOf(c), error));
     }
   }
   return results;
