@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openSuitePage, type SuitePage } from './serve.js';
 
-const FAMILIES = ['elementwise', 'reduce', 'scan', 'shape', 'special', 'triangular', 'views', 'nn'];
+const FAMILIES = ['elementwise', 'reduce', 'scan', 'shape', 'special', 'triangular', 'views', 'nn', 'optim'];
 
 /**
  * Cases known to differ on webgpu, with the reason. Each must still fail (one that starts passing fails the
