@@ -17,8 +17,8 @@ describe('playground Export .onnx', () => {
     ],
   ])('%s', async (_name, s) => {
     const trainer = new Trainer(s);
-    for (let i = 0; i < 3; i++) trainer.trainEpoch();
-    const bytes = trainer.exportOnnx();
+    for (let i = 0; i < 3; i++) await trainer.trainEpoch();
+    const bytes = await trainer.exportOnnx();
     const { x } = trainer.sliceSource();
     trainer.model.eval();
     const expected = noGrad(() => trainer.model.forward(x)).dataSync();

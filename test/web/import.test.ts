@@ -59,7 +59,7 @@ const TWO_BY_EIGHT = {
 };
 
 describe('playground model import', () => {
-  it('accepts a file the playground exported, with its settings and epoch', () => {
+  it('accepts a file the playground exported, with its settings and epoch', async () => {
     const s = settings({
       dataset: 'gauss',
       classes: 3,
@@ -67,9 +67,9 @@ describe('playground model import', () => {
       dropout: 0.1,
     });
     const trainer = new Trainer(s);
-    trainer.trainEpoch();
-    trainer.trainEpoch();
-    const checked = checkModelFile(trainer.exportModel(), defaultSettings());
+    await trainer.trainEpoch();
+    await trainer.trainEpoch();
+    const checked = checkModelFile(await trainer.exportModel(), defaultSettings());
     expect(checked.settings).toEqual(trainer.settings);
     expect(checked.epoch).toBe(2);
     expect(checked.tensorCount).toBe(4);

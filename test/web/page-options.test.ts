@@ -46,11 +46,11 @@ describe('problem type and hyper-parameters', () => {
 });
 
 describe('curve markers', () => {
-  it('marks hyper-parameter changes, early stopping and the best epoch', () => {
+  it('marks hyper-parameter changes, early stopping and the best epoch', async () => {
     const trainer = new Trainer({ ...defaultSettings(), seed: 2 });
-    trainer.trainEpoch();
+    await trainer.trainEpoch();
     trainer.setHyper({ ...trainer.hyperSettings, lr: 0.03 });
-    const snapshot = { ...trainer.snapshot(1, false, [], 4), stoppedEpoch: 9, bestEpoch: 4 };
+    const snapshot = { ...(await trainer.snapshot(1, false, [], 4)), stoppedEpoch: 9, bestEpoch: 4 };
     expect(curveMarkers(snapshot).map((m) => [m.epoch, m.label])).toEqual([
       [1, 'lr 0.03'],
       [9, 'early stop (9)'],
@@ -67,11 +67,11 @@ describe('text alternatives', () => {
     expect(classAreas(output, 4, 3)).toEqual([0.5, 0.25, 0.25]);
   });
 
-  it('describes the boundary, the network and the curves from a real snapshot', () => {
+  it('describes the boundary, the network and the curves from a real snapshot', async () => {
     const settings = { ...defaultSettings(), dataset: 'gauss' as const, seed: 3 };
     const trainer = new Trainer(settings);
-    const log = trainer.trainEpoch();
-    const snapshot = trainer.snapshot(1, false, [log], 10);
+    const log = await trainer.trainEpoch();
+    const snapshot = await trainer.snapshot(1, false, [log], 10);
     const text = describeBoundary(snapshot, trainer.data, settings);
     const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
     expect(text).toContain(
@@ -96,10 +96,10 @@ describe('text alternatives', () => {
     );
   });
 
-  it('describes a regression by its error and the range of its predictions', () => {
+  it('describes a regression by its error and the range of its predictions', async () => {
     const settings = { ...defaultSettings(), dataset: 'plane' as const, loss: 'mse' as const };
     const trainer = new Trainer(settings);
-    const snapshot = trainer.snapshot(1, false, [], 6);
+    const snapshot = await trainer.snapshot(1, false, [], 6);
     const lo = Math.min(...snapshot.output);
     const hi = Math.max(...snapshot.output);
     expect(describeBoundary(snapshot, trainer.data, settings)).toBe(

@@ -56,17 +56,17 @@ describe('playground Trainer', () => {
     ]);
   });
 
-  it('learns circle, and the same seed gives the same run', () => {
+  it('learns circle, and the same seed gives the same run', async () => {
     const a = new Trainer(settings({ dataset: 'circle', seed: 5 }));
     const b = new Trainer(settings({ dataset: 'circle', seed: 5 }));
-    let log = a.trainEpoch();
-    for (let i = 1; i < 40; i++) log = a.trainEpoch();
-    for (let i = 0; i < 40; i++) b.trainEpoch();
+    let log = await a.trainEpoch();
+    for (let i = 1; i < 40; i++) log = await a.trainEpoch();
+    for (let i = 0; i < 40; i++) await b.trainEpoch();
     expect(log.valAccuracy).toBeGreaterThan(0.9);
-    expect(b.metrics()).toEqual(a.metrics());
+    expect(await b.metrics()).toEqual(await a.metrics());
   });
 
-  it('exports safetensors that load back into a fresh model, with the settings in the metadata', () => {
+  it('exports safetensors that load back into a fresh model, with the settings in the metadata', async () => {
     const s = settings({
       dataset: 'gauss',
       classes: 4,
@@ -74,23 +74,23 @@ describe('playground Trainer', () => {
       dropout: 0.1,
     });
     const trained = new Trainer(s);
-    for (let i = 0; i < 5; i++) trained.trainEpoch();
-    const { tensors, metadata } = deserialize(trained.exportModel());
+    for (let i = 0; i < 5; i++) await trained.trainEpoch();
+    const { tensors, metadata } = deserialize(await trained.exportModel());
     expect(Object.keys(tensors).sort()).toEqual(['0.bias', '0.weight', '3.bias', '3.weight']);
     const restored = new Trainer(settingsFromQuery(metadata['playground.query']!));
     restored.model.loadStateDict(tensors);
-    expect(restored.metrics()).toEqual({ ...trained.metrics(), epoch: 0 });
+    expect(await restored.metrics()).toEqual({ ...(await trained.metrics()), epoch: 0 });
     expect(inferSettingsFromWeights(settings({ dataset: 'gauss', classes: 4 }), tensors).hidden).toEqual([
       { units: 3, activation: 'tanh' },
     ]);
   });
 
-  it('stops early, restores the best weights and reports both epochs', () => {
+  it('stops early, restores the best weights and reports both epochs', async () => {
     const t = new Trainer(settings({ dataset: 'gauss', noise: 50, patience: 3, seed: 2 }));
-    for (let i = 0; i < 500 && !t.stopped; i++) t.trainEpoch();
+    for (let i = 0; i < 500 && !t.stopped; i++) await t.trainEpoch();
     expect(t.stopped).toBe(true);
     expect(t.bestEpoch).toBe(t.stoppedEpoch! - 3);
-    const snapshot = t.snapshot(1, false, [], 10);
+    const snapshot = await t.snapshot(1, false, [], 10);
     expect(snapshot.stoppedEpoch).toBe(t.stoppedEpoch);
     expect(snapshot.output.length).toBe(100 * 2);
     expect(snapshot.neurons.map((n) => n.length)).toEqual([800, 800]);

@@ -28,12 +28,14 @@ function validationR2(trainer: Trainer, valMse: number): number {
 }
 
 /** Trains until the validation target is met; returns the epoch (or null) and the best score seen. */
-function epochsToTarget(settings: Settings): { epoch: number | null; best: number; seconds: number } {
+async function epochsToTarget(
+  settings: Settings,
+): Promise<{ epoch: number | null; best: number; seconds: number }> {
   const start = performance.now();
   const trainer = new Trainer(settings);
   let best = -Infinity;
   for (let epoch = 1; epoch <= MAX_EPOCHS; epoch++) {
-    const log = trainer.trainEpoch();
+    const log = await trainer.trainEpoch();
     const score = trainer.regression ? validationR2(trainer, log.valLoss!) : log.valAccuracy!;
     best = Math.max(best, score);
     if (score >= 0.9) return { epoch, best, seconds: (performance.now() - start) / 1000 };
@@ -44,10 +46,10 @@ function epochsToTarget(settings: Settings): { epoch: number | null; best: numbe
 const GENERATED = DATASETS.filter((d): d is Exclude<DatasetName, 'csv'> => d !== 'csv');
 
 describe('playground presets', () => {
-  it.each(GENERATED)('the default network and Adam reach the target on %s for seeds 1–5', (dataset) => {
+  it.each(GENERATED)('the default network and Adam reach the target on %s for seeds 1–5', async (dataset) => {
     const loss = PROBLEM_LOSSES[problemOf(dataset)][0]!;
     for (const seed of SEEDS) {
-      const result = epochsToTarget({ ...defaultSettings(), dataset, loss, seed });
+      const result = await epochsToTarget({ ...defaultSettings(), dataset, loss, seed });
       expect(result.epoch, `${dataset} seed ${seed}: best ${result.best.toFixed(3)}`).not.toBeNull();
       expect(result.seconds).toBeLessThan(30);
     }
@@ -55,7 +57,7 @@ describe('playground presets', () => {
 
   it.each(OPTIMIZERS.filter((o) => o !== 'adam'))(
     'the %s preset (its default learning rate; SGD with momentum 0.9) learns the spiral for seeds 1–5',
-    (optimizer) => {
+    async (optimizer) => {
       for (const seed of SEEDS) {
         const settings: Settings = {
           ...defaultSettings(),
@@ -65,21 +67,21 @@ describe('playground presets', () => {
           momentum: 0.9,
           seed,
         };
-        const result = epochsToTarget(settings);
+        const result = await epochsToTarget(settings);
         expect(result.epoch, `seed ${seed}: best ${result.best.toFixed(3)}`).not.toBeNull();
       }
     },
   );
 
-  it('early stopping with patience 20 lets a noisy spiral run reach 90 % before it stops', () => {
+  it('early stopping with patience 20 lets a noisy spiral run reach 90 % before it stops', async () => {
     for (const seed of [1, 3]) {
       const trainer = new Trainer({ ...defaultSettings(), dataset: 'spiral', noise: 50, patience: 20, seed });
       let best = 0;
       for (let i = 0; i < 400 && !trainer.stopped; i++)
-        best = Math.max(best, trainer.trainEpoch().valAccuracy!);
+        best = Math.max(best, (await trainer.trainEpoch()).valAccuracy!);
       expect(best, `seed ${seed}`).toBeGreaterThanOrEqual(0.9);
       // The restored weights are the best epoch's, so the model as it is now is as good as that epoch.
-      if (trainer.stopped) expect(trainer.metrics().valAccuracy!).toBeGreaterThanOrEqual(0.9);
+      if (trainer.stopped) expect((await trainer.metrics()).valAccuracy!).toBeGreaterThanOrEqual(0.9);
     }
   });
 });

@@ -32,10 +32,10 @@ function directLoss(trainer: Trainer, refs: readonly WeightRef[], a: number, b: 
 }
 
 describe('loss surface grid', () => {
-  it('a test function: the grid holds f at the cell centres, row 0 at the top', () => {
+  it('a test function: the grid holds f at the cell centres, row 0 at the top', async () => {
     const { fn } = buildProblem({ surface: 'bowl' }, null as never);
     const size = 8;
-    const values = surfaceGrid(fn, size);
+    const values = await surfaceGrid(fn, size);
     expect(values).toHaveLength(size * size);
     for (const [row, col] of [
       [0, 0],
@@ -49,7 +49,7 @@ describe('loss surface grid', () => {
     }
   });
 
-  it('two weights of a network (hidden layers, dropout): the grid equals the loss computed directly', () => {
+  it('two weights of a network (hidden layers, dropout): the grid equals the loss computed directly', async () => {
     const trainer = new Trainer(
       settings({
         dataset: 'spiral',
@@ -61,7 +61,7 @@ describe('loss surface grid', () => {
         dropout: 0.1,
       }),
     );
-    trainer.trainEpoch();
+    await trainer.trainEpoch();
     // Children: 0 Linear, 1 Tanh, 2 Dropout, 3 Linear, 4 ReLU, 5 Dropout, 6 Linear.
     const refs: [WeightRef, WeightRef] = [
       { param: '3.weight', index: 2 },
@@ -75,7 +75,7 @@ describe('loss surface grid', () => {
     expect(fn.xRange[0] + fn.xRange[1]).toBeCloseTo(2 * start[0]!, 6);
 
     const size = 6;
-    const values = surfaceGrid(fn, size);
+    const values = await surfaceGrid(fn, size);
     for (const [row, col] of [
       [0, 0],
       [2, 4],
@@ -88,7 +88,7 @@ describe('loss surface grid', () => {
     }
     // The slice keeps the weights it was taken at: training on does not move it.
     const before = fn.f(tensor(start[0]!), tensor(start[1]!)).item();
-    trainer.trainEpoch();
+    await trainer.trainEpoch();
     expect(fn.f(tensor(start[0]!), tensor(start[1]!)).item()).toBe(before);
   });
 

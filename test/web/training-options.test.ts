@@ -13,8 +13,8 @@ function settings(patch: Partial<Settings>): Settings {
   return { ...defaultSettings(), ...patch };
 }
 
-function flatWeights(trainer: Trainer): number[] {
-  return trainer.weights().flatMap((l) => [...l.weight, ...l.bias]);
+async function flatWeights(trainer: Trainer): Promise<number[]> {
+  return (await trainer.weights()).flatMap((l) => [...l.weight, ...l.bias]);
 }
 
 describe('weight penalty', () => {
@@ -48,16 +48,16 @@ describe('weight penalty', () => {
     expect(weightPenalty([a], 'l2', 0)).toBeNull();
   });
 
-  it('shrinks the trained weights: L1 drives many to zero, L2 lowers the norm', () => {
+  it('shrinks the trained weights: L1 drives many to zero, L2 lowers the norm', async () => {
     const base = settings({ dataset: 'circle', seed: 3 });
-    const run = (patch: Partial<Settings>): number[] => {
+    const run = async (patch: Partial<Settings>): Promise<number[]> => {
       const t = new Trainer({ ...base, ...patch });
-      for (let i = 0; i < 12; i++) t.trainEpoch();
-      return t.weights().flatMap((l) => [...l.weight]);
+      for (let i = 0; i < 12; i++) await t.trainEpoch();
+      return (await t.weights()).flatMap((l) => [...l.weight]);
     };
-    const plain = run({});
-    const l1 = run({ regularization: 'l1', regRate: 0.01 });
-    const l2 = run({ regularization: 'l2', regRate: 0.03 });
+    const plain = await run({});
+    const l1 = await run({ regularization: 'l1', regRate: 0.01 });
+    const l2 = await run({ regularization: 'l2', regRate: 0.03 });
     const norm = (w: number[]): number => Math.hypot(...w);
     const nearZero = (w: number[]): number => w.filter((v) => Math.abs(v) < 0.02).length;
     expect(norm(l2)).toBeLessThan(0.8 * norm(plain));
@@ -66,43 +66,45 @@ describe('weight penalty', () => {
 });
 
 describe('hyper-parameter changes on the running optimizer', () => {
-  it('a learning rate of 0 freezes the weights from the next step on, without restarting', () => {
+  it('a learning rate of 0 freezes the weights from the next step on, without restarting', async () => {
     const t = new Trainer(settings({ optimizer: 'sgd', lr: 0.1, momentum: 0 }));
-    for (let i = 0; i < 3; i++) t.trainEpoch();
-    const before = flatWeights(t);
+    for (let i = 0; i < 3; i++) await t.trainEpoch();
+    const before = await flatWeights(t);
     t.setHyper({ ...t.hyperSettings, lr: 0 });
-    t.trainEpoch();
+    await t.trainEpoch();
     expect(t.epoch).toBe(4);
-    expect(flatWeights(t)).toEqual(before);
+    expect(await flatWeights(t)).toEqual(before);
     expect(t.changes).toEqual([{ epoch: 3, label: 'lr 0' }]);
-    expect(t.snapshot(1, false, [], 4).changes).toEqual([{ epoch: 3, label: 'lr 0' }]);
+    expect((await t.snapshot(1, false, [], 4)).changes).toEqual([{ epoch: 3, label: 'lr 0' }]);
   });
 
-  it('changes the run from the epoch it is applied, and records nothing when nothing changed', () => {
+  it('changes the run from the epoch it is applied, and records nothing when nothing changed', async () => {
     const a = new Trainer(settings({ seed: 4 }));
     const b = new Trainer(settings({ seed: 4 }));
-    for (let i = 0; i < 2; i++) [a, b].forEach((t) => t.trainEpoch());
-    expect(flatWeights(a)).toEqual(flatWeights(b));
+    for (let i = 0; i < 2; i++) for (const t of [a, b]) await t.trainEpoch();
+    expect(await flatWeights(a)).toEqual(await flatWeights(b));
     b.setHyper({ ...b.hyperSettings });
     expect(b.changes).toEqual([]);
     b.setHyper({ ...b.hyperSettings, batchSize: 50, regularization: 'l2', regRate: 0.01 });
     expect(b.changes[0]!.label).toBe('batch 50, L2 0.01');
-    a.trainEpoch();
-    b.trainEpoch();
-    expect(flatWeights(b)).not.toEqual(flatWeights(a));
+    await a.trainEpoch();
+    await b.trainEpoch();
+    expect(await flatWeights(b)).not.toEqual(await flatWeights(a));
     expect(b.settings.batchSize).toBe(50);
   });
 });
 
 describe('Reset: new initial weights, same data', () => {
-  it('initSeed 0 keeps the data seed (old links), another initSeed draws other weights on the same data', () => {
+  it('initSeed 0 keeps the data seed (old links), another initSeed draws other weights on the same data', async () => {
     expect(weightSeed({ seed: 7, initSeed: 0 })).toBe(7);
     const first = new Trainer(settings({ seed: 7 }));
     const reset = new Trainer(settings({ seed: 7, initSeed: 12345 }));
     expect(reset.data.train).toEqual(first.data.train);
     expect(reset.data.validation).toEqual(first.data.validation);
-    expect(flatWeights(reset)).not.toEqual(flatWeights(first));
-    expect(flatWeights(new Trainer(settings({ seed: 7, initSeed: 12345 })))).toEqual(flatWeights(reset));
+    expect(await flatWeights(reset)).not.toEqual(await flatWeights(first));
+    expect(await flatWeights(new Trainer(settings({ seed: 7, initSeed: 12345 })))).toEqual(
+      await flatWeights(reset),
+    );
   });
 });
 
@@ -116,17 +118,17 @@ describe('regression problem type', () => {
     expect(Math.abs(multiGaussTarget(0, 0))).toBeLessThan(0.1);
   });
 
-  it('trains one linear output with MSE or Huber, reports MAE and a value grid, no confusion matrix', () => {
+  it('trains one linear output with MSE or Huber, reports MAE and a value grid, no confusion matrix', async () => {
     for (const loss of ['mse', 'huber'] as const) {
       const t = new Trainer(settings({ dataset: 'multigauss', loss, seed: 2 }));
-      const first = t.trainEpoch();
+      const first = await t.trainEpoch();
       let log = first;
-      for (let i = 0; i < 40; i++) log = t.trainEpoch();
+      for (let i = 0; i < 40; i++) log = await t.trainEpoch();
       expect(t.classes).toBe(1);
       expect(log.accuracy).toBeNaN();
       expect(log.valAccuracy).toBeNull();
       expect(log.valMae!).toBeLessThan(first.valMae!);
-      const s = t.snapshot(1, false, [], 8);
+      const s = await t.snapshot(1, false, [], 8);
       expect(s.task).toBe('regression');
       expect(s.output.length).toBe(64);
       expect(s.confusion).toEqual([]);
@@ -138,12 +140,12 @@ describe('regression problem type', () => {
     }
   });
 
-  it('a perceptron learns the plane t = (x₁ + x₂)/10 and shows it as ŷ = w₀ + w₁·x₁ + w₂·x₂', () => {
+  it('a perceptron learns the plane t = (x₁ + x₂)/10 and shows it as ŷ = w₀ + w₁·x₁ + w₂·x₂', async () => {
     const t = new Trainer(
       settings({ dataset: 'plane', loss: 'mse', hidden: [], features: ['x1', 'x2'], seed: 3 }),
     );
-    for (let i = 0; i < 30; i++) t.trainEpoch();
-    const [layer] = t.weights();
+    for (let i = 0; i < 30; i++) await t.trainEpoch();
+    const [layer] = await t.weights();
     expect([...layer!.weight]).toEqual([expect.closeTo(0.1, 2), expect.closeTo(0.1, 2)]);
     expect(layer!.bias[0]).toBeCloseTo(0, 2);
     const { lines } = perceptronEquation(layer!, ['x1', 'x2'], t.data);
@@ -151,9 +153,9 @@ describe('regression problem type', () => {
     expect(lines[0]).toMatch(/^ŷ = \S+ \+ 0\.(09|1)\d*·x₁ \+ 0\.(09|1)\d*·x₂$/);
   });
 
-  it('MSE and Huber agree with their definitions on the validation split', () => {
+  it('MSE and Huber agree with their definitions on the validation split', async () => {
     const t = new Trainer(settings({ dataset: 'plane', loss: 'huber', seed: 1 }));
-    const log = t.metrics();
+    const log = await t.metrics();
     // Huber with δ = 1 is at most ½·MSE and at least MAE − ½ (per point: ½d² for |d|<1, |d| − ½ else).
     expect(log.valLoss!).toBeGreaterThan(0);
     expect(log.valLoss!).toBeGreaterThanOrEqual(log.valMae! - 0.5 - 1e-6);

@@ -63,24 +63,13 @@ export function readsSynchronously(): boolean {
   }
 }
 
-export interface ChooseOptions {
-  /**
-   * Why the caller needs synchronous reads, if it does (the playground's trainer reads its network's values with
-   * dataSync): a backend that reads only asynchronously is then refused, with this reason in the note.
-   */
-  needsSyncReads?: string;
-}
-
 /**
- * Makes `requested` the active backend, or wasm when it cannot be: no `navigator.gpu`, no adapter, a neurite
- * build without a `webgpu` backend (setBackend rejects), or a caller that needs synchronous reads on a backend
- * without them. `setBackend('webgpu')` is awaited, as it requests the device asynchronously; wasm is awaited
- * through `backendReady` (in a browser it may compile late).
+ * Makes `requested` the active backend, or wasm when it cannot be: no `navigator.gpu`, no adapter, or a neurite
+ * build without a `webgpu` backend (setBackend rejects). `setBackend('webgpu')` is awaited, as it requests the
+ * device asynchronously; wasm is awaited through `backendReady` (in a browser it may compile late). Callers read
+ * values with `await` (or through read-batch.ts), so both backends train the same code.
  */
-export async function chooseBackend(
-  requested: BackendChoice,
-  options: ChooseOptions = {},
-): Promise<BackendStatus> {
+export async function chooseBackend(requested: BackendChoice): Promise<BackendStatus> {
   await backendReady;
   const adapter = await describeAdapter();
   let note: string | null = null;
@@ -91,9 +80,7 @@ export async function chooseBackend(
       try {
         const pending: unknown = setBackend('webgpu');
         await pending;
-        if (!options.needsSyncReads || readsSynchronously())
-          return { requested, backend: getBackend(), adapter, note: null };
-        note = `neurite's webgpu backend reads values only asynchronously and ${options.needsSyncReads}`;
+        return { requested, backend: getBackend(), adapter, note: null };
       } catch (error) {
         note = `neurite's webgpu backend did not start: ${error instanceof Error ? error.message : String(error)}`;
       }

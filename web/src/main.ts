@@ -428,6 +428,9 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       surfacePanel.refresh();
       toast(`Model imported. ${message.message}.`);
       break;
+    case 'notice':
+      toast(message.message);
+      break;
     case 'error':
       running = false;
       showRunning(false);
@@ -435,6 +438,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       break;
     case 'backend':
       backendSwitch.show(message.status);
+      if (message.restart) restart();
       break;
   }
 });

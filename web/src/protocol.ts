@@ -124,7 +124,7 @@ export type ToWorker =
   | { type: 'surface'; requestId: number; request: SurfaceRequest }
   /** Run these optimizers on the current surface from `start` and post their paths. */
   | { type: 'descend'; requestId: number; start: [number, number]; runs: DescentRun[] }
-  /** Train on this backend (webgpu falls back to wasm with a note where it cannot run the playground). */
+  /** Train on this backend (webgpu falls back to wasm, with a note, where the browser has no adapter). */
   | { type: 'backend'; backend: BackendChoice };
 
 export type FromWorker =
@@ -132,7 +132,10 @@ export type FromWorker =
   | { type: 'snapshot'; snapshot: Snapshot; seq: number; control: number }
   | { type: 'exported'; bytes: Uint8Array; format: 'safetensors' | 'onnx' }
   | { type: 'imported'; message: string }
+  /** Something the page should tell the user; training goes on. */
+  | { type: 'notice'; message: string }
   | { type: 'surface'; grid: SurfaceGrid }
   | { type: 'trajectories'; requestId: number; start: [number, number]; trajectories: Trajectory[] }
-  | { type: 'backend'; status: BackendStatus }
+  /** The backend in use; `restart`: the run was on another one, and the page starts it again (`reset`). */
+  | { type: 'backend'; status: BackendStatus; restart: boolean }
   | { type: 'error'; message: string };

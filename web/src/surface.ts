@@ -1,8 +1,9 @@
 // @file The loss-surface view's computations (run in the worker, tested in Node): a 2-D problem (a classic test
 // function, or two weights of the current network with every other parameter held at its current value), its
 // values on a grid, and the path each real neurite optimizer takes on it.
-import { Tensor, ValueError, nn, noGrad, tensor, viz } from 'neurite';
+import { Tensor, ValueError, nn, noGrad, stack, tensor, viz } from 'neurite';
 import type { LayerWeights } from './protocol.js';
+import { ReadBatch } from './read-batch.js';
 
 /** A 2-D problem as neurite's test functions describe one: z = f(x, y) over a range, a start, known minima. */
 export type SurfaceFunction = viz.TestFunction;
@@ -154,9 +155,9 @@ export function cellCentre(range: readonly [number, number], n: number, i: numbe
 /**
  * f on a size × size grid of cell centres, row-major with row 0 at the top (largest y), as float32. Test
  * functions are elementwise and are evaluated in one call on the whole grid; the network slice takes scalars,
- * so it is evaluated point by point (without recording a graph).
+ * so it is evaluated point by point (without recording a graph) and the values stacked: either way one read.
  */
-export function surfaceGrid(fn: SurfaceFunction, size: number): Float32Array {
+export async function surfaceGrid(fn: SurfaceFunction, size: number): Promise<Float32Array> {
   const cells = size * size;
   const xs = new Float32Array(cells);
   const ys = new Float32Array(cells);
@@ -167,14 +168,14 @@ export function surfaceGrid(fn: SurfaceFunction, size: number): Float32Array {
       ys[row * size + col] = y;
     }
   }
-  return noGrad(() => {
-    if (fn.name !== 'network') {
-      return Float32Array.from(fn.f(new Tensor(xs, [cells]), new Tensor(ys, [cells])).dataSync());
-    }
-    const values = new Float32Array(cells);
-    for (let i = 0; i < cells; i++) values[i] = fn.f(tensor(xs[i]!), tensor(ys[i]!)).item();
-    return values;
+  const grid = noGrad(() => {
+    if (fn.name !== 'network') return fn.f(new Tensor(xs, [cells]), new Tensor(ys, [cells]));
+    return stack(Array.from({ length: cells }, (_, i) => fn.f(tensor(xs[i]!), tensor(ys[i]!))));
   });
+  const batch = new ReadBatch();
+  const values = batch.add(grid);
+  await batch.read();
+  return Float32Array.from(values());
 }
 
 /** One ball's path: (x, y) before the first step and after each, interleaved, and the loss at each point. */

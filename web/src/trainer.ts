@@ -1,11 +1,14 @@
 // @file The training run behind the playground: a neurite model, optimizer and loss on the chosen data,
 // one epoch at a time, plus the snapshot the page draws. Pure TypeScript: runs in the worker and in Node tests.
+// Values are read through ReadBatch (one batched `await` per epoch's metrics and per snapshot), so it runs on webgpu.
 import { Generator, Tensor, data, io, manualSeed, nn, noGrad, optim, train as training } from 'neurite';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
+import { argmax, queueGridViews, type GridNetwork } from './grid-views.js';
 import { dataLoss, probabilities, weightPenalty, type LossFunction } from './objective.js';
 import type { EpochLog, HyperChange, HyperSettings, LayerWeights, Snapshot } from './protocol.js';
 import type { SliceSource } from './surface.js';
 import { buildModel, describeChanges, makeOptimizer, weightSeed, type Layer } from './network-setup.js';
+import { ReadBatch } from './read-batch.js';
 import type { Point, Settings } from './settings.js';
 import { settingsToQuery } from './url-state.js';
 
@@ -17,6 +20,15 @@ interface Split {
   target: Tensor;
   /** Class indices, int32 [N] (zeros for regression). */
   labels: Tensor;
+  /** The same class indices on the host, so scoring never reads them back. */
+  labelValues: Int32Array;
+}
+
+/** A split's loss and accuracy (or mean absolute error). */
+interface SplitScore {
+  loss: number;
+  accuracy: number;
+  mae: number;
 }
 
 export class Trainer {
@@ -82,11 +94,8 @@ export class Trainer {
       n,
       this.settings.features.length,
     ]);
-    const labels = new Tensor(
-      Int32Array.from(points, (p) => (this.regression ? 0 : p.label)),
-      [n],
-      'int32',
-    );
+    const labelValues = Int32Array.from(points, (p) => (this.regression ? 0 : p.label));
+    const labels = new Tensor(labelValues.slice(), [n], 'int32');
     let target: Tensor;
     if (k <= 2)
       target = new Tensor(
@@ -98,7 +107,7 @@ export class Trainer {
       points.forEach((p, i) => (onehot[i * k + p.label] = 1));
       target = new Tensor(onehot, [n, k]);
     } else target = labels;
-    return { x, target, labels };
+    return { x, target, labels, labelValues };
   }
 
   private makeLoader(): data.DataLoader<[Tensor, Tensor], [Tensor, Tensor]> {
@@ -159,39 +168,29 @@ export class Trainer {
     return penalty ? loss.add(penalty) : loss;
   }
 
-  /** Loss and accuracy (or MAE) of the model (eval mode) on a split; null for an empty split. */
-  private evaluate(split: Split): { loss: number; accuracy: number; mae: number; logits: Tensor } | null {
-    if (split.labels.numel() === 0) return null;
+  /**
+   * Queues the loss and accuracy (or MAE) of the model (eval mode) on a split into `batch`; the returned function
+   * gives them once the batch is read. Null for an empty split.
+   */
+  private evaluate(split: Split, batch: ReadBatch): (() => SplitScore) | null {
+    if (split.labelValues.length === 0) return null;
     return noGrad(() => {
       const logits = this.model.forward(split.x);
-      const loss = this.lossFn(logits, split.target).item();
+      const loss = batch.add(this.lossFn(logits, split.target));
       if (this.regression) {
-        const mae = logits.sub(split.target).abs().mean().item();
-        return { loss, accuracy: NaN, mae, logits };
+        const mae = batch.add(logits.sub(split.target).abs().mean());
+        return () => ({ loss: loss()[0]!, accuracy: NaN, mae: mae()[0]! });
       }
       const p = probabilities(logits, this.classes);
-      const predicted = this.argmax(p);
-      const labels = split.labels.dataSync();
-      let correct = 0;
-      predicted.forEach((c, i) => (correct += c === labels[i] ? 1 : 0));
-      return { loss, accuracy: correct / predicted.length, mae: NaN, logits };
+      const [n, k] = p.shape as [number, number];
+      const values = batch.add(p);
+      return () => {
+        const predicted = argmax(values(), n, k);
+        let correct = 0;
+        predicted.forEach((c, i) => (correct += c === split.labelValues[i] ? 1 : 0));
+        return { loss: loss()[0]!, accuracy: correct / n, mae: NaN };
+      };
     });
-  }
-
-  private argmax(p: Tensor): Int32Array {
-    const [n, k] = p.shape as [number, number];
-    const out = new Int32Array(n);
-    const pv = p.dataSync();
-    if (k === 1) {
-      for (let i = 0; i < n; i++) out[i] = pv[i]! > 0.5 ? 1 : 0;
-      return out;
-    }
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (pv[i * k + c]! > pv[i * k + best]!) best = c;
-      out[i] = best;
-    }
-    return out;
   }
 
   /** After early stopping, lets training go on with a fresh patience counter. */
@@ -202,13 +201,26 @@ export class Trainer {
     this.earlyStopping?.onTrainBegin();
   }
 
-  /** Losses and accuracies of the model as it is now, in eval mode. */
-  metrics(): EpochLog {
+  /** Losses and accuracies of the model as it is now, in eval mode (one batched read). */
+  async metrics(): Promise<EpochLog> {
+    const batch = new ReadBatch();
+    const log = this.queueMetrics(batch);
+    await batch.read();
+    return log();
+  }
+
+  /** Queues the metrics' values into `batch` (the model is put in eval mode); the result once it is read. */
+  private queueMetrics(batch: ReadBatch): () => EpochLog {
     this.model.eval();
-    const train = this.evaluate(this.train);
-    const validation = this.evaluate(this.validation);
+    const queuedTrain = this.evaluate(this.train, batch);
+    const queuedValidation = this.evaluate(this.validation, batch);
+    const epoch = this.epoch;
+    return () => this.epochLog(epoch, queuedTrain?.() ?? null, queuedValidation?.() ?? null);
+  }
+
+  private epochLog(epoch: number, train: SplitScore | null, validation: SplitScore | null): EpochLog {
     const log: EpochLog = {
-      epoch: this.epoch,
+      epoch,
       loss: train?.loss ?? NaN,
       accuracy: train?.accuracy ?? NaN,
       valLoss: validation?.loss ?? null,
@@ -221,8 +233,11 @@ export class Trainer {
     return log;
   }
 
-  /** One pass over the training set in shuffled mini-batches, then the epoch's losses and accuracies. */
-  trainEpoch(): EpochLog {
+  /**
+   * One pass over the training set in shuffled mini-batches, then the epoch's losses and accuracies: nothing is
+   * read during the pass, and the metrics in one batched read at its end.
+   */
+  async trainEpoch(): Promise<EpochLog> {
     this.model.train();
     for (const [x, target] of this.loader) {
       this.optimizer.zeroGrad();
@@ -231,7 +246,7 @@ export class Trainer {
       this.optimizer.step();
     }
     this.epoch++;
-    const log = this.metrics();
+    const log = await this.metrics();
     if (this.earlyStopping) {
       const logs: Record<string, number> = { loss: log.loss };
       if (log.valLoss !== null) logs['valLoss'] = log.valLoss;
@@ -246,74 +261,80 @@ export class Trainer {
     return log;
   }
 
-  /** Class probabilities and every hidden neuron's activation over a gridSize × gridSize grid. */
-  private gridViews(gridSize: number): { output: Float32Array; neurons: Float32Array[] } {
-    const cells = gridSize * gridSize;
-    const x = new Tensor(
-      encodePoints(this.data, this.settings.features, gridPoints(this.data.domain, gridSize)),
-      [cells, this.settings.features.length],
-    );
-    return noGrad(() => {
-      this.model.eval();
-      let h = x;
-      const neurons: Float32Array[] = [];
-      for (const layer of this.hiddenLayers) {
-        h = layer.activation.forward(layer.linear.forward(h));
-        const units = h.shape[1]!;
-        const unitMajor = new Float32Array(units * cells);
-        const hv = h.dataSync();
-        for (let i = 0; i < cells; i++)
-          for (let j = 0; j < units; j++) unitMajor[j * cells + i] = hv[i * units + j]!;
-        neurons.push(unitMajor);
-      }
-      const out = this.outputLayer.forward(h);
-      if (this.regression) return { output: Float32Array.from(out.dataSync()), neurons };
-      const p = probabilities(out, this.classes);
-      const k = this.classes;
-      const output = new Float32Array(cells * k);
-      const pv = p.dataSync();
-      if (k === 2) {
-        for (let i = 0; i < cells; i++) {
-          output[2 * i] = 1 - pv[i]!;
-          output[2 * i + 1] = pv[i]!;
-        }
-      } else output.set(pv);
-      return { output, neurons };
-    });
+  /** The network's layers as the grid views walk them. */
+  private network(): GridNetwork {
+    const { model, hiddenLayers, outputLayer, classes, regression } = this;
+    return { model, hiddenLayers, outputLayer, classes, regression };
   }
 
-  weights(): LayerWeights[] {
+  /** Queues every Linear layer's weight and bias into `batch`. */
+  private queueWeights(batch: ReadBatch): () => LayerWeights[] {
     const linears = [...this.hiddenLayers.map((l) => l.linear as nn.Linear), this.outputLayer];
-    return linears.map((linear) => ({
-      inFeatures: linear.inFeatures,
-      outFeatures: linear.outFeatures,
-      weight: Float32Array.from(linear.weight.dataSync()),
-      bias: linear.bias ? Float32Array.from(linear.bias.dataSync()) : new Float32Array(linear.outFeatures),
+    const queued = linears.map((linear) => ({
+      linear,
+      weight: batch.add(linear.weight),
+      bias: linear.bias ? batch.add(linear.bias) : null,
     }));
+    return () =>
+      queued.map(({ linear, weight, bias }) => ({
+        inFeatures: linear.inFeatures,
+        outFeatures: linear.outFeatures,
+        weight: Float32Array.from(weight()),
+        bias: bias ? Float32Array.from(bias()) : new Float32Array(linear.outFeatures),
+      }));
   }
 
-  snapshot(runId: number, running: boolean, logs: EpochLog[], gridSize: number): Snapshot {
-    const { output, neurons } = this.gridViews(gridSize);
-    const useValidation = this.validation.labels.numel() > 0;
+  /** Every Linear layer's weight and bias, as the network view draws them. */
+  async weights(): Promise<LayerWeights[]> {
+    const batch = new ReadBatch();
+    const weights = this.queueWeights(batch);
+    await batch.read();
+    return weights();
+  }
+
+  /**
+   * What the page draws now: grid views, weights, confusion matrix and (when `logs` has none to reuse) metrics,
+   * read in one batch.
+   */
+  async snapshot(runId: number, running: boolean, logs: EpochLog[], gridSize: number): Promise<Snapshot> {
+    const batch = new ReadBatch();
+    const points = gridPoints(this.data.domain, gridSize);
+    const x = new Tensor(encodePoints(this.data, this.settings.features, points), [
+      gridSize * gridSize,
+      this.settings.features.length,
+    ]);
+    const grid = queueGridViews(this.network(), x, batch);
+    const useValidation = this.validation.labelValues.length > 0;
     const split = useValidation ? this.validation : this.train;
-    const logits = split.labels.numel() > 0 ? noGrad(() => this.model.forward(split.x)) : null;
+    const logits =
+      !this.regression && split.labelValues.length > 0 ? noGrad(() => this.model.forward(split.x)) : null;
+    const logitValues = logits ? batch.add(logits) : null;
+    const weights = this.queueWeights(batch);
+    const metrics = !this.stopped && logs.length > 0 ? null : this.queueMetrics(batch);
+    await batch.read();
+    const { output, neurons } = grid();
+    const n = split.labelValues.length;
     const confusion = this.regression
       ? []
-      : logits === null
+      : logits === null || logitValues === null
         ? Array.from({ length: this.classes }, () => new Array<number>(this.classes).fill(0))
-        : training.confusionMatrix(logits, split.labels, this.classes);
+        : training.confusionMatrix(
+            new Tensor(Float32Array.from(logitValues()), [...logits.shape]),
+            new Tensor(split.labelValues.slice(), [n], 'int32'),
+            this.classes,
+          );
     return {
       runId,
       epoch: this.epoch,
       running,
       logs,
-      metrics: !this.stopped && logs.length > 0 ? logs[logs.length - 1]! : this.metrics(),
+      metrics: metrics ? metrics() : logs[logs.length - 1]!,
       gridSize,
       task: this.data.task,
       classes: this.classes,
       output,
       neurons,
-      weights: this.weights(),
+      weights: weights(),
       changes: [...this.changes],
       confusion,
       confusionOf: useValidation ? 'validation' : 'training',
@@ -325,6 +346,17 @@ export class Trainer {
   }
 
   /**
+   * Reads every parameter and buffer once (batched), so that afterwards their host copies are current and the
+   * synchronous readers (export, weight edits, the loss-surface slice) work on a backend that reads only
+   * asynchronously, until the next kernel writes them.
+   */
+  async syncState(): Promise<void> {
+    const batch = new ReadBatch();
+    for (const value of Object.values(this.model.stateDict())) batch.add(value);
+    await batch.read();
+  }
+
+  /**
    * The network as ONNX (opset 17, dynamic batch) for ONNX Runtime: its input is the feature vector the network
    * sees (`playground.inputs` in the metadata: features, then (v − center)/scale), its output the logits.
    */
@@ -332,7 +364,8 @@ export class Trainer {
     return this.regression ? 'identity' : this.classes === 2 ? 'sigmoid' : 'softmax';
   }
 
-  exportOnnx(): Uint8Array {
+  async exportOnnx(): Promise<Uint8Array> {
+    await this.syncState();
     const example = new Tensor(new Float32Array(2 * this.train.x.shape[1]!), [2, this.train.x.shape[1]!]);
     return io.exportOnnx(this.model, example, {
       metadata: {
@@ -351,7 +384,8 @@ export class Trainer {
    * The trained weights as a safetensors file (PyTorch key names such as `0.weight`); the metadata holds
    * the playground settings that rebuild the model (`playground.query`) and the input encoding.
    */
-  exportModel(): Uint8Array {
+  async exportModel(): Promise<Uint8Array> {
+    await this.syncState();
     return io.serialize(this.model.stateDict(), {
       format: 'pt',
       'playground.query': settingsToQuery(this.settings),
