@@ -2,7 +2,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openSuitePage, type SuitePage } from './serve.js';
 
-const FAMILIES = ['elementwise', 'reduce', 'scan', 'shape', 'special', 'triangular', 'views', 'nn', 'optim'];
+const FAMILIES = [
+  'elementwise',
+  'reduce',
+  'scan',
+  'shape',
+  'special',
+  'triangular',
+  'views',
+  'nn',
+  'optim',
+  'attention',
+  'transformer',
+];
 
 /**
  * Cases known to differ on webgpu, with the reason. Each must still fail (one that starts passing fails the

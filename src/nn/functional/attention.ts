@@ -1,6 +1,7 @@
 // @file Scaled dot-product attention (F.scaled_dot_product_attention) and the causal-mask helper.
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../../errors.js';
 import { add, all, any, batchedMatmul, eq, logicalNot, maskedFill, mul, softmax } from '../../ops/index.js';
+import { readsSynchronously } from '../../ops/read.js';
 import { checkOptions, optionKeys } from '../../options.js';
 import { defaultGenerator, type Generator } from '../../random/generator.js';
 import { tensor, zeros } from '../../tensor/create.js';
@@ -142,8 +143,13 @@ export function attention(
   return { output: batchedMatmul(weights, value, false, false, op), weights };
 }
 
-/** `rows` if any of its entries is true, else null (so the common case adds no ops). */
+/**
+ * `rows` if any of its entries is true, else null (so the common case adds no ops). A backend that reads only
+ * asynchronously (webgpu) always gets `rows`: filling by an all-false mask changes nothing, and reading the
+ * answer back would need an await.
+ */
 function anyTrue(rows: Tensor): Tensor | null {
+  if (!readsSynchronously()) return rows;
   return any(rows).item() !== 0 ? rows : null;
 }
 

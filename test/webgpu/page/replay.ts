@@ -35,7 +35,12 @@ export function decode(e: Encoded, requiresGrad = false): Tensor {
 const TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
 
 /** Reads `actual` with `await t.data()` and lists up to three mismatches against `expected`. */
-export async function compare(actual: Tensor, expected: Encoded, what: string): Promise<string[]> {
+export async function compare(
+  actual: Tensor,
+  expected: Encoded,
+  what: string,
+  tol: { rtol: number; atol: number } = TOLERANCE,
+): Promise<string[]> {
   if (actual.dtype !== expected.dtype) return [`${what}: dtype ${actual.dtype}, expected ${expected.dtype}`];
   if (actual.shape.join() !== expected.shape.join()) {
     return [`${what}: shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]`];
@@ -46,7 +51,7 @@ export async function compare(actual: Tensor, expected: Encoded, what: string): 
     const e = decodeNumber(expected.data[i]!);
     const a = data[i]!;
     const ok = Number.isFinite(e)
-      ? Math.abs(a - e) <= TOLERANCE.atol + TOLERANCE.rtol * Math.abs(e)
+      ? Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e)
       : Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e));
     if (!ok) problems.push(`${what}[${i}]: expected ${e}, got ${a}`);
   }
