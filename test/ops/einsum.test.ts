@@ -11,12 +11,9 @@ import {
   randn,
   type Tensor,
 } from '../../src/index.js';
-import { goldenSuite, type Runner } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
-
-const RUNNERS: Record<string, Runner> = {
-  einsum: (inputs, p) => einsum(p.equation as string, ...inputs),
-};
+import { EINSUM_RUNNERS as RUNNERS } from './runners/einsum.js';
 goldenSuite('einsum', RUNNERS);
 goldenOnBothBackends('einsum', RUNNERS, (name) =>
   /^einsum\/(bhqd,bhkd->bhqk|bn,anm,bm->ba|\.\.\.ij,\.\.\.jk->\.\.\.ik|bqd,bkd->bqk|iij->j)\|/.test(name),

@@ -2,20 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import * as nt from '../../src/index.js';
 import { ShapeError, ValueError, gradcheck, randn, tensor } from '../../src/index.js';
-import { goldenSuite, type Params, type Runner } from '../helpers/golden.js';
+import { goldenSuite } from '../helpers/golden.js';
 import { goldenOnBothBackends } from './on-both-backends.js';
-
-type Dims = number | number[] | undefined;
-const dimOf = (p: Params): Dims =>
-  p.dim === null || p.dim === undefined ? undefined : (p.dim as number | number[]);
-const keep = (p: Params): boolean => p.keepdim === true;
-
-const RUNNERS: Record<string, Runner> = {
-  amax: ([x], p) => nt.amax(x!, dimOf(p), keep(p)),
-  amin: ([x], p) => nt.amin(x!, dimOf(p), keep(p)),
-  any: ([x], p) => nt.any(x!, dimOf(p), keep(p)),
-  all: ([x], p) => nt.all(x!, dimOf(p), keep(p)),
-};
+import { REDUCE_LOGICAL_RUNNERS as RUNNERS } from './runners/reduce-logical.js';
 goldenSuite('reduce_logical', RUNNERS);
 goldenOnBothBackends('reduce_logical', RUNNERS, (name) =>
   /^(amax\/ties_dim0,2_keep1|amin\/inf_nan|all\/dim1_keep0)$/.test(name),

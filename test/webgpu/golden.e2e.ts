@@ -14,6 +14,8 @@ const FAMILIES = [
   'optim',
   'attention',
   'transformer',
+  'einsum',
+  'reduce_logical',
 ];
 
 /**

@@ -4,14 +4,18 @@ import { setBackend } from '../../../src/index.js';
 import { backend } from '../../../src/backend/index.js';
 import type { WebGpuBackend } from '../../../src/backend/webgpu/index.js';
 import type { GoldenCase, Runner } from '../../helpers/golden.js';
+import einsum from '../../fixtures/einsum.json' with { type: 'json' };
 import elementwise from '../../fixtures/elementwise.json' with { type: 'json' };
 import reduce from '../../fixtures/reduce.json' with { type: 'json' };
+import reduceLogical from '../../fixtures/reduce_logical.json' with { type: 'json' };
 import scan from '../../fixtures/scan.json' with { type: 'json' };
 import shape from '../../fixtures/shape.json' with { type: 'json' };
 import special from '../../fixtures/special.json' with { type: 'json' };
 import triangular from '../../fixtures/triangular.json' with { type: 'json' };
 import views from '../../fixtures/views.json' with { type: 'json' };
+import { EINSUM_RUNNERS } from '../../ops/runners/einsum.js';
 import { ELEMENTWISE_RUNNERS } from '../../ops/runners/elementwise.js';
+import { REDUCE_LOGICAL_RUNNERS } from '../../ops/runners/reduce-logical.js';
 import { REDUCE_RUNNERS } from '../../ops/runners/reduce.js';
 import { SCAN_RUNNERS } from '../../ops/runners/scan.js';
 import { SHAPE_RUNNERS } from '../../ops/runners/shape.js';
@@ -30,6 +34,8 @@ const FAMILIES: Record<string, { cases: unknown; runners: Record<string, Runner>
   special: { cases: special.cases, runners: SPECIAL_RUNNERS },
   triangular: { cases: triangular.cases, runners: TRIANGULAR_RUNNERS },
   views: { cases: views.cases, runners: VIEWS_RUNNERS },
+  einsum: { cases: einsum.cases, runners: EINSUM_RUNNERS },
+  reduce_logical: { cases: reduceLogical.cases, runners: REDUCE_LOGICAL_RUNNERS },
 };
 
 export interface WebGpuSuite {
