@@ -1,6 +1,7 @@
 // @file The playground's backend switch in chromium: webgpu by default where the browser has an adapter
-// (SwiftShader with --enable-unsafe-webgpu), wasm where it has none; the worker honours the choice and the status
-// line names the backend and the adapter (or why webgpu is not used); training runs either way.
+// (SwiftShader with --enable-unsafe-webgpu), wasm where it has none; the worker trains on the backend it names (the
+// trainer reads with `await`, so webgpu really trains: the loss falls and the heatmap changes), and switching
+// starts the run again on the other backend.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, startPlayground, type Playground } from './e2e-harness.js';
@@ -18,10 +19,35 @@ async function backendStatus(page: Page): Promise<{ backend: string; text: strin
   });
 }
 
-async function trains(page: Page): Promise<void> {
+function epochOf(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.getElementById('epoch')?.dataset['value'] ?? 0));
+}
+
+function trainingLoss(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.getElementById('train-loss')?.dataset['value']));
+}
+
+function heatmapPixels(page: Page): Promise<string> {
+  return page.evaluate(() => (document.getElementById('heatmap') as HTMLCanvasElement).toDataURL());
+}
+
+/** Plays until `epochs` more epochs are drawn, then pauses and waits for the paused snapshot. */
+async function trains(page: Page, epochs: number, timeout = 60_000): Promise<void> {
+  const from = await epochOf(page);
   await page.click('#play');
-  await page.waitForFunction(() => Number(document.getElementById('epoch')?.dataset['value']) >= 3);
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('epoch')?.dataset['value']) >= n,
+    from + epochs,
+    { timeout },
+  );
   await page.click('#play');
+  await page.waitForFunction(() => !document.body.classList.contains('running'));
+  await page.waitForTimeout(300);
+}
+
+/** The first snapshot of the run in progress has been drawn (its training loss is shown). */
+async function firstSnapshot(page: Page): Promise<void> {
+  await page.waitForFunction(() => (document.getElementById('train-loss')?.dataset['value'] ?? '') !== '');
 }
 
 describe.skipIf(!hasChromium)('playground backend switch', () => {
@@ -40,30 +66,61 @@ describe.skipIf(!hasChromium)('playground backend switch', () => {
     const status = await backendStatus(page);
     expect(await page.inputValue('#backend')).toBe('wasm');
     expect(status.backend).toBe('wasm');
-    await trains(page);
+    await trains(page, 3);
     await page.close();
   });
 
-  it('picks webgpu by default where an adapter exists, names the adapter, and switches to wasm', async () => {
+  it('trains on webgpu (?backend=webgpu): the status names it, the loss falls, the heatmap changes', async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu'],
     });
-    const page = await browser.newPage();
-    await page.goto(playground!.baseUrl);
-    const first = await backendStatus(page);
-    console.log(`playground with an adapter: ${first.text}`);
-    // webgpu where neurite's backend can run the playground; else wasm with the reason and the adapter.
-    if (first.backend === 'webgpu') expect(first.text).toMatch(/^Backend: webgpu on \S/);
-    else expect(first.text).toMatch(/^Backend: wasm \(.*training on wasm; WebGPU adapter: \S/);
-    await trains(page);
+    // Where an adapter exists, webgpu is the default even without the parameter.
+    const plain = await browser.newPage();
+    await plain.goto(playground!.baseUrl);
+    const byDefault = await backendStatus(plain);
+    expect(byDefault.backend).toBe('webgpu');
+    await plain.close();
 
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${playground!.baseUrl}?data=xor&backend=webgpu`);
+    const status = await backendStatus(page);
+    console.log(`playground on webgpu: ${status.text}`);
+    expect(status.backend).toBe('webgpu');
+    expect(status.text).toMatch(/^Backend: webgpu on \S/);
+    expect(status.text).not.toMatch(/training on wasm/);
+    expect(await page.inputValue('#backend')).toBe('webgpu');
+    await firstSnapshot(page);
+    const initialLoss = await trainingLoss(page);
+    const initialHeatmap = await heatmapPixels(page);
+
+    const start = Date.now();
+    await trains(page, 10, 90_000);
+    const seconds = (Date.now() - start) / 1000;
+    const epochs = await epochOf(page);
+    const trainedLoss = await trainingLoss(page);
+    console.log(
+      `webgpu (SwiftShader): ${epochs} epochs of xor in ${seconds.toFixed(1)} s, ` +
+        `training loss ${initialLoss.toFixed(3)} → ${trainedLoss.toFixed(3)}`,
+    );
+    expect(trainedLoss).toBeLessThan(0.8 * initialLoss);
+    expect(await heatmapPixels(page)).not.toBe(initialHeatmap);
+    expect((await backendStatus(page)).backend).toBe('webgpu');
+    expect(await page.locator('#toast.error').count()).toBe(0);
+    expect(errors).toEqual([]);
+
+    // Switching starts the run again on wasm (the same settings and seeds), and it trains there.
     await page.selectOption('#backend', 'wasm');
     await page.waitForFunction(() =>
       /^Backend: wasm \(WebGPU adapter/.test(document.getElementById('backend-status')?.textContent ?? ''),
     );
     expect(await page.inputValue('#backend')).toBe('wasm');
-    await trains(page);
+    await page.waitForFunction(() => Number(document.getElementById('epoch')?.dataset['value']) === 0);
+    await firstSnapshot(page);
+    expect(await trainingLoss(page)).toBeCloseTo(initialLoss, 4);
+    await trains(page, 3);
     await page.close();
   });
 });
