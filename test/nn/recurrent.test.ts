@@ -1,11 +1,13 @@
 // @file nn.RNN / LSTM / GRU and their cells against PyTorch: PyTorch state dicts loaded with loadStateDict give PyTorch's outputs, final states and every gradient, on js and wasm.
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '../../src/index.js';
 import { decode, expectClose } from '../helpers/golden.js';
 import { BACKENDS, withBackend } from '../ops/on-both-backends.js';
-import { buildLayer, loadRecurrentFixture, runCase } from './recurrent-fixture.js';
+import { loadRecurrentFixture } from './recurrent-fixture.js';
+import type { CaseChecks } from './runners/checks.js';
+import { runRecurrentCase } from './runners/recurrent.js';
 
 const cases = loadRecurrentFixture();
+const NODE_CHECKS: CaseChecks = { decode, fail: (message) => expect.fail(message) };
 
 describe('recurrent layers: PyTorch golden cases', () => {
   it('covers every layer class with several configurations', () => {
@@ -18,25 +20,8 @@ describe('recurrent layers: PyTorch golden cases', () => {
     for (const c of cases) {
       it(`${c.name} (${backend})`, () =>
         withBackend(backend, () => {
-          const layer = buildLayer(c);
-          expect(Object.keys(layer.stateDict())).toEqual(Object.keys(c.state));
-          const { outputs, leaves } = runCase(c, layer);
-          expect(outputs.length).toBe(c.outputs.length);
-          c.outputs.forEach((expected, i) => {
-            expect(outputs[i]!.dtype).toBe(expected.dtype);
-            expectClose(outputs[i]!, expected, `${c.name} output ${i}`);
-          });
-          let loss: Tensor | null = null;
-          outputs.forEach((o, i) => {
-            const term = o.mul(decode(c.gradOutputs[i]!)).sum();
-            loss = loss ? loss.add(term) : term;
-          });
-          loss!.backward();
-          for (const [key, expected] of Object.entries(c.grads)) {
-            const leaf = leaves[key];
-            expect(leaf, `leaf ${key}`).toBeDefined();
-            expect(leaf!.grad, `grad of ${key}`).not.toBeNull();
-            expectClose(leaf!.grad!, expected, `${c.name} grad of ${key}`);
+          for (const { actual, expected, what, tol } of runRecurrentCase(c, NODE_CHECKS)) {
+            expectClose(actual, expected, what, tol);
           }
         }));
     }

@@ -16,6 +16,7 @@ const FAMILIES = [
   'transformer',
   'einsum',
   'reduce_logical',
+  'recurrent',
 ];
 
 /**

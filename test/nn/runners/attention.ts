@@ -1,6 +1,7 @@
 // @file Builds and runs the module cases of test/fixtures/attention.json (MultiheadAttention, Transformer layers and stacks) and its sdpa runners: shared by the Node suites and the WebGPU page.
 import { nn, type Tensor } from '../../../src/index.js';
 import type { Encoded, Runner } from '../../helpers/golden.js';
+import type { CaseChecks, Comparison } from './checks.js';
 
 export interface AttentionModuleCase {
   name: string;
@@ -23,20 +24,6 @@ export interface AttentionModuleCase {
   gradOutput: Encoded;
   inputGrads: Record<string, Encoded>;
   paramGrads: Record<string, Encoded | null>;
-}
-
-/** How a case decodes fixture tensors and reports mismatches that are not about values. */
-export interface CaseChecks {
-  decode(e: Encoded, requiresGrad?: boolean): Tensor;
-  fail(message: string): void;
-}
-
-/** One tensor to compare with PyTorch's, within `tol`. */
-export interface Comparison {
-  actual: Tensor;
-  expected: Encoded;
-  what: string;
-  tol: { rtol: number; atol: number };
 }
 
 type AnyLayer = nn.Module<never[], unknown>;

@@ -3,12 +3,15 @@ import attentionFixture from '../../fixtures/attention.json' with { type: 'json'
 import type { GoldenCase } from '../../helpers/golden.js';
 import nnFixture from '../../fixtures/nn.json' with { type: 'json' };
 import optimFixture from '../../fixtures/optim.json' with { type: 'json' };
+import recurrentFixture from '../../fixtures/recurrent.json' with { type: 'json' };
 import {
   ATTENTION_RUNNERS,
   MODULE_TOLERANCE,
   runAttentionCase,
   type AttentionModuleCase,
 } from '../../nn/runners/attention.js';
+import type { CaseChecks, Comparison } from '../../nn/runners/checks.js';
+import { runRecurrentCase, type RecurrentCase } from '../../nn/runners/recurrent.js';
 import { replayModel, replayModuleCase, type ModelEntry, type ModuleCase } from '../../nn/runners/nn.js';
 import { replayOptimizerRun, type OptimModel, type OptimizerRun } from '../../optim/runners/optim.js';
 import { compare, decode, replayChecked, replayFixture, type CaseResult } from './replay.js';
@@ -47,23 +50,41 @@ async function optimFamily(): Promise<CaseResult[]> {
   );
 }
 
-/** The attention fixture's module cases of the given kinds, each compared within its module tolerance (float32's for float64). */
+/**
+ * Replays cases whose runner returns its comparisons, each read with `await t.data()` and compared within its
+ * tolerance; float64 computes in f32 on the GPU, so float64 tensors get `float64Tolerance` instead.
+ */
+function replayComparisons<C>(
+  cases: readonly C[],
+  nameOf: (c: C) => string,
+  run: (c: C, checks: CaseChecks) => Comparison[],
+  float64Tolerance: { rtol: number; atol: number },
+): Promise<CaseResult[]> {
+  return replayChecked(cases, nameOf, async (c, _close, fail) => {
+    const problems: string[] = [];
+    for (const { actual, expected, what, tol } of run(c, { decode, fail })) {
+      const bound = expected.dtype === 'float64' ? float64Tolerance : tol;
+      problems.push(...(await compare(actual, expected, what, bound)));
+    }
+    problems.forEach(fail);
+  });
+}
+
+/** The attention fixture's module cases of the given kinds (float64 at the float32 module tolerance). */
 function attentionModules(kinds: readonly AttentionModuleCase['kind'][]): Promise<CaseResult[]> {
   const modules = (attentionFixture.modules as unknown as AttentionModuleCase[]).filter((c) =>
     kinds.includes(c.kind),
   );
-  return replayChecked(
-    modules,
-    (c) => `${c.kind}/${c.name}`,
-    async (c, _close, fail) => {
-      const problems: string[] = [];
-      for (const { actual, expected, what, tol } of runAttentionCase(c, { decode, fail })) {
-        // Float64 computes in f32 on the GPU: it gets the float32 module tolerance (as the op families do).
-        const bound = expected.dtype === 'float64' ? MODULE_TOLERANCE : tol;
-        problems.push(...(await compare(actual, expected, what, bound)));
-      }
-      problems.forEach(fail);
-    },
+  return replayComparisons(modules, (c) => `${c.kind}/${c.name}`, runAttentionCase, MODULE_TOLERANCE);
+}
+
+/** Every recurrent case (RNN, LSTM, GRU and their cells): outputs, final states and every gradient. */
+function recurrentFamily(): Promise<CaseResult[]> {
+  return replayComparisons(
+    recurrentFixture.cases as unknown as RecurrentCase[],
+    (c) => c.name,
+    runRecurrentCase,
+    { rtol: 1e-4, atol: 1e-5 },
   );
 }
 
@@ -93,4 +114,5 @@ export const CHECKED_FAMILIES: Record<string, () => Promise<CaseResult[]>> = {
   optim: optimFamily,
   attention: attentionFamily,
   transformer: transformerFamily,
+  recurrent: recurrentFamily,
 };
