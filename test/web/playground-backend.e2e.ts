@@ -2,6 +2,7 @@
 // (SwiftShader with --enable-unsafe-webgpu), wasm where it has none; the worker trains on the backend it names (the
 // trainer reads with `await`, so webgpu really trains: the loss falls and the heatmap changes), and switching
 // starts the run again on the other backend.
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, startPlayground, type Playground } from './e2e-harness.js';
@@ -110,6 +111,25 @@ describe.skipIf(!hasChromium)('playground backend switch', () => {
     expect((await backendStatus(page)).backend).toBe('webgpu');
     expect(await page.locator('#toast.error').count()).toBe(0);
     expect(errors).toEqual([]);
+
+    // Export reads the parameters once (batched), then serializes them.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
+    const bytes = readFileSync((await download.path())!);
+    const header = JSON.parse(
+      bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'),
+    ) as Record<string, { shape: number[] }>;
+    expect(header['0.weight']!.shape).toEqual([8, 4]);
+
+    // The Loss surface view draws the network slice's grid on webgpu; the optimizer paths need wasm, and it says so.
+    await page.click('#tab-surface');
+    await page.waitForFunction(() =>
+      document.getElementById('surface-title')?.textContent?.startsWith('training loss over'),
+    );
+    await page.waitForFunction(() =>
+      /choose it to see them/.test(document.getElementById('toast')?.textContent ?? ''),
+    );
+    expect(await page.locator('#toast.error').count()).toBe(0);
+    await page.click('#tab-boundary');
 
     // Switching starts the run again on wasm (the same settings and seeds), and it trains there.
     await page.selectOption('#backend', 'wasm');
