@@ -1,9 +1,11 @@
 // Unit tests of the playground's pure parts (CSV import, the Trainer): fast, in Node. Links: links.test.ts.
 import { describe, expect, it } from 'vitest';
 import { deserialize } from '../../src/io/safetensors.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 import { parseCsv } from '../../web/src/csv.js';
 import { buildData } from '../../web/src/data.js';
 import { inferSettingsFromWeights } from '../../web/src/import.js';
+import { ReadBatch } from '../../web/src/read-batch.js';
 import { defaultSettings, type Settings } from '../../web/src/settings.js';
 import { Trainer } from '../../web/src/trainer.js';
 import { settingsFromQuery } from '../../web/src/url-state.js';
@@ -94,5 +96,23 @@ describe('playground Trainer', () => {
     expect(snapshot.stoppedEpoch).toBe(t.stoppedEpoch);
     expect(snapshot.output.length).toBe(100 * 2);
     expect(snapshot.neurons.map((n) => n.length)).toEqual([800, 800]);
+  });
+});
+
+describe('playground ReadBatch', () => {
+  it('gives each queued tensor its own values, as data() does, and refuses use out of order', async () => {
+    const a = new Tensor(Float32Array.from([1.5, -2, 3]), [3]).mul(2);
+    const b = new Tensor(Int32Array.from([4, 5]), [2], 'int32').add(1);
+    const batch = new ReadBatch();
+    const va = batch.add(a);
+    const vb = batch.add(b);
+    expect(() => va()).toThrow(/before read\(\) finished/);
+    await batch.read();
+    expect([...va()]).toEqual([...(await a.data())]);
+    expect([...va()]).toEqual([3, -4, 6]);
+    expect(vb()).toBeInstanceOf(Int32Array);
+    expect([...vb()]).toEqual([5, 6]);
+    expect(() => batch.add(a)).toThrow(/add\(\) after read\(\)/);
+    await expect(batch.read()).rejects.toThrow(/read\(\) twice/);
   });
 });
