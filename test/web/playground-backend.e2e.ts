@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('playground backend switch', () => {
     await page.close();
   });
 
-  it('trains on webgpu (?backend=webgpu): the status names it, the loss falls, the heatmap changes', async () => {
+  it('trains on webgpu (?backend=webgpu): the status names it, the loss falls, the heatmap changes; export, surface and weight edits work', async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu'],
@@ -130,6 +130,26 @@ describe.skipIf(!hasChromium)('playground backend switch', () => {
     );
     expect(await page.locator('#toast.error').count()).toBe(0);
     await page.click('#tab-boundary');
+
+    // Editing a weight reads the parameters once, writes the value, and the next snapshot shows it.
+    await page.focus('#network');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const fields = page.locator('.weight-editor input');
+    await expect.poll(() => fields.count()).toBe(5);
+    await fields.nth(0).fill('3.5');
+    const beforeEdit = await heatmapPixels(page);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (p) => (document.getElementById('heatmap') as HTMLCanvasElement).toDataURL() !== p,
+      beforeEdit,
+    );
+    await page.focus('#network');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => fields.nth(0).inputValue()).toBe('3.5');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
 
     // Switching starts the run again on wasm (the same settings and seeds), and it trains there.
     await page.selectOption('#backend', 'wasm');
