@@ -28,8 +28,6 @@ const KNOWN_DEVIATIONS: Record<string, string> = {
     'float64 tensors compute in f32 on the GPU: var/std square (x − x̄) in float64 on the CPU, which overflows f32',
   'elementwise/div/overflowing_square':
     "div's gradient passes through a subnormal f32 ((a/b)/b = 7.5e-39), which WGSL lets the GPU flush to zero",
-  'nn/BatchNorm1d/cumulative':
-    'momentum=None averages with 1/num_batches_tracked read by item(); that counter is incremented on the GPU, so the read is refused',
 };
 
 describe.skipIf(!hasChromium)('golden fixtures on webgpu', () => {

@@ -64,6 +64,7 @@ export function layerNorm(
  * - `training`: μ and σ² (biased) are the batch statistics over every dim but 1 (one fused op, see
  *   ops/normalization.ts), and the running buffers, when given, are updated in place: r ← (1 − momentum)·r + momentum·s, with the unbiased batch variance
  *   (·n/(n − 1)) for runningVar.
+ *   `momentum` may be a 0-d tensor (a cumulative average's 1/count kept on a device).
  * - otherwise μ and σ² are `runningMean` and `runningVar`, which must then be given.
  * @throws ShapeError for inputs with fewer than 2 dims or statistics/affine tensors without C elements;
  *   ValueError when training with one value per channel.
@@ -75,7 +76,7 @@ export function batchNorm(
   weight?: Tensor | null,
   bias?: Tensor | null,
   training = false,
-  momentum = 0.1,
+  momentum: number | Tensor = 0.1,
   eps = 1e-5,
 ): Tensor {
   if (x.ndim < 2) {
@@ -108,10 +109,11 @@ export function batchNorm(
     }
     const stats = batchNormTraining(x, weight ?? null, bias ?? null, eps);
     noGrad(() => {
-      if (runningMean) runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(stats.mean, momentum)));
+      const keep = typeof momentum === 'number' ? 1 - momentum : sub(1, momentum);
+      if (runningMean) runningMean.copy_(add(mul(runningMean, keep), mul(stats.mean, momentum)));
       if (runningVar) {
         const unbiased = mul(stats.variance, count / (count - 1));
-        runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(unbiased, momentum)));
+        runningVar.copy_(add(mul(runningVar, keep), mul(unbiased, momentum)));
       }
     });
     return stats.out;

@@ -2,6 +2,7 @@
 import { checkOptions, optionKeys } from '../../options.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { ShapeError, ValueError, fmtShape } from '../../errors.js';
+import { readsSynchronously } from '../../ops/read.js';
 import { ones, zeros } from '../../tensor/create.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -213,11 +214,17 @@ export abstract class BatchNorm extends Module {
         `expected more than 1 value per channel when training, got input shape ${fmtShape(x.shape)}`,
       );
     }
-    let averagingFactor = this.momentum ?? 0;
+    let averagingFactor: number | Tensor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
       const count = this.num_batches_tracked;
       noGrad(() => count.add_(1));
-      if (this.momentum === null) averagingFactor = 1 / count.item();
+      // momentum=None: a cumulative average, factor 1/count. A backend that reads only asynchronously keeps the
+      // count on the device, so the factor stays a tensor there (float32 1 − 1/n may then differ in the last bit).
+      if (this.momentum === null) {
+        averagingFactor = readsSynchronously()
+          ? 1 / count.item()
+          : noGrad(() => count.to(this.running_mean?.dtype ?? 'float32').reciprocal());
+      }
     }
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
     const trackedStats = !this.training || this.trackRunningStats;
