@@ -3,7 +3,7 @@
 // Values are read through ReadBatch (one batched `await` per epoch's metrics and per snapshot), so it runs on webgpu.
 import { Generator, Tensor, data, io, manualSeed, nn, noGrad, optim, train as training } from 'neurite';
 import { buildData, encodePoints, gridPoints, type PlaygroundData } from './data.js';
-import { argmax, queueGridViews, type GridNetwork } from './grid-views.js';
+import { argmax, queueGridViews } from './grid-views.js';
 import { dataLoss, probabilities, weightPenalty, type LossFunction } from './objective.js';
 import type { EpochLog, HyperChange, HyperSettings, LayerWeights, Snapshot } from './protocol.js';
 import type { SliceSource } from './surface.js';
@@ -261,12 +261,6 @@ export class Trainer {
     return log;
   }
 
-  /** The network's layers as the grid views walk them. */
-  private network(): GridNetwork {
-    const { model, hiddenLayers, outputLayer, classes, regression } = this;
-    return { model, hiddenLayers, outputLayer, classes, regression };
-  }
-
   /** Queues every Linear layer's weight and bias into `batch`. */
   private queueWeights(batch: ReadBatch): () => LayerWeights[] {
     const linears = [...this.hiddenLayers.map((l) => l.linear as nn.Linear), this.outputLayer];
@@ -303,7 +297,8 @@ export class Trainer {
       gridSize * gridSize,
       this.settings.features.length,
     ]);
-    const grid = queueGridViews(this.network(), x, batch);
+    const { model, hiddenLayers, outputLayer, classes, regression } = this;
+    const grid = queueGridViews({ model, hiddenLayers, outputLayer, classes, regression }, x, batch);
     const useValidation = this.validation.labelValues.length > 0;
     const split = useValidation ? this.validation : this.train;
     const logits =
@@ -313,14 +308,13 @@ export class Trainer {
     const metrics = !this.stopped && logs.length > 0 ? null : this.queueMetrics(batch);
     await batch.read();
     const { output, neurons } = grid();
-    const n = split.labelValues.length;
     const confusion = this.regression
       ? []
       : logits === null || logitValues === null
         ? Array.from({ length: this.classes }, () => new Array<number>(this.classes).fill(0))
         : training.confusionMatrix(
             new Tensor(Float32Array.from(logitValues()), [...logits.shape]),
-            new Tensor(split.labelValues.slice(), [n], 'int32'),
+            new Tensor(split.labelValues.slice(), [split.labelValues.length], 'int32'),
             this.classes,
           );
     return {
