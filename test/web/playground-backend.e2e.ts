@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('playground backend switch', () => {
     await page.close();
   });
 
-  it('trains on webgpu (?backend=webgpu): the status names it, the loss falls, the heatmap changes; export, surface and weight edits work', async () => {
+  it('trains on webgpu (?backend=webgpu): the status names it, the loss falls, the heatmap changes; export, import, surface and weight edits work', async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu'],
@@ -119,6 +119,21 @@ describe.skipIf(!hasChromium)('playground backend switch', () => {
       bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'),
     ) as Record<string, { shape: number[] }>;
     expect(header['0.weight']!.shape).toEqual([8, 4]);
+
+    // Reset draws new weights; importing the exported file brings the trained ones back (loaded on webgpu).
+    await page.click('#reset');
+    await page.waitForFunction(
+      (loss) => Math.abs(Number(document.getElementById('train-loss')?.dataset['value']) - loss) > 0.01,
+      trainedLoss,
+    );
+    await page.setInputFiles('#import-model', (await download.path())!);
+    await page.waitForFunction(() =>
+      document.getElementById('toast')?.textContent?.startsWith('Model imported'),
+    );
+    await page.waitForFunction(
+      (loss) => Math.abs(Number(document.getElementById('train-loss')?.dataset['value']) - loss) < 1e-5,
+      trainedLoss,
+    );
 
     // The Loss surface view draws the network slice's grid on webgpu; the optimizer paths need wasm, and it says so.
     await page.click('#tab-surface');
