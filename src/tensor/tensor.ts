@@ -5,6 +5,7 @@ import { NeuriteError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import * as ops from '../ops/index.js';
 import { readAsync, readSync } from '../ops/read.js';
 import { disposeTensor } from './dispose.js';
+import { float64Notice } from './dtype-notice.js';
 import { allocate, dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';
 import { resolveViewState, type TensorState, type ViewLayout } from './layout.js';
 import { TensorOpMethods, bindTensorOps } from './methods.js';
@@ -62,6 +63,7 @@ export class Tensor extends TensorOpMethods {
     this.storageBase = storage;
     this.shape = frozen;
     this.dtype = dtype;
+    if (dtype === 'float64' && float64Notice !== null) float64Notice();
     if (layout === undefined) {
       if (storage.length !== numel(frozen)) {
         throw new NeuriteError(

@@ -1,11 +1,13 @@
 // @file The webgpu backend: GPU kernels where they exist, the js reference on current host copies elsewhere.
 import type { ResidentAllocator, TypedArray } from '../../tensor/dtype.js';
+import { setFloat64Notice } from '../../tensor/dtype-notice.js';
 import { setHostGate } from '../../tensor/host-gate.js';
 import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import { type AdapterDescription, acquireDevice } from './device.js';
 import { DeviceContext } from './device-context.js';
 import { elementwiseKernels } from './elementwise.js';
+import { noteFloat64OnGpu } from './float64-notice.js';
 import { hostFallback, type KernelName } from './fallback.js';
 import { webGpuHostGate } from './gate.js';
 import { gpuKernels } from './kernels/index.js';
@@ -85,6 +87,9 @@ export async function createWebGpuBackend(options: WebGpuOptions): Promise<WebGp
     release: (data: TypedArray) => ctx.storage.release(data),
   };
   setHostGate(webGpuHostGate(ctx, layout, options.isActive));
+  setFloat64Notice(() => {
+    if (options.isActive()) noteFloat64OnGpu();
+  });
   return {
     ...(entries as unknown as Backend),
     name: 'webgpu',
