@@ -63,7 +63,7 @@ try {
   page.on('pageerror', (error) => console.error('page error:', error.message));
   await page.goto(`${url}fashion-mnist.html?backend=${backend}${extra ? `&${extra}` : ''}`);
   await page.waitForFunction(
-    () => /^(Ready|Stopped)/.test(document.getElementById('status')?.textContent ?? ''),
+    () => /^(Ready|Stopped)/.test(globalThis.document.getElementById('status')?.textContent ?? ''),
     undefined,
     {
       timeout: 120_000,

@@ -9,6 +9,7 @@ export { confusionMatrixSvg, type ConfusionMatrixOptions } from './confusion-mat
 export {
   TEST_FUNCTIONS as testFunctions,
   runOptimizerOnFunction,
+  runOptimizerOnFunctionAsync,
   DEFAULT_LEARNING_RATES,
   lossSurface,
   functionSurface,

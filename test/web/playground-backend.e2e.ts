@@ -135,13 +135,21 @@ describe.skipIf(!hasChromium)('playground backend switch', () => {
       trainedLoss,
     );
 
-    // The Loss surface view draws the network slice's grid on webgpu; the optimizer paths need wasm, and it says so.
+    // The Loss surface view draws the network slice's grid and every optimizer's path on webgpu (each path is
+    // recorded on the GPU and read once).
     await page.click('#tab-surface');
     await page.waitForFunction(() =>
       document.getElementById('surface-title')?.textContent?.startsWith('training loss over'),
     );
-    await page.waitForFunction(() =>
-      /choose it to see them/.test(document.getElementById('toast')?.textContent ?? ''),
+    await page.waitForFunction(
+      () => {
+        const cells = Array.from(document.querySelectorAll<HTMLElement>('#surface-legend .descent-loss'));
+        return (
+          cells.length > 0 && cells.every((cell) => Number.isFinite(Number(cell.dataset['value'] || 'x')))
+        );
+      },
+      undefined,
+      { timeout: 60_000 },
     );
     expect(await page.locator('#toast.error').count()).toBe(0);
     await page.click('#tab-boundary');

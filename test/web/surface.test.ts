@@ -113,7 +113,7 @@ describe('loss surface grid', () => {
 });
 
 describe('descent paths', () => {
-  it('equal the optimizer run by hand on the test function', () => {
+  it('equal the optimizer run by hand on the test function', async () => {
     const cases = [
       {
         surface: 'valley',
@@ -137,7 +137,7 @@ describe('descent paths', () => {
     for (const c of cases) {
       const { fn } = buildProblem({ surface: c.surface }, null as never);
       const start: [number, number] = [0.5, -0.7];
-      const path = descend(fn, c.optimizer, c.lr, start, 40);
+      const path = await descend(fn, c.optimizer, c.lr, start, 40);
       const x = tensor(start[0], { requiresGrad: true });
       const y = tensor(start[1], { requiresGrad: true });
       const opt = c.make([x, y]);
@@ -153,7 +153,7 @@ describe('descent paths', () => {
     }
   });
 
-  it('on two weights of the perceptron: equal Adam on the real model with only those two gradients kept', () => {
+  it('on two weights of the perceptron: equal Adam on the real model with only those two gradients kept', async () => {
     const trainer = new Trainer(settings({ dataset: 'pass', hidden: [], noise: 20 }));
     const refs: [WeightRef, WeightRef] = [
       { param: '0.weight', index: 1 },
@@ -161,7 +161,7 @@ describe('descent paths', () => {
     ];
     const { fn } = buildProblem({ surface: 'network', weights: refs }, trainer.sliceSource());
     const steps = 30;
-    const path = descend(fn, 'adam', 0.05, fn.start, steps);
+    const path = await descend(fn, 'adam', 0.05, fn.start, steps);
 
     const model = buildModel(trainer.settings, trainer.classes);
     model.loadStateDict(trainer.model.stateDict());
@@ -192,9 +192,9 @@ describe('descent paths', () => {
     expect(path.losses[steps]).toBeLessThan(path.losses[0]!);
   });
 
-  it('a diverging run stops at the first non-finite point and says so', () => {
+  it('a diverging run stops at the first non-finite point and says so', async () => {
     const { fn } = buildProblem({ surface: 'valley' }, null as never);
-    const path = descend(fn, 'sgd', 0.1, fn.start, 300);
+    const path = await descend(fn, 'sgd', 0.1, fn.start, 300);
     expect(path.diverged).toBe(true);
     expect(path.losses.length).toBeLessThan(301);
     expect(Number.isFinite(path.losses[path.losses.length - 1])).toBe(false);

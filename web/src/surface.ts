@@ -190,18 +190,19 @@ export interface Trajectory {
 }
 
 /**
- * The path of one optimizer on f from `start`, by `viz.runOptimizerOnFunction` (the real optim.* class, exactly
- * as a training loop: zeroGrad, f(x, y).backward(), step). 'momentum' is SGD with momentum 0.9.
+ * The path of one optimizer on f from `start`, by `viz.runOptimizerOnFunctionAsync` (the real optim.* class,
+ * exactly as a training loop: zeroGrad, f(x, y).backward(), step; read once at the end, so it runs on webgpu too).
+ * 'momentum' is SGD with momentum 0.9.
  */
-export function descend(
+export async function descend(
   fn: SurfaceFunction,
   optimizer: DescentOptimizer,
   lr: number,
   start: readonly [number, number],
   steps = DESCENT_STEPS,
-): Trajectory {
+): Promise<Trajectory> {
   const name = optimizer === 'momentum' ? 'sgd' : optimizer;
-  const path = viz.runOptimizerOnFunction(fn, name, {
+  const path = await viz.runOptimizerOnFunctionAsync(fn, name, {
     steps,
     lr,
     start: [start[0], start[1]],

@@ -6,7 +6,6 @@ import { chooseBackend } from './backend-choice.js';
 import type { EpochLog, FromWorker, ToWorker } from './protocol.js';
 import { applyParameterEdit } from './model-edit.js';
 import { buildProblem, descend, surfaceGrid, type SurfaceProblem } from './surface.js';
-import { syncReads } from './read-batch.js';
 import { Trainer } from './trainer.js';
 import { errorText, scheduler, workerScope } from './worker-scope.js';
 
@@ -171,16 +170,10 @@ async function handle(message: ToWorker): Promise<void> {
     }
     case 'descend': {
       if (!surface) return;
-      if (!syncReads()) {
-        // viz.runOptimizerOnFunction reads x, y and the loss after every step.
-        post({
-          type: 'notice',
-          message: 'The optimizer paths are computed only on wasm: choose it to see them.',
-        });
-        return;
-      }
       const fn = surface.fn;
-      const trajectories = message.runs.map((run) => descend(fn, run.optimizer, run.lr, message.start));
+      const trajectories = await Promise.all(
+        message.runs.map((run) => descend(fn, run.optimizer, run.lr, message.start)),
+      );
       const buffers = trajectories.flatMap((t) => [t.points.buffer, t.losses.buffer] as ArrayBuffer[]);
       post(
         { type: 'trajectories', requestId: message.requestId, start: message.start, trajectories },

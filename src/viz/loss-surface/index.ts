@@ -2,6 +2,7 @@
 export { TEST_FUNCTIONS, type TestFunction } from './test-functions.js';
 export {
   runOptimizerOnFunction,
+  runOptimizerOnFunctionAsync,
   DEFAULT_LEARNING_RATES,
   type RunOnFunctionOptions,
   type OptimizerPath,

@@ -4,7 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ValueError, optim, tensor, viz, type Tensor } from '../../../src/index.js';
-import { TEST_FUNCTIONS, runOptimizerOnFunction } from '../../../src/viz/loss-surface/index.js';
+import {
+  TEST_FUNCTIONS,
+  runOptimizerOnFunction,
+  runOptimizerOnFunctionAsync,
+} from '../../../src/viz/loss-surface/index.js';
 
 interface DescentCase {
   name: string;
@@ -109,6 +113,27 @@ describe('the test functions', () => {
     expect(path.diverged).toBe(true);
     expect(path.points.length).toBeLessThan(201);
     expect(Number.isFinite(path.losses.at(-1)!)).toBe(false);
+  });
+
+  it('the async form (one read at the end) gives the same paths, divergence included', async () => {
+    for (const c of fixture.cases) {
+      const Optimizer = optim[c.optimizer] as new (params: Tensor[], options: object) => optim.Optimizer;
+      const make = (params: Tensor[]): optim.Optimizer => new Optimizer(params, c.options);
+      const fn = TEST_FUNCTIONS[c.function];
+      const options = { steps: fixture.steps };
+      expect(await runOptimizerOnFunctionAsync(fn, make, options), c.name).toEqual(
+        runOptimizerOnFunction(fn, make, options),
+      );
+    }
+    const diverging = await runOptimizerOnFunctionAsync(TEST_FUNCTIONS.valley, 'sgd', {
+      lr: 0.05,
+      steps: 200,
+    });
+    expect(diverging).toEqual(runOptimizerOnFunction(TEST_FUNCTIONS.valley, 'sgd', { lr: 0.05, steps: 200 }));
+    expect(diverging.diverged).toBe(true);
+    await expect(runOptimizerOnFunctionAsync(TEST_FUNCTIONS.bowl, 'sgd', { steps: 1.5 })).rejects.toThrow(
+      /steps must be a non-negative integer, got 1.5/,
+    );
   });
 
   it('refuses a bad step count, start or optimizer name', () => {
