@@ -8,6 +8,8 @@ import { matmul } from './matmul.js';
 import * as norm from './normalization.js';
 import { optimizerStep } from './optim.js';
 import * as pool from './pool.js';
+import { recurrenceBackward, recurrenceForward } from './recurrent.js';
+import * as cells from './recurrent-cells.js';
 import { softmax } from './softmax.js';
 import { sort } from './sort.js';
 
@@ -43,5 +45,11 @@ export function gpuKernels(ctx: GpuContext): Partial<Backend> {
     batchNorm: (...args) => norm.batchNorm(ctx, ...args),
     channelAffine: (...args) => norm.channelAffine(ctx, ...args),
     batchNormBackward: (...args) => norm.batchNormBackward(ctx, ...args),
+    lstmCell: (...args) => cells.lstmCell(ctx, ...args),
+    lstmCellBackward: (...args) => cells.lstmCellBackward(ctx, ...args),
+    gruCell: (...args) => cells.gruCell(ctx, ...args),
+    gruCellBackward: (...args) => cells.gruCellBackward(ctx, ...args),
+    recurrenceForward: (...args) => recurrenceForward(ctx, ...args),
+    recurrenceBackward: (...args) => recurrenceBackward(ctx, ...args),
   };
 }

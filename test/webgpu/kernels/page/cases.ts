@@ -6,6 +6,7 @@ import { lossCases } from './loss-cases.js';
 import { matmulCases } from './matmul-cases.js';
 import { optimCases } from './optim-cases.js';
 import { poolCases } from './pool-cases.js';
+import { recurrentCases } from './recurrent-cases.js';
 import { sortCases } from './sort-cases.js';
 
 export const allCases: Record<string, KernelCase> = {
@@ -16,4 +17,5 @@ export const allCases: Record<string, KernelCase> = {
   ...poolCases,
   ...indexingCases,
   ...sortCases,
+  ...recurrentCases,
 };
