@@ -15,6 +15,7 @@ const SCENARIOS = [
   'fitLikeJs',
   'fusedLossReduction',
   'batchNormRunningStats',
+  'lstmTrainsLikeJs',
   'deviceLoss',
 ];
 

@@ -6,6 +6,7 @@ import { jsBackend } from '../../../src/backend/js/index.js';
 import { hostFallback } from '../../../src/backend/webgpu/fallback.js';
 import type { WebGpuBackend } from '../../../src/backend/webgpu/index.js';
 import { NeuriteError, type Tensor } from '../../../src/index.js';
+import { lstmTrainsLikeJs } from './recurrent-scenario.js';
 
 export interface ScenarioResult {
   ok: boolean;
@@ -436,6 +437,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     );
     return check.result();
   },
+
+  lstmTrainsLikeJs,
 
   /**
    * After the device is lost, pending reads reject and later ops throw; setBackend('webgpu') gets a new device,
