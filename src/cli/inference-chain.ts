@@ -13,13 +13,17 @@ import type { Tensor } from '../tensor/tensor.js';
  * a detached tensor shares alone): without gradients once the next layer has made its own output; with
  * gradients, when the next forward pass starts (the previous step's backward pass has used them by then, and
  * released its graph). An output that is its own input (Dropout in eval mode) is kept, and so are the chain's
- * input and output.
+ * input and output. With `kept`, each forward pass's final output is appended to it (scoring keeps the outputs
+ * it has computed for later use).
  */
 export class InferenceChain extends Module<[Tensor], Tensor> {
   /** The intermediate outputs of the last forward pass with gradients, disposed when the next one starts. */
   private pending: Tensor[] = [];
 
-  constructor(readonly chain: Sequential) {
+  constructor(
+    readonly chain: Sequential,
+    private readonly kept: Tensor[] | null = null,
+  ) {
     super();
   }
 
@@ -38,6 +42,7 @@ export class InferenceChain extends Module<[Tensor], Tensor> {
       }
       h = next;
     }
+    this.kept?.push(h);
     return h;
   }
 }

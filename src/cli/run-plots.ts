@@ -2,27 +2,37 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Logs } from '../train/callbacks/callback.js';
+import { concatRows } from '../train/batch-steps.js';
 import { predict } from '../train/loop.js';
 import { confusionMatrix } from '../train/metrics.js';
 import { confusionMatrixSvg } from '../viz/confusion-matrix.js';
 import { curvesSvg } from '../viz/curves.js';
 import { decisionBoundarySvg } from '../viz/decision-boundary.js';
+import { InferenceChain } from './inference-chain.js';
 import type { RunFile } from './run-directory.js';
 import type { Session } from './run.js';
+import { EVAL_BATCH, type ScoredOutputs } from './scoring.js';
 import { isTextEncoding } from './text-data.js';
 
 /** Most classes a confusion-matrix plot shows (a C×C plot of more would be unreadable and huge). */
 export const MAX_PLOT_CLASSES = 100;
 
+/**
+ * The session's model's outputs for `x`, in batches of EVAL_BATCH whose intermediate outputs return to the wasm
+ * arena as soon as they are used.
+ */
+function outputsFor(session: Session, x: Tensor): Tensor {
+  return predict(new InferenceChain(session.model), x, { batchSize: EVAL_BATCH });
+}
+
 /** Probabilities of a session's model: σ(logit) for binary, softmax for several classes. */
 export function probabilities(session: Session, x: Tensor): Tensor {
-  const out = predict(session.model, x);
+  const out = outputsFor(session, x);
   return noGrad(() => (session.binary ? out.sigmoid() : out.softmax(1)));
 }
 
-/** Predicted class indices (classification) or values (regression). */
-export function predictions(session: Session, x: Tensor): Tensor {
-  const out = predict(session.model, x);
+/** Predicted class indices (classification) or values (regression), from the model's outputs `out`. */
+function predictionsFrom(session: Session, out: Tensor): Tensor {
   if (session.data.task === 'regression') return out;
   if (session.binary)
     return new Tensor(
@@ -32,10 +42,19 @@ export function predictions(session: Session, x: Tensor): Tensor {
   return out.argmax(1);
 }
 
-/** The plots of a run (SVG files, written with the run by saveRun). */
+/** Predicted class indices (classification) or values (regression). */
+export function predictions(session: Session, x: Tensor): Tensor {
+  return predictionsFrom(session, outputsFor(session, x));
+}
+
+/**
+ * The plots of a run (SVG files, written with the run by saveRun). The confusion matrix uses the outputs that
+ * `scored` holds for its split (computed by the final scores with the same weights), else predicts the split.
+ */
 export function renderPlots(
   session: Session,
   record: { history: Logs[]; stoppedEpoch: number | null; bestEpoch: number | null },
+  scored?: ScoredOutputs,
 ): RunFile[] {
   const files: RunFile[] = [];
   const { history } = record;
@@ -66,11 +85,10 @@ export function renderPlots(
   const { data } = session;
   if (data.task === 'classification' && !isTextEncoding(data.encoding) && data.outputs <= MAX_PLOT_CLASSES) {
     const split = data.test ?? data.val ?? data.train;
-    const matrix = confusionMatrix(
-      oneHotScores(predictions(session, split.x), data.outputs),
-      split.y,
-      data.outputs,
-    );
+    const kept = scored?.get(split);
+    const classes =
+      kept && kept.length > 0 ? predictionsFrom(session, concatRows(kept)) : predictions(session, split.x);
+    const matrix = confusionMatrix(oneHotScores(classes, data.outputs), split.y, data.outputs);
     files.push({
       name: 'confusion-matrix.svg',
       contents: confusionMatrixSvg({

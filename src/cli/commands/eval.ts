@@ -6,7 +6,8 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { predict } from '../../train/loop.js';
 import { prepareData } from '../datasets.js';
 import { decodeTarget, encodeRows, encodeValues, inputSize } from '../encoding.js';
-import { describeLogs, loadPredictor, loadRun, score, type Session } from '../run.js';
+import { describeLogs, loadPredictor, loadRun, type Session } from '../run.js';
+import { score } from '../scoring.js';
 import { isTextDataset, isTextEncoding, refuseTextRun } from '../text-data.js';
 import { unigramBaseline } from '../text-session.js';
 import type { Print } from './train.js';
@@ -15,12 +16,12 @@ import type { Print } from './train.js';
  * Scores a saved model on its own dataset's splits, or on another dataset with the same input shape (a CSV is
  * read with the run's encoding: its feature columns by name, the run's classes and standardization).
  */
-export function evalCommand(
+export async function evalCommand(
   dir: string,
   dataset: string | undefined,
   print: Print,
   options: { dataDir?: string } = {},
-): void {
+): Promise<void> {
   const { session } = loadRun(dir, options.dataDir ? { dataDir: options.dataDir } : {});
   let splits: Record<string, { x: Session['data']['train']['x']; y: Session['data']['train']['y'] } | null> =
     {
@@ -52,7 +53,7 @@ export function evalCommand(
   print(`neurite: evaluating ${session.config.model} trained on ${session.config.dataset}`);
   for (const [name, split] of Object.entries(splits)) {
     if (!split) continue;
-    const logs = score(session, split);
+    const logs = await score(session, split);
     const { encoding } = session.data;
     if (isTextEncoding(encoding))
       logs.unigramPerplexity = unigramBaseline(session.data.train, split, encoding.vocabulary.length);

@@ -25,12 +25,12 @@ const MAX_RESULT_BYTES = 64 * 2 ** 20;
  *
  * @throws FormatError naming the file (and the field) for a malformed result.json or weights that do not fit.
  */
-export function importRunCommand(
+export async function importRunCommand(
   dir: string,
   out: string,
   print: Print,
   options: { dataDir?: string } = {},
-): void {
+): Promise<void> {
   const resultPath = join(dir, 'result.json');
   const weightsPath = join(dir, 'model.safetensors');
   const fail = (message: string): never => {
@@ -69,7 +69,7 @@ export function importRunCommand(
       `neurite: importing ${result.epochs} epoch(s) of PyTorch training (${result.worldSize} process(es), ${result.backend}, torch ${result.torch}) after epoch ${record.epochsDone} of ${config.model} on ${config.dataset}`,
     );
     print(optimizerNote);
-    const final = finalScores(session);
+    const final = await finalScores(session);
     for (const [split, logs] of Object.entries(final)) print(`${split.padEnd(10)} ${describeLogs(logs)}`);
     const saved = saveRun(writer, session, {
       epochsDone,

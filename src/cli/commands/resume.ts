@@ -32,7 +32,7 @@ export async function resumeCommand(
     session.config.epochs = from + epochs;
     print(`neurite: resuming ${resolve(dir)} at epoch ${from + 1} for ${epochs} more epoch(s)`);
     const result = await trainSession(session, from, from + epochs, { verbose: options.verbose ?? true });
-    report(session, result, writer, print, record.history);
+    await report(session, result, writer, print, record.history);
   } finally {
     writer.release();
   }

@@ -5,7 +5,6 @@ import {
   createSession,
   describeLogs,
   saveRun,
-  score,
   trainSession,
   type RunConfig,
   type Session,
@@ -13,6 +12,7 @@ import {
 } from '../run.js';
 import type { RunDirectoryWriter } from '../run-directory.js';
 import { openRunOutput } from '../run-store.js';
+import { score, type ScoredOutputs } from '../scoring.js';
 import { isTextEncoding } from '../text-data.js';
 import { unigramBaseline } from '../text-session.js';
 
@@ -20,19 +20,20 @@ export type Print = (line: string) => void;
 
 /**
  * Test (or validation) loss and metric after training, keyed by split name; a text run's splits also get the
- * unigram baseline's perplexity (`unigramPerplexity`).
+ * unigram baseline's perplexity (`unigramPerplexity`). With `keep`, the outputs of the image and tabular models
+ * are kept there per split (for the plots).
  */
-export function finalScores(session: Session): Record<string, Logs> {
+export async function finalScores(session: Session, keep?: ScoredOutputs): Promise<Record<string, Logs>> {
   const { data } = session;
-  const scored = (split: NonNullable<typeof data.val>): Logs => {
-    const logs = score(session, split);
+  const scored = async (split: NonNullable<typeof data.val>): Promise<Logs> => {
+    const logs = await score(session, split, keep);
     if (isTextEncoding(data.encoding))
       logs.unigramPerplexity = unigramBaseline(data.train, split, data.encoding.vocabulary.length);
     return logs;
   };
-  const final: Record<string, Logs> = { train: scored(data.train) };
-  if (data.val) final.validation = scored(data.val);
-  if (data.test) final.test = scored(data.test);
+  const final: Record<string, Logs> = { train: await scored(data.train) };
+  if (data.val) final.validation = await scored(data.val);
+  if (data.test) final.test = await scored(data.test);
   return final;
 }
 
@@ -84,7 +85,7 @@ async function trainInto(
   );
   print(describeTask(session));
   const result = await trainSession(session, 0, config.epochs, { verbose });
-  report(session, result, writer, print);
+  await report(session, result, writer, print);
 }
 
 /**
@@ -92,13 +93,13 @@ async function trainInto(
  * the last good epoch and the NaN is then reported as an error (exit status 1); with no good epoch nothing is
  * saved.
  */
-export function report(
+export async function report(
   session: Session,
   result: TrainingResult,
   writer: RunDirectoryWriter,
   print: Print,
   previous: Logs[] = [],
-): void {
+): Promise<void> {
   const { failure } = result;
   const problem = failure ? failure.message.replace(/^fit: /, '') : '';
   if (failure && result.logs.length === 0) {
@@ -112,7 +113,8 @@ export function report(
       `Early stopping after epoch ${result.stoppedEpoch + 1}; restored the weights of epoch ${(result.bestEpoch ?? result.stoppedEpoch) + 1}.`,
     );
   }
-  const final = finalScores(session);
+  const outputs: ScoredOutputs = new Map();
+  const final = await finalScores(session, outputs);
   for (const [split, logs] of Object.entries(final)) print(`${split.padEnd(10)} ${describeLogs(logs)}`);
   const history = [...previous, ...result.logs];
   const record = {
@@ -122,7 +124,7 @@ export function report(
     bestEpoch: result.bestEpoch,
     final,
   };
-  const saved = saveRun(writer, session, record);
+  const saved = saveRun(writer, session, record, outputs);
   print(`Saved the run to ${writer.path}: ${saved.files.join(', ')}`);
   if (failure) {
     throw new ValueError(
