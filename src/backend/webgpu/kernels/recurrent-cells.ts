@@ -3,9 +3,16 @@ import type { FloatArray } from '../../../tensor/dtype.js';
 import type { GpuContext } from '../context.js';
 import { dispatchRows, read, written, type Operand } from './recurrent-rows.js';
 
-/** pm.flags bits: the bias (or the LSTM's ∂c) is present; the Elman cell is ReLU rather than tanh. */
+/**
+ * pm.flags bits: the bias (or the LSTM's ∂c) is present; the Elman cell is ReLU rather than tanh; a VJP adds
+ * an addend to ∂h (the sequence loop's ∂out[t], so that ∂h += ∂out[t] costs no dispatch of its own).
+ */
 const HAS_OPTIONAL = 1;
 const RELU = 2;
+const HAS_ADDEND = 4;
+
+/** WGSL: `dh`, the thread's ∂h plus, when the addend bit is set, its ∂out[t] (rounded to f32 as one sum). */
+const GRAD_H = `  let dh = gh_at(index) + select(0.0, go_at(index), (pm.flags & ${HAS_ADDEND}u) != 0u);`;
 
 /** The bias operand, or a placeholder binding the kernel never reads (its flag bit is clear). */
 function optional(ctx: GpuContext, operand: Operand | null): Operand {
@@ -66,6 +73,8 @@ ${optionalAccessor('bias')}
 /** The operands of one LSTM step's VJP; `gradC` null means ∂c = 0. */
 export interface LstmGradStep {
   readonly gradH: Operand;
+  /** Added to gradH in the kernel (∂out[t] in the sequence loop); absent means nothing is added. */
+  readonly gradHAddend?: Operand | null;
   readonly gradC: Operand | null;
   readonly gates: Operand;
   readonly cPrev: Operand;
@@ -81,6 +90,7 @@ export interface LstmGradStep {
 export function lstmGradStep(ctx: GpuContext, batch: number, hidden: number, s: LstmGradStep): void {
   const slots = [
     read('gh', s.gradH),
+    read('go', optional(ctx, s.gradHAddend ?? null)),
     read('gc', optional(ctx, s.gradC)),
     read('gates', s.gates),
     read('cprev', s.cPrev),
@@ -96,14 +106,14 @@ ${optionalAccessor('gc')}
   let g = gates_at(row + 2u * H);
   let o = gates_at(row + 3u * H);
   let tc = tanh_f32(c_at(index));
-  let dh = gh_at(index);
+${GRAD_H}
   let dc = ${opt('gc', 'index')} + dh * o * (1.0 - tc * tc);
   ga_set(row, dc * g * i * (1.0 - i));
   ga_set(row + H, dc * cprev_at(index) * f * (1.0 - f));
   ga_set(row + 2u * H, dc * i * (1.0 - g * g));
   ga_set(row + 3u * H, dh * tc * o * (1.0 - o));
   gcprev_set(index, dc * f);`;
-  const flags = s.gradC ? HAS_OPTIONAL : 0;
+  const flags = (s.gradC ? HAS_OPTIONAL : 0) | (s.gradHAddend ? HAS_ADDEND : 0);
   dispatchRows(ctx, 'lstmCellBackward', slots, batch * hidden, { width: hidden, flags }, body);
 }
 
@@ -150,6 +160,8 @@ ${optionalAccessor('bias')}
 /** The operands of one GRU step's VJP. */
 export interface GruGradStep {
   readonly gradH: Operand;
+  /** Added to gradH in the kernel (∂out[t] in the sequence loop); absent means nothing is added. */
+  readonly gradHAddend?: Operand | null;
   readonly saved: Operand;
   readonly hPrev: Operand;
   readonly gradXGates: Operand;
@@ -164,6 +176,7 @@ export interface GruGradStep {
 export function gruGradStep(ctx: GpuContext, batch: number, hidden: number, s: GruGradStep): void {
   const slots = [
     read('gh', s.gradH),
+    read('go', optional(ctx, s.gradHAddend ?? null)),
     read('saved', s.saved),
     read('hprev', s.hPrev),
     written('gx', s.gradXGates),
@@ -177,7 +190,7 @@ export function gruGradStep(ctx: GpuContext, batch: number, hidden: number, s: G
   let z = saved_at(srow + H);
   let n = saved_at(srow + 2u * H);
   let hn = saved_at(srow + 3u * H);
-  let dh = gh_at(index);
+${GRAD_H}
   let dn = dh * (1.0 - z) * (1.0 - n * n);
   let dz = dh * (hprev_at(index) - n) * z * (1.0 - z);
   let dr = dn * hn * r * (1.0 - r);
@@ -188,7 +201,8 @@ export function gruGradStep(ctx: GpuContext, batch: number, hidden: number, s: G
   ghg_set(row + H, dz);
   ghg_set(row + 2u * H, dn * r);
   ghp_set(index, dh * z);`;
-  dispatchRows(ctx, 'gruCellBackward', slots, batch * hidden, { width: hidden }, body);
+  const flags = s.gradHAddend ? HAS_ADDEND : 0;
+  dispatchRows(ctx, 'gruCellBackward', slots, batch * hidden, { width: hidden, flags }, body);
 }
 
 /** The operands of one Elman step: h = act(h̃ + x̃ (+ b)), act tanh or ReLU (NaN passes through). */
@@ -216,21 +230,33 @@ ${optionalAccessor('bias')}
   dispatchRows(ctx, 'rnnCell', slots, batch * hidden, { width: hidden, flags }, body);
 }
 
-/** The VJP of rnnStep from its output y: ∂a = ∂h⊙(1 − y²) (tanh) or ∂h where y > 0 or NaN, else 0 (ReLU). */
+/**
+ * The VJP of rnnStep from its output y, with ∂h = gradH (+ gradHAddend): ∂a = ∂h⊙(1 − y²) (tanh), or ∂h where
+ * y > 0 or NaN and 0 elsewhere (ReLU: y > 0 exactly where the pre-activation was).
+ */
 export function rnnGradStep(
   ctx: GpuContext,
   relu: boolean,
   count: number,
-  gradH: Operand,
-  h: Operand,
-  gradA: Operand,
+  s: {
+    readonly gradH: Operand;
+    readonly gradHAddend: Operand | null;
+    readonly h: Operand;
+    readonly gradA: Operand;
+  },
 ): void {
-  const slots = [read('gh', gradH), read('y', h), written('ga', gradA)];
-  const body = `  let y = y_at(index);
-  let g = gh_at(index);
-  if ((pm.flags & ${RELU}u) != 0u) { ga_set(index, select(0.0, g, y > 0.0 || is_nan(y))); }
-  else { ga_set(index, g * (1.0 - y * y)); }`;
-  dispatchRows(ctx, 'rnnCellBackward', slots, count, { flags: relu ? RELU : 0 }, body);
+  const slots = [
+    read('gh', s.gradH),
+    read('go', optional(ctx, s.gradHAddend)),
+    read('y', s.h),
+    written('ga', s.gradA),
+  ];
+  const body = `${GRAD_H}
+  let y = y_at(index);
+  if ((pm.flags & ${RELU}u) != 0u) { ga_set(index, select(0.0, dh, y > 0.0 || is_nan(y))); }
+  else { ga_set(index, dh * (1.0 - y * y)); }`;
+  const flags = (relu ? RELU : 0) | (s.gradHAddend ? HAS_ADDEND : 0);
+  dispatchRows(ctx, 'rnnCellBackward', slots, count, { flags }, body);
 }
 
 /** The binding of a read array for the one dispatch of a Backend cell method (the context aligns views). */

@@ -80,27 +80,30 @@ ${body}
  * read-write, and the kernel reads at index + (from − to) in wrapping u32 arithmetic).
  */
 export function copyRows(ctx: GpuContext, from: Operand, to: Operand, count: number): void {
-  if (from.binding === to.binding) {
-    const delta = from.offset - to.offset;
-    const slots = [written('rows', to)];
-    dispatchRows(
-      ctx,
-      'copyWithin',
-      slots,
-      count,
-      { width: delta >>> 0 },
-      '  rows_set(index, rows_at(index + pm.width));',
-    );
+  if (from.binding !== to.binding) {
+    copyPairs(ctx, [[from, to]], count);
     return;
   }
+  const body = '  rows_set(index, rows_at(index + pm.width));';
   dispatchRows(
     ctx,
-    'copy',
-    [read('src', from), written('dst', to)],
+    'copyWithin',
+    [written('rows', to)],
     count,
-    {},
-    '  dst_set(index, src_at(index));',
+    { width: (from.offset - to.offset) >>> 0 },
+    body,
   );
+}
+
+/** to_k[i] = from_k[i] for i < count, for one or two (from, to) pairs of distinct bindings, in one dispatch. */
+export function copyPairs(
+  ctx: GpuContext,
+  pairs: readonly (readonly [Operand, Operand])[],
+  count: number,
+): void {
+  const slots = pairs.flatMap(([from, to], k) => [read(`src${k}`, from), written(`dst${k}`, to)]);
+  const body = pairs.map((_, k) => `  dst${k}_set(index, src${k}_at(index));`).join('\n');
+  dispatchRows(ctx, `copy${pairs.length}`, slots, count, {}, body);
 }
 
 /** sum[i] += addend[i] for i < count. */

@@ -8,6 +8,7 @@ import {
   WrittenOperands,
   accumulateRows,
   addBiasRows,
+  copyPairs,
   copyRows,
   readOperand,
   shift,
@@ -37,7 +38,7 @@ function product(
 
 /**
  * Backend.recurrenceForward on the GPU: x̃ = x·W_ihᵀ (one matmul over all T·B rows) + b_ih, then per step t
- * a copy of h′ (and c′) into hPrev[t] (cPrev[t]), h̃ = h′·W_hhᵀ (one matmul) and the cell kernel, which writes
+ * one copy kernel of h′ (and c′) into hPrev[t] (cPrev[t]), h̃ = h′·W_hhᵀ (one matmul) and the cell kernel, which writes
  * out[t] (cells[t], saved[t]). Every array stays on the GPU: rows are offsets into one binding per array.
  */
 export function recurrenceForward(ctx: GpuContext, shape: RecurrenceShape, a: RecurrenceForwardArrays): void {
@@ -70,10 +71,12 @@ export function recurrenceForward(ctx: GpuContext, shape: RecurrenceShape, a: Re
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
     const here = t * state;
-    copyRows(ctx, previous < 0 ? h0 : shift(out, previous * state), shift(hPrev, here), state);
-    if (cPrev && cells) {
-      copyRows(ctx, previous < 0 ? c0! : shift(cells, previous * state), shift(cPrev, here), state);
-    }
+    const copies: [Operand, Operand][] = [
+      [previous < 0 ? h0 : shift(out, previous * state), shift(hPrev, here)],
+    ];
+    if (cPrev && cells)
+      copies.push([previous < 0 ? c0! : shift(cells, previous * state), shift(cPrev, here)]);
+    copyPairs(ctx, copies, state);
     product(ctx, shift(hPrev, here), weightHh, hGates, [batch, hidden, width], false, true);
     const xt = shift(xGates, t * gateRows);
     const h = shift(out, here);
@@ -96,8 +99,8 @@ export function recurrenceForward(ctx: GpuContext, shape: RecurrenceShape, a: Re
 }
 
 /**
- * Backend.recurrenceBackward on the GPU: per step (last to first) ∂h += ∂out[t] (one add), the cell's gate
- * gradient kernel and ∂h = ∂a_t·W_hh (one matmul; the GRU adds its direct ∂h⊙z), then over all steps
+ * Backend.recurrenceBackward on the GPU: per step (last to first) the cell's gate gradient kernel, which reads
+ * ∂h + ∂out[t], and ∂h = ∂a_t·W_hh (one matmul; the GRU then adds its direct ∂h⊙z), then over all steps
  * ∂W_hh = ∂aᵀ·hPrev, ∂W_ih = ∂ãᵀ·x, ∂x = ∂ã·W_ih (three matmuls) and the bias gradients as column sums.
  */
 export function recurrenceBackward(
@@ -135,11 +138,13 @@ export function recurrenceBackward(
       const t = reverse ? steps - 1 - s : s;
       const here = t * state;
       const at = t * gateRows;
-      accumulateRows(ctx, dh, shift(gradOut, here), state);
+      // ∂h += ∂out[t] happens inside each gate-gradient kernel (its addend).
+      const gradHAddend = shift(gradOut, here);
       const dHt = shift(dHidden, at);
       if (kind === 'lstm') {
         lstmGradStep(ctx, batch, hidden, {
           gradH: dh,
+          gradHAddend,
           gradC: dc,
           gates: shift(forward.saved!, at),
           cPrev: shift(forward.cPrev!, here),
@@ -151,6 +156,7 @@ export function recurrenceBackward(
       } else if (kind === 'gru') {
         gruGradStep(ctx, batch, hidden, {
           gradH: dh,
+          gradHAddend,
           saved: shift(forward.saved!, t * 4 * state),
           hPrev: shift(hPrev, here),
           gradXGates: shift(gradX, at),
@@ -158,8 +164,8 @@ export function recurrenceBackward(
           gradHPrev: direct!,
         });
       } else {
-        // relu′ reads x > 0, which holds exactly where h = relu(x) > 0, so the saved output serves both.
-        rnnGradStep(ctx, kind === 'rnnRelu', state, dh, shift(forward.out!, here), dHt);
+        const h = shift(forward.out!, here);
+        rnnGradStep(ctx, kind === 'rnnRelu', state, { gradH: dh, gradHAddend, h, gradA: dHt });
       }
       product(ctx, dHt, weightHh, dh, [batch, width, hidden], false, false);
       if (direct) accumulateRows(ctx, dh, direct, state);
