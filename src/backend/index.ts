@@ -103,6 +103,8 @@ async function activateWebGpu(generation: number): Promise<void> {
     gpu = created;
   }
   if (generation !== switches || active === gpu) return;
+  // A wasm backend compiled after this device was created (browsers compile it asynchronously).
+  for (const memory of wasmMemoryBuffers()) gpu.context.storage.addForeignMemory(memory);
   gpu.invalidate(); // the other backend may have written host copies that the GPU saw before
   activate(gpu);
 }
@@ -114,13 +116,10 @@ async function leaveWebGpu(gpu: WebGpuBackend, next: Backend, generation: number
   activate(next);
 }
 
-/** The wasm backend's linear memory: the webgpu backend reads arrays there through uploads only. */
-function wasmMemoryBuffers(): ArrayBufferLike[] {
+/** The wasm backend's arena (its blocks of linear memory): the webgpu backend gives each block one GPU buffer. */
+function wasmMemoryBuffers(): ResidentStorage[] {
   const resident = registry.get('wasm')?.resident;
-  const probe = resident?.float32(resident.minElements, false);
-  if (!resident || !probe) return [];
-  resident.release(probe);
-  return [probe.buffer];
+  return resident instanceof ResidentStorage ? [resident] : [];
 }
 
 /** Makes a backend selectable with setBackend. */

@@ -1,6 +1,6 @@
 // @file Tensor storage in the wasm backend's linear memory: float32 arrays on arena blocks, returned when unreachable.
 import type { ResidentAllocator, TypedArray } from '../../tensor/dtype.js';
-import { Arena, sizeClass, type ArenaStats } from './arena.js';
+import { Arena, BLOCK_ALIGN, sizeClass, type ArenaStats } from './arena.js';
 import { collectGarbage } from './collect.js';
 
 /** Float32 storage below this many elements stays a plain array: kernels that small run in js anyway. */
@@ -49,6 +49,9 @@ export class ResidentStorage implements ResidentAllocator {
   private readonly arena: Arena;
   private readonly buffer: ArrayBufferLike;
   private readonly registry: FinalizationRegistry<number>;
+  /** Bytes of each live block's base array, by address (for blockContaining). */
+  private readonly liveBytes = new Map<number, number>();
+  private releaseListener: ((start: number) => void) | null = null;
   private readonly maxBytes: number;
   private collectionRequested = false;
   private allocatedSinceCollection = 0;
@@ -67,7 +70,7 @@ export class ResidentStorage implements ResidentAllocator {
     this.registry = new FinalizationRegistry((held: number) => {
       this.collectionRequested = false;
       this.finalizedCount++;
-      this.arena.release(held % CLASS_UNIT, Math.floor(held / CLASS_UNIT));
+      this.returnBlock(held % CLASS_UNIT, Math.floor(held / CLASS_UNIT));
     });
   }
 
@@ -93,6 +96,7 @@ export class ResidentStorage implements ResidentAllocator {
     const data = new Float32Array(this.buffer, at, size);
     if (zeroed && !this.arena.lastFresh) data.fill(0);
     this.registry.register(data, sizeClass(bytes) * CLASS_UNIT + at, data);
+    this.liveBytes.set(at, bytes);
     return data;
   }
 
@@ -112,8 +116,37 @@ export class ResidentStorage implements ResidentAllocator {
   release(data: TypedArray): boolean {
     if (data.buffer !== this.buffer || !this.registry.unregister(data)) return false;
     this.disposedCount++;
-    this.arena.release(data.byteOffset, sizeClass(data.byteLength));
+    this.returnBlock(data.byteOffset, sizeClass(data.byteLength));
     return true;
+  }
+
+  private returnBlock(at: number, cls: number): void {
+    this.liveBytes.delete(at);
+    this.releaseListener?.(at);
+    this.arena.release(at, cls);
+  }
+
+  /** The buffer the blocks are views of (the wasm memory; the webgpu backend keys its GPU copies by block). */
+  get memory(): ArrayBufferLike {
+    return this.buffer;
+  }
+
+  /**
+   * The live block [start, start + bytes) (bytes of its base array) that contains byte `byteOffset`, or null:
+   * the nearest live block start at or below it, looked up 64 bytes at a time (at most one largest block's worth).
+   */
+  blockContaining(byteOffset: number): { start: number; bytes: number } | null {
+    const lowest = Math.max(this.arena.start, byteOffset - this.maxBytes);
+    for (let at = byteOffset - (byteOffset % BLOCK_ALIGN); at >= lowest; at -= BLOCK_ALIGN) {
+      const bytes = this.liveBytes.get(at);
+      if (bytes !== undefined) return byteOffset < at + bytes ? { start: at, bytes } : null;
+    }
+    return null;
+  }
+
+  /** Calls `listener(start)` when a block is returned, before the arena can hand it out again (one listener). */
+  onBlockReleased(listener: ((start: number) => void) | null): void {
+    this.releaseListener = listener;
   }
 
   /** Whether `data` is a view of this storage's memory (a block, or part of one). */

@@ -56,9 +56,9 @@ export class DeviceContext implements GpuContext {
 
   input(arr: TypedArray): GpuBinding {
     this.batch.check(this.op);
-    if (this.storage.isForeign(arr)) return this.uploadToScratch(arr);
+    if (this.storage.isUntracked(arr)) return this.uploadToScratch(arr);
     const region = this.storage.prepareRead(arr, this.op);
-    const binding = this.rangeOf(region.gpu, arr);
+    const binding = this.rangeOf(region, arr);
     return this.isAligned(binding) ? binding : this.throughScratch(binding, true, false);
   }
 
@@ -66,7 +66,7 @@ export class DeviceContext implements GpuContext {
     this.batch.check(this.op);
     this.refuseForeignWrite(arr);
     const region = this.storage.prepareWrite(arr, this.op);
-    const binding = this.rangeOf(region.gpu, arr);
+    const binding = this.rangeOf(region, arr);
     return this.isAligned(binding) ? binding : this.throughScratch(binding, false, true);
   }
 
@@ -75,7 +75,7 @@ export class DeviceContext implements GpuContext {
     this.refuseForeignWrite(arr);
     this.storage.prepareRead(arr, this.op);
     const region = this.storage.prepareWrite(arr, this.op);
-    const binding = this.rangeOf(region.gpu, arr);
+    const binding = this.rangeOf(region, arr);
     return this.isAligned(binding) ? binding : this.throughScratch(binding, true, true);
   }
 
@@ -179,16 +179,20 @@ export class DeviceContext implements GpuContext {
   }
 
   private refuseForeignWrite(arr: TypedArray): void {
-    if (!this.storage.isForeign(arr)) return;
+    if (!this.storage.isUntracked(arr)) return;
     throw new NeuriteError(
       this.op,
-      'webgpu: this tensor’s storage was made by the wasm backend (it lives in wasm memory) and cannot be ' +
-        'written on the GPU: clone() it after setBackend("webgpu"), or create it (and models) after the switch',
+      `webgpu: an array of ${arr.length} elements in the wasm backend's memory is on no live arena block ` +
+        '(not a tensor’s storage) and cannot be written on the GPU: clone() it first',
     );
   }
 
-  private rangeOf(buffer: GPUBuffer, arr: TypedArray): GpuBinding {
-    return { buffer, offset: DeviceStorage.elementOffset(arr) * 4, size: Math.max(4, arr.length * 4) };
+  private rangeOf(
+    region: { readonly gpu: GPUBuffer; readonly hostStart: number },
+    arr: TypedArray,
+  ): GpuBinding {
+    const offset = (arr.byteOffset / arr.BYTES_PER_ELEMENT - region.hostStart) * 4;
+    return { buffer: region.gpu, offset, size: Math.max(4, arr.length * 4) };
   }
 
   private isAligned(binding: GpuBinding): boolean {

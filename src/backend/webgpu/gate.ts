@@ -17,7 +17,7 @@ export function webGpuHostGate(ctx: DeviceContext, layout: LayoutKernels, isActi
     readable: (arr, op) => storage.checkHostCurrent(arr, op),
     written: (arr, op) => {
       // A write of the whole buffer replaces every value: the GPU copy is simply stale afterwards.
-      if (arr.byteLength === arr.buffer.byteLength && storage.residence(arr) === 'device') {
+      if (storage.coversRegion(arr) && storage.residence(arr) === 'device') {
         storage.markHostNewer(arr);
         return;
       }
@@ -36,7 +36,7 @@ export function webGpuHostGate(ctx: DeviceContext, layout: LayoutKernels, isActi
     },
     scatter(values: TypedArray, base: TypedArray, shape: readonly number[], view: StridedLayout): boolean {
       const onHost = storage.residence(base) !== 'device' && storage.residence(values) !== 'device';
-      if (!onGpu() || storage.isForeign(base) || onHost) {
+      if (!onGpu() || storage.isUntracked(base) || onHost) {
         storage.checkHostCurrent(values, 'copy_');
         storage.hostWrote(base, 'copy_');
         return false;

@@ -6,6 +6,7 @@ import { jsBackend } from '../js/index.js';
 import type { Backend } from '../types.js';
 import { type AdapterDescription, acquireDevice } from './device.js';
 import { DeviceContext } from './device-context.js';
+import type { ForeignMemory } from './foreign-memory.js';
 import { elementwiseKernels } from './elementwise.js';
 import { noteFloat64OnGpu } from './float64-notice.js';
 import { hostFallback, type KernelName } from './fallback.js';
@@ -14,6 +15,7 @@ import { gpuKernels } from './kernels/index.js';
 import { layoutKernels } from './layout.js';
 import { reduceKernels } from './reduce.js';
 import { scanKernels } from './reduce-scan.js';
+import type { LostMark } from './storage.js';
 
 export type { AdapterDescription } from './device.js';
 
@@ -33,10 +35,10 @@ export interface WebGpuBackend extends Backend {
 export interface WebGpuOptions {
   /** Whether webgpu is the active backend now (strided copies of the tensor layer run on the GPU only then). */
   readonly isActive: () => boolean;
-  /** Buffers that are other backends' memory (wasm linear memory): read through uploads, never GPU outputs. */
-  readonly foreignMemory: readonly ArrayBufferLike[];
-  /** Host buffers whose newest values were on a lost device (`lostBuffers` of its storage): refused. */
-  readonly lostBuffers?: readonly ArrayBufferLike[];
+  /** Other backends' block memory (the wasm arena): one GPU buffer per block (see DeviceStorage). */
+  readonly foreignMemory: readonly ForeignMemory[];
+  /** What a lost device held newer than the host (`lostBuffers` of its storage): refused. */
+  readonly lostBuffers?: readonly LostMark[];
 }
 
 /** The Backend entries that are kernels. */

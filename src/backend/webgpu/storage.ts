@@ -3,6 +3,7 @@ import { NeuriteError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { CommandBatch } from './batch.js';
 import { BufferPool } from './buffer-pool.js';
+import { BlockIndex, type ForeignBlock, type ForeignMemory } from './foreign-memory.js';
 
 /** Which side holds the newest values: the host array, the GPU buffer, or both (equal). */
 export type Residence = 'host' | 'device' | 'synced';
@@ -10,17 +11,46 @@ export type Residence = 'host' | 'device' | 'synced';
 /** The host element type of a region; on the GPU every element is 4 bytes (f32, i32 or u32). */
 type HostKind = 'float32' | 'float64' | 'int32' | 'bool';
 
-/** The GPU copy of one whole host ArrayBuffer. */
+/** The GPU copy of one whole host ArrayBuffer, or of one block of foreign memory (see ForeignMemory). */
 interface Region {
   readonly kind: HostKind;
-  /** Elements of the whole ArrayBuffer. */
+  /** Elements of the whole ArrayBuffer (of the block). */
   readonly length: number;
+  /** Element index in the host buffer of the region's element 0 (a block's start; 0 for an own buffer). */
+  readonly hostStart: number;
   readonly gpu: GPUBuffer;
   state: Residence;
   /** GPU writes so far; a download marks the region 'synced' only if none happened meanwhile. */
   writes: number;
   /** The storage's epoch when the state was last valid (see DeviceStorage.invalidate). */
   epoch: number;
+  /** Dropped (buffer collected, tensor disposed, block returned): a download in flight must not write back. */
+  dead: boolean;
+}
+
+/** A region of a foreign block, indexed by the block's bytes. */
+interface BlockRegion extends ForeignBlock {
+  readonly region: Region;
+}
+
+/** One foreign memory: its blocks' regions, and the blocks whose newest values were on a lost device. */
+interface ForeignEntry {
+  readonly source: ForeignMemory;
+  readonly blocks: BlockIndex<BlockRegion>;
+  readonly lost: Set<number>;
+}
+
+/** A block of foreign memory whose newest values were on a lost device. */
+export interface LostBlock {
+  readonly memory: ArrayBufferLike;
+  readonly start: number;
+}
+
+/** What a lost device held newer than the host: own host buffers, and blocks of foreign memory. */
+export type LostMark = ArrayBufferLike | LostBlock;
+
+function isLostBlock(mark: LostMark): mark is LostBlock {
+  return (mark as Partial<LostBlock>).memory !== undefined;
 }
 
 const GPU_STORAGE_USAGE = 0x80 /* STORAGE */ | 0x04 /* COPY_SRC */ | 0x08; /* COPY_DST */
@@ -61,11 +91,14 @@ export function gpuWords(values: TypedArray): Float32Array | Int32Array | Uint32
  * the ArrayBuffer is collected or its tensor disposed.
  *
  * Memory that is not the array's own (the wasm backend's linear memory, registered with `addForeignMemory`)
- * never gets a region: its arrays are uploaded on every use as inputs and cannot be GPU outputs.
+ * gets one region per block (the arena block that holds the array's base): views of a block are offsets into
+ * its GPU buffer, exactly as views of an own buffer are. A block's region goes when the block is returned, so it
+ * never outlives the block nor writes back over a block handed out again. An array of foreign memory on no live
+ * block (not a tensor's storage) is uploaded on every use as an input and cannot be a GPU output.
  */
 export class DeviceStorage {
   private readonly regions = new WeakMap<ArrayBufferLike, Region>();
-  private readonly foreign = new WeakSet<ArrayBufferLike>();
+  private readonly foreign = new Map<ArrayBufferLike, ForeignEntry>();
   /** Buffers whose newest values were on a device that was lost: every use refuses. */
   private readonly lost = new WeakSet<ArrayBufferLike>();
   /** Regions whose newest values are only on the GPU, with their host buffers, for syncAll. */
@@ -82,28 +115,45 @@ export class DeviceStorage {
     this.finalizer = new FinalizationRegistry((region) => this.drop(region));
   }
 
-  /** Marks `buffer` as shared memory (wasm linear memory): its arrays are never given a region. */
-  addForeignMemory(buffer: ArrayBufferLike): void {
-    this.foreign.add(buffer);
+  /** Registers another backend's block memory (wasm linear memory): one region per block (see the class). */
+  addForeignMemory(source: ForeignMemory): void {
+    if (this.foreign.has(source.memory)) return;
+    const entry: ForeignEntry = { source, blocks: new BlockIndex(), lost: new Set() };
+    this.foreign.set(source.memory, entry);
+    source.onBlockReleased((start) => {
+      entry.lost.delete(start);
+      const gone = entry.blocks.remove(start);
+      if (gone !== undefined) this.drop(gone.region);
+    });
   }
 
-  /** Marks `buffer` as holding values lost with an earlier device (see `lostBuffers`). */
-  addLost(buffer: ArrayBufferLike): void {
-    this.lost.add(buffer);
+  /** Marks a buffer or foreign block as holding values lost with an earlier device (see `lostBuffers`). */
+  addLost(mark: LostMark): void {
+    if (!isLostBlock(mark)) this.lost.add(mark);
+    else this.foreign.get(mark.memory)?.lost.add(mark.start);
   }
 
-  /** The host buffers whose newest values are only on this device: after a loss, the next device refuses them. */
-  lostBuffers(): ArrayBufferLike[] {
-    const buffers: ArrayBufferLike[] = [];
+  /** What only this device holds newer than the host: after a loss, the next device refuses it. */
+  lostBuffers(): LostMark[] {
+    const marks: LostMark[] = [];
     for (const [region, ref] of this.deviceNewer) {
       const buffer = ref.deref();
-      if (buffer !== undefined && region.state === 'device') buffers.push(buffer);
+      if (buffer === undefined || region.state !== 'device') continue;
+      marks.push(this.foreign.has(buffer) ? { memory: buffer, start: region.hostStart * 4 } : buffer);
     }
-    return buffers;
+    return marks;
   }
 
-  private refuseLost(buffer: ArrayBufferLike, op: string): void {
-    if (this.lost.has(buffer)) {
+  private isLost(arr: TypedArray): boolean {
+    const entry = this.foreign.get(arr.buffer);
+    if (entry === undefined) return this.lost.has(arr.buffer);
+    if (entry.lost.size === 0) return false;
+    const block = entry.source.blockContaining(arr.byteOffset);
+    return block !== null && entry.lost.has(block.start);
+  }
+
+  private refuseLost(arr: TypedArray, op: string): void {
+    if (this.isLost(arr)) {
       throw new NeuriteError(
         op,
         'webgpu: this tensor’s newest values were on a WebGPU device that was lost; recompute it (its host copy is stale)',
@@ -111,13 +161,55 @@ export class DeviceStorage {
     }
   }
 
-  isForeign(arr: TypedArray): boolean {
-    return this.foreign.has(arr.buffer);
+  /** Whether `arr` is in foreign memory but on no live block: it has no region (uploaded per use, never written). */
+  isUntracked(arr: TypedArray): boolean {
+    const entry = this.foreign.get(arr.buffer);
+    return entry !== undefined && this.blockRegion(entry, arr, 'webgpu') === undefined;
   }
 
-  /** The region of `buffer`, its state reset to 'host' when another backend ran since it was last valid. */
-  private lookup(buffer: ArrayBufferLike): Region | undefined {
-    const region = this.regions.get(buffer);
+  /** Whether `arr` covers its whole region (a write of it replaces every value the GPU copy holds). */
+  coversRegion(arr: TypedArray): boolean {
+    const region = this.lookup(arr);
+    if (region === undefined) return arr.byteLength === arr.buffer.byteLength;
+    return arr.byteOffset === region.hostStart * arr.BYTES_PER_ELEMENT && arr.length === region.length;
+  }
+
+  /**
+   * The region of the foreign block holding `arr`, created on the first use of the block (undefined: `arr` is
+   * on no live block, or spans past its block).
+   */
+  private blockRegion(entry: ForeignEntry, arr: TypedArray, op: string): Region | undefined {
+    const known = entry.blocks.find(arr.byteOffset, arr.byteLength);
+    if (known !== undefined) return known.region;
+    if (!(arr instanceof Float32Array)) return undefined;
+    const block = entry.source.blockContaining(arr.byteOffset);
+    if (block === null || arr.byteOffset + arr.byteLength > block.start + block.bytes) return undefined;
+    const region = this.newRegion('float32', block.bytes / 4, block.start / 4, op);
+    entry.blocks.add({ start: block.start, bytes: block.bytes, region });
+    return region;
+  }
+
+  private newRegion(kind: HostKind, length: number, hostStart: number, op: string): Region {
+    const bytes = Math.max(4, Math.ceil(length) * 4);
+    const limit = this.device.limits.maxBufferSize;
+    if (bytes > limit) {
+      throw new NeuriteError(
+        op,
+        `webgpu: a tensor of ${Math.ceil(length)} elements needs a ${bytes}-byte GPU buffer, above this device's ` +
+          `maxBufferSize of ${limit} bytes`,
+      );
+    }
+    const gpu = this.pool.acquire(bytes);
+    return { kind, length, hostStart, gpu, state: 'host', writes: 0, epoch: this.epoch, dead: false };
+  }
+
+  /** The region of `arr` if it has one, its state reset to 'host' when another backend ran since it was valid. */
+  private lookup(arr: TypedArray): Region | undefined {
+    const entry = this.foreign.get(arr.buffer);
+    const region =
+      entry === undefined
+        ? this.regions.get(arr.buffer)
+        : entry.blocks.find(arr.byteOffset, arr.byteLength)?.region;
     if (region !== undefined && region.epoch !== this.epoch) {
       region.epoch = this.epoch;
       region.state = 'host';
@@ -136,43 +228,35 @@ export class DeviceStorage {
 
   /** Where `arr`'s newest values are; 'host' for an array the GPU never saw. */
   residence(arr: TypedArray): Residence {
-    if (this.lost.has(arr.buffer)) return 'device'; // never current on the host
-    return this.lookup(arr.buffer)?.state ?? 'host';
+    if (this.isLost(arr)) return 'device'; // never current on the host
+    return this.lookup(arr)?.state ?? 'host';
   }
 
-  /** The region of `arr`'s ArrayBuffer, created (state 'host') on first use. */
+  /** The region of `arr`'s ArrayBuffer (of its foreign block), created (state 'host') on first use. */
   region(arr: TypedArray, op: string): Region {
     const buffer = arr.buffer;
-    this.refuseLost(buffer, op);
-    let region = this.lookup(buffer);
+    this.refuseLost(arr, op);
+    let region = this.lookup(arr);
     const kind = hostKind(arr);
     if (region === undefined) {
-      if (this.foreign.has(buffer)) {
-        throw new NeuriteError(op, 'webgpu: storage in the wasm backend’s memory has no GPU copy (internal)');
+      const entry = this.foreign.get(buffer);
+      if (entry !== undefined) {
+        region = this.blockRegion(entry, arr, op);
+        if (region === undefined) {
+          throw new NeuriteError(
+            op,
+            'webgpu: this array of the wasm backend’s memory is on no live block (internal)',
+          );
+        }
+        return region;
       }
-      const length = buffer.byteLength / arr.BYTES_PER_ELEMENT;
-      const bytes = Math.max(4, Math.ceil(length) * 4);
-      const limit = this.device.limits.maxBufferSize;
-      if (bytes > limit) {
-        throw new NeuriteError(
-          op,
-          `webgpu: a tensor of ${Math.ceil(length)} elements needs a ${bytes}-byte GPU buffer, above this device's ` +
-            `maxBufferSize of ${limit} bytes`,
-        );
-      }
-      const gpu = this.pool.acquire(bytes);
-      region = { kind, length, gpu, state: 'host', writes: 0, epoch: this.epoch };
+      region = this.newRegion(kind, buffer.byteLength / arr.BYTES_PER_ELEMENT, 0, op);
       this.regions.set(buffer, region);
       this.finalizer.register(buffer, region, region);
     } else if (region.kind !== kind) {
       throw new NeuriteError(op, `webgpu: one buffer viewed as ${region.kind} and as ${kind} storage`);
     }
     return region;
-  }
-
-  /** Element index of `arr`'s first element in its region. */
-  static elementOffset(arr: TypedArray): number {
-    return arr.byteOffset / arr.BYTES_PER_ELEMENT;
   }
 
   /** Makes the GPU copy current for reading (uploads the whole host buffer when the host is newer). */
@@ -202,7 +286,7 @@ export class DeviceStorage {
   private upload(buffer: ArrayBufferLike, region: Region): void {
     // Commands recorded earlier may still read the old values: submit them before the queue write lands.
     if (this.batch.pending) this.batch.flush();
-    const words = gpuWords(hostView(buffer, region.kind, 0, Math.floor(region.length)));
+    const words = gpuWords(hostView(buffer, region.kind, region.hostStart, Math.floor(region.length)));
     this.device.queue.writeBuffer(region.gpu, 0, words.buffer, words.byteOffset, words.byteLength);
   }
 
@@ -211,8 +295,8 @@ export class DeviceStorage {
    * names the reader; the message names the async read.
    */
   checkHostCurrent(arr: TypedArray, op: string): void {
-    this.refuseLost(arr.buffer, op);
-    const region = this.lookup(arr.buffer);
+    this.refuseLost(arr, op);
+    const region = this.lookup(arr);
     if (region !== undefined && region.state === 'device') {
       throw new NeuriteError(
         op,
@@ -224,7 +308,7 @@ export class DeviceStorage {
 
   /** Records that the host wrote `arr` (the GPU copy is stale); throws if the GPU held newer values. */
   hostWrote(arr: TypedArray, op: string): void {
-    const region = this.lookup(arr.buffer);
+    const region = this.lookup(arr);
     if (region === undefined) return;
     this.checkHostCurrent(arr, op);
     region.state = 'host';
@@ -233,7 +317,7 @@ export class DeviceStorage {
 
   /** Records that the host replaced every value of `arr`'s buffer: the GPU copy is stale, whatever it held. */
   markHostNewer(arr: TypedArray): void {
-    const region = this.lookup(arr.buffer);
+    const region = this.lookup(arr);
     if (region === undefined) return;
     region.state = 'host';
     this.deviceNewer.delete(region);
@@ -241,8 +325,8 @@ export class DeviceStorage {
 
   /** Copies `arr`'s values to a fresh host array, downloading them when the GPU holds the newest. */
   async download(arr: TypedArray, op: string): Promise<TypedArray> {
-    this.refuseLost(arr.buffer, op);
-    const region = this.lookup(arr.buffer);
+    this.refuseLost(arr, op);
+    const region = this.lookup(arr);
     if (region === undefined || region.state !== 'device') return arr.slice();
     await this.syncRegion(arr.buffer, region, op);
     return arr.slice();
@@ -279,7 +363,8 @@ export class DeviceStorage {
       this.batch.checkHealthy(op);
       const words = staging.getMappedRange();
       const count = Math.floor(region.length);
-      const host = hostView(buffer, region.kind, 0, count);
+      if (region.dead) return; // the buffer was collected or the block returned (perhaps handed out again)
+      const host = hostView(buffer, region.kind, region.hostStart, count);
       if (region.kind === 'float32') host.set(new Float32Array(words, 0, count));
       else if (region.kind === 'float64') host.set(new Float32Array(words, 0, count));
       else if (region.kind === 'int32') host.set(new Int32Array(words, 0, count));
@@ -296,7 +381,8 @@ export class DeviceStorage {
 
   /** Returns `arr`'s GPU buffer to the pool now (Tensor.dispose); the host array stays as it is. */
   release(arr: TypedArray): boolean {
-    const region = this.lookup(arr.buffer);
+    if (this.foreign.has(arr.buffer)) return false; // its region goes with its block
+    const region = this.lookup(arr);
     if (region === undefined || arr.byteLength !== arr.buffer.byteLength) return false;
     this.regions.delete(arr.buffer);
     this.finalizer.unregister(region);
@@ -305,6 +391,7 @@ export class DeviceStorage {
   }
 
   private drop(region: Region): void {
+    region.dead = true;
     this.deviceNewer.delete(region);
     this.batch.afterSubmit(() => this.pool.release(region.gpu));
   }
