@@ -165,8 +165,8 @@ export function temporary(ctx: GpuContext, length: number): Operand {
 }
 
 /**
- * The written operands of one call. A whole array is written in place; a view gets a fresh array that
- * `finish()` copies into the view's range of its whole buffer (bound read-write, so the rest is kept).
+ * The written operands of one call. A whole array is written in place; a view (of a plain buffer or of wasm
+ * memory) gets a fresh array that `finish()` copies into the view through the context's ordinary binding.
  */
 export class WrittenOperands {
   private readonly pending: { readonly from: Operand; readonly to: FloatArray }[] = [];
@@ -181,15 +181,16 @@ export class WrittenOperands {
     return from;
   }
 
-  /** Copies every view's values into place. */
+  /**
+   * Copies every view's values into place. A misaligned view binds through a scratch copy that the context
+   * copies back when the op ends; a submit between two such bindings would let the second reuse the first's
+   * scratch, so every view is made GPU-current first (an upload submits) and all are bound before any copy.
+   */
   finish(): void {
-    for (const { from, to } of this.pending) {
-      const whole =
-        to instanceof Float64Array
-          ? new Float64Array(to.buffer as ArrayBuffer)
-          : new Float32Array(to.buffer as ArrayBuffer);
-      const target = { binding: this.ctx.inout(whole), offset: to.byteOffset / to.BYTES_PER_ELEMENT };
-      copyRows(this.ctx, from, target, to.length);
-    }
+    for (const { to } of this.pending) this.ctx.input(to);
+    const targets = this.pending.map(({ to }) => this.ctx.inout(to));
+    this.pending.forEach(({ from, to }, k) => {
+      copyRows(this.ctx, from, { binding: targets[k]!, offset: 0 }, to.length);
+    });
   }
 }

@@ -74,25 +74,31 @@ async function checkRecurrence(name: string, config: Config): Promise<CaseResult
     c0: lstm ? placed(draw(state), views === null ? null : views + 1) : null,
   };
   const gradOut = draw((steps + (lstm ? 2 : 1)) * state, 1);
-  const forwardArrays = (make: (n: number) => FloatArray, at: number | null) => ({
-    out:
-      at === null
-        ? make((steps + (lstm ? 2 : 1)) * state)
-        : placed(new Float32Array((steps + (lstm ? 2 : 1)) * state), at),
-    hPrev: make(steps * state),
-    saved: lstm || kind === 'gru' ? make(steps * 4 * state) : null,
-    cPrev: lstm ? make(steps * state) : null,
-    cells: lstm ? make(steps * state) : null,
-  });
-  const gradArrays = (make: (n: number) => FloatArray, at: number | null) => ({
-    gradInput: make(steps * batch * inputSize),
-    gradWeightIh: make(width * inputSize),
-    gradBiasIh: bias ? make(width) : null,
-    gradWeightHh: make(width * hidden),
-    gradBiasHh: bias ? make(width) : null,
-    gradH0: at === null ? make(state) : placed(new Float32Array(state), at),
-    gradC0: lstm ? make(state) : null,
-  });
+  // With `views`, several written arrays are views at odd offsets (more than one per call).
+  const maybeView = (make: (n: number) => FloatArray, at: number | null) => (n: number, shift: number) =>
+    at === null ? make(n) : placed(new Float32Array(n), at + shift);
+  const forwardArrays = (make: (n: number) => FloatArray, at: number | null) => {
+    const view = maybeView(make, at);
+    return {
+      out: view((steps + (lstm ? 2 : 1)) * state, 0),
+      hPrev: view(steps * state, 1),
+      saved: lstm || kind === 'gru' ? make(steps * 4 * state) : null,
+      cPrev: lstm ? make(steps * state) : null,
+      cells: lstm ? view(steps * state, 2) : null,
+    };
+  };
+  const gradArrays = (make: (n: number) => FloatArray, at: number | null) => {
+    const view = maybeView(make, at);
+    return {
+      gradInput: make(steps * batch * inputSize),
+      gradWeightIh: make(width * inputSize),
+      gradBiasIh: bias ? make(width) : null,
+      gradWeightHh: view(width * hidden, 1),
+      gradBiasHh: bias ? view(width, 2) : null,
+      gradH0: view(state, 0),
+      gradC0: lstm ? view(state, 4) : null,
+    };
+  };
   const f32 = (n: number) => new Float32Array(n);
   const f64 = (n: number) => new Float64Array(n);
   const ours: RecurrenceForwardArrays = { ...inputs, ...forwardArrays(f32, views) };
