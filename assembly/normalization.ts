@@ -2,8 +2,9 @@
 //
 // x is [outer, channels, inner] float32; per channel the `outer` runs of `inner` floats are strided by
 // channels·inner. The sums are read four floats at a time and widened to two f64x2 (the scalar tail separately),
-// so the statistics match the js kernels, which compute in float64 too, up to the order of the sums; in training
-// the per-element maps out = a·u + b·x + d then run in float32 (f32x4), as PyTorch's CPU kernels do, a third of
+// into several independent accumulators (one accumulator chains every add and waits on its latency), so the
+// statistics match the js kernels, which compute in float64 too, up to the order of the sums; in training the
+// per-element maps out = a·u + b·x + d then run in float32 (f32x4), as PyTorch's CPU kernels do, a third of
 // the work of the widened form (the js kernels round once from float64: results differ by an ulp or two). The
 // eval map (channelAffineMap) stays in float64, rounded once, as Backend.channelAffine promises.
 
@@ -17,42 +18,83 @@ function high(v: v128): v128 {
   return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
 }
 
-/** Σ x over the channel's runs (f64). */
-function channelSum(x: usize, outer: i32, inner: i32, stride: usize): f64 {
-  let acc = f64x2.splat(0);
-  let tail: f64 = 0;
-  const vectorEnd = inner & ~3;
-  for (let n = 0; n < outer; n++) {
-    const run = x + <usize>n * stride;
-    for (let i = 0; i < vectorEnd; i += 4) {
-      const v = v128.load(run + ((<usize>i) << 2));
-      acc = f64x2.add(acc, f64x2.add(low(v), high(v)));
-    }
-    for (let i = vectorEnd; i < inner; i++) tail += <f64>load<f32>(run + ((<usize>i) << 2));
-  }
-  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail;
+/** The four lanes of two f64x2 accumulators pairs, summed: (a + b) + (c + d), lane 0 then lane 1. */
+function total(a: v128, b: v128, c: v128, d: v128): f64 {
+  const sum = f64x2.add(f64x2.add(a, b), f64x2.add(c, d));
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
-/** Σ (x − μ)² over the channel's runs (f64). */
-function channelSquares(x: usize, outer: i32, inner: i32, stride: usize, mu: f64): f64 {
-  const m = f64x2.splat(mu);
-  let acc = f64x2.splat(0);
+/**
+ * Σ x over the channel's runs (f64). Eight floats per turn into four independent f64x2 accumulators, so the
+ * adds overlap instead of waiting on one another (one accumulator chains every add: latency-bound).
+ */
+function channelSum(x: usize, outer: i32, inner: i32, stride: usize): f64 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let acc2 = f64x2.splat(0);
+  let acc3 = f64x2.splat(0);
   let tail: f64 = 0;
-  const vectorEnd = inner & ~3;
+  const end8 = inner & ~7;
+  const end4 = inner & ~3;
   for (let n = 0; n < outer; n++) {
     const run = x + <usize>n * stride;
-    for (let i = 0; i < vectorEnd; i += 4) {
-      const v = v128.load(run + ((<usize>i) << 2));
+    for (let i = 0; i < end8; i += 8) {
+      const at = run + ((<usize>i) << 2);
+      const v = v128.load(at);
+      const w = v128.load(at, 16);
+      acc0 = f64x2.add(acc0, low(v));
+      acc1 = f64x2.add(acc1, high(v));
+      acc2 = f64x2.add(acc2, low(w));
+      acc3 = f64x2.add(acc3, high(w));
+    }
+    if (end4 > end8) {
+      const v = v128.load(run + ((<usize>end8) << 2));
+      acc0 = f64x2.add(acc0, low(v));
+      acc1 = f64x2.add(acc1, high(v));
+    }
+    for (let i = end4; i < inner; i++) tail += <f64>load<f32>(run + ((<usize>i) << 2));
+  }
+  return total(acc0, acc1, acc2, acc3) + tail;
+}
+
+/** Σ (x − μ)² over the channel's runs (f64), with four accumulators as channelSum. */
+function channelSquares(x: usize, outer: i32, inner: i32, stride: usize, mu: f64): f64 {
+  const m = f64x2.splat(mu);
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let acc2 = f64x2.splat(0);
+  let acc3 = f64x2.splat(0);
+  let tail: f64 = 0;
+  const end8 = inner & ~7;
+  const end4 = inner & ~3;
+  for (let n = 0; n < outer; n++) {
+    const run = x + <usize>n * stride;
+    for (let i = 0; i < end8; i += 8) {
+      const at = run + ((<usize>i) << 2);
+      const v = v128.load(at);
+      const w = v128.load(at, 16);
       const d0 = f64x2.sub(low(v), m);
       const d1 = f64x2.sub(high(v), m);
-      acc = f64x2.add(acc, f64x2.add(f64x2.mul(d0, d0), f64x2.mul(d1, d1)));
+      const d2 = f64x2.sub(low(w), m);
+      const d3 = f64x2.sub(high(w), m);
+      acc0 = f64x2.add(acc0, f64x2.mul(d0, d0));
+      acc1 = f64x2.add(acc1, f64x2.mul(d1, d1));
+      acc2 = f64x2.add(acc2, f64x2.mul(d2, d2));
+      acc3 = f64x2.add(acc3, f64x2.mul(d3, d3));
     }
-    for (let i = vectorEnd; i < inner; i++) {
+    if (end4 > end8) {
+      const v = v128.load(run + ((<usize>end8) << 2));
+      const d0 = f64x2.sub(low(v), m);
+      const d1 = f64x2.sub(high(v), m);
+      acc0 = f64x2.add(acc0, f64x2.mul(d0, d0));
+      acc1 = f64x2.add(acc1, f64x2.mul(d1, d1));
+    }
+    for (let i = end4; i < inner; i++) {
       const d = <f64>load<f32>(run + ((<usize>i) << 2)) - mu;
       tail += d * d;
     }
   }
-  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail;
+  return total(acc0, acc1, acc2, acc3) + tail;
 }
 
 /** Two f64x2 rounded to float32 and packed as one f32x4. */
@@ -193,8 +235,11 @@ export function batchNormBackward(
     const mu = load<f64>(stats + ((<usize>c) << 3));
     const inv = load<f64>(stats + ((<usize>(2 * channels + c)) << 3));
     const m = f64x2.splat(mu);
-    let sumDy = f64x2.splat(0);
-    let sumDyXc = f64x2.splat(0);
+    // Two accumulators per sum (low and high lanes of each vector), so that consecutive adds do not chain.
+    let sumDy0 = f64x2.splat(0);
+    let sumDy1 = f64x2.splat(0);
+    let sumDyXc0 = f64x2.splat(0);
+    let sumDyXc1 = f64x2.splat(0);
     let tailDy: f64 = 0;
     let tailDyXc: f64 = 0;
     for (let n = 0; n < outer; n++) {
@@ -205,10 +250,10 @@ export function batchNormBackward(
         const xv = v128.load(x + p);
         const dyLo = low(dy);
         const dyHi = high(dy);
-        sumDy = f64x2.add(sumDy, f64x2.add(dyLo, dyHi));
-        const a = f64x2.mul(dyLo, f64x2.sub(low(xv), m));
-        const b = f64x2.mul(dyHi, f64x2.sub(high(xv), m));
-        sumDyXc = f64x2.add(sumDyXc, f64x2.add(a, b));
+        sumDy0 = f64x2.add(sumDy0, dyLo);
+        sumDy1 = f64x2.add(sumDy1, dyHi);
+        sumDyXc0 = f64x2.add(sumDyXc0, f64x2.mul(dyLo, f64x2.sub(low(xv), m)));
+        sumDyXc1 = f64x2.add(sumDyXc1, f64x2.mul(dyHi, f64x2.sub(high(xv), m)));
       }
       for (let i = vectorEnd; i < inner; i++) {
         const p = at + ((<usize>i) << 2);
@@ -217,6 +262,8 @@ export function batchNormBackward(
         tailDyXc += dy * (<f64>load<f32>(x + p) - mu);
       }
     }
+    const sumDy = f64x2.add(sumDy0, sumDy1);
+    const sumDyXc = f64x2.add(sumDyXc0, sumDyXc1);
     const totalDy = f64x2.extract_lane(sumDy, 0) + f64x2.extract_lane(sumDy, 1) + tailDy;
     const sumDyXhat = (f64x2.extract_lane(sumDyXc, 0) + f64x2.extract_lane(sumDyXc, 1) + tailDyXc) * inv;
     if (gradBias != 0) store<f32>(gradBias + ((<usize>c) << 2), <f32>totalDy);

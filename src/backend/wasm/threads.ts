@@ -221,8 +221,10 @@ export class KernelPool {
     const worker = new workerModule.Worker(WORKER_SOURCE, {
       eval: true,
       // Not the parent's loaders or --input-type (tsx, vitest): the helper is plain JavaScript, and it must not
-      // depend on the parent's event loop to start, since the parent may be blocked in Atomics.wait.
-      execArgv: process.execArgv.filter((flag) => /^--(no-)?(experimental-)?wasm/.test(flag)),
+      // depend on the parent's event loop to start, since the parent may be blocked in Atomics.wait. No V8 flags
+      // either: Worker refuses them (ERR_WORKER_INVALID_EXEC_ARGV, e.g. --experimental-wasm-relaxed-simd), and
+      // they are process-wide, so the helper has the parent's already; it gets the module compiled here.
+      execArgv: [],
       workerData: { module: this.module, control: this.control.buffer, slot, port: port2 },
       transferList: [port2],
     });

@@ -2,7 +2,7 @@
 //
 // Source text rather than a module file, so that it runs the same from src/ under tsx or vitest and from dist/:
 // no path to resolve, no transform to go through. It must stay plain JavaScript that runs as a script or as a module (it is a module when the
-// process runs with --input-type=module; helpers get only the parent's WebAssembly flags: see threads.ts).
+// process runs with --input-type=module; helpers get no execArgv: see threads.ts).
 
 /** Int32 slots of the control SharedArrayBuffer shared by the pool and its workers. */
 export const CONTROL = {
