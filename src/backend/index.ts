@@ -93,6 +93,7 @@ export function setBackend(name: string): void | Promise<void> {
 async function activateWebGpu(generation: number): Promise<void> {
   let gpu = registry.get('webgpu') as WebGpuBackend | undefined;
   if (gpu === undefined || gpu.context.batch.isLost) {
+    gpu?.context.storage.markLost();
     const { createWebGpuBackend } = await import('./webgpu/index.js');
     const created: WebGpuBackend = await createWebGpuBackend({
       isActive: () => active === created,
@@ -112,7 +113,9 @@ async function activateWebGpu(generation: number): Promise<void> {
 async function leaveWebGpu(gpu: WebGpuBackend, next: Backend, generation: number): Promise<void> {
   while (!gpu.context.batch.isLost && gpu.context.storage.deviceNewerCount > 0) await gpu.syncToHost();
   if (generation !== switches || active !== gpu) return;
-  gpu.invalidate();
+  // After a loss the GPU-newer values are gone: refused and NaN on the host rather than silently stale.
+  if (gpu.context.batch.isLost) gpu.context.storage.markLost();
+  else gpu.invalidate();
   activate(next);
 }
 

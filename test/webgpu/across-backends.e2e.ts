@@ -129,4 +129,71 @@ describe.skipIf(!hasChromium)('tensors made on wasm, used on webgpu', () => {
     expect(result.values).toEqual([3, 3]);
     expect(result.afterRead).toEqual([3, 3]);
   });
+
+  // Last: it loses the device.
+  it('after a device loss, values only the GPU held are NaN on wasm and refused, never stale', async () => {
+    const result = await suite.page.evaluate(async () => {
+      const nt = window.webgpuSuite.neurite;
+      await nt.setBackend('wasm');
+      const wasmMade = nt.ones([40, 40]);
+      const kept = nt.full([40, 40], 5); // synced before the loss: stays readable
+      await nt.setBackend('webgpu');
+      const gpuMade = nt.ones([30]).mul(7);
+      nt.noGrad(() => wasmMade.mul_(3));
+      nt.noGrad(() => kept.mul_(2));
+      await kept.data();
+      // The page exposes no device: catch it in createBindGroup, which every dispatch calls.
+      const devices: GPUDevice[] = [];
+      const createBindGroup = GPUDevice.prototype.createBindGroup;
+      GPUDevice.prototype.createBindGroup = function (this: GPUDevice, descriptor) {
+        devices.push(this);
+        return createBindGroup.call(this, descriptor);
+      };
+      await nt.ones([4]).mul(2).data();
+      GPUDevice.prototype.createBindGroup = createBindGroup;
+      devices[0]!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await nt.setBackend('wasm');
+      const hostOp = (t: ReturnType<typeof nt.ones>): string => {
+        try {
+          nt.noGrad(() => t.narrow(0, 0, 1).fill_(0));
+          return '';
+        } catch (error) {
+          return String(error);
+        }
+      };
+      const onWasm = {
+        wasmMadeValues: Array.from(wasmMade.dataSync().slice(0, 3)),
+        gpuMadeValues: Array.from(gpuMade.dataSync().slice(0, 3)),
+        computed: Array.from(wasmMade.add(1).dataSync().slice(0, 2)),
+        keptValues: Array.from(kept.dataSync().slice(0, 2)),
+        wasmMadeWrite: hostOp(wasmMade),
+        gpuMadeWrite: hostOp(gpuMade),
+      };
+      await nt.setBackend('webgpu'); // a new device: it refuses what the lost one held
+      const onNewDevice = {
+        wasmMade: hostOp(wasmMade),
+        gpuMadeUse: ((): string => {
+          try {
+            gpuMade.add(1);
+            return '';
+          } catch (error) {
+            return String(error);
+          }
+        })(),
+        kept: Array.from((await kept.add(1).data()).slice(0, 2)),
+      };
+      await nt.setBackend('wasm');
+      return { ...onWasm, onNewDevice };
+    });
+    expect(result.wasmMadeValues.every(Number.isNaN)).toBe(true);
+    expect(result.gpuMadeValues.every(Number.isNaN)).toBe(true);
+    expect(result.computed.every(Number.isNaN)).toBe(true);
+    expect(result.keptValues).toEqual([10, 10]);
+    expect(result.wasmMadeWrite).toMatch(/device that was lost/);
+    expect(result.gpuMadeWrite).toMatch(/device that was lost/);
+    expect(result.onNewDevice.wasmMade).toMatch(/device that was lost/);
+    expect(result.onNewDevice.gpuMadeUse).toMatch(/device that was lost/);
+    expect(result.onNewDevice.kept).toEqual([11, 11]);
+  });
 });

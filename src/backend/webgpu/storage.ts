@@ -144,6 +144,24 @@ export class DeviceStorage {
     return marks;
   }
 
+  /**
+   * After this device is lost: every array whose newest values were only on it is marked lost (the host gate
+   * and the next device refuse it: `lostBuffers`) and a float array's host copy is set to NaN, so a CPU backend
+   * never computes on its stale values unnoticed. Keeps the marks for `lostBuffers` (no invalidate after this).
+   */
+  markLost(): void {
+    for (const [region, ref] of this.deviceNewer) {
+      const buffer = ref.deref();
+      if (buffer === undefined || region.state !== 'device') continue;
+      const entry = this.foreign.get(buffer);
+      if (entry !== undefined) entry.lost.add(region.hostStart * 4);
+      else this.lost.add(buffer);
+      if (region.kind === 'float32' || region.kind === 'float64') {
+        hostView(buffer, region.kind, region.hostStart, Math.floor(region.length)).fill(NaN);
+      }
+    }
+  }
+
   private isLost(arr: TypedArray): boolean {
     const entry = this.foreign.get(arr.buffer);
     if (entry === undefined) return this.lost.has(arr.buffer);
