@@ -4,7 +4,8 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import { CommandBatch } from './batch.js';
 import { BufferPool } from './buffer-pool.js';
 import type { GpuBinding, GpuContext } from './context.js';
-import { DeviceStorage, gpuWords } from './storage.js';
+import { gpuWords } from './host-words.js';
+import { DeviceStorage } from './storage.js';
 
 const STORAGE_USAGE = 0x80 /* STORAGE */ | 0x04 /* COPY_SRC */ | 0x08; /* COPY_DST */
 const UNIFORM_USAGE = 0x40 /* UNIFORM */ | 0x08; /* COPY_DST */

@@ -3,13 +3,11 @@ import { NeuriteError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { CommandBatch } from './batch.js';
 import { BufferPool } from './buffer-pool.js';
+import { type HostKind, gpuWords, hostKind, hostView } from './host-words.js';
 import { BlockIndex, type ForeignBlock, type ForeignMemory } from './foreign-memory.js';
 
 /** Which side holds the newest values: the host array, the GPU buffer, or both (equal). */
 export type Residence = 'host' | 'device' | 'synced';
-
-/** The host element type of a region; on the GPU every element is 4 bytes (f32, i32 or u32). */
-type HostKind = 'float32' | 'float64' | 'int32' | 'bool';
 
 /** The GPU copy of one whole host ArrayBuffer, or of one block of foreign memory (see ForeignMemory). */
 interface Region {
@@ -55,34 +53,6 @@ function isLostBlock(mark: LostMark): mark is LostBlock {
 
 const GPU_STORAGE_USAGE = 0x80 /* STORAGE */ | 0x04 /* COPY_SRC */ | 0x08; /* COPY_DST */
 const MAP_READ_USAGE = 0x01 /* MAP_READ */ | 0x08; /* COPY_DST */
-
-export function hostKind(arr: TypedArray): HostKind {
-  if (arr instanceof Float32Array) return 'float32';
-  if (arr instanceof Float64Array) return 'float64';
-  if (arr instanceof Int32Array) return 'int32';
-  return 'bool';
-}
-
-/** A view of `buffer` of `kind` over elements [start, start + count). */
-function hostView(buffer: ArrayBufferLike, kind: HostKind, start: number, count: number): TypedArray {
-  switch (kind) {
-    case 'float32':
-      return new Float32Array(buffer, start * 4, count);
-    case 'float64':
-      return new Float64Array(buffer, start * 8, count);
-    case 'int32':
-      return new Int32Array(buffer, start * 4, count);
-    case 'bool':
-      return new Uint8Array(buffer, start, count);
-  }
-}
-
-/** The 32-bit words the GPU holds for host values: float64 rounded to f32, bool widened to u32. */
-export function gpuWords(values: TypedArray): Float32Array | Int32Array | Uint32Array {
-  if (values instanceof Float64Array) return Float32Array.from(values);
-  if (values instanceof Uint8Array) return Uint32Array.from(values);
-  return values as Float32Array | Int32Array;
-}
 
 /**
  * The GPU side of tensor storage. Typed arrays stay the handles: each plain ArrayBuffer that a kernel touches
