@@ -78,6 +78,17 @@ describe('DeviceStorage over wasm arena blocks', () => {
     expect(() => storage.checkHostCurrent(again, 'dataSync')).not.toThrow();
   });
 
+  it('disposing a block’s base array returns the block to the arena and drops its region', () => {
+    const { storage, resident } = setUp();
+    const base = resident.float32(2000, true)!;
+    storage.prepareWrite(base, 'add');
+    expect(storage.release(base.subarray(10))).toBe(false); // a view is not the block's array
+    expect(storage.release(base)).toBe(true);
+    expect(storage.deviceNewerCount).toBe(0);
+    expect(resident.blockContaining(base.byteOffset)).toBeNull();
+    expect(storage.release(base)).toBe(false);
+  });
+
   it('after a loss, a device-newer block is NaN on the host and refused by the next device', () => {
     const { storage, resident } = setUp();
     const lost = resident.float32(100, true)!;

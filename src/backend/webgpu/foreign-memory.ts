@@ -1,4 +1,5 @@
 // @file Another backend's memory seen by webgpu (the wasm arena): its blocks, found by byte offset, one region each.
+import type { TypedArray } from '../../tensor/dtype.js';
 
 /** A block of foreign memory: bytes [start, start + bytes) of its buffer, owned by one base array. */
 export interface ForeignBlock {
@@ -21,6 +22,8 @@ export interface ForeignMemory {
    * before the block can be handed out again; one listener at a time (null removes it).
    */
   onBlockReleased(listener: ((start: number) => void) | null): void;
+  /** Returns `data`'s block now if `data` is a live block's base array (Tensor.dispose); else false. */
+  release(data: TypedArray): boolean;
 }
 
 /**

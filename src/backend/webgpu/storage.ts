@@ -367,9 +367,13 @@ export class DeviceStorage {
     }
   }
 
-  /** Returns `arr`'s GPU buffer to the pool now (Tensor.dispose); the host array stays as it is. */
+  /**
+   * Returns `arr`'s GPU buffer to the pool now (Tensor.dispose); the host array stays as it is. A foreign block's
+   * base array returns its block to the other backend's arena, and the region goes with it.
+   */
   release(arr: TypedArray): boolean {
-    if (this.foreign.has(arr.buffer)) return false; // its region goes with its block
+    const entry = this.foreign.get(arr.buffer);
+    if (entry !== undefined) return entry.source.release(arr); // the region goes with the block
     const region = this.lookup(arr);
     if (region === undefined || arr.byteLength !== arr.buffer.byteLength) return false;
     this.regions.delete(arr.buffer);
