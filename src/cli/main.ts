@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // @file The `neurite` command: demo, descent, train, eval, predict, resume, generate, with one-line errors and --help everywhere.
+// First, before any import reaches src/backend (which compiles the wasm kernels): the engine flags.
+import './engine-flags.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -152,6 +152,21 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
     expect(result.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(60_000);
   });
+
+  it('starts its helpers in a process run with a V8 flag (Worker refuses V8 flags in execArgv)', () => {
+    // Node 20 needs --experimental-wasm-relaxed-simd for the fused build; engines that ship relaxed SIMD accept
+    // the flag too (or refuse it at start-up: then there is nothing to check).
+    const script =
+      "import { matmul, randn, setNumThreads } from './src/index.ts';" +
+      "import { threadedJobCount } from './src/backend/wasm/threads.ts';" +
+      'setNumThreads(2); const p = matmul(randn([300, 300]), randn([300, 300]));' +
+      "console.log('done', p.shape.join('x'), threadedJobCount() > 0);";
+    const args = ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', script];
+    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    if (result.status !== 0 && /bad option|not allowed/.test(result.stderr)) return;
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('done 300x300 true');
+  });
 });
 
 /** A convolution's three maps on `threads` threads, through the wasm backend. */
