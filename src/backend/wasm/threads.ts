@@ -16,7 +16,10 @@ const COLUMN_GRANULE = 8;
  * of its own memory, and waking it costs 0.1–2 ms on a virtual machine whose idle core was descheduled. Measured
  * on the 2-core bench machine (wasm, 2 threads vs 1, in training steps): matmul 1024³ (341 per float) 1.9×
  * faster, convolutions 16→32 3×3 on 14×14 and 6→16 5×5 (about 90) 1.3–1.5×, but the MLP's 64×784·256 (48) and
- * the CNN's 64×1568·128 (42) slower.
+ * the CNN's 64×1568·128 (42) slower. So in `neurite train fashion-mnist --model cnn` (batch 64) the second
+ * convolution's three maps are split (about 95 per float) and nothing else: the first convolution (1→16, 8.5 per
+ * float: its output is large beside its work), whose input needs no gradient, and the dense products stay on the
+ * calling thread; scoring's batches of 256 also split the first dense product (256×1568·128).
  */
 export const THREADED_MIN_WORK = 2 ** 21;
 export const MIN_WORK_PER_FLOAT = 64;
