@@ -5,7 +5,7 @@ import { readCsv } from '../data/datasets/csv-file.js';
 import { FASHION_MNIST_DIR, fashionMnist } from '../data/datasets/fashion-mnist.js';
 import { circle, gauss, moons, passTheClass, spiral, xor } from '../data/datasets/index.js';
 import { Generator } from '../random/generator.js';
-import { allocate } from '../tensor/dtype.js';
+import { allocate, type TypedArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { columnStatistics, encodeTargets, standardize, type Encoding } from './encoding.js';
 import { isTextDataset, prepareTextData } from './text-data.js';
@@ -67,10 +67,10 @@ export const MAX_GENERATED_POINTS = 100_000;
 
 export const TOY_SETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'pass-the-class'] as const;
 
-function rows(x: Tensor, indices: Int32Array): Tensor {
+/** Rows `indices` of x, whose values (x.dataSync(), read once by the caller for every split) are `values`. */
+function rows(x: Tensor, values: TypedArray, indices: Int32Array): Tensor {
   const width = x.numel() / (x.shape[0] || 1);
   const out = allocate(x.dtype, indices.length * width);
-  const values = x.dataSync();
   indices.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
   return new Tensor(out, [indices.length, ...x.shape.slice(1)], x.dtype);
 }
@@ -96,16 +96,21 @@ export function holdOut(data: Split, share: number, seed: number): { train: Spli
   const order = new Generator(seed).permutation(n);
   const valIdx = order.subarray(0, valCount);
   const trainIdx = order.subarray(valCount);
+  // One copy of each tensor's values for both splits (Fashion-MNIST's images are 188 MB).
+  const xs = data.x.dataSync();
+  const ys = data.y.dataSync();
   return {
-    train: { x: rows(data.x, trainIdx), y: rows(data.y, trainIdx) },
-    val: { x: rows(data.x, valIdx), y: rows(data.y, valIdx) },
+    train: { x: rows(data.x, xs, trainIdx), y: rows(data.y, ys, trainIdx) },
+    val: { x: rows(data.x, xs, valIdx), y: rows(data.y, ys, valIdx) },
   };
 }
 
 /** Applies an encoding's standardization to raw features and targets. */
 function encodeSplit(encoding: Encoding, split: Split): Split {
+  const values = split.x.dataSync(); // a copy, standardized in place when it is float32
+  const out = values instanceof Float32Array ? values : undefined;
   return {
-    x: new Tensor(standardize(split.x.dataSync(), encoding.featureMean, encoding.featureStd), split.x.shape),
+    x: new Tensor(standardize(values, encoding.featureMean, encoding.featureStd, out), split.x.shape),
     y: encodeTargets(encoding, split.y),
   };
 }

@@ -61,14 +61,17 @@ export function columnStatistics(
   return { mean, std };
 }
 
-/** x′ = (x − μ)/σ of a float32 [n, ...] array, one μ and σ per feature (or one for all); the result in float32. */
+/**
+ * x′ = (x − μ)/σ of a float32 [n, ...] array, one μ and σ per feature (or one for all); the result in float32,
+ * written to `out` (which may be `values` itself: each element is read before it is written).
+ */
 export function standardize(
   values: ArrayLike<number>,
   mean: readonly number[],
   std: readonly number[],
-): Float32Array {
+  out: Float32Array<ArrayBufferLike> = new Float32Array(values.length),
+): Float32Array<ArrayBufferLike> {
   const k = mean.length;
-  const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const j = k === 1 ? 0 : i % k;
     out[i] = (values[i]! - mean[j]!) / std[j]!;
