@@ -44,6 +44,12 @@ export class DeviceContext implements GpuContext {
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
   private readonly alignment: number;
   private copyBacks: CopyBack[] = [];
+  /**
+   * Scratch buffers taken since the last finishOp. They go back to the pool only after the op ends and its
+   * commands are submitted: a submit in the middle of an op (an upload, a full batch) must not hand one operand's
+   * scratch to the next operand while the dispatch that reads it is still to be recorded.
+   */
+  private heldScratch: GPUBuffer[] = [];
   /** The op being run, for error messages. */
   op = 'webgpu';
 
@@ -84,7 +90,7 @@ export class DeviceContext implements GpuContext {
     this.batch.check(this.op);
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const buffer = this.scratchPool.acquire(size);
-    this.releaseAfterSubmit(this.scratchPool, buffer);
+    this.heldScratch.push(buffer);
     return { buffer, offset: 0, size };
   }
 
@@ -163,14 +169,21 @@ export class DeviceContext implements GpuContext {
     this.copyBacks = [];
   }
 
-  /** Ends a backend call: misaligned outputs written through scratch are copied to their arrays. */
+  /**
+   * Ends a backend call: misaligned outputs written through scratch are copied to their arrays, and the op's
+   * scratch buffers return to the pool once these commands are submitted.
+   */
   finishOp(): void {
-    if (this.copyBacks.length === 0) return;
-    const encoder = this.batch.record(this.op);
-    for (const { from, to } of this.copyBacks) {
-      encoder.copyBufferToBuffer(from.buffer, from.offset, to.buffer, to.offset, to.size);
+    if (this.copyBacks.length > 0) {
+      const encoder = this.batch.record(this.op);
+      for (const { from, to } of this.copyBacks) {
+        encoder.copyBufferToBuffer(from.buffer, from.offset, to.buffer, to.offset, to.size);
+      }
+      this.copyBacks = [];
     }
-    this.copyBacks = [];
+    const held = this.heldScratch;
+    this.heldScratch = [];
+    for (const buffer of held) this.releaseAfterSubmit(this.scratchPool, buffer);
   }
 
   /** Records a GPU copy of `bytes` bytes between two bindings (layout kernels, misaligned operands). */

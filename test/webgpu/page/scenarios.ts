@@ -181,6 +181,18 @@ export const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
       expected.map((v) => 2 * v),
       'strided scatter',
     );
+    // Two host-made operands at odd offsets: uploading the second submits the batch, which must not hand the
+    // first one's scratch copy to the second (it once did, giving b + b).
+    const a = nt.tensor(values(65, (i) => i));
+    const b = nt.tensor(values(65, (i) => 1000 * i));
+    check.close(
+      await nt
+        .narrow(a, 0, 1, 64)
+        .add(nt.narrow(b, 0, 1, 64))
+        .data(),
+      values(64, (i) => 1001 * (i + 1)),
+      'two misaligned host-made operands',
+    );
     return check.result();
   },
 
