@@ -2,16 +2,18 @@
 import { backend } from '../backend/index.js';
 import { NeuriteError } from '../errors.js';
 import type { TypedArray } from '../tensor/dtype.js';
+import { hostValues } from '../tensor/host-gate.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * The elements of `t` for a synchronous read (`dataSync`, `toArray`, `item`, printing, metrics), as a read-only
  * view of its storage: callers copy before they keep or change it. A backend that can only read asynchronously
- * (its storage on a device) refuses, naming the async form to use instead.
+ * (its storage on a device) refuses, naming the async form to use instead. On js and wasm the host gate still
+ * refuses values a lost WebGPU device held (their host copies are stale).
  */
 export function readSync(t: Tensor, op: string): TypedArray {
   const active = backend();
-  if (active.readsSync) return t.storage;
+  if (active.readsSync) return hostValues(t.storage, op);
   const storage = t.storage;
   if (active.hostCurrent?.(storage)) return storage;
   throw new NeuriteError(
@@ -35,5 +37,5 @@ export function readsSynchronously(): boolean {
 export async function readAsync(t: Tensor): Promise<TypedArray> {
   const active = backend();
   if (active.read) return active.read(t.storage);
-  return t.storage.slice();
+  return hostValues(t.storage, 'data').slice();
 }
