@@ -140,6 +140,92 @@ export function sigmoidVec(x: v128): v128 {
 }
 
 /**
+ * σ of the 4 vectors at `x` into `out`: sigmoidVec's arithmetic (same bits), the four computations interleaved
+ * step by step. One vector's chain of dependent operations (two dozen, then a division) is longer than the core's
+ * scheduler overlaps across loop turns; four interleaved chains keep its units busy (measured on 1000×1000, Zen
+ * with AVX2: 1.77 → 1.33 ms plain, 1.31 → 1.01 ms with FMA; two chains gave 1.55). A group with any lane below
+ * the fast exp's range takes expVec for all four vectors.
+ */
+export function sigmoidGroup(x: usize, out: usize): void {
+  const x0 = v128.load(x, 0);
+  const x1 = v128.load(x, 16);
+  const x2 = v128.load(x, 32);
+  const x3 = v128.load(x, 48);
+  const sign = constant(SIGN);
+  const z0 = v128.or(x0, sign);
+  const z1 = v128.or(x1, sign);
+  const z2 = v128.or(x2, sign);
+  const z3 = v128.or(x3, sign);
+  const fastMin = constant(EXP_NEG_FAST_MIN);
+  let e0: v128, e1: v128, e2: v128, e3: v128;
+  // Compared vector by vector and or-ed: a min of the four would let a NaN lane hide another vector's −∞.
+  const below01 = v128.or(f32x4.lt(z0, fastMin), f32x4.lt(z1, fastMin));
+  const below23 = v128.or(f32x4.lt(z2, fastMin), f32x4.lt(z3, fastMin));
+  if (i32x4.bitmask(v128.or(below01, below23)) != 0) {
+    e0 = inline.always(expVec(z0));
+    e1 = inline.always(expVec(z1));
+    e2 = inline.always(expVec(z2));
+    e3 = inline.always(expVec(z3));
+  } else {
+    const magic = constant(MAGIC_BIASED);
+    const t0 = mulAdd(z0, constant(LOG2E), magic);
+    const t1 = mulAdd(z1, constant(LOG2E), magic);
+    const t2 = mulAdd(z2, constant(LOG2E), magic);
+    const t3 = mulAdd(z3, constant(LOG2E), magic);
+    const n0 = f32x4.sub(t0, magic);
+    const n1 = f32x4.sub(t1, magic);
+    const n2 = f32x4.sub(t2, magic);
+    const n3 = f32x4.sub(t3, magic);
+    let r0 = mulAdd(n0, constant(NEG_LN2_HI), z0);
+    let r1 = mulAdd(n1, constant(NEG_LN2_HI), z1);
+    let r2 = mulAdd(n2, constant(NEG_LN2_HI), z2);
+    let r3 = mulAdd(n3, constant(NEG_LN2_HI), z3);
+    r0 = mulAdd(n0, constant(NEG_LN2_LO), r0);
+    r1 = mulAdd(n1, constant(NEG_LN2_LO), r1);
+    r2 = mulAdd(n2, constant(NEG_LN2_LO), r2);
+    r3 = mulAdd(n3, constant(NEG_LN2_LO), r3);
+    const s0 = f32x4.mul(r0, r0);
+    const s1 = f32x4.mul(r1, r1);
+    const s2 = f32x4.mul(r2, r2);
+    const s3 = f32x4.mul(r3, r3);
+    const h0 = mulAdd(constant(Q1), r0, constant(Q2));
+    const h1 = mulAdd(constant(Q1), r1, constant(Q2));
+    const h2 = mulAdd(constant(Q1), r2, constant(Q2));
+    const h3 = mulAdd(constant(Q1), r3, constant(Q2));
+    const l0 = mulAdd(constant(Q3), r0, constant(Q4));
+    const l1 = mulAdd(constant(Q3), r1, constant(Q4));
+    const l2 = mulAdd(constant(Q3), r2, constant(Q4));
+    const l3 = mulAdd(constant(Q3), r3, constant(Q4));
+    const q0 = mulAdd(mulAdd(constant(Q0), s0, h0), s0, l0);
+    const q1 = mulAdd(mulAdd(constant(Q0), s1, h1), s1, l1);
+    const q2 = mulAdd(mulAdd(constant(Q0), s2, h2), s2, l2);
+    const q3 = mulAdd(mulAdd(constant(Q0), s3, h3), s3, l3);
+    const m0 = mulAdd(q0, s0, r0);
+    const m1 = mulAdd(q1, s1, r1);
+    const m2 = mulAdd(q2, s2, r2);
+    const m3 = mulAdd(q3, s3, r3);
+    const p0 = i32x4.shl(t0, 23);
+    const p1 = i32x4.shl(t1, 23);
+    const p2 = i32x4.shl(t2, 23);
+    const p3 = i32x4.shl(t3, 23);
+    e0 = mulAdd(m0, p0, p0);
+    e1 = mulAdd(m1, p1, p1);
+    e2 = mulAdd(m2, p2, p2);
+    e3 = mulAdd(m3, p3, p3);
+  }
+  const one = constant(ONE);
+  const zero = f32x4.splat(0);
+  const d0 = f32x4.div(e0, f32x4.add(one, e0));
+  const d1 = f32x4.div(e1, f32x4.add(one, e1));
+  const d2 = f32x4.div(e2, f32x4.add(one, e2));
+  const d3 = f32x4.div(e3, f32x4.add(one, e3));
+  v128.store(out, v128.bitselect(f32x4.sub(one, d0), d0, f32x4.ge(x0, zero)), 0);
+  v128.store(out, v128.bitselect(f32x4.sub(one, d1), d1, f32x4.ge(x1, zero)), 16);
+  v128.store(out, v128.bitselect(f32x4.sub(one, d2), d2, f32x4.ge(x2, zero)), 32);
+  v128.store(out, v128.bitselect(f32x4.sub(one, d3), d3, f32x4.ge(x3, zero)), 48);
+}
+
+/**
  * tanh: Cephes' odd polynomial for |x| < 0.625, else sign(x)·(1 − e)/(1 + e) with e = e^(−2|x|) from
  * expNonPositiveVec (−2|x| held at −87 or above: tanh is 1 in float32 from |x| ≈ 9; NaN passes the hold).
  */

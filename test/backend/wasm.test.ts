@@ -544,6 +544,8 @@ for (const [label, backend] of VARIANTS) {
       const x = Float32Array.from({ length: n }, (_, i) => -12 + (24 * i) / n);
       x.set([88, 88.7, 88.8, 89, 100, -87, -87.5, -90, -100, -103.9, -104, -200, 1e-8, -1e-8, 0.62, 0.63], 0);
       x.set([NaN, Infinity, -Infinity, 0, -0, 1e-30], 20);
+      // NaN in one vector and an extreme in the same lane of the next (sigmoid checks 4 vectors at once).
+      x.set([NaN, 1, 2, 3, Infinity, 1, 2, 3, NaN, 1, 2, 3, -100, 1, 2, 3], 32);
       for (const op of approximate) {
         const input = op === 'rsqrt' ? x.map(Math.abs) : x;
         const out = new Float32Array(n);
