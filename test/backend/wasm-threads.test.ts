@@ -13,6 +13,7 @@ import type { ConvGeometry } from '../../src/backend/types.js';
 import { createWasmBackend } from '../../src/backend/wasm/index.js';
 import {
   failNextThreadedJob,
+  fixCallerShare,
   getNumThreads,
   setNumThreads,
   setThreadingThresholds,
@@ -77,7 +78,13 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
       failNextThreadedJob();
       expect(() => product(c, 2), 'the product is split').toThrow(/a worker thread failed/);
       for (const threads of [2, 3, 5]) expect(mismatches(product(c, threads), single)).toBe(0);
+      // However much of the job the caller keeps (ShareBalance learns it), each output is computed whole.
+      for (const share of [0.2, 0.7, 0.95]) {
+        fixCallerShare(share);
+        expect(mismatches(product(c, 2), single), `caller share ${share}`).toBe(0);
+      }
     } finally {
+      fixCallerShare(null);
       setThreadingThresholds();
     }
   });
@@ -238,7 +245,15 @@ describe.skipIf(!wasm)('threaded wasm convolution', () => {
           expect(mismatches(threaded[i]!, want), `map ${i}, ${threads} threads`).toBe(0),
         );
       }
+      for (const share of [0.2, 0.8]) {
+        fixCallerShare(share);
+        const threaded = convolve(geo, 2, bias);
+        single.forEach((want, i) =>
+          expect(mismatches(threaded[i]!, want), `map ${i}, caller share ${share}`).toBe(0),
+        );
+      }
     } finally {
+      fixCallerShare(null);
       setThreadingThresholds();
     }
   });

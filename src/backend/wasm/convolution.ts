@@ -208,7 +208,8 @@ function runCall(
     return;
   }
   // Helpers read only their images (pieces from ownPieces on, as the pool splits them) and a shared `b`.
-  const ownPieces = Math.ceil(pieces / shares);
+  const op = `conv2d (${call.map})`;
+  const ownPieces = pool.ownPieces(op, pieces, shares);
   const helperA = Math.min(geo.images, ownPieces * call.imagesPerPiece) * aImage;
   data.set(a.subarray(helperA, aFloats), aAt + helperA);
   const helperB = bImage > 0 ? (helperA / aImage) * bImage : 0;
@@ -234,11 +235,11 @@ function runCall(
   put(CONV.imagesPerPiece, call.imagesPerPiece);
   put(CONV.colsFloats, convSizes(geo).colsScratch);
   let ownAt = 0;
-  const own = pool.runPieces(`conv2d (${call.map})`, params, pieces, shares, work, (ownPieces) => {
-    ownAt = runPieces(runtime, call, 0, ownPieces);
+  pool.runPieces(op, params, pieces, ownPieces, shares, work, (own) => {
+    ownAt = runPieces(runtime, call, 0, own);
   });
-  if (!call.into) for (let p = 0; p < own; p++) take(p, runtime.f32, ownAt + p * outPiece);
-  for (let p = own; p < pieces; p++) take(p, data, outAt + p * outPiece);
+  if (!call.into) for (let p = 0; p < ownPieces; p++) take(p, runtime.f32, ownAt + p * outPiece);
+  for (let p = ownPieces; p < pieces; p++) take(p, data, outAt + p * outPiece);
 }
 
 /** The thread pool for this runtime's build of the kernels (null where threads are unsupported). */

@@ -2,6 +2,7 @@
 // count, and a pool that splits a matmul's rows or columns or a convolution's images.
 import type * as WorkerThreads from 'node:worker_threads';
 import { NeuriteError, ValueError } from '../../errors.js';
+import { ShareBalance } from './share-balance.js';
 import { BROWSER_WORKER_SOURCE, CONTROL, JOB, WORKER_SOURCE } from './worker.js';
 
 type WorkerModule = typeof WorkerThreads;
@@ -175,6 +176,8 @@ export class KernelPool {
   private readonly growable: (SharedArrayBuffer & { grow(length: number): void }) | null = null;
   /** Per helper: whether it has been sent the current data buffer. */
   private readonly hasData: boolean[] = [];
+  /** How much of each kind of job the caller keeps (more than an even share: helpers also copy). */
+  readonly balance = new ShareBalance();
 
   constructor(module: WebAssembly.Module) {
     this.module = module;
@@ -287,37 +290,45 @@ export class KernelPool {
     return Math.min(this.size + 1, pieces);
   }
 
+  /** The caller's pieces of a piece job on `shares` threads (ShareBalance): the helpers' inputs start there. */
+  ownPieces(op: string, pieces: number, shares: number): number {
+    return this.balance.ownCount(op, pieces, shares, 1);
+  }
+
   /**
-   * Runs a job of `pieces` pieces on `shares` threads: pieces [0, ownPieces) on the caller through
-   * `computeOwn(ownPieces)`, the rest in equal ranges on helpers, which read their inputs from and write their
+   * Runs a job of `pieces` pieces on `shares` threads: pieces [0, own) on the caller through `computeOwn(own)`
+   * (own from ownPieces()), the rest in equal ranges on helpers, which read their inputs from and write their
    * outputs to the buffer of dataFor() as the job's parameters (`params`, written from CONTROL.kind on) say.
-   * Returns the caller's piece count. Throws an Error naming `op` when a helper fails or does not answer.
+   * Throws an Error naming `op` when a helper fails or does not answer.
    */
   runPieces(
     op: string,
     params: readonly number[],
     pieces: number,
+    own: number,
     shares: number,
     work: number,
     computeOwn: (ownPieces: number) => void,
-  ): number {
-    return this.dispatch(op, params, pieces, Math.ceil(pieces / shares), work, computeOwn);
+  ): void {
+    this.dispatch(op, params, pieces, own, Math.ceil((pieces - own) / (shares - 1)), work, computeOwn);
   }
 
   /**
-   * The common part of every job: `extent` units (rows, columns or pieces) in shares of `perShare`, the first for
-   * the caller, the others for helpers; writes `params` from CONTROL.kind on, wakes the helpers, runs
-   * `computeOwn(ownCount)`, waits for every helper and throws if one failed. Returns the caller's count.
+   * The common part of every job: `extent` units (rows, columns or pieces), [0, own) for the caller and the rest
+   * in ranges of `perHelper` for helpers; writes `params` from CONTROL.kind on, wakes the helpers, runs
+   * `computeOwn(own)`, waits for every helper, tells the balance how long each side took, and throws if a helper
+   * failed.
    */
   private dispatch(
     op: string,
     params: readonly number[],
     extent: number,
-    perShare: number,
+    own: number,
+    perHelper: number,
     work: number,
     computeOwn: (ownCount: number) => void,
-  ): number {
-    const helperCount = Math.ceil(extent / perShare) - 1;
+  ): void {
+    const helperCount = Math.ceil((extent - own) / perHelper);
     while (this.helpers.length < helperCount) this.spawn();
     const control = this.control;
     params.forEach((value, i) => Atomics.store(control, CONTROL.kind + i, value));
@@ -326,18 +337,21 @@ export class KernelPool {
     Atomics.store(control, CONTROL.failed, 0);
     const woken: number[] = [];
     for (let h = 0; h < helperCount; h++) {
-      const start = (h + 1) * perShare;
-      woken.push(this.wake(h, start, Math.min(extent, start + perShare)));
+      const start = own + h * perHelper;
+      woken.push(this.wake(h, start, Math.min(extent, start + perHelper)));
     }
     if (helperCount > 0) splitJobs++;
-    const own = Math.min(extent, perShare);
+    const started = performance.now();
+    let computed = started;
     try {
       computeOwn(own);
+      computed = performance.now();
     } finally {
       this.await(op, work, woken);
     }
     this.throwIfFailed(op);
-    return own;
+    const ownMs = computed - started;
+    this.balance.record(op, extent, own, helperCount, ownMs, performance.now() - computed);
   }
 
   /**
@@ -386,8 +400,9 @@ export class KernelPool {
     const extent = byColumns ? n : m;
     const granule = byColumns ? COLUMN_GRANULE : ROW_GRANULE;
     // The caller takes the first block, helpers the following ones (the last may be shorter).
-    const perShare = Math.ceil(extent / shares / granule) * granule;
-    const firstHelper = perShare;
+    const kind = byColumns ? `${op} by columns` : op;
+    const firstHelper = this.balance.ownCount(kind, extent, shares, granule);
+    const perHelper = Math.ceil((extent - firstHelper) / (shares - 1) / granule) * granule;
     const aFloats = m * k;
     const bFloats = k * n;
     const cFloats = m * n;
@@ -408,14 +423,14 @@ export class KernelPool {
     if (byColumns && transB) data.set(b.subarray(firstHelper * k), bAt + firstHelper * k);
     else data.set(b, bAt);
     const params = [JOB.gemm, m, k, n, transA ? 1 : 0, transB ? 1 : 0, aAt, bAt, cAt, byColumns ? 1 : 0];
-    this.dispatch(op, params, extent, perShare, k * m * n, computeOwn);
+    this.dispatch(kind, params, extent, firstHelper, perHelper, k * m * n, computeOwn);
     if (!byColumns) {
       job.out.set(data.subarray(cAt + firstHelper * n, cAt + cFloats), job.outOffset + firstHelper * n);
       return;
     }
     // Helper h's block of columns [c0, c1) is stored m × (c1 − c0) from cAt + m·c0.
-    for (let c0 = firstHelper; c0 < n; c0 += perShare) {
-      const width = Math.min(n, c0 + perShare) - c0;
+    for (let c0 = firstHelper; c0 < n; c0 += perHelper) {
+      const width = Math.min(n, c0 + perHelper) - c0;
       scatterColumns(data, cAt + m * c0, m, width, job.out, job.outOffset + c0, n);
     }
   }
@@ -492,6 +507,17 @@ function newControl(): Int32Array {
 }
 
 /** For tests: makes the helpers of the next threaded job throw, to exercise error reporting. */
+/**
+ * For tests: the fraction of every split job the calling thread computes, in every pool (null: learned by each
+ * pool's ShareBalance, the default).
+ */
+export function fixCallerShare(fraction: number | null): void {
+  callerShare = fraction;
+  for (const pool of poolsByFlavour.values()) pool.balance.fixed = fraction;
+}
+
+let callerShare: number | null = null;
+
 export function failNextThreadedJob(fail = true): void {
   failNextJob = fail;
 }
@@ -505,6 +531,7 @@ export function kernelPool(flavour: string, module: WebAssembly.Module): KernelP
   let pool = poolsByFlavour.get(flavour);
   if (!pool) {
     pool = new KernelPool(module);
+    pool.balance.fixed = callerShare;
     poolsByFlavour.set(flavour, pool);
   }
   return pool;
