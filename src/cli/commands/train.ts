@@ -21,9 +21,14 @@ export type Print = (line: string) => void;
 /**
  * Test (or validation) loss and metric after training, keyed by split name; a text run's splits also get the
  * unigram baseline's perplexity (`unigramPerplexity`). With `keep`, the outputs of the image and tabular models
- * are kept there per split (for the plots).
+ * are kept there per split (for the plots). `validation`, when given, is the validation split's logs already
+ * known for the current weights (lastValidation), which are then not computed again.
  */
-export async function finalScores(session: Session, keep?: ScoredOutputs): Promise<Record<string, Logs>> {
+export async function finalScores(
+  session: Session,
+  keep?: ScoredOutputs,
+  validation?: Logs | null,
+): Promise<Record<string, Logs>> {
   const { data } = session;
   const scored = async (split: NonNullable<typeof data.val>): Promise<Logs> => {
     const logs = await score(session, split, keep);
@@ -32,9 +37,28 @@ export async function finalScores(session: Session, keep?: ScoredOutputs): Promi
     return logs;
   };
   const final: Record<string, Logs> = { train: await scored(data.train) };
-  if (data.val) final.validation = await scored(data.val);
+  if (data.val) final.validation = validation ?? (await scored(data.val));
   if (data.test) final.test = await scored(data.test);
   return final;
+}
+
+/**
+ * The validation loss and metric that final scoring would compute, taken from the last epoch's logs when the
+ * model still has that epoch's weights: no NaN rolled training back, no early stopping restored other weights,
+ * and fit validated image or tabular models in the batches score() uses (the session's validation loader,
+ * EVAL_BATCH in order, eval mode, the same loss and metric: evaluate() equals score(), test/cli/scoring.test.ts).
+ * Only with a test split (otherwise the confusion matrix needs the validation outputs). Null when not known.
+ */
+export function lastValidation(session: Session, result: TrainingResult): Logs | null {
+  const { data, config } = session;
+  if (result.failure || result.stoppedEpoch !== null || (config.earlyStopping ?? null) !== null) return null;
+  if (!data.val || !data.test || !session.valLoader || isTextEncoding(data.encoding)) return null;
+  const last = result.logs.at(-1);
+  const metricKey = `val${session.metric[0]!.toUpperCase()}${session.metric.slice(1)}`;
+  const loss = last?.valLoss;
+  const metric = last?.[metricKey];
+  if (loss === undefined || metric === undefined) return null;
+  return { loss, [session.metric]: metric };
 }
 
 /** The line that says what a run learns. */
@@ -114,7 +138,7 @@ export async function report(
     );
   }
   const outputs: ScoredOutputs = new Map();
-  const final = await finalScores(session, outputs);
+  const final = await finalScores(session, outputs, lastValidation(session, result));
   for (const [split, logs] of Object.entries(final)) print(`${split.padEnd(10)} ${describeLogs(logs)}`);
   const history = [...previous, ...result.logs];
   const record = {
