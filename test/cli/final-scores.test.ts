@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { lastValidation } from '../../src/cli/commands/train.js';
 import { createSession, trainSession } from '../../src/cli/run.js';
 import { score } from '../../src/cli/scoring.js';
-import { configFrom } from '../../src/cli/train-config.js';
+import { configFrom, type TrainFlags } from '../../src/cli/train-config.js';
 import { existsSync } from 'node:fs';
 
 const hasFashion = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
 
-const base = {
+const base: Omit<TrainFlags, 'model'> = {
   activation: 'relu',
   optimizer: 'adam',
   batchSize: 64,
