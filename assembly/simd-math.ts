@@ -226,6 +226,65 @@ export function sigmoidGroup(x: usize, out: usize): void {
 }
 
 /**
+ * tanh of the 2 vectors at `x` into `out`: tanhVec's arithmetic (same bits), the computations interleaved step by
+ * step, as sigmoidGroup does for σ (1000×1000, Zen with AVX2: 2.52 → 2.0–2.25 ms plain, 1.8 → 1.6 ms FMA). Four
+ * vectors were faster still for tanh (2.16) but slowed the unary kernel's sigmoid by a tenth: TurboFan allocates
+ * registers over the whole `unary` function.
+ */
+export function tanhGroup(x: usize, out: usize): void {
+  const x0 = v128.load(x, 0);
+  const x1 = v128.load(x, 16);
+  const sign = constant(SIGN);
+  const fastMin = constant(EXP_NEG_FAST_MIN);
+  const n0 = v128.or(x0, sign);
+  const n1 = v128.or(x1, sign);
+  const z0 = f32x4.pmax(f32x4.add(n0, n0), fastMin);
+  const z1 = f32x4.pmax(f32x4.add(n1, n1), fastMin);
+  const magic = constant(MAGIC_BIASED);
+  const t0 = mulAdd(z0, constant(LOG2E), magic);
+  const t1 = mulAdd(z1, constant(LOG2E), magic);
+  const m0 = f32x4.sub(t0, magic);
+  const m1 = f32x4.sub(t1, magic);
+  let r0 = mulAdd(m0, constant(NEG_LN2_HI), z0);
+  let r1 = mulAdd(m1, constant(NEG_LN2_HI), z1);
+  r0 = mulAdd(m0, constant(NEG_LN2_LO), r0);
+  r1 = mulAdd(m1, constant(NEG_LN2_LO), r1);
+  const s0 = f32x4.mul(r0, r0);
+  const s1 = f32x4.mul(r1, r1);
+  const h0 = mulAdd(constant(Q1), r0, constant(Q2));
+  const h1 = mulAdd(constant(Q1), r1, constant(Q2));
+  const l0 = mulAdd(constant(Q3), r0, constant(Q4));
+  const l1 = mulAdd(constant(Q3), r1, constant(Q4));
+  const q0 = mulAdd(mulAdd(constant(Q0), s0, h0), s0, l0);
+  const q1 = mulAdd(mulAdd(constant(Q0), s1, h1), s1, l1);
+  const em0 = mulAdd(q0, s0, r0);
+  const em1 = mulAdd(q1, s1, r1);
+  const sc0 = i32x4.shl(t0, 23);
+  const sc1 = i32x4.shl(t1, 23);
+  const e0 = mulAdd(em0, sc0, sc0);
+  const e1 = mulAdd(em1, sc1, sc1);
+  const one = constant(ONE);
+  const large0 = f32x4.div(f32x4.sub(one, e0), f32x4.add(one, e0));
+  const large1 = f32x4.div(f32x4.sub(one, e1), f32x4.add(one, e1));
+  const w0 = f32x4.mul(x0, x0);
+  const w1 = f32x4.mul(x1, x1);
+  let p0 = mulAdd(constant(T0), w0, constant(T1));
+  let p1 = mulAdd(constant(T0), w1, constant(T1));
+  p0 = mulAdd(p0, w0, constant(T2));
+  p1 = mulAdd(p1, w1, constant(T2));
+  p0 = mulAdd(p0, w0, constant(T3));
+  p1 = mulAdd(p1, w1, constant(T3));
+  p0 = mulAdd(p0, w0, constant(T4));
+  p1 = mulAdd(p1, w1, constant(T4));
+  const small0 = mulAdd(f32x4.mul(p0, w0), x0, x0);
+  const small1 = mulAdd(f32x4.mul(p1, w1), x1, x1);
+  const signed0 = v128.or(large0, v128.and(x0, sign));
+  const signed1 = v128.or(large1, v128.and(x1, sign));
+  v128.store(out, v128.bitselect(small0, signed0, f32x4.lt(f32x4.abs(x0), constant(TANH_SMALL))), 0);
+  v128.store(out, v128.bitselect(small1, signed1, f32x4.lt(f32x4.abs(x1), constant(TANH_SMALL))), 16);
+}
+
+/**
  * tanh: Cephes' odd polynomial for |x| < 0.625, else sign(x)·(1 − e)/(1 + e) with e = e^(−2|x|) from
  * expNonPositiveVec (−2|x| held at −87 or above: tanh is 1 in float32 from |x| ≈ 9; NaN passes the hold).
  */
