@@ -2,6 +2,7 @@
 import { ValueError } from '../errors.js';
 import { setResidentAllocator } from '../tensor/dtype.js';
 import { jsBackend } from './js/index.js';
+import { guardedAgainstLost } from './lost-guard.js';
 import type { Backend } from './types.js';
 import type { WebGpuBackend } from './webgpu/index.js';
 import { ResidentStorage, type ResidentStats } from './wasm/arena-storage.js';
@@ -21,9 +22,12 @@ let active: Backend =
   requested === undefined ? (wasmBackend ?? jsBackend) : lookup(requested, 'NEURITE_BACKEND');
 setResidentAllocator(active.resident ?? null);
 
+/** Whether a WebGPU device has been lost in this process: CPU backends then check their operands (lost-guard.ts). */
+let deviceLost = false;
+
 /** Makes `b` the active backend: its kernels, and its storage for the float32 arrays ops allocate. */
 function activate(b: Backend): void {
-  active = b;
+  active = deviceLost && b.name !== 'webgpu' ? guardedAgainstLost(b) : b;
   setResidentAllocator(b.resident ?? null);
 }
 
@@ -93,6 +97,7 @@ export function setBackend(name: string): void | Promise<void> {
 async function activateWebGpu(generation: number): Promise<void> {
   let gpu = registry.get('webgpu') as WebGpuBackend | undefined;
   if (gpu === undefined || gpu.context.batch.isLost) {
+    if (gpu !== undefined) deviceLost = true;
     gpu?.context.storage.markLost();
     const { createWebGpuBackend } = await import('./webgpu/index.js');
     const created: WebGpuBackend = await createWebGpuBackend({
@@ -114,8 +119,10 @@ async function leaveWebGpu(gpu: WebGpuBackend, next: Backend, generation: number
   while (!gpu.context.batch.isLost && gpu.context.storage.deviceNewerCount > 0) await gpu.syncToHost();
   if (generation !== switches || active !== gpu) return;
   // After a loss the GPU-newer values are gone: refused and NaN on the host rather than silently stale.
-  if (gpu.context.batch.isLost) gpu.context.storage.markLost();
-  else gpu.invalidate();
+  if (gpu.context.batch.isLost) {
+    gpu.context.storage.markLost();
+    deviceLost = true;
+  } else gpu.invalidate();
   activate(next);
 }
 

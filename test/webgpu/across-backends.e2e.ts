@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('tensors made on wasm, used on webgpu', () => {
   });
 
   // Last: it loses the device.
-  it('after a device loss, values only the GPU held are refused on wasm (reads, writes) and NaN to its kernels, never stale', async () => {
+  it('after a device loss, values only the GPU held are refused on wasm (reads, writes, kernels; ints too), never stale', async () => {
     const result = await suite.page.evaluate(async () => {
       const nt = window.webgpuSuite.neurite;
       await nt.setBackend('wasm');
@@ -139,6 +139,7 @@ describe.skipIf(!hasChromium)('tensors made on wasm, used on webgpu', () => {
       const kept = nt.full([40, 40], 5); // synced before the loss: stays readable
       await nt.setBackend('webgpu');
       const gpuMade = nt.ones([30]).mul(7);
+      const gpuInts = nt.argmax(nt.ones([4, 3]).mul(2), 1); // int64 indices, only on the GPU
       nt.noGrad(() => wasmMade.mul_(3));
       nt.noGrad(() => kept.mul_(2));
       await kept.data();
@@ -177,8 +178,11 @@ describe.skipIf(!hasChromium)('tensors made on wasm, used on webgpu', () => {
           () => '',
           (error: unknown) => String(error),
         ),
-        // A wasm kernel reads the host copy without asking: NaN, never the stale ones.
-        computed: Array.from(wasmMade.add(1).dataSync().slice(0, 2)),
+        // Kernels of the CPU backend ask the host gate about their operands once a device was lost.
+        computed: refused(() => wasmMade.add(1)),
+        intsComputed: refused(() => gpuInts.add(1)),
+        // Under the refusal, a float host copy is NaN, never the stale values.
+        hostCopy: Array.from(wasmMade.storage.slice(0, 2)),
         keptValues: Array.from(kept.dataSync().slice(0, 2)),
         wasmMadeWrite: hostOp(wasmMade),
         gpuMadeWrite: hostOp(gpuMade),
@@ -202,7 +206,9 @@ describe.skipIf(!hasChromium)('tensors made on wasm, used on webgpu', () => {
     expect(result.wasmMadeRead).toMatch(/dataSync.*device that was lost/);
     expect(result.gpuMadeRead).toMatch(/dataSync.*device that was lost/);
     expect(result.gpuMadeAsyncRead).toMatch(/data.*device that was lost/);
-    expect(result.computed.every(Number.isNaN)).toBe(true);
+    expect(result.computed).toMatch(/binary.*device that was lost/);
+    expect(result.intsComputed).toMatch(/device that was lost/);
+    expect(result.hostCopy.every(Number.isNaN)).toBe(true);
     expect(result.keptValues).toEqual([10, 10]);
     expect(result.wasmMadeWrite).toMatch(/device that was lost/);
     expect(result.gpuMadeWrite).toMatch(/device that was lost/);
