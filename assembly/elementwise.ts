@@ -156,6 +156,25 @@ function binaryWalk(
   }
 }
 
+/*
+ * Each op's loops as a function of its own, called from binary's switch. Inlined into one function, the six
+ * copies kept `op` as a variable: Binaryen did not fold it there, so every vector step went through a jump table
+ * on it (41 indirect jumps in TurboFan's code). A small function has one op, which the optimizer folds into every
+ * step (1000×1000, Zen: add 0.25 → 0.23 ms, a broadcast row 0.25 → 0.17, maximum 0.27 → 0.22).
+ */
+// prettier-ignore
+function binaryAdd(a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void { inline.always(binaryWalk(ADD, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3)); }
+// prettier-ignore
+function binarySub(a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void { inline.always(binaryWalk(SUB, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3)); }
+// prettier-ignore
+function binaryMul(a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void { inline.always(binaryWalk(MUL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3)); }
+// prettier-ignore
+function binaryDiv(a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void { inline.always(binaryWalk(DIV, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3)); }
+// prettier-ignore
+function binaryMaximum(a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void { inline.always(binaryWalk(MAXIMUM, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3)); }
+// prettier-ignore
+function binaryMinimum(a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void { inline.always(binaryWalk(MINIMUM, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3)); }
+
 /**
  * out (shape [d0, d1, d2, d3], contiguous) = a ∘ b, each operand read with its own element strides (0 along
  * broadcast dims). The host merges dims so that four are enough.
@@ -180,22 +199,22 @@ export function binary(
 ): void {
   switch (op) {
     case ADD:
-      inline.always(binaryWalk(ADD, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
+      binaryAdd(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
       break;
     case SUB:
-      inline.always(binaryWalk(SUB, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
+      binarySub(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
       break;
     case MUL:
-      inline.always(binaryWalk(MUL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
+      binaryMul(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
       break;
     case DIV:
-      inline.always(binaryWalk(DIV, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
+      binaryDiv(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
       break;
     case MAXIMUM:
-      inline.always(binaryWalk(MAXIMUM, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
+      binaryMaximum(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
       break;
     case MINIMUM:
-      inline.always(binaryWalk(MINIMUM, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
+      binaryMinimum(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
       break;
     default:
       unreachable();
