@@ -44,9 +44,8 @@ function parameterBlock(u: OptimizerUpdate): { flags: number; scalars: number[] 
           1 - beta1,
           beta2,
           1 - beta2,
-          lr / (1 - beta1 ** step),
-          Math.sqrt(1 - beta2 ** step),
-          u.eps,
+          (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step),
+          u.eps * Math.sqrt(1 - beta2 ** step),
         ],
       };
     }
