@@ -26,11 +26,14 @@ import { formatSimdPeak, measureSimdPeak } from './simd-peak.js';
 import { PyTorchProcess } from './pytorch.js';
 import { failed, localContender, race, type Contender, type Outcome, type Workload } from './race.js';
 import {
+  checkOpTargets,
   checkTargets,
   formatBenchmarks,
   formatDetached,
   formatOps,
+  formatOpTargets,
   formatTargets,
+  opRatio,
   ratio,
   type BenchmarkRow,
   type Library,
@@ -207,7 +210,11 @@ async function main(): Promise<void> {
     console.log(`\n${formatSimdPeak(simdPeak, { wasm: best('wasm'), fma: best('wasm fma') })}`);
     console.log(`\n## neurite before and after an ArrayBuffer detach\n\n${formatDetached(benchmarkRows)}`);
   }
-  if (opRows.length > 0) console.log(`\n## Single ops\n\n${formatOps(opRows)}`);
+  const opTargets = checkOpTargets(opRows);
+  if (opRows.length > 0) {
+    console.log(`\n## Single ops\n\n${formatOps(opRows)}`);
+    if (opTargets.length > 0) console.log(`\nThe issue's single-op targets:\n${formatOpTargets(opTargets)}`);
+  }
   console.log(
     `\ntfjs-wasm ran with SIMD ${wasm.simd ? 'on' : 'off'}, threads ${wasm.threads ? 'on' : 'off'}.`,
   );
@@ -257,8 +264,9 @@ async function main(): Promise<void> {
           serialise(o, (ms) => op.work / ms / 1e6, op.kind === 'matmul' ? 'gflops' : 'gbPerS'),
         ]),
       ),
-      neuriteOver: { 'tfjs-cpu': ratio(outcomes, 'tfjs-cpu'), 'tfjs-wasm': ratio(outcomes, 'tfjs-wasm') },
+      neuriteOver: { 'tfjs-cpu': opRatio(outcomes, 'tfjs-cpu'), 'tfjs-wasm': opRatio(outcomes, 'tfjs-wasm') },
     })),
+    opTargets,
   };
   const path = fileURLToPath(new URL('results.json', import.meta.url));
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);

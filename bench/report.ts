@@ -78,6 +78,24 @@ export function wrap(text: string, width = 112): string {
 
 const times = (r: number | null) => (r === null ? 'n/a' : `${r.toFixed(2)}×`);
 
+/** neurite's single-thread backends again in phase 2, measured in interleaved rounds with tfjs-wasm. */
+const AFTER_DETACH = ['js, detached', 'wasm, detached'] as const;
+
+/**
+ * A single op's ratio over `other` from numbers taken side by side: against tfjs-wasm (phase 2) neurite's best
+ * phase-2 backend, against tfjs-cpu its best phase-1 one. Ops of a fraction of a millisecond drift by up to 30%
+ * between minutes on a shared machine (memory bandwidth), so a ratio across phases would measure the drift.
+ */
+export function opRatio(outcomes: Outcomes, other: Library): number | null {
+  if (other !== 'tfjs-wasm') return ratio(outcomes, other);
+  const ms = AFTER_DETACH.flatMap((l) => {
+    const outcome = outcomes[l];
+    return failed(outcome) ? [] : [outcome.bestMs];
+  });
+  const theirs = outcomes[other];
+  return ms.length === 0 || failed(theirs) ? null : theirs.bestMs / Math.min(...ms);
+}
+
 /** A Markdown table with padded columns; the first column is left-aligned, the others right-aligned. */
 function markdown(header: readonly string[], body: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, 3, ...body.map((line) => line[i]!.length)));
@@ -212,8 +230,8 @@ export function formatOps(rows: readonly OpRow[]): string {
     opCell(r, 'wasm'),
     opCell(r, 'tfjs-cpu'),
     opCell(r, 'tfjs-wasm'),
-    times(ratio(r.outcomes, 'tfjs-cpu')),
-    times(ratio(r.outcomes, 'tfjs-wasm')),
+    times(opRatio(r.outcomes, 'tfjs-cpu')),
+    times(opRatio(r.outcomes, 'tfjs-wasm')),
     opCell(r, 'js, detached'),
     opCell(r, 'wasm, detached'),
   ]);
@@ -221,9 +239,11 @@ export function formatOps(rows: readonly OpRow[]): string {
     markdown(header, body),
     '',
     wrap(
-      "÷ cpu, ÷ wasm: neurite's faster backend over tfjs in the same run. † neurite again in phase 2, after an " +
-        'ArrayBuffer has been detached in the process (as growing WebAssembly memory does): V8 then re-checks ' +
-        'typed arrays on access, which slows typed-array loops everywhere in the process.',
+      "÷ cpu: neurite's faster backend over tfjs cpu, both from phase 1; ÷ wasm: neurite's faster backend in " +
+        'phase 2 (†) over tfjs wasm, timed in interleaved rounds with it (single ops drift by up to 30% between ' +
+        'minutes on a shared machine, so each ratio compares numbers taken side by side). † neurite again in ' +
+        'phase 2, after an ArrayBuffer has been detached in the process (as growing WebAssembly memory does): V8 ' +
+        'then re-checks typed arrays on access, which slows typed-array loops everywhere in the process.',
     ),
   ].join('\n');
 }
@@ -284,6 +304,40 @@ export function formatTargets(results: readonly TargetResult[], threads: number)
           ? `; plain-SIMD wasm: ${times(t.plainRatio)}`
           : '';
       return `- ${t.workload}: ${mine} ≥ ${t.factor}× ${t.other}: ${times(t.ratio)}${by} → ${verdict}${plain}`;
+    })
+    .join('\n');
+}
+
+/** Issue 11's single-op targets: neurite's time on these 1000×1000 ops ≤ 1.2× TensorFlow.js wasm's. */
+export const OP_TARGETS: readonly { op: string; maxTimeRatio: number }[] = [
+  { op: 'add [1000,1000]+[1000,1000]', maxTimeRatio: 1.2 },
+  { op: 'relu [1000,1000]', maxTimeRatio: 1.2 },
+  { op: 'sigmoid [1000,1000]', maxTimeRatio: 1.2 },
+];
+
+export interface OpTargetResult {
+  op: string;
+  maxTimeRatio: number;
+  /** neurite's time over tfjs-wasm's (side by side, see opRatio): below 1, neurite is faster. */
+  timeRatio: number | null;
+  met: boolean | null;
+}
+
+export function checkOpTargets(rows: readonly OpRow[]): OpTargetResult[] {
+  return OP_TARGETS.flatMap(({ op, maxTimeRatio }) => {
+    const row = rows.find((r) => r.op.name === op);
+    if (!row) return [];
+    const over = opRatio(row.outcomes, 'tfjs-wasm');
+    const timeRatio = over === null ? null : 1 / over;
+    return [{ op, maxTimeRatio, timeRatio, met: timeRatio === null ? null : timeRatio <= maxTimeRatio }];
+  });
+}
+
+export function formatOpTargets(results: readonly OpTargetResult[]): string {
+  return results
+    .map((t) => {
+      const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met';
+      return `- ${t.op}: neurite's time ≤ ${t.maxTimeRatio}× tfjs-wasm's: ${times(t.timeRatio)} → ${verdict}`;
     })
     .join('\n');
 }
