@@ -3,11 +3,16 @@
 import { add, manualSeed, matmul, nn, optim, rand, randint, randn, type Tensor } from '../../src/index.js';
 import { CLASSES, SIZES, type Workload, type WorkloadId } from './workload.js';
 
-/** A workload whose `run` produces a tensor; `finish` reads the newest one back. */
+/**
+ * A workload whose `run` produces a tensor, disposing the previous one first as the tfjs and jax sides do (a
+ * timed batch never lets the event loop turn, so without it every result would hold its storage until the
+ * batch ends); `finish` reads the newest one back.
+ */
 function producing(make: () => Tensor): Workload {
   let last: Tensor | null = null;
   return {
     run: () => {
+      last?.dispose();
       last = make();
     },
     finish: async () => {
@@ -15,6 +20,7 @@ function producing(make: () => Tensor): Workload {
       await last.data();
     },
     dispose: () => {
+      last?.dispose();
       last = null;
     },
   };
