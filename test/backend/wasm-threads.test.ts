@@ -153,6 +153,7 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,
+      env: { ...process.env, NEURITE_BACKEND: 'wasm' }, // helpers are the wasm backend's, whatever this suite runs
     });
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('done 2');
@@ -169,7 +170,9 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
       'setNumThreads(2); const p = matmul(randn([300, 300]), randn([300, 300]));' +
       "console.log('done', p.shape.join('x'), threadedJobCount() > 0);";
     const args = ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', script];
-    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    // The child runs the wasm backend whatever NEURITE_BACKEND this suite runs under (js: no threads to check).
+    const env = { ...process.env, NEURITE_BACKEND: 'wasm' };
+    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000, env });
     if (result.status !== 0 && /bad option|not allowed/.test(result.stderr)) return;
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('done 300x300 true');
