@@ -143,7 +143,7 @@ const CASES: [string, UpdateAt][] = [
 
 describe.skipIf(!wasm)('wasm optimizerStep', () => {
   for (const [label, at] of CASES) {
-    for (const n of [2048, 4099, 10_000]) {
+    for (const n of [1027, 2048, 4099, 10_000]) {
       it(`${label}, ${n} elements: within float32 rounding of js after 50 steps`, () => {
         const expected = run(jsBackend, n, at);
         const actual = run(wasm!, n, at);

@@ -19,15 +19,17 @@ export interface WasmLimits {
  * Measured on x64 (Node 20): the wasm matmul wins from about 6³ multiply-adds (7³: 1.3× faster than js), narrow
  * products from about 1024 (64×2·2×3: js 1.2× faster; 1×32·32×32: wasm 1.3× faster), and elementwise kernels
  * from a few hundred elements (a call costs about a microsecond of dispatch and copying). The fused optimizer
- * step copies two to five arrays in and one to four out; it wins from about 1024 elements (Adam, Adagrad,
- * Adadelta; plain SGD and SGD with momentum from about 1500) and starts at 2048, where every family is ahead
- * (µs per call, js/wasm: SGD 2.8/1.7, SGD with momentum 5.3/2.2, RMSprop 7.2/2.4, Adam 10.3/3.2).
+ * step costs about 2–2.7 µs per call; arrays of 1024 elements and more live in wasm memory (arena-storage.ts)
+ * and are not copied, smaller ones are copied in and out. Measured per call (3 Dec 2026, Zen, js/wasm µs): at
+ * 1000 elements Adam 8.9/4.3, RMSprop 6.6/3.7, SGD with momentum 4.5/3.2, SGD 2.3/2.5; at 1500 (in wasm memory)
+ * Adam 13.2/5.3, SGD 3.5/2.5; Adam breaks even near 350 elements, SGD near 1000. It starts at 1024, where every
+ * family is ahead or even.
  */
 export const DEFAULT_LIMITS: WasmLimits = {
   matmulMinWork: 256,
   matmulNarrowMinWork: 1024,
   minSize: 1024,
-  optimMinSize: 2048,
+  optimMinSize: 1024,
 };
 
 /** Limits that send every float32 call to wasm, however small (tests use it to cover tiny shapes). */
