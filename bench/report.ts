@@ -34,13 +34,21 @@ export interface OpRow {
   outcomes: Outcomes;
 }
 
-/** neurite's fastest single-thread backend on this row (phase 1), or null if none ran. */
-export function bestNeurite(outcomes: Outcomes): { backend: SingleThread; ms: number } | null {
-  const candidates = SINGLE_THREAD.flatMap((backend) => {
+/** The fastest of `backends` on this row, or null if none ran. */
+function fastest<B extends Library>(
+  outcomes: Outcomes,
+  backends: readonly B[],
+): { backend: B; ms: number } | null {
+  const candidates = backends.flatMap((backend) => {
     const outcome = outcomes[backend];
     return failed(outcome) ? [] : [{ backend, ms: outcome.bestMs }];
   });
   return candidates.sort((a, b) => a.ms - b.ms)[0] ?? null;
+}
+
+/** neurite's fastest single-thread backend on this row (phase 1), or null if none ran. */
+export function bestNeurite(outcomes: Outcomes): { backend: SingleThread; ms: number } | null {
+  return fastest(outcomes, SINGLE_THREAD);
 }
 
 /**
@@ -88,12 +96,8 @@ const AFTER_DETACH = ['js, detached', 'wasm, detached'] as const;
  */
 export function opRatio(outcomes: Outcomes, other: Library): number | null {
   if (other !== 'tfjs-wasm') return ratio(outcomes, other);
-  const ms = AFTER_DETACH.flatMap((l) => {
-    const outcome = outcomes[l];
-    return failed(outcome) ? [] : [outcome.bestMs];
-  });
-  const theirs = outcomes[other];
-  return ms.length === 0 || failed(theirs) ? null : theirs.bestMs / Math.min(...ms);
+  const mine = fastest(outcomes, AFTER_DETACH);
+  return mine === null ? null : ratio(outcomes, other, mine.backend);
 }
 
 /** A Markdown table with padded columns; the first column is left-aligned, the others right-aligned. */

@@ -21,6 +21,8 @@ import {
 } from '../../src/backend/wasm/threads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Spawned children run the wasm backend (whose helpers these tests check) whatever NEURITE_BACKEND the suite runs. */
+const wasmChildEnv = { ...process.env, NEURITE_BACKEND: 'wasm' };
 const wasm = createWasmBackend();
 const initialThreads = getNumThreads();
 
@@ -153,7 +155,7 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, NEURITE_BACKEND: 'wasm' }, // helpers are the wasm backend's, whatever this suite runs
+      env: wasmChildEnv,
     });
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('done 2');
@@ -170,9 +172,12 @@ describe.skipIf(!wasm)('threaded wasm matmul', () => {
       'setNumThreads(2); const p = matmul(randn([300, 300]), randn([300, 300]));' +
       "console.log('done', p.shape.join('x'), threadedJobCount() > 0);";
     const args = ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', script];
-    // The child runs the wasm backend whatever NEURITE_BACKEND this suite runs under (js: no threads to check).
-    const env = { ...process.env, NEURITE_BACKEND: 'wasm' };
-    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000, env });
+    const result = spawnSync(process.execPath, args, {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: wasmChildEnv,
+    });
     if (result.status !== 0 && /bad option|not allowed/.test(result.stderr)) return;
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('done 300x300 true');

@@ -33,6 +33,7 @@ function parameterBlock(u: OptimizerUpdate): { flags: number; scalars: number[] 
       return { flags: 0, scalars: [u.lr, sign, u.weightDecay, u.rho, 1 - u.rho, u.eps] };
     case 'adam': {
       const { lr, beta1, beta2, step, weightDecay, decoupled } = u;
+      const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
       return {
         flags: u.amsgrad ? 1 : 0,
         scalars: [
@@ -44,8 +45,8 @@ function parameterBlock(u: OptimizerUpdate): { flags: number; scalars: number[] 
           1 - beta1,
           beta2,
           1 - beta2,
-          (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step),
-          u.eps * Math.sqrt(1 - beta2 ** step),
+          (lr * bias2Sqrt) / (1 - beta1 ** step),
+          u.eps * bias2Sqrt,
         ],
       };
     }
